@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: everything that can run in parallel, and the PC/SC rig, which owns the machine's one pcscd
+// and so runs its files one after another.
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/pcsc/**', 'test/e2e/**'] },
+      },
+      {
+        extends: true,
+        test: { name: 'pcsc', include: ['test/pcsc/**/*.test.ts'], fileParallelism: false },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false },
+      },
+    ],
+  },
+});
