@@ -1,0 +1,196 @@
+// Export records for the レセコン: a CSV row per visit, and the UKE (レセ電) HO / SN / CO lines of one visit.
+// Pure: these functions build strings and bytes; writing files is the caller's business.
+import iconv from 'iconv-lite';
+import { parseInsurerNumber } from './insurer.ts';
+import type { ClaimDecision } from './decide.ts';
+import { toWareki } from './dates.ts';
+import { claimMessages as m } from './messages.ts';
+import { toFullWidth } from './normalize.ts';
+import { fail, ok, type ClaimError, type Result } from './result.ts';
+import { fillInsurerNumbers, type ClaimSettings } from './settings.ts';
+import type { Visit } from './visit.ts';
+
+export type TextEncoding = 'shift_jis' | 'utf8';
+
+/** CSV columns, in order (documented in docs/claims-export.md). */
+export const CSV_COLUMNS = [
+  'visit_id',
+  'service_date',
+  'service_date_wareki',
+  'patient_id',
+  'name',
+  'name_kana',
+  'birth_date',
+  'sex',
+  'basis',
+  'basis_label',
+  'rule',
+  'insurer_number',
+  'symbol',
+  'number',
+  'branch',
+  'payer',
+  'copay_percent',
+  'remarks',
+  'needs_decision',
+  'cause',
+  'evidence',
+] as const;
+
+const BASIS_LABEL = { current: '①現資格', past: '②旧資格', unknown: '③不詳' } as const;
+
+export function csvRow(visit: Visit, decision: ClaimDecision): string[] {
+  const byColumn: Record<(typeof CSV_COLUMNS)[number], string> = {
+    visit_id: visit.id,
+    service_date: visit.serviceDate,
+    service_date_wareki: toWareki(visit.serviceDate),
+    patient_id: visit.patient.patientId,
+    name: visit.patient.name,
+    name_kana: visit.patient.nameKana,
+    birth_date: visit.patient.birthDate,
+    sex: visit.patient.sex === 'male' ? '1' : '2',
+    basis: decision.basis,
+    basis_label: BASIS_LABEL[decision.basis],
+    rule: decision.rule,
+    insurer_number: decision.ho.insurerNumber,
+    symbol: decision.ho.symbol,
+    number: decision.ho.number,
+    branch: decision.sn.branch,
+    payer: decision.payer,
+    copay_percent: String(visit.copay.percent),
+    remarks: decision.remarks.join(' / '),
+    needs_decision: decision.needsDecision.map((e) => e.code).join(' '),
+    cause: visit.cause,
+    evidence: visit.evidence.kind,
+  };
+  return CSV_COLUMNS.map((c) => byColumn[c]);
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** RFC 4180 CSV with CRLF line ends and a header row. */
+export function toCsv(rows: string[][], header: readonly string[] = CSV_COLUMNS): string {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Parse RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * UKE lines of one visit's qualification: HO (保険者), SN (資格確認), then one CO (コメント) per 摘要 line.
+ * HO fields the レセコン computes (診療実日数, 合計点数, amounts) are left empty. 記号・番号 and the comment text
+ * are 漢字 fields in the UKE layout and are written full-width.
+ */
+export function ukeLines(decision: ClaimDecision): string[] {
+  const ho = decision.ho;
+  const sn = decision.sn;
+  const lines = [
+    ['HO', ho.insurerNumber, toFullWidth(ho.symbol), toFullWidth(ho.number), '', '', '', '', '', '', '', '', '', '', ''],
+    [
+      'SN',
+      sn.payerType,
+      sn.confirmationCode,
+      sn.insurerNumber,
+      toFullWidth(sn.symbol),
+      toFullWidth(sn.number),
+      sn.branch,
+      sn.recipientNumber,
+      '',
+    ],
+    ...decision.comments.map((c) => ['CO', c.shinryoShikibetsu, c.futanKubun, c.code, toFullWidth(c.text)]),
+  ];
+  return lines.map((f) => f.join(','));
+}
+
+export interface UkeRecord {
+  type: string;
+  fields: string[];
+}
+
+/** Parse UKE text (CRLF lines of comma-separated fields) back into records. */
+export function parseUke(text: string): UkeRecord[] {
+  return text
+    .split(/\r?\n/)
+    .filter((l) => l !== '')
+    .map((l) => {
+      const [type = '', ...fields] = l.split(',');
+      return { type, fields };
+    });
+}
+
+/**
+ * A decision's numbers are exportable when the 保険者番号 passes its check digit or is one of the configured
+ * fills (不詳 / disaster). Returns the problems, empty when fine.
+ */
+export function exportProblems(visitId: string, decision: ClaimDecision, settings: ClaimSettings): ClaimError[] {
+  const problems: ClaimError[] = [];
+  const insurer = decision.ho.insurerNumber;
+  if (!fillInsurerNumbers(settings).has(insurer) && !parseInsurerNumber(insurer).valid) {
+    problems.push({ code: 'EXPORT_BAD_NUMBER', message: m.exportBadNumber(visitId), field: visitId });
+  }
+  if (decision.needsDecision.length > 0) {
+    problems.push({
+      code: 'EXPORT_NEEDS_DECISION',
+      message: m.exportNeedsDecision(visitId, decision.needsDecision.map((e) => e.message).join(' ')),
+      field: visitId,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Encode text for a file. 'shift_jis' is Windows-31J (CP932, what Japanese Windows レセコン read). A character
+ * the encoding cannot hold is an error naming it — never a silent '?'.
+ */
+export function encodeText(text: string, encoding: TextEncoding): Result<Uint8Array> {
+  if (encoding === 'utf8') return ok(new TextEncoder().encode(text));
+  const bytes = iconv.encode(text, 'cp932');
+  const back = iconv.decode(bytes, 'cp932');
+  if (back !== text) {
+    const chars = [...text];
+    const backChars = [...back];
+    const i = chars.findIndex((c, k) => backChars[k] !== c);
+    const ch = chars[i] ?? '';
+    return fail({
+      code: 'ENCODING_UNREPRESENTABLE',
+      message: m.encodingUnrepresentable(ch),
+    });
+  }
+  return ok(new Uint8Array(bytes));
+}
+
+export function decodeText(bytes: Uint8Array, encoding: TextEncoding): string {
+  return encoding === 'utf8' ? new TextDecoder('utf-8').decode(bytes) : iconv.decode(Buffer.from(bytes), 'cp932');
+}

@@ -1,0 +1,88 @@
+// Every Japanese sentence src/claims produces, in one place. Messages are for reception staff: say what is
+// wrong with what they typed and what to check, in plain words.
+
+export const claimMessages = {
+  insurerEmpty: () => '保険者番号が入力されていません。',
+  insurerNotDigits: (bad: string) => `保険者番号は数字だけで入力してください（「${bad}」は使えません）。`,
+  insurerLength: (n: number) => `保険者番号は8桁（国民健康保険は6桁）です。入力は${n}桁です。`,
+  insurerHoubetsu: (h: string) => `法別番号「${h}」（先頭2桁）は医療保険の保険者番号にありません。公費負担者番号ではありませんか。`,
+  insurerPrefecture: (p: string) => `都道府県番号「${p}」は01〜47の範囲にありません。番号を確認してください。`,
+  insurerCheckDigit: (expected: number) =>
+    `検証番号（最後の1桁）が合いません。この番号なら最後は「${expected}」のはずです。保険証・資格確認書をもう一度確認してください。`,
+  insurerIsFill: () => '「7」や「9」で埋めた番号は不詳・災害時の請求にだけ使います。分かる番号を入力してください。',
+  kouhiEmpty: () => '公費負担者番号が入力されていません。',
+  kouhiLength: (n: number) => `公費負担者番号は8桁です。入力は${n}桁です。`,
+  kouhiNotDigits: (bad: string) => `公費負担者番号は数字だけで入力してください（「${bad}」は使えません）。`,
+  kouhiCheckDigit: (expected: number) => `公費負担者番号の検証番号が合いません。最後は「${expected}」のはずです。`,
+  numberEmpty: (label: string) => `${label}が入力されていません。`,
+  numberBadChars: (label: string) => `${label}に使えない文字があります。数字・かな・英字・ハイフンで入力してください。`,
+  numberTooLong: (label: string, max: number) => `${label}が長すぎます（${max}文字まで）。`,
+  branchFormat: () => '枝番は2桁の数字です（例: 00、01）。',
+  dateFormat: (input: string) =>
+    `日付「${input}」を読めません。1970-04-01、S45.4.1、昭和45年4月1日 のように入力してください。`,
+  dateInvalid: (input: string) => `「${input}」は存在しない日付です。`,
+  birthAfterService: () => '生年月日が受診日より後になっています。生年月日と受診日を確認してください。',
+  birthTooOld: () => '生年月日が古すぎます（130歳を超えています）。生年月日を確認してください。',
+  kokiPercentMissing: () => '後期高齢者は負担割合（1割・2割・3割）を資格確認書等で確認して選んでください。',
+  kokiPercentBad: (p: number) => `後期高齢者の負担割合は1割・2割・3割のいずれかです（${p}%は選べません）。`,
+  declRequired: (label: string) => `申立書の「${label}」が記入されていません。`,
+  declPhone: () => '連絡先の電話番号を数字で記入してください（例: 03-1234-5678）。',
+  declPostal: () => '郵便番号は7桁です（例: 123-4567）。',
+  declFamilyInsured: () => '家族として申し立てる場合は被保険者（本人）の氏名を記入してください。',
+  declEmployer: () => '被用者保険（協会けんぽ・健保組合・共済）の場合は勤務先（事業所名）を記入してください。',
+  declBirthMismatch: () => '申立書の生年月日が受付の生年月日と違います。',
+  visitInvalid: (path: string, msg: string) => `受付データの「${path}」が正しくありません: ${msg}`,
+  visitNoNumbers: () => '保険者番号・番号が確認できていません。',
+  verbalNotConfirmed: () => '前回受診時から変更がないことを口頭で確認してください（「変更なし」の確認が必要です）。',
+  noticeNeedsCard: () => '「資格情報のお知らせ」はマイナンバーカードと一緒に提示された場合だけ使えます。',
+  declarationMissing: () => '被保険者資格申立書の内容がありません。',
+  fourItemsMissing: () => 'システム障害時モードではカードの基本4情報（氏名・生年月日・性別・住所）を記録してください。',
+  remarkPastQualification: () => '旧資格情報',
+  remarkAddress: (a: string) => `住所：${a}`,
+  remarkEmployer: (e: string) => `事業所名：${e}`,
+  remarkPhone: (p: string) => `連絡先：${p}`,
+  remarkDisasterHead: () => '不詳',
+  answerNameUnrepresentable: (name: string) =>
+    `資格確認の結果の氏名「${name}」に●（登録できない文字）があります。本人の氏名と照合してください。`,
+  nameUnrepresentable: (name: string) => `氏名「${name}」に●があります。そのまま請求し、文字は直さないでください。`,
+  nameMismatch: (visit: string, answer: string) => `氏名が違います（受付:「${visit}」、資格確認:「${answer}」）。`,
+  birthMismatch: (visit: string, answer: string) => `生年月日が違います（受付: ${visit}、資格確認: ${answer}）。`,
+  sexMismatch: () => '性別が受付と資格確認の結果で違います。',
+  multipleMatches: () => '資格確認で複数の資格が該当しました。どの資格で請求するか選んでください。',
+  infoMismatch: () => '情報不一致: 受付で確認した番号と資格確認の結果が違います。資格確認の結果で請求します。',
+  terminalNotFoundButEvidence: () => '資格確認では「資格情報なし」でしたが、提示された資格で請求します。',
+  unknownNeedsContact: () => '不詳で請求するには住所と連絡先が必要です。被保険者資格申立書を記入してもらってください。',
+  exportNeedsDecision: (visitId: string, what: string) => `受付 ${visitId} は判断待ちの項目があります: ${what}`,
+  encodingUnrepresentable: (ch: string) =>
+    `文字「${ch}」はShift_JISで書き出せません。UTF-8で書き出すか、レセコン側で入力してください。`,
+  exportBadNumber: (visitId: string) => `受付 ${visitId} の番号が検証できません。請求データに出力できません。`,
+} as const;
+
+/** Display names, for the UI and reports. */
+export const houbetsuNames: Record<string, string> = {
+  '01': '全国健康保険協会（協会けんぽ）',
+  '02': '船員保険',
+  '03': '日雇特例被保険者（一般療養）',
+  '04': '日雇特例被保険者（特別療養費）',
+  '06': '組合管掌健康保険',
+  '07': '自衛官等',
+  '31': '国家公務員共済組合',
+  '32': '地方公務員等共済組合',
+  '33': '警察共済組合',
+  '34': '公立学校共済組合・日本私立学校振興・共済事業団',
+  '39': '後期高齢者医療',
+  '63': '特定健康保険組合（特例退職）',
+  '67': '退職者医療（国民健康保険）',
+  '72': '国家公務員共済組合（特例退職）',
+  '73': '地方公務員等共済組合（特例退職）',
+  '74': '警察共済組合（特例退職）',
+  '75': '公立学校共済組合・日本私立学校振興・共済事業団（特例退職）',
+};
+
+export const prefectureNames = [
+  '北海道', '青森県', '岩手県', '宮城県', '秋田県', '山形県', '福島県', '茨城県', '栃木県', '群馬県',
+  '埼玉県', '千葉県', '東京都', '神奈川県', '新潟県', '富山県', '石川県', '福井県', '山梨県', '長野県',
+  '岐阜県', '静岡県', '愛知県', '三重県', '滋賀県', '京都府', '大阪府', '兵庫県', '奈良県', '和歌山県',
+  '鳥取県', '島根県', '岡山県', '広島県', '山口県', '徳島県', '香川県', '愛媛県', '高知県', '福岡県',
+  '佐賀県', '長崎県', '熊本県', '大分県', '宮崎県', '鹿児島県', '沖縄県',
+] as const;
