@@ -51,9 +51,11 @@ export function validateDeclaration(input: unknown): Result<Declaration> {
     postalCode: d.postalCode,
   };
   for (const key of ['name', 'address'] as const) {
-    if (out[key] === '') errors.push({ code: 'DECLARATION_REQUIRED', message: m.declRequired(declarationLabels[key]), field: key });
+    if (out[key] === '')
+      errors.push({ code: 'DECLARATION_REQUIRED', message: m.declRequired(declarationLabels[key]), field: key });
   }
-  if (!parseIsoDate(d.birthDate)) errors.push({ code: 'DATE_INVALID', message: m.dateInvalid(d.birthDate), field: 'birthDate' });
+  if (!parseIsoDate(d.birthDate))
+    errors.push({ code: 'DATE_INVALID', message: m.dateInvalid(d.birthDate), field: 'birthDate' });
   const phone = digitsOnly(d.phone.replace(/[()（）]/g, ''));
   if (phone === null || phone.length < 10 || phone.length > 11) {
     errors.push({ code: 'DECLARATION_PHONE', message: m.declPhone(), field: 'phone' });
@@ -62,7 +64,8 @@ export function validateDeclaration(input: unknown): Result<Declaration> {
   }
   if (d.postalCode !== '') {
     const postal = digitsOnly(d.postalCode.replace(/^〒/, ''));
-    if (postal === null || postal.length !== 7) errors.push({ code: 'DECLARATION_POSTAL', message: m.declPostal(), field: 'postalCode' });
+    if (postal === null || postal.length !== 7)
+      errors.push({ code: 'DECLARATION_POSTAL', message: m.declPostal(), field: 'postalCode' });
     else out.postalCode = postal;
   }
   if (d.relationship === 'family' && out.insuredPersonName === '') {

@@ -117,7 +117,23 @@ export function ukeLines(decision: ClaimDecision): string[] {
   const ho = decision.ho;
   const sn = decision.sn;
   const lines = [
-    ['HO', ho.insurerNumber, toFullWidth(ho.symbol), toFullWidth(ho.number), '', '', '', '', '', '', '', '', '', '', ''],
+    [
+      'HO',
+      ho.insurerNumber,
+      toFullWidth(ho.symbol),
+      toFullWidth(ho.number),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ],
     [
       'SN',
       sn.payerType,

@@ -20,7 +20,11 @@ export function digitsOnly(input: string): string | null {
  * every dash unified to '-', leading and trailing dashes dropped. Leading zeros are kept: these are strings.
  */
 export function normalizeSymbolOrNumber(input: string): string {
-  return nfkc(input).replace(SPACES, '').replace(DASHES, '-').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-');
+  return nfkc(input)
+    .replace(SPACES, '')
+    .replace(DASHES, '-')
+    .replace(/^-+|-+$/g, '')
+    .replace(/-{2,}/g, '-');
 }
 
 /** Katakana to hiragana, after NFKC (half-width kana become full-width first): for kana search keys. */
@@ -40,5 +44,7 @@ export function hasUnrepresentableMark(name: string): boolean {
 
 /** Half-width ASCII and space to full-width (UKE 漢字 fields are full-width; this also keeps commas out). */
 export function toFullWidth(input: string): string {
-  return input.replace(/[\u0021-\u007E]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replace(/ /g, '\u3000');
+  return input
+    .replace(/[\u0021-\u007E]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
+    .replace(/ /g, '\u3000');
 }

@@ -19,14 +19,26 @@ export const ClaimSettings = z.object({
   /** 不詳 番号: filled with 「7」 to this many digits (default 8, UNCONFIRMED). */
   unknownNumberLength: z.number().int().min(1).max(38).default(8),
   /** コメントコード for 摘要 text (UNCONFIRMED: no mandated code; 810000001 is the free-text comment). */
-  commentCode: z.string().regex(/^\d{9}$/).default('810000001'),
+  commentCode: z
+    .string()
+    .regex(/^\d{9}$/)
+    .default('810000001'),
   /** 診療識別 for the CO records (99: 全体に係るもの; configurable for レセコン that expect otherwise). */
-  commentShinryoShikibetsu: z.string().regex(/^\d{2}$/).default('99'),
+  commentShinryoShikibetsu: z
+    .string()
+    .regex(/^\d{2}$/)
+    .default('99'),
   /** 審査支払機関 when the 申立書 says 「わからない」 and nothing else points one way. */
   unknownInsuranceTypePayer: z.enum(['shiharai_kikin', 'kokuhoren']).default('shiharai_kikin'),
   /** Disaster fills. */
-  disasterInsurerNumber: z.string().regex(/^\d{8}$/).default('99999999'),
-  disasterNumber: z.string().regex(/^\d{1,38}$/).default('999999999'),
+  disasterInsurerNumber: z
+    .string()
+    .regex(/^\d{8}$/)
+    .default('99999999'),
+  disasterNumber: z
+    .string()
+    .regex(/^\d{1,38}$/)
+    .default('999999999'),
 });
 export type ClaimSettings = z.infer<typeof ClaimSettings>;
 export type ClaimSettingsInput = z.input<typeof ClaimSettings>;

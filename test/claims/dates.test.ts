@@ -9,13 +9,29 @@ const parsed = (s: string) => {
 
 describe('dates as staff type them', () => {
   it('reads 西暦 in the usual forms', () => {
-    for (const s of ['1970-04-01', '1970/4/1', '1970.4.1', '19700401', '1970年4月1日', '１９７０－０４－０１', ' 1970/04/01 ']) {
+    for (const s of [
+      '1970-04-01',
+      '1970/4/1',
+      '1970.4.1',
+      '19700401',
+      '1970年4月1日',
+      '１９７０－０４－０１',
+      ' 1970/04/01 ',
+    ]) {
       expect(parsed(s), s).toBe('1970-04-01');
     }
   });
 
   it('reads 和暦 with letters, one-kanji and full era names, and 元年', () => {
-    for (const s of ['S45.4.1', 's45/4/1', 'S450401', '昭和45年4月1日', '昭45.4.1', 'Ｓ４５．４．１', '昭和４５年４月１日']) {
+    for (const s of [
+      'S45.4.1',
+      's45/4/1',
+      'S450401',
+      '昭和45年4月1日',
+      '昭45.4.1',
+      'Ｓ４５．４．１',
+      '昭和４５年４月１日',
+    ]) {
       expect(parsed(s), s).toBe('1970-04-01');
     }
     expect(parsed('平成元年1月8日')).toBe('1989-01-08');

@@ -54,9 +54,16 @@ describe('① 現資格', () => {
 
   it('prefers the terminal`s valid answer, and notes 情報不一致 when staff typed something else', () => {
     const v = loadExample('portal.json');
-    const answer = { validity: 'valid' as const, insurance: { insurerNumber: '01130012', symbol: '99', number: '1', branch: '02' } };
+    const answer = {
+      validity: 'valid' as const,
+      insurance: { insurerNumber: '01130012', symbol: '99', number: '1', branch: '02' },
+    };
     const d = decideClaim(v, S, answer);
-    expect(d).toMatchObject({ basis: 'current', rule: 'terminal_valid', ho: { insurerNumber: '01130012', symbol: '99' } });
+    expect(d).toMatchObject({
+      basis: 'current',
+      rule: 'terminal_valid',
+      ho: { insurerNumber: '01130012', symbol: '99' },
+    });
     expect(d.sn.branch).toBe('02');
     expect(d.warnings.map((w) => w.code)).toContain('INFO_MISMATCH');
     const same = decideClaim(v, S, { validity: 'valid', insurance: v.evidence.insurance! });
@@ -82,7 +89,12 @@ describe('① 現資格', () => {
   });
 
   it('does not use evidence with a wrong check digit; it says why', () => {
-    const v = visitWith({ evidence: { kind: 'insurance_card', insurance: { insurerNumber: '06132014', symbol: '1', number: '2', branch: '' } } });
+    const v = visitWith({
+      evidence: {
+        kind: 'insurance_card',
+        insurance: { insurerNumber: '06132014', symbol: '1', number: '2', branch: '' },
+      },
+    });
     const d = decideClaim(v, S);
     expect(d.basis).toBe('unknown');
     expect(d.warnings.map((w) => w.code)).toContain('EVIDENCE_INSURER_CHECK_DIGIT');
@@ -99,7 +111,10 @@ describe('② 旧資格', () => {
 
   it('treats evidence that shows the very numbers the terminal called 無効 as past, not current', () => {
     const v = loadExample('qualification-certificate.json');
-    const d = decideClaim(v, S, { validity: 'invalid', insurance: { insurerNumber: '01130012', symbol: '12-34', number: '5678', branch: '00' } });
+    const d = decideClaim(v, S, {
+      validity: 'invalid',
+      insurance: { insurerNumber: '01130012', symbol: '12-34', number: '5678', branch: '00' },
+    });
     expect(d.basis).toBe('past');
   });
 
@@ -119,22 +134,35 @@ describe('③ 不詳', () => {
     const d = decideClaim(loadExample('declaration-unknown.json'), S);
     expect(d).toMatchObject({ basis: 'unknown', rule: 'unknown_declaration' });
     expect(d.ho).toEqual({ insurerNumber: '77777777', symbol: '', number: '77777777' });
-    expect(d.remarks).toEqual(['住所：東京都中野区中野1-1-1 コーポ中野101', '事業所名：株式会社なかの商事', '連絡先：090-1234-5678']);
+    expect(d.remarks).toEqual([
+      '住所：東京都中野区中野1-1-1 コーポ中野101',
+      '事業所名：株式会社なかの商事',
+      '連絡先：090-1234-5678',
+    ]);
     expect(d.sn.branch).toBe('');
     expect(d.payer).toBe('shiharai_kikin');
     expect(d.needsDecision).toEqual([]);
   });
 
   it('uses 77777779 for レセコン that enforce the check digit', () => {
-    expect(decideClaim(unknownVisit(), settings({ unknownInsurerNumber: '77777779' })).ho.insurerNumber).toBe('77777779');
+    expect(decideClaim(unknownVisit(), settings({ unknownInsurerNumber: '77777779' })).ho.insurerNumber).toBe(
+      '77777779',
+    );
   });
 
   it('uses the configured 国保 6-digit form only when the 申立書 says 国保', () => {
     const s = settings({ kokuhoUnknownForm: '777771' });
     expect(decideClaim(unknownVisit({ insuranceType: 'kokuho', employerName: '' }), s).ho.insurerNumber).toBe('777771');
-    expect(decideClaim(unknownVisit({ insuranceType: 'kokuho', employerName: '' }), settings({ kokuhoUnknownForm: '777777' })).ho.insurerNumber).toBe('777777');
+    expect(
+      decideClaim(
+        unknownVisit({ insuranceType: 'kokuho', employerName: '' }),
+        settings({ kokuhoUnknownForm: '777777' }),
+      ).ho.insurerNumber,
+    ).toBe('777777');
     expect(decideClaim(unknownVisit({ insuranceType: 'kyokai' }), s).ho.insurerNumber).toBe('77777777');
-    expect(decideClaim(unknownVisit({ insuranceType: 'kokuho', employerName: '' }), S).ho.insurerNumber).toBe('77777777');
+    expect(decideClaim(unknownVisit({ insuranceType: 'kokuho', employerName: '' }), S).ho.insurerNumber).toBe(
+      '77777777',
+    );
   });
 
   it('fills 記号 and 番号 to the configured lengths', () => {
@@ -150,7 +178,10 @@ describe('③ 不詳', () => {
 
   it('routes 「わからない」 to the configured 審査支払機関, and 国保・後期 to 国保連', () => {
     expect(decideClaim(unknownVisit({ insuranceType: 'unknown' }), S).payer).toBe('shiharai_kikin');
-    expect(decideClaim(unknownVisit({ insuranceType: 'unknown' }), settings({ unknownInsuranceTypePayer: 'kokuhoren' })).payer).toBe('kokuhoren');
+    expect(
+      decideClaim(unknownVisit({ insuranceType: 'unknown' }), settings({ unknownInsuranceTypePayer: 'kokuhoren' }))
+        .payer,
+    ).toBe('kokuhoren');
     expect(decideClaim(unknownVisit({ insuranceType: 'kouki', employerName: '' }), S).payer).toBe('kokuhoren');
   });
 
@@ -162,7 +193,16 @@ describe('③ 不詳', () => {
   it('asks for a 申立書 when 不詳 has no address or phone to put in 摘要', () => {
     const v = visitWith({
       evidence: { kind: 'verbal', confirmedUnchanged: true },
-      patient: { patientId: '', name: '山田 花子', nameKana: '', birthDate: '1980-05-15', sex: 'female', postalCode: '', address: '', phone: '' },
+      patient: {
+        patientId: '',
+        name: '山田 花子',
+        nameKana: '',
+        birthDate: '1980-05-15',
+        sex: 'female',
+        postalCode: '',
+        address: '',
+        phone: '',
+      },
     });
     const d = decideClaim(v, S);
     expect(d.basis).toBe('unknown');
@@ -200,7 +240,8 @@ describe('needs a staff decision', () => {
   it('name, birth date or sex differing from the answer; ● only warns', () => {
     const v = loadExample('portal.json');
     const ins = v.evidence.insurance!;
-    const codes = (a: object) => decideClaim(v, S, { validity: 'valid', insurance: ins, ...a }).needsDecision.map((e) => e.code);
+    const codes = (a: object) =>
+      decideClaim(v, S, { validity: 'valid', insurance: ins, ...a }).needsDecision.map((e) => e.code);
     expect(codes({ name: '山田 花江' })).toEqual(['NAME_MISMATCH']);
     expect(codes({ name: '山田　花子' })).toEqual([]); // full-width space is the same name
     expect(codes({ birthDate: '1980-05-16' })).toEqual(['BIRTH_MISMATCH']);
@@ -213,7 +254,10 @@ describe('needs a staff decision', () => {
   it('お知らせ without the card is not evidence', () => {
     const v = visitWith({
       identity: { method: 'none', confirmedBy: '' },
-      evidence: { kind: 'notice_with_card', insurance: { insurerNumber: '06132013', symbol: '', number: '1', branch: '' } },
+      evidence: {
+        kind: 'notice_with_card',
+        insurance: { insurerNumber: '06132013', symbol: '', number: '1', branch: '' },
+      },
     });
     const d = decideClaim(v, S);
     expect(d.basis).not.toBe('current');
@@ -221,7 +265,12 @@ describe('needs a staff decision', () => {
   });
 
   it('システム障害時モード without the 4 items', () => {
-    const v = visitWith({ evidence: { kind: 'emergency_mode', insurance: { insurerNumber: '06132013', symbol: '', number: '1', branch: '' } } });
+    const v = visitWith({
+      evidence: {
+        kind: 'emergency_mode',
+        insurance: { insurerNumber: '06132013', symbol: '', number: '1', branch: '' },
+      },
+    });
     expect(decideClaim(v, S).needsDecision.map((e) => e.code)).toContain('FOUR_ITEMS_MISSING');
   });
 

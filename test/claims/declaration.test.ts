@@ -46,7 +46,10 @@ describe('被保険者資格申立書', () => {
   it('rejects missing or unknown fields with a reason, never throwing', () => {
     const r = validateDeclaration({ name: 'x' });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.map((e) => e.field)).toEqual(expect.arrayContaining(['birthDate', 'address', 'phone', 'insuranceType']));
+    if (!r.ok)
+      expect(r.errors.map((e) => e.field)).toEqual(
+        expect.arrayContaining(['birthDate', 'address', 'phone', 'insuranceType']),
+      );
     expect(validateDeclaration(null).ok).toBe(false);
     expect(validateDeclaration({ ...valid, insuranceType: 'other' }).ok).toBe(false);
   });
@@ -72,7 +75,9 @@ describe('被保険者資格申立書', () => {
     expect(payerForDeclaredType('kokuho', s)).toBe('kokuhoren');
     expect(payerForDeclaredType('kouki', s)).toBe('kokuhoren');
     expect(payerForDeclaredType('unknown', s)).toBe('shiharai_kikin');
-    expect(payerForDeclaredType('unknown', ClaimSettings.parse({ unknownInsuranceTypePayer: 'kokuhoren' }))).toBe('kokuhoren');
+    expect(payerForDeclaredType('unknown', ClaimSettings.parse({ unknownInsuranceTypePayer: 'kokuhoren' }))).toBe(
+      'kokuhoren',
+    );
   });
 
   it('formats mobile numbers for 摘要 and leaves others as digits', () => {

@@ -108,7 +108,10 @@ describe('export checks', () => {
     expect(exportProblems('v2', d, other).map((p) => p.code)).toEqual(['EXPORT_BAD_NUMBER']);
     const disaster = ClaimSettings.parse({ mode: 'disaster' });
     expect(exportProblems('v3', decideClaim(loadExample('declaration-unknown.json'), disaster), disaster)).toEqual([]);
-    const tampered = { ...decideClaim(loadExample('portal.json'), S), ho: { insurerNumber: '06132014', symbol: '', number: '1' } };
+    const tampered = {
+      ...decideClaim(loadExample('portal.json'), S),
+      ho: { insurerNumber: '06132014', symbol: '', number: '1' },
+    };
     expect(exportProblems('v4', tampered, S).map((p) => p.code)).toEqual(['EXPORT_BAD_NUMBER']);
   });
 

@@ -7,7 +7,12 @@ function referenceCheckDigit(body: string): number {
   const digits = body.split('').reverse().map(Number);
   const sum = digits
     .map((d, i) => d * (i % 2 === 0 ? 2 : 1))
-    .map((p) => String(p).split('').map(Number).reduce((a, b) => a + b, 0))
+    .map((p) =>
+      String(p)
+        .split('')
+        .map(Number)
+        .reduce((a, b) => a + b, 0),
+    )
     .reduce((a, b) => a + b, 0);
   return (10 - (sum % 10)) % 10;
 }

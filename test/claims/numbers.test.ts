@@ -37,7 +37,14 @@ describe('枝番', () => {
 
 describe('normalizeInsuranceNumbers', () => {
   it('returns canonical strings', () => {
-    expect(normalizeInsuranceNumbers({ insurerNumber: '０１１３００１２', symbol: '１２－３４', number: '００５６７８', branch: '0' })).toEqual({
+    expect(
+      normalizeInsuranceNumbers({
+        insurerNumber: '０１１３００１２',
+        symbol: '１２－３４',
+        number: '００５６７８',
+        branch: '0',
+      }),
+    ).toEqual({
       ok: true,
       value: { insurerNumber: '01130012', symbol: '12-34', number: '005678', branch: '00' },
     });
@@ -60,7 +67,9 @@ describe('normalizeInsuranceNumbers', () => {
 
   it('compares sets of numbers regardless of width and hyphens', () => {
     const a = { insurerNumber: '01130012', symbol: '12-34', number: '5678', branch: '00' };
-    expect(sameNumbers(a, { insurerNumber: '０１１３００１２', symbol: '1234', number: '５６７８', branch: '' })).toBe(true);
+    expect(sameNumbers(a, { insurerNumber: '０１１３００１２', symbol: '1234', number: '５６７８', branch: '' })).toBe(
+      true,
+    );
     expect(sameNumbers(a, { ...a, number: '5679' })).toBe(false);
     expect(sameNumbers({ ...a, insurerNumber: '00138057' }, { ...a, insurerNumber: '138057' })).toBe(true);
   });

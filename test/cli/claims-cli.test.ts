@@ -9,7 +9,15 @@ describe('shikaku claims insurer', () => {
   it('says 33120015 is valid (exit 0)', () => {
     const r = shikaku(['claims', 'insurer', '33120015', '--json']);
     expect(r.status).toBe(0);
-    expect(r.json()).toMatchObject({ input: '33120015', normalized: '33120015', valid: true, kind: 'shaho', checkDigit: 5, expectedCheckDigit: 5, errors: [] });
+    expect(r.json()).toMatchObject({
+      input: '33120015',
+      normalized: '33120015',
+      valid: true,
+      kind: 'shaho',
+      checkDigit: 5,
+      expectedCheckDigit: 5,
+      errors: [],
+    });
   });
 
   it('says 33120016 is invalid with the expected check digit 5 (exit 1)', () => {
@@ -23,7 +31,10 @@ describe('shikaku claims insurer', () => {
 
   it('prints a short Japanese line without --json, and checks 公費 with --kouhi', () => {
     expect(shikaku(['claims', 'insurer', '３３１２００１５']).stdout).toMatch(/^有効: 33120015/);
-    expect(shikaku(['claims', 'insurer', '54016027', '--kouhi', '--json']).json()).toMatchObject({ valid: true, kind: 'kouhi' });
+    expect(shikaku(['claims', 'insurer', '54016027', '--kouhi', '--json']).json()).toMatchObject({
+      valid: true,
+      kind: 'kouhi',
+    });
   });
 
   it('exits 2 on usage errors', () => {
@@ -41,8 +52,22 @@ describe('shikaku claims copay', () => {
   });
 
   it('takes 和暦 and 後期 options', () => {
-    expect(shikaku(['claims', 'copay', '--birth', 'S25.11.20', '--on', 'R7.11.20', '--kouki-percent', '20', '--json']).json()).toMatchObject({ percent: 20, band: 'kouki' });
-    expect(shikaku(['claims', 'copay', '--birth', '1955-05-15', '--on', '2025-07-01', '--income', 'high', '--json']).json()).toMatchObject({ percent: 30, band: 'elderly' });
+    expect(
+      shikaku([
+        'claims',
+        'copay',
+        '--birth',
+        'S25.11.20',
+        '--on',
+        'R7.11.20',
+        '--kouki-percent',
+        '20',
+        '--json',
+      ]).json(),
+    ).toMatchObject({ percent: 20, band: 'kouki' });
+    expect(
+      shikaku(['claims', 'copay', '--birth', '1955-05-15', '--on', '2025-07-01', '--income', 'high', '--json']).json(),
+    ).toMatchObject({ percent: 30, band: 'elderly' });
   });
 
   it('exits 1 with reasons when the birth date is after the service date', () => {
@@ -88,10 +113,18 @@ describe('shikaku claims decide', () => {
   it('applies a settings file and a later terminal answer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shikaku-cli-'));
     writeFileSync(join(dir, 's.json'), JSON.stringify({ unknownInsurerNumber: '77777779' }));
-    writeFileSync(join(dir, 't.json'), JSON.stringify({ validity: 'valid', insurance: { insurerNumber: '39131156', number: '00123456' } }));
+    writeFileSync(
+      join(dir, 't.json'),
+      JSON.stringify({ validity: 'valid', insurance: { insurerNumber: '39131156', number: '00123456' } }),
+    );
     const input = readFileSync(join(examplesDir, 'declaration-unknown.json'), 'utf8');
-    expect(shikaku(['claims', 'decide', '--json', '--settings', join(dir, 's.json')], { input }).json()).toMatchObject({ ho: { insurerNumber: '77777779' } });
-    expect(shikaku(['claims', 'decide', '--json', '--terminal', join(dir, 't.json')], { input }).json()).toMatchObject({ basis: 'current', rule: 'terminal_valid' });
+    expect(shikaku(['claims', 'decide', '--json', '--settings', join(dir, 's.json')], { input }).json()).toMatchObject({
+      ho: { insurerNumber: '77777779' },
+    });
+    expect(shikaku(['claims', 'decide', '--json', '--terminal', join(dir, 't.json')], { input }).json()).toMatchObject({
+      basis: 'current',
+      rule: 'terminal_valid',
+    });
   });
 
   it('exits 1 with field reasons for an invalid visit, 2 for text that is not JSON', () => {

@@ -23,7 +23,8 @@ function zodErrors(issues: { path: PropertyKey[]; message: string }[], code: str
 function loadSettings(path: string | undefined): ClaimSettings {
   if (!path) return ClaimSettings.parse({});
   const parsed = ClaimSettings.safeParse(readJson(readFileSync(path, 'utf8'), path));
-  if (!parsed.success) throw new UsageError(`settings ${path}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success)
+    throw new UsageError(`settings ${path}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   return parsed.data;
 }
 
@@ -51,7 +52,12 @@ const insurer: Command = {
       errors: info.errors,
     };
     if (values.json) printJson(io, out);
-    else io.out(info.valid ? `有効: ${info.normalized}（${info.houbetsuName ?? info.prefectureName ?? info.kind}）` : `無効: ${info.errors.map((e) => e.message).join(' ')}`);
+    else
+      io.out(
+        info.valid
+          ? `有効: ${info.normalized}（${info.houbetsuName ?? info.prefectureName ?? info.kind}）`
+          : `無効: ${info.errors.map((e) => e.message).join(' ')}`,
+      );
     return info.valid ? EXIT_OK : EXIT_INVALID;
   },
 };
@@ -71,7 +77,8 @@ const copay: Command = {
     const onIn = str(values.on);
     if (!birthIn || !onIn) throw new UsageError('--birth and --on are required');
     const income = str(values.income);
-    if (income !== undefined && income !== 'high' && income !== 'general') throw new UsageError('--income takes high or general');
+    if (income !== undefined && income !== 'high' && income !== 'general')
+      throw new UsageError('--income takes high or general');
     const kp = str(values['kouki-percent']);
     if (kp !== undefined && !/^\d+$/.test(kp)) throw new UsageError('--kouki-percent takes 10, 20 or 30');
     const birth = parseTypedDate(birthIn);
@@ -93,7 +100,8 @@ const copay: Command = {
       return EXIT_INVALID;
     }
     const r = result.value;
-    if (values.json) printJson(io, { percent: r.percent, band: r.band, reason: r.reason, boundary: r.boundary, errors: [] });
+    if (values.json)
+      printJson(io, { percent: r.percent, band: r.band, reason: r.reason, boundary: r.boundary, errors: [] });
     else io.out(`${r.percent / 10}割（${r.reason}）`);
     return EXIT_OK;
   },
@@ -107,7 +115,13 @@ const date: Command = {
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('one date expected');
     const r = parseTypedDate(positionals[0]!);
-    if (values.json) printJson(io, r.ok ? { input: positionals[0], iso: r.value, display: formatBothCalendars(r.value), errors: [] } : { input: positionals[0], iso: null, errors: r.errors });
+    if (values.json)
+      printJson(
+        io,
+        r.ok
+          ? { input: positionals[0], iso: r.value, display: formatBothCalendars(r.value), errors: [] }
+          : { input: positionals[0], iso: null, errors: r.errors },
+      );
     else io.out(r.ok ? formatBothCalendars(r.value) : `エラー: ${r.errors.map((e) => e.message).join(' ')}`);
     return r.ok ? EXIT_OK : EXIT_INVALID;
   },
@@ -125,7 +139,8 @@ const decide: Command = {
     const terminalPath = str(values.terminal);
     if (terminalPath) {
       const t = TerminalFinding.safeParse(readJson(readFileSync(terminalPath, 'utf8'), terminalPath));
-      if (!t.success) throw new UsageError(`--terminal ${terminalPath}: ${t.error.issues.map((i) => i.message).join('; ')}`);
+      if (!t.success)
+        throw new UsageError(`--terminal ${terminalPath}: ${t.error.issues.map((i) => i.message).join('; ')}`);
       answer = t.data;
     }
     if (!visit.success) {
@@ -138,7 +153,9 @@ const decide: Command = {
     if (values.json) printJson(io, d);
     else {
       const label = { current: '①現資格', past: '②旧資格', unknown: '③不詳' }[d.basis];
-      io.out(`${label}: ${d.ho.insurerNumber} ${d.ho.symbol} ${d.ho.number}${d.remarks.length ? ` 摘要: ${d.remarks.join(' / ')}` : ''}`);
+      io.out(
+        `${label}: ${d.ho.insurerNumber} ${d.ho.symbol} ${d.ho.number}${d.remarks.length ? ` 摘要: ${d.remarks.join(' / ')}` : ''}`,
+      );
       for (const n of d.needsDecision) io.out(`要判断: ${n.message}`);
     }
     return EXIT_OK;

@@ -18,7 +18,10 @@ export interface Command {
   summary: string;
   options?: ParseArgsConfig['options'];
   allowPositionals?: boolean;
-  run(args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] }, io: CliIO): Promise<number>;
+  run(
+    args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] },
+    io: CliIO,
+  ): Promise<number>;
 }
 
 export class UsageError extends Error {}
