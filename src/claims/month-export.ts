@@ -1,0 +1,111 @@
+// The monthly export for the レセコン: every visit of a 診療年月 (plus re-claims of returned claims) with its
+// claim basis, as CSV or UKE lines, and the 不詳 list for checking. Deterministic: the same visits and decisions
+// give byte-identical output, whatever order they arrive in.
+import { claimMessages as m } from './messages.ts';
+import { kanaKey } from './normalize.ts';
+import type { ClaimDecision } from './decide.ts';
+import {
+  CSV_COLUMNS,
+  csvRow,
+  encodeText,
+  exportProblems,
+  parseUke,
+  toCsv,
+  ukeLines,
+  type TextEncoding,
+  type UkeRecord,
+} from './export.ts';
+import { fail, ok, type ClaimError, type Result } from './result.ts';
+import type { ClaimSettings } from './settings.ts';
+import type { Visit } from './visit.ts';
+
+export interface ExportItem {
+  visit: Visit;
+  decision: ClaimDecision;
+  /** Set when this is the re-claim of a returned (返戻) claim: the month it was first claimed in. */
+  reclaimOf?: { returnId: string; originalMonth: string };
+}
+
+export type ExportFormat = 'csv' | 'uke' | 'unknown-list';
+
+export interface MonthExport {
+  month: string;
+  format: ExportFormat;
+  encoding: TextEncoding;
+  /** Visit ids in file order. */
+  visitIds: string[];
+  text: string;
+  bytes: Uint8Array;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function order(a: ExportItem, b: ExportItem): number {
+  const keys = (i: ExportItem) => [
+    i.visit.serviceDate,
+    kanaKey(i.visit.patient.nameKana),
+    i.visit.patient.birthDate,
+    i.visit.id,
+  ];
+  const ka = keys(a);
+  const kb = keys(b);
+  for (let k = 0; k < ka.length; k++) {
+    if (ka[k]! < kb[k]!) return -1;
+    if (ka[k]! > kb[k]!) return 1;
+  }
+  return 0;
+}
+
+/**
+ * Items that belong to a month: visits served in it that are not re-claims, and re-claims assigned to it by the
+ * caller (a re-claim carries its original service date, so it is selected by `reclaimOf`, not by date).
+ */
+export function itemsForMonth(items: ExportItem[], month: string): ExportItem[] {
+  return items.filter((i) => (i.reclaimOf ? true : i.visit.serviceDate.startsWith(`${month}-`))).sort(order);
+}
+
+const RECLAIM_COLUMNS = [...CSV_COLUMNS, 'reclaim_of_month', 'return_id'] as const;
+
+/**
+ * Build one month's file. Refuses — listing every visit and why — when any visit still needs a staff decision
+ * or carries a number that fails its check digit (the configured 不詳 and disaster fills excepted).
+ */
+export function buildMonthExport(
+  items: ExportItem[],
+  month: string,
+  format: ExportFormat,
+  settings: ClaimSettings,
+  encoding: TextEncoding = 'shift_jis',
+): Result<MonthExport> {
+  if (!MONTH.test(month)) return fail({ code: 'EXPORT_MONTH', message: m.exportMonth(month) });
+  const selected = itemsForMonth(items, month);
+  const problems: ClaimError[] = selected.flatMap((i) => exportProblems(i.visit.id, i.decision, settings));
+  if (problems.length > 0) return fail(...problems);
+
+  let text: string;
+  let visitIds: string[];
+  if (format === 'uke') {
+    text = selected.map((i) => ukeLines(i.decision).join('\r\n') + '\r\n').join('');
+    visitIds = selected.map((i) => i.visit.id);
+  } else {
+    const rows = format === 'unknown-list' ? selected.filter((i) => i.decision.basis === 'unknown') : selected;
+    visitIds = rows.map((i) => i.visit.id);
+    text = toCsv(
+      rows.map((i) => [...csvRow(i.visit, i.decision), i.reclaimOf?.originalMonth ?? '', i.reclaimOf?.returnId ?? '']),
+      RECLAIM_COLUMNS,
+    );
+  }
+  const bytes = encodeText(text, encoding);
+  if (!bytes.ok) return fail(...bytes.errors);
+  return ok({ month, format, encoding, visitIds, text, bytes: bytes.value });
+}
+
+/** Split a UKE export back into one group of records per visit (each group starts at its HO record). */
+export function parseUkeExport(text: string): UkeRecord[][] {
+  const groups: UkeRecord[][] = [];
+  for (const r of parseUke(text)) {
+    if (r.type === 'HO' || groups.length === 0) groups.push([]);
+    groups.at(-1)!.push(r);
+  }
+  return groups;
+}
