@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { EXIT_USAGE, UsageError, parseCommandArgs, type CliIO, type Command } from './command.ts';
 import { claimsCommands } from './claims.ts';
+import { pcscCommands } from './pcsc.ts';
 
-export const commands: Command[] = [...claimsCommands];
+export const commands: Command[] = [...claimsCommands, ...pcscCommands];
 
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t + '\n'),
