@@ -92,9 +92,12 @@ export type TerminalValidity = z.infer<typeof TerminalValidity>;
 
 export const TerminalFinding = z.object({
   validity: TerminalValidity,
-  /** Numbers on the answer (for 'invalid': the lost, past 資格; for 'invalid_newer'/'valid': the current one). */
+  /**
+   * The 資格 the answer is about: for 'valid' the current one; for 'invalid' and 'invalid_newer' the queried,
+   * now lost 資格 (the basis for ② 旧資格).
+   */
   insurance: InsuranceNumbers.optional(),
-  /** For 'invalid_newer': the newer 資格 when the answer carries it. */
+  /** For 'invalid_newer': the newer 資格 when the answer carries it (the basis for ①). */
   newerInsurance: InsuranceNumbers.optional(),
   name: z.string().optional(),
   birthDate: isoDate.optional(),

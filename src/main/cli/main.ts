@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { EXIT_USAGE, UsageError, parseCommandArgs, type CliIO, type Command } from './command.ts';
 import { claimsCommands } from './claims.ts';
 import { pcscCommands } from './pcsc.ts';
+import { terminalCommands } from './terminal.ts';
 
-export const commands: Command[] = [...claimsCommands, ...pcscCommands];
+export const commands: Command[] = [...claimsCommands, ...pcscCommands, ...terminalCommands];
 
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t + '\n'),
@@ -14,7 +15,7 @@ const defaultIO: CliIO = {
 
 function helpText(): string {
   const lines = ['使い方: shikaku <command> [options]', ''];
-  for (const c of commands) lines.push(`  ${c.usage.padEnd(60)} ${c.summary}`);
+  for (const c of commands) lines.push(`  shikaku ${c.usage}`, `      ${c.summary}`);
   return lines.join('\n');
 }
 

@@ -1,0 +1,54 @@
+// The 資格確認端末 link: public surface for the reconciler, the health layer, the CLI and demo mode.
+export {
+  FileTerminalClient,
+  type AnswerHealth,
+  type BulkFetchResult,
+  type BulkRow,
+  type BulkUploadResult,
+  type ConfirmOptions,
+  type FaceEvent,
+  type TerminalBulkPort,
+  type TerminalClientOptions,
+  type TerminalLinkStatus,
+  type TerminalPort,
+  type TerminalResult,
+} from './client.ts';
+export {
+  TerminalError,
+  TerminalErrorCodes,
+  isTerminalError,
+  type TerminalErrorCode,
+  type TerminalErrorDetails,
+} from './errors.ts';
+export { terminalErrorMessages, qualificationValidityLabels } from './messages.ts';
+export { QualificationQuery } from './model.ts';
+export type {
+  BulkConfirmUnit,
+  BulkResultAnswer,
+  BulkUploadAnswer,
+  MessageHeader,
+  QualificationAnswer,
+  QualificationBody,
+  QualificationQueryInput,
+  QualificationRecord,
+  TerminalAnswer,
+} from './model.ts';
+export {
+  parseAnswer,
+  parseQualificationAnswer,
+  unpadInsurerNumber,
+  padInsurerNumber,
+  UNREPRESENTABLE_MARK,
+} from './parser.ts';
+export { buildQualificationRequest, buildBulkUploadRequest, buildBulkFetchRequest, normalizeQuery } from './builder.ts';
+export { toTerminalFinding, bulkUnitToFinding, VALIDITY_BY_CODE } from './finding.ts';
+export { PREFIX, newKey, requestFileName, answerBaseName, shareDirs } from './files.ts';
+export {
+  TerminalSimulator,
+  Scenario,
+  AnswerSpec,
+  SimRule,
+  type SimPerson,
+  type SimLogEntry,
+  type SimulatorOptions,
+} from './simulator.ts';

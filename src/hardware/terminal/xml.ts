@@ -1,0 +1,161 @@
+// Bytes <-> text <-> tree for the terminal's XML files: encoding detection (declaration, CharacterCodeIdentifier,
+// and the bytes themselves), a strict parse that keeps every value as a string, and a small serializer.
+import iconv from 'iconv-lite';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { TerminalError } from './errors.ts';
+import type { TextEncodingName, XmlTree } from './model.ts';
+
+/** Windows writes "Shift_JIS" files as CP932 (NEC/IBM extensions such as 髙, ①); decode and encode with it. */
+const SJIS_CODEC = 'cp932';
+
+export interface DecodedText {
+  text: string;
+  encoding: TextEncodingName;
+  warning?: 'declared_shift_jis_but_utf8' | 'declared_utf8_but_shift_jis';
+}
+
+function declaredEncoding(bytes: Uint8Array): TextEncodingName | undefined {
+  const head = Buffer.from(bytes.subarray(0, 256)).toString('latin1');
+  const m = /^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  if (!m || m[1] === undefined) return undefined;
+  const name = m[1].toLowerCase().replace(/[-_\s]/g, '');
+  if (name === 'shiftjis' || name === 'sjis' || name === 'cp932' || name === 'windows31j' || name === 'ms932')
+    return 'shift_jis';
+  if (name === 'utf8') return 'utf-8';
+  return undefined;
+}
+
+function characterCodeIdentifier(bytes: Uint8Array): string | undefined {
+  // ASCII-compatible in both encodings, so it can be read before decoding.
+  const m = /<CharacterCodeIdentifier>\s*(\d)\s*<\/CharacterCodeIdentifier>/.exec(
+    Buffer.from(bytes).toString('latin1'),
+  );
+  return m?.[1];
+}
+
+function isStrictUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function hasNonAscii(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b > 0x7f) return true;
+  return false;
+}
+
+/**
+ * Decode a terminal file. The declaration decides; without one, CharacterCodeIdentifier (0 UTF-8, 1 Shift_JIS);
+ * without either, the bytes. A file declared Shift_JIS whose bytes are valid UTF-8 with non-ASCII content (a
+ * UTF-8 body under a Shift_JIS declaration: Shift_JIS kanji text is practically never valid UTF-8) is decoded as
+ * UTF-8 and flagged, so names stay right and the anomaly is visible. The reverse case is handled likewise.
+ */
+export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
+  }
+  const cci = characterCodeIdentifier(bytes);
+  const declared = declaredEncoding(bytes) ?? (cci === '0' ? 'utf-8' : cci === '1' ? 'shift_jis' : undefined);
+  const nonAscii = hasNonAscii(bytes);
+  const utf8ok = isStrictUtf8(bytes);
+  if (declared === 'shift_jis') {
+    if (nonAscii && utf8ok)
+      return {
+        text: new TextDecoder('utf-8').decode(bytes),
+        encoding: 'utf-8',
+        warning: 'declared_shift_jis_but_utf8',
+      };
+    return { text: iconv.decode(Buffer.from(bytes), SJIS_CODEC), encoding: 'shift_jis' };
+  }
+  if (declared === 'utf-8') {
+    if (utf8ok) return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8' };
+    return {
+      text: iconv.decode(Buffer.from(bytes), SJIS_CODEC),
+      encoding: 'shift_jis',
+      warning: 'declared_utf8_but_shift_jis',
+    };
+  }
+  if (utf8ok) return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8' };
+  return { text: iconv.decode(Buffer.from(bytes), SJIS_CODEC), encoding: 'shift_jis' };
+}
+
+export function encodeXmlText(text: string, encoding: TextEncodingName): Buffer {
+  return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, SJIS_CODEC);
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  parseTagValue: false, // every value stays a string: "030", "00138057", "01"
+  parseAttributeValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: false,
+});
+
+/** Parse XML text into a tree of strings and objects; repeated elements become arrays. */
+export function parseXmlText(text: string, file?: string): XmlTree {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw new TerminalError(
+      'TERMINAL_MALFORMED_ANSWER',
+      `XML is not well-formed: ${valid.err.msg} (line ${valid.err.line})`,
+      {
+        file,
+        cause: valid.err.code,
+      },
+    );
+  }
+  const tree = parser.parse(text) as unknown;
+  if (!tree || typeof tree !== 'object') {
+    throw new TerminalError('TERMINAL_MALFORMED_ANSWER', 'XML has no root element', { file });
+  }
+  return tree as XmlTree;
+}
+
+// ---- serializer ----
+
+/** An element: name and content (text, children, or nothing → element omitted). */
+export type XmlElem = readonly [name: string, content: string | readonly XmlElem[] | undefined];
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function serialize(elem: XmlElem, depth: number, out: string[]): void {
+  const [name, content] = elem;
+  if (content === undefined) return;
+  const pad = '  '.repeat(depth);
+  if (typeof content === 'string') {
+    out.push(`${pad}<${name}>${escapeXml(content)}</${name}>`);
+    return;
+  }
+  out.push(`${pad}<${name}>`);
+  for (const child of content) serialize(child, depth + 1, out);
+  out.push(`${pad}</${name}>`);
+}
+
+/** The XML text of a document, with the declaration the terminal uses, CRLF line ends. */
+export function xmlDocument(root: XmlElem, encoding: TextEncodingName): string {
+  const decl = `<?xml version="1.0" encoding="${encoding === 'utf-8' ? 'UTF-8' : 'Shift_JIS'}" standalone="no"?>`;
+  const out = [decl];
+  serialize(root, 0, out);
+  return out.join('\r\n') + '\r\n';
+}
+
+/** Turn a parsed subtree (or a plain record) back into elements, e.g. to write unknown elements through. */
+export function treeToElems(tree: Record<string, unknown>): XmlElem[] {
+  const out: XmlElem[] = [];
+  for (const [name, value] of Object.entries(tree)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v === undefined || v === null) continue;
+      if (typeof v === 'object') out.push([name, treeToElems(v as Record<string, unknown>)]);
+      else out.push([name, String(v)]);
+    }
+  }
+  return out;
+}
