@@ -1,0 +1,76 @@
+// Power state from Electron's powerMonitor ('on-battery' / 'on-ac'; Windows and macOS). Takes any
+// EventEmitter-like object so this module never imports electron and runs the same under Node.
+import { EventEmitter } from 'node:events';
+import { systemClock, type Clock } from '../health/clock.ts';
+import { sameSnapshot, type PowerPort, type PowerSnapshot } from './types.ts';
+
+export interface PowerMonitorLike {
+  on(event: 'on-battery' | 'on-ac', listener: () => void): unknown;
+  removeListener(event: 'on-battery' | 'on-ac', listener: () => void): unknown;
+  /** Electron's powerMonitor.isOnBatteryPower(); used for the initial state when present. */
+  isOnBatteryPower?: () => boolean;
+}
+
+export class PowerMonitorPort extends EventEmitter implements PowerPort {
+  private current: PowerSnapshot;
+  private readonly onBattery = (): void => this.update('battery');
+  private readonly onAc = (): void => this.update('ac');
+  private attached = false;
+
+  constructor(
+    private readonly monitor: PowerMonitorLike,
+    private readonly clock: Clock = systemClock,
+  ) {
+    super();
+    this.current = { state: 'unknown', reason: 'not_started', source: 'power-monitor', at: this.iso() };
+  }
+
+  async start(): Promise<void> {
+    if (this.attached) return;
+    this.attached = true;
+    this.monitor.on('on-battery', this.onBattery);
+    this.monitor.on('on-ac', this.onAc);
+    let initial: boolean | undefined;
+    try {
+      initial = this.monitor.isOnBatteryPower?.();
+    } catch {
+      initial = undefined;
+    }
+    if (initial === undefined)
+      this.replace({ state: 'unknown', reason: 'no_event_yet', source: 'power-monitor', at: this.iso() });
+    else this.update(initial ? 'battery' : 'ac');
+  }
+
+  async stop(): Promise<void> {
+    if (!this.attached) return;
+    this.attached = false;
+    this.monitor.removeListener('on-battery', this.onBattery);
+    this.monitor.removeListener('on-ac', this.onAc);
+  }
+
+  snapshot(): PowerSnapshot {
+    return { ...this.current };
+  }
+
+  private update(state: 'ac' | 'battery'): void {
+    this.replace({ state, source: 'power-monitor', at: this.iso() });
+  }
+
+  private replace(next: PowerSnapshot): void {
+    const changed = !sameSnapshot(next, this.current);
+    this.current = next;
+    if (changed) this.emit('change', this.snapshot());
+  }
+
+  private iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  override on(event: 'change', listener: (s: PowerSnapshot) => void): this {
+    return super.on(event, listener);
+  }
+
+  override off(event: 'change', listener: (s: PowerSnapshot) => void): this {
+    return super.off(event, listener);
+  }
+}
