@@ -66,4 +66,4 @@ export {
   type DoctorCause,
 } from './doctor.ts';
 export * as healthMessages from './messages.ts';
-export { powerSignalOf } from './adapters.ts';
+export { powerSignalOf, pcscSignalOf, cardSignalOf, terminalSignalOf } from './adapters.ts';

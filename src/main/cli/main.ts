@@ -2,10 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { EXIT_USAGE, UsageError, parseCommandArgs, type CliIO, type Command } from './command.ts';
 import { claimsCommands } from './claims.ts';
+import { doctorCommands } from './doctor.ts';
 import { pcscCommands } from './pcsc.ts';
 import { terminalCommands } from './terminal.ts';
 
-export const commands: Command[] = [...claimsCommands, ...pcscCommands, ...terminalCommands];
+export const commands: Command[] = [...claimsCommands, ...pcscCommands, ...terminalCommands, ...doctorCommands];
 
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t + '\n'),

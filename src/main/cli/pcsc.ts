@@ -15,7 +15,7 @@ import { EXIT_INVALID, EXIT_OK, printJson, str, type CliIO, type Command } from 
 const SETTLE_MS = 5000;
 
 /** Wait until the port reports something other than 'unknown' (worker up), or give up after `ms`. */
-function settled(port: CardReaderPort, ms: number): Promise<PcscSnapshot | null> {
+export function settled(port: CardReaderPort, ms: number): Promise<PcscSnapshot | null> {
   const now = port.snapshot();
   if (now.service !== 'unknown') return Promise.resolve(now);
   return new Promise((resolve) => {
@@ -44,7 +44,10 @@ export function formatSnapshot(s: PcscSnapshot): string {
   return `${STATUS_TEXT.service}: ${SERVICE_LABEL[s.service]} / ${STATUS_TEXT.readers}: ${readers}${err}`;
 }
 
-async function withPort<T>(factory: () => CardReaderPort, body: (port: CardReaderPort) => Promise<T>): Promise<T> {
+export async function withPort<T>(
+  factory: () => CardReaderPort,
+  body: (port: CardReaderPort) => Promise<T>,
+): Promise<T> {
   const port = factory();
   await port.start();
   try {
