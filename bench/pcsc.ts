@@ -2,6 +2,7 @@
 // (card pulled, card inserted, pcscd killed) to the port's snapshot showing it. Prints p50/p95; no asserts.
 //   node --import tsx bench/pcsc.ts [--reps 20]
 import { parseArgs } from 'node:util';
+import { DEFAULT_DEBOUNCE, HealthMonitor, pcscSignalOf, type HealthState } from '../src/hardware/health/index.ts';
 import { PcscCardReader } from '../src/hardware/pcsc/real.ts';
 import type { PcscSnapshot } from '../src/hardware/pcsc/types.ts';
 import { PcscdRig } from '../test/support/pcscd.ts';
@@ -70,12 +71,28 @@ try {
     await link.remove();
     removal.push((await seen) - t1);
   }
+  // Reader loss all the way to the health state: the monitor's snapshots feed a HealthMonitor with no debounce
+  // (the debounce is a policy added on top; its defaults are printed below).
+  const health = new HealthMonitor({ debounce: { enterAfterFailures: 1, enterAfterMs: 0, exitAfterMs: 0 } });
+  port.on('change', (s) => health.ingest(pcscSignalOf(s)));
+  const outage = () =>
+    new Promise<number>((resolve) => {
+      const on = (h: HealthState) => {
+        if (h.mode !== 'outage') return;
+        health.off('change', on);
+        resolve(performance.now());
+      };
+      health.on('change', on);
+    });
   const loss: number[] = [];
+  const lossToHealth: number[] = [];
   for (let i = 0; i < REPS; i++) {
     const seen = waitSnap(port, (s) => s.service === 'unavailable');
+    const down = outage();
     const t0 = performance.now();
     await rig.kill();
     loss.push((await seen) - t0);
+    lossToHealth.push((await down) - t0);
     await rig.start();
     await waitSnap(port, absent);
   }
@@ -83,6 +100,8 @@ try {
   report('card insertion', insertion);
   report('card removal', removal);
   report('reader loss (SIGKILL)', loss);
+  report('reader loss → 障害時', lossToHealth);
+  console.log(`health debounce defaults (added on top in the app): ${JSON.stringify(DEFAULT_DEBOUNCE)}`);
 } finally {
   await link.remove();
   await port.stop();
