@@ -1,0 +1,191 @@
+// The one typed list of requests and events between the renderer and the core (DESIGN.md "Layers").
+//
+// Every request has a zod schema for its input and its output; the core validates every incoming request
+// against it (src/main/core/service.ts) and the handler map type there makes a missing or extra handler a
+// compile error. The renderer imports ONLY TYPES from this file (`import type`), so zod never reaches the
+// renderer bundle.
+//
+// Adding a request: 1) add an entry to `requests` below, 2) add its handler in src/main/core/service.ts.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared payload shapes
+
+export const coreStates = ['starting', 'ready', 'restarting', 'failed'] as const;
+export const coreStatusSchema = z.object({
+  state: z.enum(coreStates),
+  /** Human-readable detail (Japanese when shown to staff, e.g. why the core is restarting). */
+  detail: z.string(),
+});
+
+const empty = z.object({}).strict();
+
+// ---------------------------------------------------------------------------------------------------------
+// Requests
+
+interface RequestSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  /** Only answered when the core runs with SHIKAKU_TEST_HOOKS=1; otherwise treated as unknown. */
+  testOnly?: boolean;
+}
+
+export const requests = {
+  'app.info': {
+    input: empty,
+    output: z.object({
+      version: z.string(),
+      demo: z.boolean(),
+      dataDir: z.string(),
+      pid: z.number().int(),
+      testHooks: z.boolean(),
+    }),
+  },
+  'app.ping': {
+    input: z.object({ echo: z.string().max(1000).optional() }).strict(),
+    output: z.object({ pong: z.literal(true), echo: z.string().optional(), at: z.string() }),
+  },
+  /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
+  'power.acChanged': {
+    input: z.object({ onBattery: z.boolean() }).strict(),
+    output: z.object({ onBattery: z.boolean() }),
+  },
+  /** Test hook: the core process exits abruptly, as a native crash would. Never answers. */
+  'test.crash': {
+    input: empty,
+    output: z.never(),
+    testOnly: true,
+  },
+  /** Test hook: answers after `ms` milliseconds, to have requests in flight. */
+  'test.sleep': {
+    input: z.object({ ms: z.number().int().min(0).max(600_000) }).strict(),
+    output: z.object({ slept: z.number().int() }),
+    testOnly: true,
+  },
+} as const satisfies Record<string, RequestSpec>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Events (core or host → renderer)
+
+export const events = {
+  /** Connection state of the core process, emitted by the core client (host side). */
+  'core.status': coreStatusSchema,
+  /** Folded device / store health (src/hardware/health). Shape is defined by the health step. */
+  'health.changed': z.looseObject({}),
+} as const satisfies Record<string, z.ZodType>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Types derived from the schemas (the only things the renderer imports)
+
+export type Requests = typeof requests;
+export type RequestName = keyof Requests;
+/** What a caller passes (before zod defaults/transforms). */
+export type RequestInput<N extends RequestName> = z.input<Requests[N]['input']>;
+/** What a handler receives (after zod parsing). */
+export type ParsedInput<N extends RequestName> = z.output<Requests[N]['input']>;
+export type RequestOutput<N extends RequestName> = z.output<Requests[N]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export type CoreStatus = EventPayload<'core.status'>;
+export type CoreState = CoreStatus['state'];
+
+export function isRequestName(name: string): name is RequestName {
+  return Object.hasOwn(requests, name);
+}
+
+export function isTestOnly(name: RequestName): boolean {
+  const spec: RequestSpec = requests[name];
+  return spec.testOnly === true;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Errors
+
+export const errorCodes = [
+  'CONTRACT_INVALID_REQUEST',
+  'CONTRACT_UNKNOWN_REQUEST',
+  'CONTRACT_INVALID_RESPONSE',
+  'CORE_RESTARTING',
+  'CORE_UNAVAILABLE',
+  'CORE_TIMEOUT',
+  'CORE_INTERNAL',
+  'HOST_DISCONNECTED',
+] as const;
+export type KnownErrorCode = (typeof errorCodes)[number];
+/** Domain handlers may add their own codes (e.g. the store's), so the wire type stays a string. */
+export type ErrorCode = KnownErrorCode | (string & {});
+
+/** Japanese messages for the plumbing's own errors (shown to staff as-is). */
+export const errorMessages: Record<KnownErrorCode, string> = {
+  CONTRACT_INVALID_REQUEST: '要求の内容が正しくありません。',
+  CONTRACT_UNKNOWN_REQUEST: '不明な要求です。',
+  CONTRACT_INVALID_RESPONSE: '内部処理の応答が正しくありません。',
+  CORE_RESTARTING: '内部処理を再起動しています。しばらく待ってからもう一度操作してください。',
+  CORE_UNAVAILABLE: '内部処理を起動できませんでした。アプリを再起動してください。',
+  CORE_TIMEOUT: '内部処理が時間内に応答しませんでした。',
+  CORE_INTERNAL: '内部処理でエラーが発生しました。',
+  HOST_DISCONNECTED: 'アプリ本体との接続が切れました。画面を再読み込みしてください。',
+};
+
+export const wireErrorSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
+export type WireError = z.infer<typeof wireErrorSchema>;
+
+/** An error with a contract error code. Thrown by handlers and by the core client. */
+export class ContractError extends Error {
+  override readonly name = 'ContractError';
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly detail?: string,
+  ) {
+    super(message ?? (errorMessages as Record<string, string>)[code] ?? errorMessages.CORE_INTERNAL);
+  }
+  toWire(): WireError {
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail };
+  }
+}
+
+export function contractError(code: KnownErrorCode, detail?: string): ContractError {
+  return new ContractError(code, errorMessages[code], detail);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire messages (the same JSON over Electron IPC, the utilityProcess/fork channel and the WebSocket)
+
+export const requestIdSchema = z.union([z.number().int().nonnegative(), z.string().min(1).max(64)]);
+export type RequestId = z.infer<typeof requestIdSchema>;
+
+export const requestMessageSchema = z.object({
+  id: requestIdSchema,
+  name: z.string().min(1).max(200),
+  input: z.unknown(),
+});
+export type RequestMessage = z.infer<typeof requestMessageSchema>;
+
+export type ResponseMessage =
+  { id: RequestId; ok: true; value: unknown } | { id: RequestId; ok: false; error: WireError };
+
+export const responseMessageSchema = z.union([
+  z.object({ id: requestIdSchema, ok: z.literal(true), value: z.unknown() }),
+  z.object({ id: requestIdSchema, ok: z.literal(false), error: wireErrorSchema }),
+]);
+
+export interface EventMessage<E extends EventName = EventName> {
+  name: E;
+  payload: EventPayload<E>;
+}
+
+export const eventMessageSchema = z.object({ name: z.string(), payload: z.unknown() });
+
+/** A request's outcome without the id: what a relay hands back to the renderer. */
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
+
+/** The API that both hosts expose to the renderer as `window.shikaku`. */
+export interface ShikakuApi {
+  invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
+  on<E extends EventName>(name: E, callback: (payload: EventPayload<E>) => void): () => void;
+}

@@ -1,0 +1,81 @@
+// The core's composition root: builds the dependencies, the handler map and the dispatcher, and runs them
+// on a transport. process.ts calls runCore() when started as a process; tests and the bench call it with an
+// in-memory transport.
+import { mkdirSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { EventMessage } from '../contract.ts';
+import { CORE_ENV, isControl, type ReadyControl } from './protocol.ts';
+import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
+import type { CoreTransport } from './transport.ts';
+
+export interface CoreOptions {
+  transport: CoreTransport;
+  env?: NodeJS.ProcessEnv;
+  /** Ends the process (default: process.exit). */
+  exit?: (code: number) => void;
+}
+
+export interface RunningCore {
+  deps: CoreDeps;
+  shutdown(): Promise<void>;
+}
+
+export function appInfoFromEnv(env: NodeJS.ProcessEnv, pid = process.pid): AppInfo {
+  const dataDir = env[CORE_ENV.dataDir];
+  if (dataDir === undefined || dataDir === '') {
+    throw new Error(`${CORE_ENV.dataDir} is not set: the host resolves the data folder and passes it to the core.`);
+  }
+  return {
+    version: env[CORE_ENV.version] ?? '0.0.0-dev',
+    demo: env[CORE_ENV.demo] === '1',
+    dataDir,
+    pid,
+    testHooks: env[CORE_ENV.testHooks] === '1',
+  };
+}
+
+function crashNow(): never {
+  // As abrupt as a native crash: no exit handlers, no flush.
+  if (process.platform !== 'win32') process.kill(process.pid, 'SIGKILL');
+  process.exit(70);
+}
+
+export async function runCore(options: CoreOptions): Promise<RunningCore> {
+  const { transport } = options;
+  const env = options.env ?? process.env;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const info = appInfoFromEnv(env);
+  mkdirSync(info.dataDir, { recursive: true });
+
+  const deps: CoreDeps = {
+    info,
+    emit: (name, payload) => transport.send({ name, payload } satisfies EventMessage),
+    power: { onBattery: false },
+    crash: crashNow,
+    sleep: (ms) => delay(ms),
+    // Store / devices are opened here by later steps (and closed in shutdown()).
+  };
+  const dispatch = createDispatcher(buildHandlers(deps), { testHooks: info.testHooks });
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      // Later steps: close the store (checkpoint WAL) and the device workers here.
+    })();
+    return closing;
+  };
+
+  transport.onMessage((message) => {
+    if (isControl(message)) {
+      if (message.control === 'shutdown') void shutdown().then(() => exit(0));
+      return;
+    }
+    void dispatch(message).then((response) => {
+      if (response !== null) transport.send(response);
+    });
+  });
+  transport.onDisconnect(() => void shutdown().then(() => exit(0)));
+
+  transport.send({ control: 'ready', pid: info.pid } satisfies ReadyControl);
+  return { deps, shutdown };
+}

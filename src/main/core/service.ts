@@ -1,0 +1,132 @@
+// The core's services: the handler map, built from injected dependencies, and the dispatcher that
+// validates every incoming request against the contract before a handler sees it.
+//
+// Dependency-injection point: `CoreDeps`. process.ts / runtime.ts (the composition root) builds it; the
+// store (src/main/core/store) and the devices (src/hardware/*) are added there as new fields, and their
+// requests get handlers below. Nothing here imports Electron or opens files by itself.
+import { z } from 'zod';
+import {
+  ContractError,
+  contractError,
+  isRequestName,
+  isTestOnly,
+  requestIdSchema,
+  requests,
+  type EventName,
+  type EventPayload,
+  type ParsedInput,
+  type RequestName,
+  type RequestOutput,
+  type ResponseMessage,
+  type WireError,
+} from '../contract.ts';
+
+export interface AppInfo {
+  version: string;
+  demo: boolean;
+  dataDir: string;
+  pid: number;
+  testHooks: boolean;
+}
+
+/** Mutable state the plumbing keeps until the devices step owns it (src/hardware/power). */
+export interface PowerState {
+  onBattery: boolean;
+}
+
+export interface CoreDeps {
+  info: AppInfo;
+  /** Push an event to every renderer. */
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  power: PowerState;
+  /** Test hook: end the process abruptly (SIGKILL on POSIX). */
+  crash(): never;
+  sleep(ms: number): Promise<void>;
+  // Later steps add here, e.g.: store: Store; devices: { pcsc: CardReader; terminal: TerminalClient; ... }
+}
+
+export type Handler<N extends RequestName> = (input: ParsedInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;
+
+/** Exactly one handler per contract request: a missing or extra key is a compile error. */
+export type Handlers = { [N in RequestName]: Handler<N> };
+
+export function buildHandlers(deps: CoreDeps): Handlers {
+  return {
+    'app.info': () => ({ ...deps.info }),
+    'app.ping': (input) => ({
+      pong: true,
+      ...(input.echo === undefined ? {} : { echo: input.echo }),
+      at: new Date().toISOString(),
+    }),
+    'power.acChanged': (input) => {
+      deps.power.onBattery = input.onBattery;
+      return { onBattery: deps.power.onBattery };
+    },
+    'test.crash': () => deps.crash(),
+    'test.sleep': async (input) => {
+      await deps.sleep(input.ms);
+      return { slept: input.ms };
+    },
+  };
+}
+
+export interface DispatcherOptions {
+  /** Answer the contract's test-only requests (SHIKAKU_TEST_HOOKS=1). */
+  testHooks: boolean;
+  /** Check handler outputs against the contract too (cheap; on by default). */
+  validateOutput?: boolean;
+}
+
+export type Dispatcher = (raw: unknown) => Promise<ResponseMessage | null>;
+
+/**
+ * Returns a function that turns one raw incoming message into its response. It never throws: a message
+ * without a usable id yields null (nothing to answer), everything else yields an ok or error response.
+ */
+export function createDispatcher(handlers: Handlers, options: DispatcherOptions): Dispatcher {
+  const validateOutput = options.validateOutput ?? true;
+  return async (raw) => {
+    const idResult = requestIdSchema.safeParse((raw as { id?: unknown } | null)?.id);
+    if (typeof raw !== 'object' || raw === null || !idResult.success) return null;
+    const id = idResult.data;
+    const fail = (error: WireError): ResponseMessage => ({ id, ok: false, error });
+    const { name, input } = raw as { name?: unknown; input?: unknown };
+
+    if (typeof name !== 'string') {
+      return fail(contractError('CONTRACT_INVALID_REQUEST', 'name must be a string').toWire());
+    }
+    if (!isRequestName(name) || (isTestOnly(name) && !options.testHooks)) {
+      return fail(contractError('CONTRACT_UNKNOWN_REQUEST', name.slice(0, 200)).toWire());
+    }
+    const parsed = requests[name].input.safeParse(input ?? {});
+    if (!parsed.success) {
+      return fail(contractError('CONTRACT_INVALID_REQUEST', `${name}: ${z.prettifyError(parsed.error)}`).toWire());
+    }
+    try {
+      const handler = handlers[name] as (input: unknown) => unknown;
+      const value = await handler(parsed.data);
+      if (validateOutput) {
+        const out = requests[name].output.safeParse(value);
+        if (!out.success) {
+          return fail(contractError('CONTRACT_INVALID_RESPONSE', `${name}: ${z.prettifyError(out.error)}`).toWire());
+        }
+        return { id, ok: true, value: out.data };
+      }
+      return { id, ok: true, value };
+    } catch (err) {
+      return fail(toWireError(err));
+    }
+  };
+}
+
+export function toWireError(err: unknown): WireError {
+  if (err instanceof ContractError) return err.toWire();
+  // Domain errors (e.g. the store's) that carry their own code and Japanese message.
+  if (typeof err === 'object' && err !== null) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && typeof message === 'string' && !(err instanceof TypeError)) {
+      return { code, message };
+    }
+  }
+  return contractError('CORE_INTERNAL', err instanceof Error ? err.message : String(err)).toWire();
+}

@@ -1,0 +1,33 @@
+// Where the journal lives: `--data-dir` / a setting, else SHIKAKU_DATA_DIR, else the OS user data folder
+// (the same folder Electron's app.getPath('userData') gives for this app name).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const APP_DIR_NAME = 'shikaku-fallback';
+export const DB_FILE_NAME = 'journal.sqlite3';
+export const BACKUP_DIR_NAME = 'backups';
+
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_DIR_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_DIR_NAME);
+}
+
+export function resolveDataDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit !== undefined && explicit !== '') return explicit;
+  const fromEnv = env.SHIKAKU_DATA_DIR;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return defaultDataDir(env);
+}
+
+export function dbPath(dataDir: string): string {
+  return join(dataDir, DB_FILE_NAME);
+}
+
+export function backupDir(dataDir: string): string {
+  return join(dataDir, BACKUP_DIR_NAME);
+}

@@ -1,0 +1,56 @@
+// Launch options shared by both hosts: demo mode, the data folder, test hooks, and the core's environment.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveDataDir } from '../core/store/paths.ts';
+import { CORE_ENV } from '../core/protocol.ts';
+
+export interface LaunchOptions {
+  demo: boolean;
+  /** Resolved data folder for this launch (already <data>/demo in demo mode). */
+  dataDir: string;
+  testHooks: boolean;
+  version: string;
+}
+
+export const DEMO_SUBDIR = 'demo';
+
+/**
+ * `--demo` (or SHIKAKU_DEMO=1) selects demo mode: a separate data folder, <data>/demo, so a drill never
+ * touches the real journal. SHIKAKU_DATA_DIR overrides the default data folder.
+ */
+export function resolveLaunchOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  defaults: { dataDir?: string; version: string },
+): LaunchOptions {
+  const demo = argv.includes('--demo') || env[CORE_ENV.demo] === '1';
+  const base = resolveDataDir(env.SHIKAKU_DATA_DIR ? undefined : defaults.dataDir, env);
+  return {
+    demo,
+    dataDir: demo ? join(base, DEMO_SUBDIR) : base,
+    testHooks: env[CORE_ENV.testHooks] === '1',
+    version: defaults.version,
+  };
+}
+
+/** The environment the core process gets (inherits the host's, plus the launch options). */
+export function coreEnv(options: LaunchOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  env[CORE_ENV.dataDir] = options.dataDir;
+  env[CORE_ENV.demo] = options.demo ? '1' : '0';
+  env[CORE_ENV.testHooks] = options.testHooks ? '1' : '0';
+  env[CORE_ENV.version] = options.version;
+  return env;
+}
+
+/** Version from the repository's package.json (the web host; Electron uses app.getVersion()). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0-dev';
+  } catch {
+    return '0.0.0-dev';
+  }
+}

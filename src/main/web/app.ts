@@ -1,0 +1,58 @@
+// The web host with its core: starts the core client (a forked Node core process) and the HTTP/WebSocket
+// server in front of it. Used by `npm start` where Electron is not installed, by the e2e tests and the bench.
+import { join } from 'node:path';
+import { CoreClient, forkCoreSpawner, type CoreClientOptions } from '../host/core-client.ts';
+import { coreEnv, type LaunchOptions } from '../host/options.ts';
+import { startWebHost, type WebHost } from './server.ts';
+
+export const DEFAULT_RENDERER_DIR = join(import.meta.dirname, '..', '..', '..', 'dist', 'renderer');
+
+export interface WebAppOptions {
+  launch: LaunchOptions;
+  rendererDir?: string;
+  port?: number;
+  /** Overrides for the core client (backoff, give-up window, timeouts) — tests. */
+  client?: Omit<CoreClientOptions, 'spawn'>;
+  /** Extra environment for the core process. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface WebApp {
+  host: WebHost;
+  core: CoreClient;
+  /** Closes the server, then stops the core and waits for its process to exit. */
+  close(): Promise<void>;
+}
+
+export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
+  const core = new CoreClient({
+    ...options.client,
+    spawn: forkCoreSpawner({ env: coreEnv(options.launch, { ...process.env, ...options.env }) }),
+  });
+  try {
+    await core.start();
+  } catch (err) {
+    await core.stop();
+    throw err;
+  }
+  let host: WebHost;
+  try {
+    host = await startWebHost({
+      rendererDir: options.rendererDir ?? DEFAULT_RENDERER_DIR,
+      core,
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
+  } catch (err) {
+    await core.stop();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    core,
+    close: () => {
+      closing ??= host.close().then(() => core.stop());
+      return closing;
+    },
+  };
+}
