@@ -10,7 +10,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/pcsc/**', 'test/e2e/**'] },
+        // Cores started by these tests use the simulated devices (the real adapters have their own rig tests).
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/pcsc/**', 'test/e2e/**'],
+          env: { SHIKAKU_DEVICES: 'simulated' },
+        },
       },
       {
         extends: true,
@@ -18,7 +24,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          env: { SHIKAKU_DEVICES: 'simulated' },
+        },
       },
     ],
   },

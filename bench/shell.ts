@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { HealthMonitor } from '../src/hardware/health/index.ts';
 import { buildHandlers, createDispatcher } from '../src/main/core/service.ts';
 import { DEFAULT_RENDERER_DIR, startWebApp } from '../src/main/web/app.ts';
 
@@ -83,7 +84,8 @@ const dispatch = createDispatcher(
   buildHandlers({
     info: { version: 'bench', demo: false, dataDir, pid: process.pid, testHooks: false },
     emit: () => undefined,
-    power: { onBattery: false },
+    health: new HealthMonitor(),
+    acChanged: () => undefined,
     crash: () => process.exit(1),
     sleep: () => Promise.resolve(),
   }),

@@ -20,6 +20,34 @@ export const coreStatusSchema = z.object({
 
 const empty = z.object({}).strict();
 
+const healthItem = z.object({
+  code: z.string(),
+  message: z.string(),
+  nextStep: z.string(),
+  severity: z.enum(['error', 'warning']),
+});
+const deviceSummary = z.object({
+  status: z.enum(['ok', 'warning', 'fault', 'unknown']),
+  label: z.string(),
+  text: z.string(),
+});
+/** The folded health of the clinic's devices and links (src/hardware/health HealthState). */
+export const healthStateSchema = z.object({
+  mode: z.enum(['normal', 'degraded', 'outage']),
+  modeLabel: z.string(),
+  causes: z.array(healthItem.extend({ since: z.string(), impact: z.enum(['degraded', 'outage']), device: z.string() })),
+  warnings: z.array(healthItem.extend({ since: z.string() })),
+  findings: z.array(healthItem.extend({ at: z.string() })),
+  devices: z.object({
+    reader: deviceSummary,
+    card: deviceSummary,
+    terminal: deviceSummary,
+    network: deviceSummary,
+    power: deviceSummary,
+  }),
+  at: z.string(),
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Requests
 
@@ -44,6 +72,11 @@ export const requests = {
   'app.ping': {
     input: z.object({ echo: z.string().max(1000).optional() }).strict(),
     output: z.object({ pong: z.literal(true), echo: z.string().optional(), at: z.string() }),
+  },
+  /** The current health state (the status bar's first paint; later changes come as 'health.changed'). */
+  'health.get': {
+    input: empty,
+    output: healthStateSchema,
   },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {
@@ -70,8 +103,8 @@ export const requests = {
 export const events = {
   /** Connection state of the core process, emitted by the core client (host side). */
   'core.status': coreStatusSchema,
-  /** Folded device / store health (src/hardware/health). Shape is defined by the health step. */
-  'health.changed': z.looseObject({}),
+  /** Folded device health (src/hardware/health), pushed on every change. */
+  'health.changed': healthStateSchema,
 } as const satisfies Record<string, z.ZodType>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -90,6 +123,7 @@ export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export type CoreStatus = EventPayload<'core.status'>;
 export type CoreState = CoreStatus['state'];
+export type HealthStateView = EventPayload<'health.changed'>;
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);

@@ -1,6 +1,7 @@
 // The app root. The lead's UI step adds the screens inside <main>.
 import { useEffect } from 'react';
 import { connect, useConnection } from './connection.ts';
+import { HealthBar } from './HealthBar.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { strings } from './strings.ts';
 
@@ -17,6 +18,7 @@ export function App() {
       <header className="app-header">
         <h1>{strings.appTitle}</h1>
       </header>
+      <HealthBar />
       <main className="app-main">
         <p>{strings.mainPlaceholder}</p>
       </main>

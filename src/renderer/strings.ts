@@ -18,4 +18,7 @@ export const strings = {
   hostMissing: 'アプリ本体に接続できません（接続情報がありません）。',
   invalidRequest: '要求の内容が正しくありません。',
   mainPlaceholder: '受付画面はここに表示されます。',
+  healthLabel: '機器の状態',
+  healthUnknown: '確認中',
+  nextStep: '次の対応',
 } as const;

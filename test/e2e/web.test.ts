@@ -55,6 +55,16 @@ describe('web host in Chromium, real core', () => {
     expect(problems).toEqual([]);
   });
 
+  it('shows the health bar with the mode and every device, from the core`s health state', async () => {
+    const bar = page.getByTestId('health-bar');
+    await bar.and(page.locator('[data-mode="normal"], [data-mode="degraded"], [data-mode="outage"]')).waitFor();
+    expect(['通常', '一部障害', '障害時']).toContain((await page.getByTestId('health-mode').textContent())?.trim());
+    const devices = page.getByTestId('health-devices').locator('li');
+    expect(await devices.count()).toBe(5);
+    expect(await page.locator('[data-device="reader"]').getAttribute('data-status')).toBe('ok');
+    expect(await page.getByRole('region', { name: '機器の状態' }).count()).toBe(1);
+  });
+
   it('exposes only invoke and on as window.shikaku, and no Node globals', async () => {
     const shape = await page.evaluate(() => ({
       keys: Object.keys(window.shikaku ?? {}).sort(),

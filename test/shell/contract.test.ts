@@ -10,14 +10,17 @@ import {
   type RequestName,
   type ResponseMessage,
 } from '../../src/main/contract.ts';
+import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import { buildHandlers, createDispatcher, type CoreDeps, type Handlers } from '../../src/main/core/service.ts';
 import { hasJapanese } from './helpers.ts';
 
 function fakeDeps(overrides: Partial<CoreDeps> = {}): CoreDeps {
+  const health = new HealthMonitor({ debounce: { enterAfterFailures: 1, enterAfterMs: 0, exitAfterMs: 0 } });
   return {
     info: { version: '1.2.3', demo: false, dataDir: '/tmp/x', pid: 42, testHooks: true },
     emit: () => undefined,
-    power: { onBattery: false },
+    health,
+    acChanged: (onBattery) => health.ingest({ source: 'power', state: onBattery ? 'battery' : 'ac' }),
     crash: () => {
       throw new Error('crash called');
     },
@@ -59,7 +62,8 @@ describe('contract ↔ handler parity', () => {
     expect(Object.keys(events).sort()).toEqual(['core.status', 'health.changed']);
     expect(events['core.status'].safeParse({ state: 'restarting', detail: '' }).success).toBe(true);
     expect(events['core.status'].safeParse({ state: 'sleeping', detail: '' }).success).toBe(false);
-    expect(events['health.changed'].safeParse({ level: '通常', causes: [] }).success).toBe(true);
+    expect(events['health.changed'].safeParse(new HealthMonitor().state()).success).toBe(true);
+    expect(events['health.changed'].safeParse({ level: '通常', causes: [] }).success).toBe(false);
   });
 
   it('marks only the test hooks as test-only', () => {
@@ -156,11 +160,14 @@ describe('dispatcher', () => {
     expect(errorOf(await wrong({ id: 8, name: 'app.info', input: {} })).code).toBe('CONTRACT_INVALID_RESPONSE');
   });
 
-  it('forwards power.acChanged into the core state', async () => {
-    const deps = fakeDeps();
-    const d = createDispatcher(buildHandlers(deps), { testHooks: false });
+  it('forwards power.acChanged into the health state, which health.get returns', async () => {
+    const d = createDispatcher(buildHandlers(fakeDeps()), { testHooks: false });
     expect(await d({ id: 9, name: 'power.acChanged', input: { onBattery: true } })).toMatchObject({ ok: true });
-    expect(deps.power.onBattery).toBe(true);
+    const got = await d({ id: 10, name: 'health.get', input: {} });
+    expect(got).toMatchObject({ ok: true, value: { devices: { power: { status: 'warning' } } } });
+    expect(
+      (got as { value: { warnings: unknown[]; causes: { code: string }[] } }).value.causes.map((c) => c.code),
+    ).toContain('power_on_battery');
   });
 });
 

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import WebSocket from 'ws';
 import type { CallResult, EventMessage } from '../../src/main/contract.ts';
 import { CSP_HEADER } from '../../src/main/host/csp.ts';
@@ -172,9 +173,10 @@ describe('web host: WebSocket admission', () => {
     expect(received[1]).toEqual({ id: 7, ok: true, value: { pong: true, at: 'now' } });
     expect(calls.at(-1)).toEqual({ name: 'app.ping', input: { echo: 'x' } });
 
-    for (const l of eventListeners) l({ name: 'health.changed', payload: { level: '障害時' } });
+    const health = new HealthMonitor().state();
+    for (const l of eventListeners) l({ name: 'health.changed', payload: health });
     while (received.length < 3) await new Promise((r) => setTimeout(r, 10));
-    expect(received[2]).toEqual({ name: 'health.changed', payload: { level: '障害時' } });
+    expect(received[2]).toEqual({ name: 'health.changed', payload: health });
 
     const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
     ws.removeAllListeners('message');

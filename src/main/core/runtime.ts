@@ -7,6 +7,17 @@ import type { EventMessage } from '../contract.ts';
 import { CORE_ENV, isControl, type ReadyControl } from './protocol.ts';
 import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
 import type { CoreTransport } from './transport.ts';
+import { openDevices, type DeviceMode } from './devices.ts';
+import { powerSignalOf } from '../../hardware/health/index.ts';
+
+/**
+ * Real devices in the app; simulated ones in demo/drill mode. SHIKAKU_DEVICES=simulated forces the simulated
+ * set (tests of the shell that must not depend on this machine's card reader).
+ */
+export function deviceModeFrom(env: NodeJS.ProcessEnv, demo: boolean): DeviceMode {
+  if (env.SHIKAKU_DEVICES === 'simulated' || demo) return 'simulated';
+  return 'real';
+}
 
 export interface CoreOptions {
   transport: CoreTransport;
@@ -47,20 +58,39 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   const info = appInfoFromEnv(env);
   mkdirSync(info.dataDir, { recursive: true });
 
+  const emit: CoreDeps['emit'] = (name, payload) => transport.send({ name, payload } satisfies EventMessage);
+  const devices = await openDevices({
+    mode: deviceModeFrom(env, info.demo),
+    dataDir: info.dataDir,
+    ...(env.SHIKAKU_TERMINAL_DIR ? { terminalDir: env.SHIKAKU_TERMINAL_DIR } : {}),
+    ...(env.SHIKAKU_WAN_TARGET ? { wanTarget: env.SHIKAKU_WAN_TARGET } : {}),
+    onHealth: (state) => emit('health.changed', state),
+    onError: (err, where) => process.stderr.write(`core: ${where}: ${String(err)}\n`),
+  });
   const deps: CoreDeps = {
     info,
-    emit: (name, payload) => transport.send({ name, payload } satisfies EventMessage),
-    power: { onBattery: false },
+    emit,
+    health: devices.health,
+    acChanged: (onBattery) => {
+      // A UPS that reports its state is more precise than the OS's power source: it wins when present.
+      if (devices.power.snapshot().state !== 'unknown') return;
+      const snapshot = {
+        state: onBattery ? 'battery' : 'ac',
+        source: 'power-monitor',
+        at: new Date().toISOString(),
+      } as const;
+      devices.health.ingest(powerSignalOf(snapshot));
+      void devices.battery.observe(snapshot);
+    },
     crash: crashNow,
     sleep: (ms) => delay(ms),
-    // Store / devices are opened here by later steps (and closed in shutdown()).
   };
   const dispatch = createDispatcher(buildHandlers(deps), { testHooks: info.testHooks });
 
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
-      // Later steps: close the store (checkpoint WAL) and the device workers here.
+      await devices.close();
     })();
     return closing;
   };

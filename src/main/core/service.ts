@@ -5,6 +5,7 @@
 // store (src/main/core/store) and the devices (src/hardware/*) are added there as new fields, and their
 // requests get handlers below. Nothing here imports Electron or opens files by itself.
 import { z } from 'zod';
+import type { HealthState } from '../../hardware/health/index.ts';
 import {
   ContractError,
   contractError,
@@ -29,20 +30,17 @@ export interface AppInfo {
   testHooks: boolean;
 }
 
-/** Mutable state the plumbing keeps until the devices step owns it (src/hardware/power). */
-export interface PowerState {
-  onBattery: boolean;
-}
-
 export interface CoreDeps {
   info: AppInfo;
   /** Push an event to every renderer. */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
-  power: PowerState;
+  /** The folded device health (src/hardware/health). */
+  health: { state(): HealthState };
+  /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
+  acChanged(onBattery: boolean): void;
   /** Test hook: end the process abruptly (SIGKILL on POSIX). */
   crash(): never;
   sleep(ms: number): Promise<void>;
-  // Later steps add here, e.g.: store: Store; devices: { pcsc: CardReader; terminal: TerminalClient; ... }
 }
 
 export type Handler<N extends RequestName> = (input: ParsedInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;
@@ -58,9 +56,10 @@ export function buildHandlers(deps: CoreDeps): Handlers {
       ...(input.echo === undefined ? {} : { echo: input.echo }),
       at: new Date().toISOString(),
     }),
+    'health.get': () => deps.health.state(),
     'power.acChanged': (input) => {
-      deps.power.onBattery = input.onBattery;
-      return { onBattery: deps.power.onBattery };
+      deps.acChanged(input.onBattery);
+      return { onBattery: input.onBattery };
     },
     'test.crash': () => deps.crash(),
     'test.sleep': async (input) => {

@@ -1,0 +1,132 @@
+// The core's devices: the card reader, the 資格確認端末 link, the UPS and the network probe, each feeding the
+// health state machine. Real adapters in the app; simulated ones in demo/drill mode (and only there), with
+// the terminal simulator answering on a share folder inside the demo data folder.
+import { join } from 'node:path';
+import {
+  HealthMonitor,
+  createNetworkProbe,
+  pathCheck,
+  pcscSignalOf,
+  powerSignalOf,
+  tcpCheck,
+  terminalSignalOf,
+  type HealthMonitorOptions,
+  type HealthState,
+  type IncidentSink,
+} from '../../hardware/health/index.ts';
+import { PcscCardReader, SimulatedCardReader, type CardReaderPort } from '../../hardware/pcsc/index.ts';
+import { BatteryHooks, HidPowerPort, SimulatedPowerPort } from '../../hardware/power/index.ts';
+import type { PowerPort } from '../../hardware/power/types.ts';
+import { FileTerminalClient, TerminalSimulator, type TerminalPort } from '../../hardware/terminal/index.ts';
+
+export type DeviceMode = 'real' | 'simulated';
+
+export interface DeviceOptions {
+  mode: DeviceMode;
+  dataDir: string;
+  /** The terminal connector's share folder (req/res/face). Absent: the terminal link is not configured. */
+  terminalDir?: string;
+  /** HOST:PORT outside the facility whose reachability stands for the wide-area line. */
+  wanTarget?: string;
+  /** How often the share folder and network are probed (ms). */
+  probeIntervalMs?: number;
+  incidents?: IncidentSink;
+  health?: Partial<HealthMonitorOptions>;
+  onHealth?: (state: HealthState) => void;
+  onError?: (err: unknown, where: string) => void;
+}
+
+export interface Devices {
+  cardReader: CardReaderPort;
+  terminal: (TerminalPort & { close(): Promise<void> }) | null;
+  power: PowerPort;
+  health: HealthMonitor;
+  battery: BatteryHooks;
+  /** The demo terminal simulator, when running simulated. */
+  simulator: TerminalSimulator | null;
+  /** Probe the share folder and network now (also runs on an interval). */
+  probe(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEMO_READER = '訓練用カードリーダー';
+
+/** Device-class causes are definitive events (the PC/SC service is gone), so they need no long debounce. */
+const DEVICE_DEBOUNCE: HealthMonitorOptions['debounceFor'] = {
+  pcsc_service_down: { enterAfterMs: 1500, enterAfterFailures: 1 },
+  reader_fault: { enterAfterMs: 1500, enterAfterFailures: 1 },
+};
+
+export async function openDevices(opts: DeviceOptions): Promise<Devices> {
+  const onError = opts.onError ?? (() => {});
+  const health = new HealthMonitor({
+    debounceFor: DEVICE_DEBOUNCE,
+    ...opts.health,
+    ...(opts.incidents ? { sink: opts.incidents } : {}),
+    onError,
+  });
+  if (opts.onHealth) health.on('change', opts.onHealth);
+
+  let simulator: TerminalSimulator | null = null;
+  let cardReader: CardReaderPort;
+  let power: PowerPort;
+  let terminalDir = opts.terminalDir;
+  if (opts.mode === 'simulated') {
+    const sim = new SimulatedCardReader({ readers: [DEMO_READER] });
+    sim.insertCard(DEMO_READER, { kind: 'certificate', notAfter: new Date(Date.now() + 3 * 365 * 86_400_000) });
+    cardReader = sim;
+    power = new SimulatedPowerPort();
+    terminalDir = join(opts.dataDir, 'terminal-share');
+    simulator = await TerminalSimulator.start({ dir: terminalDir });
+  } else {
+    cardReader = new PcscCardReader();
+    power = new HidPowerPort({ onError });
+  }
+  const terminal = terminalDir ? new FileTerminalClient({ dir: terminalDir }) : null;
+  const network = createNetworkProbe({
+    facility: terminalDir ? [pathCheck(terminalDir)] : [],
+    wideArea: opts.wanTarget ? [tcpCheck(...hostPort(opts.wanTarget))] : [],
+  });
+
+  const battery = new BatteryHooks();
+  battery.attach(power);
+  cardReader.on('change', (s) => health.ingest(pcscSignalOf(s)));
+  power.on('change', (s) => health.ingest(powerSignalOf(s)));
+
+  const probe = async () => {
+    try {
+      if (terminal) {
+        const link = await terminal.probe();
+        health.ingest(terminalSignalOf(link, terminal.health(), terminalDir));
+      }
+      health.ingest(await network());
+    } catch (err) {
+      onError(err, 'probe');
+    }
+  };
+  await Promise.all([cardReader.start(), power.start()]);
+  await probe();
+  const timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
+  timer.unref();
+
+  return {
+    cardReader,
+    terminal,
+    power,
+    health,
+    battery,
+    simulator,
+    probe,
+    async close() {
+      clearInterval(timer);
+      await Promise.allSettled([cardReader.stop(), power.stop(), terminal?.close(), simulator?.stop()]);
+      await health.dispose();
+    },
+  };
+}
+
+function hostPort(v: string): [string, number] {
+  const m = /^(.+):(\d{1,5})$/.exec(v);
+  if (!m) throw new Error(`wan target must be HOST:PORT, got ${v}`);
+  return [m[1]!, Number(m[2])];
+}
