@@ -4,9 +4,10 @@ import { EXIT_USAGE, UsageError, parseCommandArgs, type CliIO, type Command } fr
 import { claimsCommands } from './claims.ts';
 import { doctorCommands } from './doctor.ts';
 import { pcscCommands } from './pcsc.ts';
+import { storeCommands } from './store.ts';
 import { terminalCommands } from './terminal.ts';
 
-export const commands: Command[] = [...claimsCommands, ...pcscCommands, ...terminalCommands, ...doctorCommands];
+export const commands: Command[] = [...claimsCommands, ...pcscCommands, ...terminalCommands, ...doctorCommands, ...storeCommands];
 
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t + '\n'),

@@ -1,0 +1,177 @@
+// Store benchmark: `node --import tsx bench/store.ts [--visits 100000] [--dir DIR]`. Prints figures and
+// ratios; asserts nothing. The data folder defaults to a temp folder on the OS temp file system: pass
+// --dir to measure the disk the app will really use.
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { v7 as uuidv7 } from 'uuid';
+import type { Visit } from '../src/claims/visit.ts';
+import { openStore, type Store } from '../src/main/core/store/index.ts';
+
+const { values } = parseArgs({
+  options: { visits: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' } },
+});
+const TOTAL = Number(values.visits ?? 100_000);
+const SAMPLES = Number(values.samples ?? 400);
+const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'shikaku-bench-'));
+
+const CAUSES = [
+  'reader_fault',
+  'terminal_fault',
+  'card_fault',
+  'power_outage',
+  'facility_network',
+  'wide_area_network',
+] as const;
+const KINDS = ['portal', 'qualification_certificate', 'insurance_card', 'verbal', 'declaration'] as const;
+
+function visit(i: number): Visit {
+  const d = new Date(Date.UTC(2024, 0, 1) + (i % 730) * 86_400_000).toISOString().slice(0, 10);
+  const kind = KINDS[i % KINDS.length]!;
+  return {
+    id: uuidv7(),
+    serviceDate: d,
+    receivedAt: `${d}T09:${String(i % 60).padStart(2, '0')}:00+09:00`,
+    staff: 'bench',
+    patient: {
+      patientId: `P${i}`,
+      name: `患者 ${i}`,
+      nameKana: `カンジャ ${i}`,
+      birthDate: '1960-05-01',
+      sex: i % 2 ? 'female' : 'male',
+      postalCode: '100-0001',
+      address: '東京都千代田区千代田1-1 ○○マンション101',
+      phone: '03-1234-5678',
+    },
+    cause: CAUSES[i % CAUSES.length]!,
+    identity: { method: 'visual', confirmedBy: 'bench' },
+    evidence:
+      kind === 'verbal'
+        ? {
+            kind,
+            pastRecordRef: `P${i}`,
+            confirmedUnchanged: true,
+            insurance: { insurerNumber: '06130012', symbol: '12', number: String(i), branch: '00' },
+          }
+        : kind === 'declaration'
+          ? { kind }
+          : { kind, insurance: { insurerNumber: '06130012', symbol: '12', number: String(i), branch: '00' } },
+    copay: { percent: 30, source: 'age', reason: '' },
+    note: '',
+  };
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+const ms = (ns: bigint) => Number(ns) / 1e6;
+const f = (x: number) => x.toFixed(x < 1 ? 3 : x < 10 ? 2 : 1);
+
+function time<T>(fn: () => T): [T, number] {
+  const t = process.hrtime.bigint();
+  const r = fn();
+  return [r, ms(process.hrtime.bigint() - t)];
+}
+
+async function main(): Promise<void> {
+  const opened = await openStore({
+    dataDir: dir,
+    checkpointIntervalMs: 0,
+    backupCheckIntervalMs: 0,
+    probeIntervalMs: 0,
+  });
+  if (!opened.ok) throw new Error(opened.error.code);
+  const store: Store = opened.value.store;
+  store.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+
+  // 1. Bare fsync floor: a small write + fsync on the same folder.
+  const floorFile = join(dir, 'fsync-floor.bin');
+  const fd = openSync(floorFile, 'w');
+  const small = Buffer.alloc(512, 7);
+  const floor: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const [, t] = time(() => {
+      writeSync(fd, small, 0, small.length, 0);
+      fsyncSync(fd);
+    });
+    floor.push(t);
+  }
+  closeSync(fd);
+  rmSync(floorFile);
+
+  // 2. saveVisit latency (its own transaction each, synchronous=FULL).
+  const save: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const v = visit(i);
+    const [r, t] = time(() => store.saveVisit(v));
+    if (!r.ok) throw new Error(r.error.code);
+    save.push(t);
+  }
+
+  // 3. Fill to TOTAL visits (batched: this is set-up, not a figure).
+  const [, fillMs] = time(() => {
+    for (let i = SAMPLES; i < TOTAL;) {
+      const end = Math.min(TOTAL, i + 5000);
+      store.db.transaction(() => {
+        for (; i < end; i++) {
+          const r = store.saveVisit(visit(i));
+          if (!r.ok) throw new Error(r.error.code);
+        }
+      })();
+    }
+  });
+  // Some of them reconciled, as in a real month-end queue.
+  store.db.prepare(`UPDATE visits SET status = 'reconciled' WHERE rowid % 3 = 0`).run();
+  store.checkpoint('TRUNCATE');
+  store.db.pragma('optimize');
+
+  // 4. The 事後確認 queue screen: pending visits of one month, first page, with the total.
+  const queries: Record<string, Parameters<Store['listVisits']>[0]> = {
+    'pending, one month (queue screen)': { status: 'pending', month: '2024-06', limit: 100 },
+    'pending + cause, one month': { status: 'pending', month: '2024-06', cause: 'power_outage', limit: 100 },
+    'all statuses, one month': { month: '2024-06', limit: 100 },
+    'pending, all months, first page': { status: 'pending', limit: 100 },
+  };
+  const rows: string[] = [];
+  for (const [name, q] of Object.entries(queries)) {
+    const ts: number[] = [];
+    let total = 0;
+    for (let i = 0; i < 30; i++) {
+      const [r, t] = time(() => store.listVisits(q));
+      if (!r.ok) throw new Error(r.error.code);
+      total = r.value.total;
+      ts.push(t);
+    }
+    rows.push(
+      `  ${name.padEnd(36)} median ${f(pct(ts, 50)).padStart(6)} ms  p99 ${f(pct(ts, 99)).padStart(6)} ms  (${total} matching)`,
+    );
+  }
+  const [, searchMs] = time(() => store.searchPatients({ name: 'ｶﾝｼﾞｬ' }));
+  const bytes = statSync(store.file).size;
+
+  console.log(`store bench — ${TOTAL} visits in ${dir} (${process.platform}, node ${process.version})`);
+  console.log(
+    `save-visit latency (n=${SAMPLES}, synchronous=FULL, WAL):  p50 ${f(pct(save, 50))} ms  p99 ${f(pct(save, 99))} ms`,
+  );
+  console.log(
+    `bare write+fsync of 512 B (n=${SAMPLES}):                  p50 ${f(pct(floor, 50))} ms  p99 ${f(pct(floor, 99))} ms`,
+  );
+  console.log(
+    `ratio save/fsync:                                   p50 ${f(pct(save, 50) / pct(floor, 50))}×  p99 ${f(pct(save, 99) / pct(floor, 99))}×  (target p99 ≤ 3×)`,
+  );
+  console.log(
+    `fill: ${TOTAL - SAMPLES} visits in batches of 5000: ${f(fillMs / 1000)} s (${f(((TOTAL - SAMPLES) / fillMs) * 1000)} visits/s)`,
+  );
+  console.log(`listVisits over ${TOTAL} visits (30 runs each, target < 50 ms):`);
+  for (const r of rows) console.log(r);
+  console.log(`(empty patients table) searchPatients: ${f(searchMs)} ms`);
+  console.log(
+    `database size: ${(bytes / 1e6).toFixed(1)} MB total, ${(((bytes / TOTAL) * 10_000) / 1e6).toFixed(2)} MB per 10,000 visits (visit + outbox + audit rows)`,
+  );
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

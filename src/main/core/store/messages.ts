@@ -1,0 +1,54 @@
+// Every staff-facing text of the store, in one place. Codes are stable machine identifiers; the UI shows
+// `message` as is. Keep messages short, polite and actionable: the reader is a receptionist with a queue.
+
+export const storeMessages = {
+  INVALID_VISIT: '受付内容に不足または誤りがあります。入力内容を確認してください。',
+  INVALID_INPUT: '入力内容に誤りがあります。',
+  FORBIDDEN_MY_NUMBER: '個人番号（マイナンバー）または暗証番号は記録できません。該当する項目を削除してください。',
+  VISIT_CONFLICT: '同じ受付番号で内容の異なる受付がすでに保存されています。画面を再読み込みしてください。',
+  UNKNOWN_STAFF: '担当者が職員一覧に登録されていません。設定画面で職員を登録してください。',
+  NOT_FOUND: '該当するデータが見つかりません。',
+  LEASE_LOST: 'この処理は他の処理に引き継がれました（再試行されます）。',
+  STORE_READ_ONLY:
+    'データ保存先が書き込みできない状態です。保存済みのデータは失われていません。管理者に連絡し、保存先フォルダの状態を確認してください。',
+  STORE_DISK_FULL:
+    'ディスクの空き容量が不足しているため保存できません。保存済みのデータは失われていません。空き容量を確保すると自動的に再開します。',
+  STORE_IO_ERROR:
+    'データの読み書き中にエラーが発生しました。保存済みのデータは失われていません。管理者に連絡してください。',
+  STORE_NEWER_VERSION:
+    'このデータは新しいバージョンのアプリで作成されたため開けません。データには手を加えていません。アプリを最新版に更新してください。',
+  STORE_DAMAGED_NO_BACKUP:
+    'データファイルが破損しており、復元できるバックアップがありません。破損したファイルは保管しました。管理者に連絡してください。',
+  STORE_CLOSED: 'データ保存機能が停止しています。アプリを再起動してください。',
+  STORE_BUSY: '他の処理がデータを使用中です。しばらく待ってから再度お試しください。',
+  CSV_INVALID_ROW: 'この行の内容に誤りがあります。',
+  CSV_UNREADABLE: 'CSVファイルを読み取れません。文字コードと形式を確認してください。',
+} as const;
+
+export type StoreErrorCode = keyof typeof storeMessages;
+
+/** Notices shown once after startup (the startup report). */
+export const startupMessages = {
+  opened: 'データを開きました。',
+  created: '新しいデータファイルを作成しました。',
+  migrated: (from: number, to: number) =>
+    `データ形式を更新しました（${from} → ${to}）。更新前のバックアップを保存しました。`,
+  restored: (backupAt: string, damaged: string) =>
+    `データファイルの破損を検出したため、バックアップ（${backupAt} 時点）から復元しました。破損したファイルは ${damaged} として保管しています。バックアップ以降に受け付けた内容は再入力が必要な場合があります。`,
+  salvaged: (n: number) => `破損したファイルから ${n} 件の受付を回収しました。`,
+  damagedNoBackup: (damaged: string) =>
+    `データファイルが破損しており、バックアップがありません。破損したファイルは ${damaged} として保管し、新しいデータファイルで開始しました。管理者に連絡してください。`,
+  restoreFinished: '前回中断されたバックアップからの復元を完了しました。',
+  readOnly: '保存先に書き込みできないため、閲覧のみで開きました。新しい受付は保存できません。',
+} as const;
+
+/** Per-row messages of the patients CSV import. */
+export const importMessages = {
+  missingName: '氏名が空です。',
+  badBirthDate: '生年月日が読み取れません（例: 1980-04-01、1980/4/1、19800401）。',
+  badSex: '性別が読み取れません（男・女、1・2、M・F のいずれか）。',
+  badLastVisit: '最終来院日が読み取れません。',
+  myNumber: '個人番号（マイナンバー）と思われる値が含まれているため取り込みません。',
+  columnCount: '列の数がヘッダーと一致しません。',
+  missingColumns: (cols: string[]) => `必須の列がありません: ${cols.join('、')}`,
+} as const;

@@ -1,0 +1,226 @@
+// Numbered migrations (after Actual Budget's loot-core: an ordered, append-only list; a database that has
+// applied a migration this build does not know is from a newer app and is refused, never "repaired").
+// Each migration runs in one transaction together with its bookkeeping row and PRAGMA user_version, so a
+// power cut leaves the database either before or after it, never in between.
+// Rules: never edit or reorder a shipped migration; add a new one. Never add a column for the 個人番号 or a PIN.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  id: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+const v1 = `
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL CHECK (json_valid(value)),
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE patients (
+  id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL,
+  name_kana TEXT NOT NULL DEFAULT '',
+  name_key TEXT NOT NULL DEFAULT '',
+  kana_key TEXT NOT NULL DEFAULT '',
+  birth_date TEXT NOT NULL,
+  sex TEXT CHECK (sex IN ('male', 'female')),
+  postal_code TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  insurer_number TEXT NOT NULL DEFAULT '',
+  insurance_symbol TEXT NOT NULL DEFAULT '',
+  insurance_number TEXT NOT NULL DEFAULT '',
+  insurance_branch TEXT NOT NULL DEFAULT '',
+  last_visit_date TEXT,
+  source TEXT NOT NULL DEFAULT 'import',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX patients_patient_id ON patients (patient_id) WHERE patient_id <> '';
+CREATE INDEX patients_kana ON patients (kana_key, birth_date);
+CREATE INDEX patients_name ON patients (name_key, birth_date);
+CREATE INDEX patients_birth ON patients (birth_date);
+
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY,
+  service_date TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  patient_name TEXT NOT NULL,
+  patient_kana TEXT NOT NULL DEFAULT '',
+  patient_kana_key TEXT NOT NULL DEFAULT '',
+  patient_birth TEXT NOT NULL,
+  cause TEXT NOT NULL,
+  evidence_kind TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending'
+    CHECK (status IN ('pending', 'needs_review', 'reconciled', 'claimed', 'returned', 'void')),
+  staff TEXT NOT NULL,
+  json TEXT NOT NULL CHECK (json_valid(json)),
+  json_sha256 TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX visits_status_date ON visits (status, service_date, id);
+CREATE INDEX visits_date ON visits (service_date, id);
+CREATE INDEX visits_cause_date ON visits (cause, service_date, id);
+CREATE INDEX visits_patient ON visits (patient_kana_key, patient_birth);
+
+CREATE TABLE declarations (
+  id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL UNIQUE REFERENCES visits (id),
+  declared_on TEXT NOT NULL,
+  insurance_type TEXT NOT NULL,
+  json TEXT NOT NULL CHECK (json_valid(json)),
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  visit_id TEXT REFERENCES visits (id),
+  payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'inflight', 'done', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  lease_until INTEGER,
+  lease_token TEXT,
+  last_error_code TEXT,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  done_at INTEGER
+) STRICT;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_lease ON outbox (status, lease_until);
+CREATE INDEX outbox_visit ON outbox (visit_id);
+
+CREATE TABLE reconciliations (
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  visit_id TEXT NOT NULL REFERENCES visits (id),
+  decision TEXT NOT NULL CHECK (decision IN ('current', 'past', 'unknown', 'none')),
+  json TEXT NOT NULL CHECK (json_valid(json)),
+  staff TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX reconciliations_visit ON reconciliations (visit_id, created_at);
+
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('outage', 'emergency_mode')),
+  cause TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  reference_number TEXT NOT NULL DEFAULT '',
+  called_by TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  staff TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX incidents_started ON incidents (started_at);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  entity TEXT NOT NULL DEFAULT '',
+  entity_id TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL CHECK (json_valid(detail)),
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_entity ON audit_log (entity, entity_id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE health_probe (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  n INTEGER NOT NULL,
+  at INTEGER NOT NULL
+) STRICT;
+INSERT INTO health_probe (id, n, at) VALUES (1, 0, 0);
+`;
+
+export const migrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'initial schema',
+    up: (db) => db.exec(v1),
+  },
+];
+
+export const LATEST_VERSION = migrations[migrations.length - 1]!.id;
+
+const bookkeeping = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL,
+  app_version TEXT NOT NULL DEFAULT ''
+) STRICT`;
+
+export interface SchemaState {
+  /** PRAGMA user_version, kept equal to the highest applied migration id. */
+  userVersion: number;
+  /** Ids recorded in schema_migrations (empty when the table does not exist). */
+  applied: number[];
+}
+
+export function readSchemaState(db: Database.Database): SchemaState {
+  const userVersion = db.pragma('user_version', { simple: true }) as number;
+  const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+  const applied = hasTable
+    ? (db.prepare('SELECT id FROM schema_migrations ORDER BY id').pluck().all() as number[])
+    : [];
+  return { userVersion, applied };
+}
+
+/** The highest version this database claims, by either record. */
+export function schemaVersion(s: SchemaState): number {
+  return Math.max(s.userVersion, ...s.applied, 0);
+}
+
+/** Migrations this build knows but the database has not applied, in order. */
+export function pendingMigrations(s: SchemaState, list: readonly Migration[] = migrations): Migration[] {
+  const done = new Set(s.applied);
+  return list.filter((m) => !done.has(m.id));
+}
+
+/** True when the database has something this build does not know (a newer app wrote it). */
+export function isFromNewerApp(s: SchemaState, list: readonly Migration[] = migrations): boolean {
+  const known = new Set(list.map((m) => m.id));
+  const latest = list[list.length - 1]?.id ?? 0;
+  return s.userVersion > latest || s.applied.some((id) => !known.has(id));
+}
+
+/** Applies one migration and its bookkeeping in a single transaction. */
+export function applyMigration(db: Database.Database, m: Migration, appVersion = ''): void {
+  db.transaction(() => {
+    db.exec(bookkeeping);
+    m.up(db);
+    db.prepare('INSERT INTO schema_migrations (id, name, applied_at, app_version) VALUES (?, ?, ?, ?)').run(
+      m.id,
+      m.name,
+      new Date().toISOString(),
+      appVersion,
+    );
+    db.pragma(`user_version = ${m.id}`);
+  }).immediate();
+}
+
+/** Applies migrations up to and including `target` (tests and fixture generation use a lower target). */
+export function migrateTo(db: Database.Database, target = LATEST_VERSION, appVersion = ''): number[] {
+  const done: number[] = [];
+  for (const m of pendingMigrations(readSchemaState(db))) {
+    if (m.id > target) break;
+    applyMigration(db, m, appVersion);
+    done.push(m.id);
+  }
+  return done;
+}

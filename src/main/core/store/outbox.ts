@@ -1,0 +1,215 @@
+// The outbox: durable jobs written in the same transaction as the data they are about (a visit's
+// 'reconcile' job). Consumers claim jobs with a lease; an expired lease is reclaimable, so delivery is
+// at-least-once and consumers must be idempotent on `idempotencyKey` (visit id + kind).
+// Times are epoch milliseconds in SQL.
+import { prep } from './prep.ts';
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+
+export type OutboxStatus = 'pending' | 'inflight' | 'done' | 'dead';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'inflight', 'done', 'dead'];
+
+export interface OutboxPolicy {
+  /** First retry delay. */
+  baseDelayMs: number;
+  /** Ceiling of the (pre-jitter) delay. */
+  maxDelayMs: number;
+  /** After this many failed attempts the job is 'dead' (shown to staff, retried only by hand). */
+  maxAttempts: number;
+  /** How long a claim is exclusive. */
+  leaseMs: number;
+}
+
+export const DEFAULT_OUTBOX_POLICY: OutboxPolicy = {
+  baseDelayMs: 5_000,
+  maxDelayMs: 60 * 60_000,
+  maxAttempts: 12,
+  leaseMs: 2 * 60_000,
+};
+
+export interface OutboxJob {
+  id: number;
+  idempotencyKey: string;
+  kind: string;
+  visitId: string | null;
+  payload: unknown;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  /** Present on a claimed job: proves the caller still holds the lease when it completes or fails. */
+  leaseToken: string | null;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  doneAt: number | null;
+}
+
+interface OutboxRow {
+  id: number;
+  idempotency_key: string;
+  kind: string;
+  visit_id: string | null;
+  payload: string;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  lease_token: string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  done_at: number | null;
+}
+
+export function rowToJob(r: OutboxRow): OutboxJob {
+  return {
+    id: r.id,
+    idempotencyKey: r.idempotency_key,
+    kind: r.kind,
+    visitId: r.visit_id,
+    payload: JSON.parse(r.payload) as unknown,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    leaseUntil: r.lease_until,
+    leaseToken: r.lease_token,
+    lastErrorCode: r.last_error_code,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    doneAt: r.done_at,
+  };
+}
+
+export function idempotencyKey(visitId: string, kind: string): string {
+  return `${visitId}:${kind}`;
+}
+
+/**
+ * Delay before retry number `attempts` (1 = after the first failure): exponential, capped, with "equal
+ * jitter" — uniformly in [d/2, d] where d = min(max, base·2^(attempts−1)) — so retries spread out but
+ * never come sooner than half the nominal delay.
+ */
+export function backoffDelay(attempts: number, policy: OutboxPolicy, random: () => number = Math.random): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(exp / 2 + random() * (exp / 2));
+}
+
+export function enqueue(
+  db: Database.Database,
+  job: { kind: string; visitId?: string; key?: string; payload?: unknown },
+  now: number,
+): { id: number; created: boolean } {
+  const key = job.key ?? idempotencyKey(job.visitId ?? randomUUID(), job.kind);
+  const existing = prep(db, 'SELECT id FROM outbox WHERE idempotency_key = ?').get(key) as { id: number } | undefined;
+  if (existing) return { id: existing.id, created: false };
+  const info = prep(
+    db,
+    `INSERT INTO outbox (idempotency_key, kind, visit_id, payload, status, attempts, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+  ).run(key, job.kind, job.visitId ?? null, JSON.stringify(job.payload ?? {}), now, now, now);
+  return { id: Number(info.lastInsertRowid), created: true };
+}
+
+/** Claims up to `limit` due jobs (pending and due, or inflight with an expired lease) in one transaction. */
+export function claim(
+  db: Database.Database,
+  opts: { now: number; limit?: number; kinds?: string[]; leaseMs: number },
+): OutboxJob[] {
+  const kinds = opts.kinds ?? [];
+  const kindFilter = kinds.length ? `AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
+  const select = prep(
+    db,
+    `SELECT id FROM outbox
+     WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'inflight' AND lease_until <= ?)) ${kindFilter}
+     ORDER BY next_attempt_at, id LIMIT ?`,
+  );
+  const take = prep(
+    db,
+    `UPDATE outbox SET status = 'inflight', attempts = attempts + 1, lease_until = ?, lease_token = ?, updated_at = ?
+     WHERE id = ? RETURNING *`,
+  );
+  return db
+    .transaction(() => {
+      const ids = select.pluck().all(opts.now, opts.now, ...kinds, opts.limit ?? 10) as number[];
+      return ids.map((id) => rowToJob(take.get(opts.now + opts.leaseMs, randomUUID(), opts.now, id) as OutboxRow));
+    })
+    .immediate();
+}
+
+export type LeaseCheck = { ok: true; row: OutboxRow } | { ok: false; reason: 'not_found' | 'lease_lost' };
+
+export function checkLease(db: Database.Database, id: number, token: string): LeaseCheck {
+  const row = prep(db, 'SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+  if (!row) return { ok: false, reason: 'not_found' };
+  if (row.status !== 'inflight' || row.lease_token !== token) return { ok: false, reason: 'lease_lost' };
+  return { ok: true, row };
+}
+
+export function markDone(db: Database.Database, id: number, now: number): OutboxJob {
+  return rowToJob(
+    prep(
+      db,
+      `UPDATE outbox SET status = 'done', lease_until = NULL, lease_token = NULL, done_at = ?, updated_at = ?, last_error_code = NULL, last_error = NULL
+         WHERE id = ? RETURNING *`,
+    ).get(now, now, id) as OutboxRow,
+  );
+}
+
+export function markFailed(
+  db: Database.Database,
+  row: OutboxRow,
+  failure: { permanent: boolean; code: string; message: string },
+  policy: OutboxPolicy,
+  now: number,
+  random: () => number,
+): OutboxJob {
+  const dead = failure.permanent || row.attempts >= policy.maxAttempts;
+  const next = dead ? row.next_attempt_at : now + backoffDelay(row.attempts, policy, random);
+  return rowToJob(
+    prep(
+      db,
+      `UPDATE outbox SET status = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
+           last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ? RETURNING *`,
+    ).get(dead ? 'dead' : 'pending', next, failure.code, failure.message.slice(0, 2000), now, row.id) as OutboxRow,
+  );
+}
+
+export function requeue(db: Database.Database, id: number, now: number): OutboxJob | undefined {
+  const row = prep(
+    db,
+    `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL, lease_token = NULL, updated_at = ?
+       WHERE id = ? AND status = 'dead' RETURNING *`,
+  ).get(now, now, id) as OutboxRow | undefined;
+  return row ? rowToJob(row) : undefined;
+}
+
+export function counts(db: Database.Database): Record<OutboxStatus, number> {
+  const out: Record<OutboxStatus, number> = { pending: 0, inflight: 0, done: 0, dead: 0 };
+  for (const r of prep(db, 'SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as {
+    status: OutboxStatus;
+    n: number;
+  }[]) {
+    out[r.status] = r.n;
+  }
+  return out;
+}
+
+export function list(
+  db: Database.Database,
+  opts: { status?: OutboxStatus; limit?: number; offset?: number },
+): OutboxJob[] {
+  const rows = (
+    opts.status
+      ? prep(db, 'SELECT * FROM outbox WHERE status = ? ORDER BY id LIMIT ? OFFSET ?').all(
+          opts.status,
+          opts.limit ?? 100,
+          opts.offset ?? 0,
+        )
+      : prep(db, 'SELECT * FROM outbox ORDER BY id LIMIT ? OFFSET ?').all(opts.limit ?? 100, opts.offset ?? 0)
+  ) as OutboxRow[];
+  return rows.map(rowToJob);
+}

@@ -1,0 +1,373 @@
+// Patients: the past-visit data that verbal confirmation (口頭確認) relies on, imported from a レセコン CSV
+// export and searched at reception by kana prefix and birth date. Column layout: docs/store.md.
+import { prep } from './prep.ts';
+import type Database from 'better-sqlite3';
+import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { v7 as uuidv7 } from 'uuid';
+import { findForbidden } from './forbidden.ts';
+import { isKanaOnly, kanaKey, prefixUpperBound } from './kana.ts';
+import { importMessages, storeMessages } from './messages.ts';
+
+export interface PatientRecord {
+  id: string;
+  patientId: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  sex: 'male' | 'female' | null;
+  postalCode: string;
+  address: string;
+  phone: string;
+  insurance: { insurerNumber: string; symbol: string; number: string; branch: string };
+  lastVisitDate: string | null;
+  source: string;
+  updatedAt: number;
+}
+
+export type PatientInput = Omit<PatientRecord, 'id' | 'updatedAt' | 'source'> & { source?: string };
+
+interface PatientRow {
+  id: string;
+  patient_id: string;
+  name: string;
+  name_kana: string;
+  birth_date: string;
+  sex: 'male' | 'female' | null;
+  postal_code: string;
+  address: string;
+  phone: string;
+  insurer_number: string;
+  insurance_symbol: string;
+  insurance_number: string;
+  insurance_branch: string;
+  last_visit_date: string | null;
+  source: string;
+  updated_at: number;
+}
+
+function rowToPatient(r: PatientRow): PatientRecord {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    name: r.name,
+    nameKana: r.name_kana,
+    birthDate: r.birth_date,
+    sex: r.sex,
+    postalCode: r.postal_code,
+    address: r.address,
+    phone: r.phone,
+    insurance: {
+      insurerNumber: r.insurer_number,
+      symbol: r.insurance_symbol,
+      number: r.insurance_number,
+      branch: r.insurance_branch,
+    },
+    lastVisitDate: r.last_visit_date,
+    source: r.source,
+    updatedAt: r.updated_at,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- dates
+
+const ERAS: Record<string, number> = {
+  M: 1867,
+  T: 1911,
+  S: 1925,
+  H: 1988,
+  R: 2018,
+  明治: 1867,
+  大正: 1911,
+  昭和: 1925,
+  平成: 1988,
+  令和: 2018,
+};
+
+function validYmd(y: number, m: number, d: number): string | undefined {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Reads the date forms レセコン exports use: 1980-04-01, 1980/4/1, 19800401, S55.4.1, 昭和55年4月1日. */
+export function parseFlexibleDate(text: string): string | undefined {
+  const t = text.normalize('NFKC').trim();
+  let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(t);
+  if (m) return validYmd(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+  if (m) return validYmd(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^([MTSHR]|明治|大正|昭和|平成|令和)\s*(\d{1,2}|元)[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/i.exec(t);
+  if (m) {
+    const base = ERAS[m[1]!.toUpperCase()] ?? ERAS[m[1]!];
+    if (base === undefined) return undefined;
+    return validYmd(base + (m[2] === '元' ? 1 : Number(m[2])), Number(m[3]), Number(m[4]));
+  }
+  return undefined;
+}
+
+function parseSex(text: string): 'male' | 'female' | null | undefined {
+  const t = text.normalize('NFKC').trim().toLowerCase();
+  if (t === '') return null;
+  if (['男', '男性', '1', 'm', 'male'].includes(t)) return 'male';
+  if (['女', '女性', '2', 'f', 'female'].includes(t)) return 'female';
+  return undefined;
+}
+
+// ----------------------------------------------------------------------------------------- upsert/search
+
+export function upsertPatient(
+  db: Database.Database,
+  p: PatientInput,
+  now: number,
+): { id: string; action: 'inserted' | 'updated' } {
+  const cols = {
+    patient_id: p.patientId.normalize('NFKC').trim(),
+    name: p.name.trim(),
+    name_kana: p.nameKana.trim(),
+    name_key: kanaKey(p.name),
+    kana_key: kanaKey(p.nameKana),
+    birth_date: p.birthDate,
+    sex: p.sex,
+    postal_code: p.postalCode.normalize('NFKC').trim(),
+    address: p.address.trim(),
+    phone: p.phone.normalize('NFKC').trim(),
+    insurer_number: p.insurance.insurerNumber.normalize('NFKC').trim(),
+    insurance_symbol: p.insurance.symbol.normalize('NFKC').trim(),
+    insurance_number: p.insurance.number.normalize('NFKC').trim(),
+    insurance_branch: p.insurance.branch.normalize('NFKC').trim(),
+    last_visit_date: p.lastVisitDate,
+    source: p.source ?? 'import',
+  };
+  const existing = (
+    cols.patient_id !== ''
+      ? prep(db, 'SELECT id FROM patients WHERE patient_id = ?').get(cols.patient_id)
+      : prep(db, `SELECT id FROM patients WHERE patient_id = '' AND name_key = ? AND birth_date = ?`).get(
+          cols.name_key,
+          cols.birth_date,
+        )
+  ) as { id: string } | undefined;
+  if (existing) {
+    prep(
+      db,
+      `UPDATE patients SET patient_id = @patient_id, name = @name, name_kana = @name_kana, name_key = @name_key, kana_key = @kana_key,
+         birth_date = @birth_date, sex = @sex, postal_code = @postal_code, address = @address, phone = @phone,
+         insurer_number = @insurer_number, insurance_symbol = @insurance_symbol, insurance_number = @insurance_number,
+         insurance_branch = @insurance_branch, last_visit_date = @last_visit_date, source = @source, updated_at = @now
+       WHERE id = @id`,
+    ).run({ ...cols, id: existing.id, now });
+    return { id: existing.id, action: 'updated' };
+  }
+  const id = uuidv7();
+  prep(
+    db,
+    `INSERT INTO patients (id, patient_id, name, name_kana, name_key, kana_key, birth_date, sex, postal_code, address, phone,
+       insurer_number, insurance_symbol, insurance_number, insurance_branch, last_visit_date, source, created_at, updated_at)
+     VALUES (@id, @patient_id, @name, @name_kana, @name_key, @kana_key, @birth_date, @sex, @postal_code, @address, @phone,
+       @insurer_number, @insurance_symbol, @insurance_number, @insurance_branch, @last_visit_date, @source, @now, @now)`,
+  ).run({ ...cols, id, now });
+  return { id, action: 'inserted' };
+}
+
+export interface PatientQuery {
+  /** Kana (any width, hiragana or katakana) or kanji name prefix. */
+  name?: string;
+  /** Birth date in any form parseFlexibleDate reads. */
+  birthDate?: string;
+  limit?: number;
+}
+
+export function searchPatients(
+  db: Database.Database,
+  q: { key?: string; birthDate?: string; limit: number },
+): PatientRecord[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.key) {
+    const col = isKanaOnly(q.key) ? 'kana_key' : 'name_key';
+    where.push(`${col} >= ? AND ${col} < ?`);
+    params.push(q.key, prefixUpperBound(q.key));
+  }
+  if (q.birthDate) {
+    where.push('birth_date = ?');
+    params.push(q.birthDate);
+  }
+  const sql = `SELECT * FROM patients ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY kana_key, birth_date, id LIMIT ?`;
+  return (prep(db, sql).all(...params, q.limit) as PatientRow[]).map(rowToPatient);
+}
+
+export function getPatient(db: Database.Database, id: string): PatientRecord | undefined {
+  const r = prep(db, 'SELECT * FROM patients WHERE id = ?').get(id) as PatientRow | undefined;
+  return r ? rowToPatient(r) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------- CSV
+
+/** Header names accepted for each field (Japanese as レセコン exports print them, and English). */
+export const PATIENT_CSV_COLUMNS = {
+  patientId: ['患者番号', 'カルテ番号', '患者ID', 'patient_id'],
+  name: ['氏名', '患者氏名', '名前', 'name'],
+  nameKana: ['カナ氏名', 'フリガナ', 'ふりがな', 'カナ', 'name_kana'],
+  birthDate: ['生年月日', 'birth_date'],
+  sex: ['性別', 'sex'],
+  postalCode: ['郵便番号', 'postal_code'],
+  address: ['住所', 'address'],
+  phone: ['電話番号', '電話', 'phone'],
+  insurerNumber: ['保険者番号', 'insurer_number'],
+  symbol: ['記号', '被保険者記号', 'insurance_symbol'],
+  number: ['番号', '被保険者番号', 'insurance_number'],
+  branch: ['枝番', 'insurance_branch'],
+  lastVisitDate: ['最終来院日', '最終受診日', 'last_visit_date'],
+} as const;
+type CsvField = keyof typeof PATIENT_CSV_COLUMNS;
+const REQUIRED: CsvField[] = ['name', 'birthDate'];
+
+export type CsvEncoding = 'utf8' | 'shift_jis';
+
+export interface ImportRowError {
+  /** Spreadsheet row number: the header is row 1, the first patient row 2. */
+  row: number;
+  code: 'CSV_INVALID_ROW' | 'FORBIDDEN_MY_NUMBER';
+  message: string;
+  /** The column at fault, when one is. */
+  column?: string;
+}
+
+export interface ImportReport {
+  encoding: CsvEncoding;
+  rows: number;
+  inserted: number;
+  updated: number;
+  failed: number;
+  errors: ImportRowError[];
+  /** Header cells that matched no field (not imported). */
+  ignoredColumns: string[];
+}
+
+export function decodeCsv(buf: Buffer, encoding?: CsvEncoding): { text: string; encoding: CsvEncoding } {
+  if (encoding === 'shift_jis') return { text: iconv.decode(buf, 'cp932'), encoding };
+  if (encoding === 'utf8') return { text: buf.toString('utf8'), encoding };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf8' };
+  } catch {
+    return { text: iconv.decode(buf, 'cp932'), encoding: 'shift_jis' };
+  }
+}
+
+export type ParsedCsvRow =
+  { row: number; ok: true; value: PatientInput } | { row: number; ok: false; error: ImportRowError };
+
+export interface ParsedCsv {
+  ok: boolean;
+  /** File-level problem (unreadable, missing required columns). */
+  fileError?: string;
+  rows: ParsedCsvRow[];
+  ignoredColumns: string[];
+}
+
+export function parsePatientsCsv(text: string): ParsedCsv {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+  } catch (e) {
+    return {
+      ok: false,
+      fileError: `${storeMessages.CSV_UNREADABLE} (${(e as Error).message})`,
+      rows: [],
+      ignoredColumns: [],
+    };
+  }
+  const header = records[0] ?? [];
+  const index = new Map<CsvField, number>();
+  const ignoredColumns: string[] = [];
+  header.forEach((h, i) => {
+    const name = h.normalize('NFKC').trim();
+    const field = (Object.keys(PATIENT_CSV_COLUMNS) as CsvField[]).find((f) =>
+      (PATIENT_CSV_COLUMNS[f] as readonly string[]).some((alias) => alias.normalize('NFKC') === name),
+    );
+    if (field && !index.has(field)) index.set(field, i);
+    else ignoredColumns.push(h);
+  });
+  const missing = REQUIRED.filter((f) => !index.has(f));
+  if (missing.length) {
+    return {
+      ok: false,
+      fileError: importMessages.missingColumns(missing.map((f) => PATIENT_CSV_COLUMNS[f][0])),
+      rows: [],
+      ignoredColumns,
+    };
+  }
+  const rows: ParsedCsvRow[] = [];
+  for (let r = 1; r < records.length; r++) {
+    const cells = records[r]!;
+    const row = r + 1;
+    const get = (f: CsvField) => {
+      const i = index.get(f);
+      return i === undefined ? '' : (cells[i] ?? '');
+    };
+    const bad = (
+      message: string,
+      column?: CsvField,
+      code: ImportRowError['code'] = 'CSV_INVALID_ROW',
+    ): ParsedCsvRow => ({
+      row,
+      ok: false,
+      error: column ? { row, code, message, column: PATIENT_CSV_COLUMNS[column][0] } : { row, code, message },
+    });
+    if (cells.length !== header.length) {
+      rows.push(bad(importMessages.columnCount));
+      continue;
+    }
+    const mn = findForbidden(cells);
+    if (mn !== undefined) {
+      const col = Number(/\[(\d+)\]/.exec(mn)?.[1] ?? -1);
+      const field = [...index.entries()].find(([, i]) => i === col)?.[0];
+      rows.push(bad(importMessages.myNumber, field, 'FORBIDDEN_MY_NUMBER'));
+      continue;
+    }
+    const name = get('name');
+    if (!name) {
+      rows.push(bad(importMessages.missingName, 'name'));
+      continue;
+    }
+    const birthDate = parseFlexibleDate(get('birthDate'));
+    if (!birthDate) {
+      rows.push(bad(importMessages.badBirthDate, 'birthDate'));
+      continue;
+    }
+    const sex = parseSex(get('sex'));
+    if (sex === undefined) {
+      rows.push(bad(importMessages.badSex, 'sex'));
+      continue;
+    }
+    const lv = get('lastVisitDate');
+    const lastVisitDate = lv ? parseFlexibleDate(lv) : null;
+    if (lastVisitDate === undefined) {
+      rows.push(bad(importMessages.badLastVisit, 'lastVisitDate'));
+      continue;
+    }
+    rows.push({
+      row,
+      ok: true,
+      value: {
+        patientId: get('patientId'),
+        name,
+        nameKana: get('nameKana'),
+        birthDate,
+        sex,
+        postalCode: get('postalCode'),
+        address: get('address'),
+        phone: get('phone'),
+        insurance: {
+          insurerNumber: get('insurerNumber'),
+          symbol: get('symbol'),
+          number: get('number'),
+          branch: get('branch'),
+        },
+        lastVisitDate,
+        source: 'import',
+      },
+    });
+  }
+  return { ok: true, rows, ignoredColumns };
+}
