@@ -85,6 +85,7 @@ const dispatch = createDispatcher(
     info: { version: 'bench', demo: false, dataDir, pid: process.pid, testHooks: false },
     emit: () => undefined,
     health: new HealthMonitor(),
+    journal: { store: null, report: null, error: null },
     acChanged: () => undefined,
     crash: () => process.exit(1),
     sleep: () => Promise.resolve(),

@@ -7,6 +7,7 @@
 //
 // Adding a request: 1) add an entry to `requests` below, 2) add its handler in src/main/core/service.ts.
 import { z } from 'zod';
+import { Visit } from '../claims/visit.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared payload shapes
@@ -77,6 +78,53 @@ export const requests = {
   'health.get': {
     input: empty,
     output: healthStateSchema,
+  },
+  /**
+   * The journal's state: how startup went (created, migrated, restored from a backup after damage, …, with
+   * notices in Japanese to show once) and whether it can be written (read-only / disk full).
+   */
+  'store.status': {
+    input: empty,
+    output: z.object({
+      available: z.boolean(),
+      outcome: z.string().nullable(),
+      notices: z.array(z.string()),
+      mode: z.enum(['ok', 'read_only', 'disk_full', 'unavailable']),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+  },
+  /** Save a visit (idempotent by its client-generated id): one transaction with its outbox job and audit entry. */
+  'visits.save': {
+    input: Visit,
+    output: z.object({ id: z.string(), created: z.boolean() }),
+  },
+  /** The 事後確認 queue's listing. */
+  'visits.list': {
+    input: z
+      .object({
+        status: z.enum(['pending', 'needs_review', 'reconciled', 'claimed', 'returned', 'void']).optional(),
+        month: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/)
+          .optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
+      .strict(),
+    output: z.object({
+      total: z.number().int(),
+      items: z.array(
+        z.object({
+          id: z.string(),
+          serviceDate: z.string(),
+          patientName: z.string(),
+          patientKana: z.string(),
+          cause: z.string(),
+          evidenceKind: z.string(),
+          status: z.string(),
+          staff: z.string(),
+        }),
+      ),
+    }),
   },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {

@@ -1,5 +1,6 @@
 // The contract and the core's dispatcher: parity between schemas and handlers, and typed errors.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,8 +12,12 @@ import {
   type ResponseMessage,
 } from '../../src/main/contract.ts';
 import { HealthMonitor } from '../../src/hardware/health/index.ts';
+import { openJournal } from '../../src/main/core/journal.ts';
+import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { buildHandlers, createDispatcher, type CoreDeps, type Handlers } from '../../src/main/core/service.ts';
 import { hasJapanese } from './helpers.ts';
+
+const root = join(import.meta.dirname, '..', '..');
 
 function fakeDeps(overrides: Partial<CoreDeps> = {}): CoreDeps {
   const health = new HealthMonitor({ debounce: { enterAfterFailures: 1, enterAfterMs: 0, exitAfterMs: 0 } });
@@ -20,6 +25,7 @@ function fakeDeps(overrides: Partial<CoreDeps> = {}): CoreDeps {
     info: { version: '1.2.3', demo: false, dataDir: '/tmp/x', pid: 42, testHooks: true },
     emit: () => undefined,
     health,
+    journal: { store: null, report: null, error: null },
     acChanged: (onBattery) => health.ingest({ source: 'power', state: onBattery ? 'battery' : 'ac' }),
     crash: () => {
       throw new Error('crash called');
@@ -171,8 +177,55 @@ describe('dispatcher', () => {
   });
 });
 
+describe('journal requests', () => {
+  it('saves a visit once (idempotent) and lists it, through the dispatcher and a real store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shikaku-contract-'));
+    const journal = await openJournal(dir, 'test');
+    try {
+      expect(journal.store).not.toBeNull();
+      journal.store!.setStaff([{ id: 'uketsuke-01', name: '受付 一郎', active: true }], SYSTEM_ACTOR);
+      const d = createDispatcher(buildHandlers(fakeDeps({ journal })), { testHooks: false });
+      const visit = JSON.parse(readFileSync(join(root, 'docs/examples/verbal.json'), 'utf8')) as unknown;
+      expect(await d({ id: 1, name: 'visits.save', input: visit })).toMatchObject({
+        ok: true,
+        value: { created: true },
+      });
+      expect(await d({ id: 2, name: 'visits.save', input: visit })).toMatchObject({
+        ok: true,
+        value: { created: false },
+      });
+      const list = await d({ id: 3, name: 'visits.list', input: { status: 'pending' } });
+      expect(list).toMatchObject({ ok: true, value: { total: 1, items: [{ evidenceKind: 'verbal' }] } });
+      expect(await d({ id: 4, name: 'store.status', input: {} })).toMatchObject({
+        ok: true,
+        value: { available: true, outcome: 'created', mode: 'ok', error: null },
+      });
+      const bad = errorOf(await d({ id: 5, name: 'visits.save', input: { id: 'x' } }));
+      expect(bad.code).toBe('CONTRACT_INVALID_REQUEST');
+    } finally {
+      journal.store?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a typed Japanese error when the journal could not be opened', async () => {
+    const error = {
+      code: 'STORE_NEWER_VERSION' as const,
+      message: 'このデータファイルは新しい版のアプリで作られています。',
+    };
+    const d = createDispatcher(buildHandlers(fakeDeps({ journal: { store: null, report: null, error } })), {
+      testHooks: false,
+    });
+    const visit = JSON.parse(readFileSync(join(root, 'docs/examples/verbal.json'), 'utf8')) as unknown;
+    expect(errorOf(await d({ id: 1, name: 'visits.save', input: visit }))).toEqual(error);
+    expect(await d({ id: 2, name: 'store.status', input: {} })).toMatchObject({
+      ok: true,
+      value: { available: false, mode: 'unavailable', error },
+    });
+  });
+});
+
 describe('layering rules', () => {
-  const root = join(import.meta.dirname, '..', '..');
   const filesUnder = (dir: string): string[] =>
     readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile() && /\.(ts|tsx)$/.test(e.name))

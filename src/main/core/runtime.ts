@@ -8,6 +8,7 @@ import { CORE_ENV, isControl, type ReadyControl } from './protocol.ts';
 import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
 import type { CoreTransport } from './transport.ts';
 import { openDevices, type DeviceMode } from './devices.ts';
+import { openJournal, storeIncidentSink } from './journal.ts';
 import { powerSignalOf } from '../../hardware/health/index.ts';
 
 /**
@@ -59,7 +60,9 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   mkdirSync(info.dataDir, { recursive: true });
 
   const emit: CoreDeps['emit'] = (name, payload) => transport.send({ name, payload } satisfies EventMessage);
+  const journal = await openJournal(info.dataDir, info.version);
   const devices = await openDevices({
+    ...(journal.store ? { incidents: storeIncidentSink(journal.store) } : {}),
     mode: deviceModeFrom(env, info.demo),
     dataDir: info.dataDir,
     ...(env.SHIKAKU_TERMINAL_DIR ? { terminalDir: env.SHIKAKU_TERMINAL_DIR } : {}),
@@ -67,9 +70,12 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     onHealth: (state) => emit('health.changed', state),
     onError: (err, where) => process.stderr.write(`core: ${where}: ${String(err)}\n`),
   });
+  // On battery the next write may be the last before the power goes: checkpoint the WAL into the database.
+  devices.battery.onBattery(() => void journal.store?.checkpoint());
   const deps: CoreDeps = {
     info,
     emit,
+    journal,
     health: devices.health,
     acChanged: (onBattery) => {
       // A UPS that reports its state is more precise than the OS's power source: it wins when present.
@@ -91,6 +97,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
       await devices.close();
+      journal.store?.close();
     })();
     return closing;
   };

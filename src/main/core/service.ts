@@ -6,6 +6,8 @@
 // requests get handlers below. Nothing here imports Electron or opens files by itself.
 import { z } from 'zod';
 import type { HealthState } from '../../hardware/health/index.ts';
+import type { Journal } from './journal.ts';
+import type { Store } from './store/index.ts';
 import {
   ContractError,
   contractError,
@@ -36,6 +38,8 @@ export interface CoreDeps {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   /** The folded device health (src/hardware/health). */
   health: { state(): HealthState };
+  /** The journal (store null when it could not be opened; the reason is in journal.error). */
+  journal: Journal;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
   acChanged(onBattery: boolean): void;
   /** Test hook: end the process abruptly (SIGKILL on POSIX). */
@@ -57,6 +61,24 @@ export function buildHandlers(deps: CoreDeps): Handlers {
       at: new Date().toISOString(),
     }),
     'health.get': () => deps.health.state(),
+    'store.status': () => {
+      const { store, report, error } = deps.journal;
+      return {
+        available: store !== null,
+        outcome: report?.outcome ?? null,
+        notices: report?.notices ?? [],
+        mode: store ? store.health().mode : 'unavailable',
+        error: error ? { code: error.code, message: error.message } : null,
+      };
+    },
+    'visits.save': (visit) => {
+      const saved = unwrap(storeOf(deps).saveVisit(visit));
+      return { id: saved.id, created: saved.created };
+    },
+    'visits.list': (query) => {
+      const page = unwrap(storeOf(deps).listVisits({ ...query, limit: query.limit ?? 100 }));
+      return { total: page.total, items: page.items };
+    },
     'power.acChanged': (input) => {
       deps.acChanged(input.onBattery);
       return { onBattery: input.onBattery };
@@ -67,6 +89,18 @@ export function buildHandlers(deps: CoreDeps): Handlers {
       return { slept: input.ms };
     },
   };
+}
+
+/** The store, or the journal's startup error as a typed error (the UI shows its Japanese message). */
+function storeOf(deps: CoreDeps): Store {
+  if (deps.journal.store) return deps.journal.store;
+  throw deps.journal.error ?? new ContractError('STORE_UNAVAILABLE', 'データファイルを開けませんでした。');
+}
+
+/** Store results carry {code, message}; a failure becomes the wire error as it is. */
+function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+  if (!r.ok) throw new ContractError(r.error.code, r.error.message);
+  return r.value;
 }
 
 export interface DispatcherOptions {
