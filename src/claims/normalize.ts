@@ -27,11 +27,19 @@ export function normalizeSymbolOrNumber(input: string): string {
     .replace(/-{2,}/g, '-');
 }
 
-/** Katakana to hiragana, after NFKC (half-width kana become full-width first): for kana search keys. */
-export function kanaKey(input: string): string {
-  return nfkc(input)
-    .replace(SPACES, '')
-    .replace(/[\u30A1-\u30F6]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
+/**
+ * Search and comparison key for names: NFKC (half-width kana → full-width, ｶﾞ → ガ), hiragana → katakana,
+ * spaces and middle dots removed, Latin upper-cased. The journal stores it in indexed columns, so keep it stable.
+ */
+export function kanaKey(text: string): string {
+  const n = text.normalize('NFKC').replace(/[\s\u3000・･.]/g, '');
+  let out = '';
+  for (const ch of n) {
+    const c = ch.codePointAt(0)!;
+    // Hiragana U+3041..U+3096 and the iteration marks ゝゞ map to katakana by +0x60.
+    out += (c >= 0x3041 && c <= 0x3096) || c === 0x309d || c === 0x309e ? String.fromCodePoint(c + 0x60) : ch;
+  }
+  return out.toUpperCase();
 }
 
 /**

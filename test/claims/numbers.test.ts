@@ -77,9 +77,11 @@ describe('normalizeInsuranceNumbers', () => {
 
 describe('text helpers', () => {
   it('makes kana search keys from katakana, hiragana and half-width kana', () => {
-    expect(kanaKey('ヤマダ ハナコ')).toBe('やまだはなこ');
-    expect(kanaKey('ﾔﾏﾀﾞ ﾊﾅｺ')).toBe('やまだはなこ');
-    expect(kanaKey('やまだ　はなこ')).toBe('やまだはなこ');
+    expect(kanaKey('ヤマダ ハナコ')).toBe('ヤマダハナコ');
+    expect(kanaKey('ﾔﾏﾀﾞ ﾊﾅｺ')).toBe('ヤマダハナコ');
+    expect(kanaKey('やまだ　はなこ')).toBe('ヤマダハナコ');
+    expect(kanaKey('やまだ・はなこ')).toBe('ヤマダハナコ');
+    expect(kanaKey('smith')).toBe('SMITH');
   });
 
   it('spots ● without changing the name', () => {

@@ -1,9 +1,9 @@
 // A UPS on USB HID (HID Power Device class) through node-hid. Finds the UPS, gets its report descriptor,
 // polls the feature reports that hold the values we need, and survives unplug: a vanished device gives
 // 'unknown' and a rescan with backoff. No UPS at all is 'unknown', never a fault.
-import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { systemClock, type Clock, type TimerHandle } from '../health/clock.ts';
+import { PowerPortBase } from './port-base.ts';
 import { parseReportDescriptor, type ReportDescriptor } from './descriptor.ts';
 import { knownDescriptorFor } from './known-descriptors.ts';
 import {
@@ -15,7 +15,7 @@ import {
   PAGE_POWER_DEVICE,
   type UpsReading,
 } from './report.ts';
-import { sameSnapshot, type PowerPort, type PowerSnapshot, type PowerUnknownReason } from './types.ts';
+import type { PowerSnapshot, PowerUnknownReason } from './types.ts';
 
 /** USB vendor ids of UPS makers sold in Japan, for devices that do not report usage page 0x84. */
 export const UPS_VENDOR_IDS: Readonly<Record<number, string>> = {
@@ -126,15 +126,13 @@ interface OpenUps {
   reports: number[];
 }
 
-export class HidPowerPort extends EventEmitter implements PowerPort {
-  private readonly clock: Clock;
+export class HidPowerPort extends PowerPortBase {
   private readonly pollMs: number;
   private readonly rescanMs: number;
   private readonly maxRescanMs: number;
   private readonly sources: DescriptorSource[];
   private readonly onError: (err: unknown, where: string) => void;
   private backend?: HidBackend;
-  private current: PowerSnapshot;
   private ups?: OpenUps;
   private timer?: TimerHandle;
   private running = false;
@@ -142,15 +140,14 @@ export class HidPowerPort extends EventEmitter implements PowerPort {
   private inFlight: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: HidPowerPortOptions = {}) {
-    super();
-    this.clock = options.clock ?? systemClock;
+    const clock = options.clock ?? systemClock;
+    super(clock, (at) => ({ state: 'unknown', reason: 'not_started', source: 'ups-hid', at }));
     this.pollMs = options.pollMs ?? 5000;
     this.rescanMs = options.rescanMs ?? 2000;
     this.maxRescanMs = options.maxRescanMs ?? 60_000;
     this.sources = options.descriptorSources ?? [fromHandle, fromLinuxSysfs(), fromKnownLayouts];
     this.onError = options.onError ?? (() => {});
     this.backoff = this.rescanMs;
-    this.current = this.unknown('not_started');
   }
 
   async start(): Promise<void> {
@@ -174,10 +171,6 @@ export class HidPowerPort extends EventEmitter implements PowerPort {
     this.timer = undefined;
     await this.inFlight;
     await this.closeUps();
-  }
-
-  snapshot(): PowerSnapshot {
-    return { ...this.current };
   }
 
   /** The open device's parsed descriptor (for the doctor report); undefined when none is open. */
@@ -311,24 +304,6 @@ export class HidPowerPort extends EventEmitter implements PowerPort {
     const s: PowerSnapshot = { state: 'unknown', reason, source: 'ups-hid', at: this.iso() };
     if (info) s.device = deviceOf(info);
     return s;
-  }
-
-  private replace(next: PowerSnapshot): void {
-    const changed = !sameSnapshot(next, this.current);
-    this.current = next;
-    if (changed) this.emit('change', this.snapshot());
-  }
-
-  private iso(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
-
-  override on(event: 'change', listener: (s: PowerSnapshot) => void): this {
-    return super.on(event, listener);
-  }
-
-  override off(event: 'change', listener: (s: PowerSnapshot) => void): this {
-    return super.off(event, listener);
   }
 }
 

@@ -1,8 +1,7 @@
 // Power state from Electron's powerMonitor ('on-battery' / 'on-ac'; Windows and macOS). Takes any
 // EventEmitter-like object so this module never imports electron and runs the same under Node.
-import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '../health/clock.ts';
-import { sameSnapshot, type PowerPort, type PowerSnapshot } from './types.ts';
+import { PowerPortBase } from './port-base.ts';
 
 export interface PowerMonitorLike {
   on(event: 'on-battery' | 'on-ac', listener: () => void): unknown;
@@ -11,18 +10,16 @@ export interface PowerMonitorLike {
   isOnBatteryPower?: () => boolean;
 }
 
-export class PowerMonitorPort extends EventEmitter implements PowerPort {
-  private current: PowerSnapshot;
+export class PowerMonitorPort extends PowerPortBase {
   private readonly onBattery = (): void => this.update('battery');
   private readonly onAc = (): void => this.update('ac');
   private attached = false;
 
   constructor(
     private readonly monitor: PowerMonitorLike,
-    private readonly clock: Clock = systemClock,
+    clock: Clock = systemClock,
   ) {
-    super();
-    this.current = { state: 'unknown', reason: 'not_started', source: 'power-monitor', at: this.iso() };
+    super(clock, (at) => ({ state: 'unknown', reason: 'not_started', source: 'power-monitor', at }));
   }
 
   async start(): Promise<void> {
@@ -48,29 +45,7 @@ export class PowerMonitorPort extends EventEmitter implements PowerPort {
     this.monitor.removeListener('on-ac', this.onAc);
   }
 
-  snapshot(): PowerSnapshot {
-    return { ...this.current };
-  }
-
   private update(state: 'ac' | 'battery'): void {
     this.replace({ state, source: 'power-monitor', at: this.iso() });
-  }
-
-  private replace(next: PowerSnapshot): void {
-    const changed = !sameSnapshot(next, this.current);
-    this.current = next;
-    if (changed) this.emit('change', this.snapshot());
-  }
-
-  private iso(): string {
-    return new Date(this.clock.now()).toISOString();
-  }
-
-  override on(event: 'change', listener: (s: PowerSnapshot) => void): this {
-    return super.on(event, listener);
-  }
-
-  override off(event: 'change', listener: (s: PowerSnapshot) => void): this {
-    return super.off(event, listener);
   }
 }

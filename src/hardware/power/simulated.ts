@@ -1,8 +1,8 @@
 // A scriptable power port for demo and drill mode: the trainer switches mains off and on, drains the battery,
 // unplugs the UPS. Never used in production paths.
-import { EventEmitter } from 'node:events';
 import { systemClock, type Clock, type TimerHandle } from '../health/clock.ts';
-import { sameSnapshot, type PowerPort, type PowerSnapshot } from './types.ts';
+import { PowerPortBase } from './port-base.ts';
+import type { PowerSnapshot } from './types.ts';
 
 export type SimulatedPowerState = Omit<PowerSnapshot, 'at' | 'source'>;
 
@@ -14,17 +14,15 @@ export interface PowerScriptStep {
 
 export const SIMULATED_UPS = { vendorId: 0x051d, productId: 0x0002, product: 'Simulated UPS' } as const;
 
-export class SimulatedPowerPort extends EventEmitter implements PowerPort {
-  private current: PowerSnapshot;
+export class SimulatedPowerPort extends PowerPortBase {
   private timers: TimerHandle[] = [];
   private started = false;
 
   constructor(
     initial: SimulatedPowerState = { state: 'ac', charge: 100, runtimeSeconds: 1800, device: { ...SIMULATED_UPS } },
-    private readonly clock: Clock = systemClock,
+    clock: Clock = systemClock,
   ) {
-    super();
-    this.current = { ...initial, source: 'simulated', at: new Date(clock.now()).toISOString() };
+    super(clock, (at) => ({ ...initial, source: 'simulated', at }));
   }
 
   async start(): Promise<void> {
@@ -37,16 +35,9 @@ export class SimulatedPowerPort extends EventEmitter implements PowerPort {
     this.timers = [];
   }
 
-  snapshot(): PowerSnapshot {
-    return { ...this.current };
-  }
-
   /** Replace the state; emits 'change' when it differs. */
   set(next: SimulatedPowerState): void {
-    const snap: PowerSnapshot = { ...next, source: 'simulated', at: new Date(this.clock.now()).toISOString() };
-    const changed = !sameSnapshot(snap, this.current);
-    this.current = snap;
-    if (changed) this.emit('change', this.snapshot());
+    this.replace({ ...next, source: 'simulated', at: this.iso() });
   }
 
   mainsLost(charge = this.current.charge ?? 100, runtimeSeconds = this.current.runtimeSeconds): void {
@@ -73,13 +64,5 @@ export class SimulatedPowerPort extends EventEmitter implements PowerPort {
       }, delay);
       this.timers.push(handle);
     }
-  }
-
-  override on(event: 'change', listener: (s: PowerSnapshot) => void): this {
-    return super.on(event, listener);
-  }
-
-  override off(event: 'change', listener: (s: PowerSnapshot) => void): this {
-    return super.off(event, listener);
   }
 }
