@@ -105,6 +105,9 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     }
   };
   await Promise.all([cardReader.start(), power.start()]);
+  // Ports emit on change only: fold their state as it is now, so the first health state is complete.
+  health.ingest(pcscSignalOf(cardReader.snapshot()));
+  health.ingest(powerSignalOf(power.snapshot()));
   await probe();
   const timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
   timer.unref();

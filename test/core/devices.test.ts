@@ -1,0 +1,109 @@
+// The core's composition of devices, health and journal, in simulated mode (demo/drill): the first health
+// state is complete, an outage is recorded as an incident in the real store, on battery checkpoints the store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HealthState } from '../../src/hardware/health/index.ts';
+import type { SimulatedCardReader } from '../../src/hardware/pcsc/index.ts';
+import type { SimulatedPowerPort } from '../../src/hardware/power/index.ts';
+import { DEMO_READER, openDevices, type Devices } from '../../src/main/core/devices.ts';
+import { openJournal, storeIncidentSink, type Journal } from '../../src/main/core/journal.ts';
+
+let devices: Devices | undefined;
+let journal: Journal | undefined;
+const dirs: string[] = [];
+
+afterEach(async () => {
+  await devices?.close();
+  journal?.store?.close();
+  devices = undefined;
+  journal = undefined;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'shikaku-devices-'));
+  dirs.push(d);
+  return d;
+}
+
+/** Resolves with the first health state that satisfies `pred` (now or on a later change). */
+function healthWhere(d: Devices, pred: (s: HealthState) => boolean): Promise<HealthState> {
+  const now = d.health.state();
+  if (pred(now)) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const on = (s: HealthState) => {
+      if (!pred(s)) return;
+      d.health.off('change', on);
+      resolve(s);
+    };
+    d.health.on('change', on);
+  });
+}
+
+const fast = { debounce: { enterAfterFailures: 1, enterAfterMs: 0, exitAfterMs: 0 } };
+
+describe('core devices (simulated set)', () => {
+  it('starts with every device folded in: reader with its card, UPS on AC, the simulator`s share reachable', async () => {
+    devices = await openDevices({ mode: 'simulated', dataDir: tempDir() });
+    const s = devices.health.state();
+    expect(s.mode).toBe('normal');
+    expect(s.devices.reader.status).toBe('ok');
+    expect(s.devices.power.status).toBe('ok');
+    expect(s.devices.network.status).not.toBe('fault');
+    expect(devices.simulator).not.toBeNull();
+    expect((devices.cardReader as SimulatedCardReader).snapshot().readers[0]).toMatchObject({
+      name: DEMO_READER,
+      cardPresent: true,
+    });
+  });
+
+  it('records an outage in the journal`s incidents (start and end) and checkpoints on battery', async () => {
+    const dir = tempDir();
+    journal = await openJournal(dir, 'test');
+    const store = journal.store!;
+    devices = await openDevices({ mode: 'simulated', dataDir: dir, incidents: storeIncidentSink(store), health: fast });
+    const reader = devices.cardReader as SimulatedCardReader;
+
+    reader.setService('unavailable');
+    await healthWhere(devices, (s) => s.mode === 'outage');
+    reader.setService('running');
+    await healthWhere(devices, (s) => s.mode === 'normal');
+    await devices.health.idle();
+    const incidents = store.listIncidents();
+    expect(incidents.ok).toBe(true);
+    if (!incidents.ok) return;
+    const outage = incidents.value.filter((i) => i.cause === 'pcsc_service_down');
+    expect(outage).toHaveLength(1);
+    expect(outage[0]!.endedAt).not.toBeNull();
+
+    let checkpoints = 0;
+    devices.battery.onBattery(() => {
+      checkpoints++;
+      store.checkpoint();
+    });
+    (devices.power as SimulatedPowerPort).mainsLost(80);
+    const onBattery = await healthWhere(devices, (s) => s.devices.power.status !== 'ok');
+    expect(onBattery.causes.map((c) => c.code)).toContain('power_on_battery');
+    expect(onBattery.mode).toBe('degraded');
+    await new Promise((r) => setImmediate(r));
+    expect(checkpoints).toBe(1);
+  });
+
+  it('closes incidents a previous run left open when the journal is opened again', async () => {
+    const dir = tempDir();
+    const first = await openJournal(dir, 'test');
+    const opened = first.store!.openIncident({
+      kind: 'outage',
+      cause: 'terminal_no_answer',
+      startedAt: new Date().toISOString(),
+      staff: 'system',
+    });
+    expect(opened.ok).toBe(true);
+    first.store!.close();
+    journal = await openJournal(dir, 'test');
+    const list = journal.store!.listIncidents();
+    expect(list.ok && list.value.every((i) => i.endedAt !== null)).toBe(true);
+  });
+});
