@@ -31,6 +31,7 @@ const CASES: [ClinicCauseCode, HealthSignal, HealthMode][] = [
   ['terminal_no_answer', { source: 'terminal', link: 'timeout', consecutiveFailures: 1 }, 'outage'],
   ['terminal_no_answer', { source: 'terminal', link: 'error', consecutiveFailures: 1 }, 'outage'],
   ['terminal_share_unreachable', { source: 'terminal', link: 'share_missing', consecutiveFailures: 1 }, 'outage'],
+  ['terminal_central_unreachable', { source: 'terminal', link: 'central_error', consecutiveFailures: 1 }, 'outage'],
   ['facility_network_down', { source: 'network', facility: 'down', wideArea: 'ok' }, 'outage'],
   ['wide_area_network_down', { source: 'network', facility: 'ok', wideArea: 'down' }, 'degraded'],
   ['power_on_battery', { source: 'power', state: 'battery', charge: 90 }, 'degraded'],

@@ -47,6 +47,9 @@ export function terminalSignalOf(
   else if (answers.lastOutcome === 'TERMINAL_TIMEOUT') out.link = 'timeout';
   else if (answers.lastOutcome === 'TERMINAL_SHARE_MISSING' || answers.lastOutcome === 'TERMINAL_SHARE_NOT_WRITABLE')
     out.link = 'share_missing';
+  // An error segment means the terminal answered: the central system behind it is what failed. (UNCONFIRMED:
+  // the official ErrorCode list; any SegmentOfResult 9 counts.)
+  else if (answers.lastOutcome === 'TERMINAL_ERROR_SEGMENT') out.link = 'central_error';
   else if (answers.lastOutcome !== undefined) out.link = 'error';
   return out;
 }

@@ -11,6 +11,7 @@ export const CLINIC_CAUSES = [
   'pcsc_service_down',
   'terminal_no_answer',
   'terminal_share_unreachable',
+  'terminal_central_unreachable',
   'facility_network_down',
   'wide_area_network_down',
   'power_on_battery',
@@ -55,6 +56,7 @@ export const CAUSE_POLICY: Readonly<Record<ClinicCauseCode, CausePolicy>> = {
   reader_fault: { impact: 'outage', severity: 'error', device: 'reader' },
   pcsc_service_down: { impact: 'outage', severity: 'error', device: 'reader' },
   terminal_no_answer: { impact: 'outage', severity: 'error', device: 'terminal' },
+  terminal_central_unreachable: { impact: 'outage', severity: 'error', device: 'terminal' },
   terminal_share_unreachable: { impact: 'outage', severity: 'error', device: 'terminal' },
   facility_network_down: { impact: 'outage', severity: 'error', device: 'network' },
   wide_area_network_down: { impact: 'degraded', severity: 'warning', device: 'network' },
@@ -125,11 +127,13 @@ export function observe(signal: HealthSignal, opts: ObserveOptions = {}): Observ
           return [
             { code: 'terminal_no_answer', state: 'ok' },
             { code: 'terminal_share_unreachable', state: 'ok' },
+            { code: 'terminal_central_unreachable', state: 'ok' },
           ];
         case 'share_missing':
           return [
             { code: 'terminal_share_unreachable', state: 'fail', failures: signal.consecutiveFailures },
             { code: 'terminal_no_answer', state: 'unknown' },
+            { code: 'terminal_central_unreachable', state: 'unknown' },
           ];
         case 'timeout':
         case 'error':
@@ -137,11 +141,20 @@ export function observe(signal: HealthSignal, opts: ObserveOptions = {}): Observ
           return [
             { code: 'terminal_no_answer', state: 'fail', failures: signal.consecutiveFailures },
             { code: 'terminal_share_unreachable', state: 'ok' },
+            { code: 'terminal_central_unreachable', state: 'unknown' },
+          ];
+        case 'central_error':
+          // The terminal answers, but with an error segment: the central system behind it is unreachable.
+          return [
+            { code: 'terminal_central_unreachable', state: 'fail', failures: signal.consecutiveFailures },
+            { code: 'terminal_no_answer', state: 'ok' },
+            { code: 'terminal_share_unreachable', state: 'ok' },
           ];
         case 'unknown':
           return [
             { code: 'terminal_no_answer', state: 'unknown' },
             { code: 'terminal_share_unreachable', state: 'unknown' },
+            { code: 'terminal_central_unreachable', state: 'unknown' },
           ];
       }
       return [];

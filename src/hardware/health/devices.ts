@@ -98,6 +98,7 @@ export function terminal(t: TerminalSignal | undefined): Raw {
   if (!t || t.link === 'unknown') return { status: 'unknown', text: DEVICE_TEXT.terminalUnknown };
   if (t.link === 'ok') return { status: 'ok', text: DEVICE_TEXT.terminalOk };
   if (t.link === 'share_missing') return { status: 'fault', text: DEVICE_TEXT.terminalShareMissing };
+  if (t.link === 'central_error') return { status: 'fault', text: DEVICE_TEXT.terminalCentralError };
   return { status: 'fault', text: DEVICE_TEXT.terminalNoAnswer(t.consecutiveFailures) };
 }
 

@@ -22,6 +22,11 @@ export const CAUSE_MESSAGES: Readonly<Record<ClinicCauseCode, StaffMessage>> = {
     message: '資格確認端末から応答がありません。',
     nextStep: `資格確認端末の電源と画面を確認してください。直らなければ${FALLBACK}。`,
   },
+  terminal_central_unreachable: {
+    message:
+      '資格確認端末は動いていますが、国のオンライン資格確認等システムにつながりません（広域の回線障害の可能性）。',
+    nextStep: `${FALLBACK}。長く続くときはオンライン資格確認等コールセンターに連絡してください。`,
+  },
   terminal_share_unreachable: {
     message: '資格確認端末の共有フォルダに接続できません。',
     nextStep: `資格確認端末が起動しているか、LANケーブルを確認してください。直らなければ${FALLBACK}。管理者にも連絡してください。`,
@@ -125,6 +130,7 @@ export const DEVICE_TEXT = {
   cardOk: '正常に読み取りました',
   terminalOk: '応答あり',
   terminalShareMissing: '共有フォルダに接続できません',
+  terminalCentralError: '応答はあるが全国のシステムにつながらない',
   terminalNoAnswer: (n: number) => (n > 0 ? `応答なし（${n}回連続）` : '応答なし'),
   terminalUnknown: 'まだ問い合わせていません',
   networkOk: '院内・インターネットとも接続中',

@@ -14,7 +14,12 @@ export interface PcscSignal {
 
 export interface TerminalSignal {
   source: 'terminal';
-  link: 'ok' | 'share_missing' | 'timeout' | 'error' | 'unknown';
+  /**
+   * ok: it answers. share_missing: the share folder cannot be reached (facility network or terminal PC down).
+   * timeout / error: requests go in, no usable answer comes out. central_error: it answers with an error
+   * segment, i.e. the central オンライン資格確認等システム behind it is unreachable (wide-area failure).
+   */
+  link: 'ok' | 'share_missing' | 'timeout' | 'error' | 'central_error' | 'unknown';
   /** ISO time of the last answer file seen in res/. */
   lastAnswerAt?: string;
   /** Failures in a row as counted by the terminal adapter (0 after an answer). */
