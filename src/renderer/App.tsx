@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import { connect, useConnection } from './connection.ts';
 import { HealthBar } from './HealthBar.tsx';
+import { JournalNotice } from './JournalNotice.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { strings } from './strings.ts';
 
@@ -19,6 +20,7 @@ export function App() {
         <h1>{strings.appTitle}</h1>
       </header>
       <HealthBar />
+      <JournalNotice />
       <main className="app-main">
         <p>{strings.mainPlaceholder}</p>
       </main>

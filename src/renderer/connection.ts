@@ -9,12 +9,14 @@ interface ConnectionState {
   status: CoreStatus;
   info: AppInfo | undefined;
   health: HealthStateView | undefined;
+  journal: RequestOutput<'store.status'> | undefined;
 }
 
 export const useConnection = create<ConnectionState>(() => ({
   status: { state: 'starting', detail: '' },
   info: undefined,
   health: undefined,
+  journal: undefined,
 }));
 
 /**
@@ -29,6 +31,10 @@ export function connect(): () => void {
       call('app.info', {}).then(
         (info) => useConnection.setState({ info }),
         (err: unknown) => console.warn('app.info failed', err),
+      );
+      call('store.status', {}).then(
+        (journal) => useConnection.setState({ journal }),
+        (err: unknown) => console.warn('store.status failed', err),
       );
       call('health.get', {}).then(
         (health) => useConnection.setState({ health }),

@@ -19,6 +19,13 @@ export const strings = {
   invalidRequest: '要求の内容が正しくありません。',
   mainPlaceholder: '受付画面はここに表示されます。',
   healthLabel: '機器の状態',
+  journalNotices: 'データファイルについてのお知らせ',
+  journalMode: {
+    ok: '',
+    read_only: '記録を保存できません（読み取り専用）。新しい受付は紙に控え、管理者に連絡してください。',
+    disk_full: '記録を保存できません（ディスクがいっぱいです）。新しい受付は紙に控え、管理者に連絡してください。',
+    unavailable: '記録用のデータファイルを開けませんでした。新しい受付は紙に控え、管理者に連絡してください。',
+  },
   healthUnknown: '確認中',
   nextStep: '次の対応',
 } as const;

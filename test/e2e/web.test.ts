@@ -1,8 +1,11 @@
 // The renderer in Debian's Chromium against the web host and the REAL core child process: it loads under
 // the CSP, shows the connection state, survives a core crash (再起動中 → 接続中), and shows 訓練モード in
 // demo mode. Nothing is left running afterwards.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strings } from '../../src/renderer/strings.ts';
@@ -173,5 +176,29 @@ describe('demo mode', () => {
     expect(info.dataDir.endsWith('/demo')).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+describe('journal state on screen', () => {
+  it('says the journal cannot be opened when the data file is from a newer version, and keeps it untouched', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'shikaku-e2e-newer-'));
+    const file = join(dataDir, 'journal.sqlite3');
+    copyFileSync(join(import.meta.dirname, '..', 'fixtures', 'store', 'newer.sqlite3'), file);
+    const before = readFileSync(file);
+    try {
+      const app = await startE2eApp({ dataDir });
+      apps.push(app);
+      const { page } = await openPage(app);
+      const notice = page.getByTestId('journal-notice');
+      await notice.waitFor();
+      expect(await notice.getAttribute('data-mode')).toBe('unavailable');
+      expect(await page.getByRole('alert').filter({ hasText: strings.journalMode.unavailable }).count()).toBe(1);
+      const status = await page.evaluate(() => window.shikaku!.invoke('store.status', {}));
+      expect(status.error?.code).toBe('STORE_NEWER_VERSION');
+      await page.close();
+      expect(readFileSync(file).equals(before)).toBe(true);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
