@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../src/main/core/store/audit.ts';
 import { openStore } from '../../src/main/core/store/index.ts';
+import { shikaku } from '../cli/run.ts';
 import { removeDir, tempDir } from './helpers.ts';
 
 const SOAK = process.env.SHIKAKU_SOAK === '1';
@@ -162,6 +163,17 @@ describe('crash harness (SIGKILL)', () => {
           expect(check.ok && check.value.audit.ok).toBe(true);
           o.value.store.close();
         }
+        // And the administrator's own check says the same: no damage, every acknowledged visit, a valid chain.
+        const cli = shikaku(['db', 'check', '--json', '--data-dir', l.dir]);
+        expect(cli.status).toBe(0);
+        const report = cli.json() as {
+          ok: boolean;
+          integrity: string;
+          audit: { ok: boolean };
+          tables: { visits: number };
+        };
+        expect(report).toMatchObject({ ok: true, integrity: 'ok', audit: { ok: true } });
+        expect(report.tables.visits).toBeGreaterThanOrEqual(l.acked.size);
       }
     },
   );
