@@ -49,6 +49,27 @@ export const healthStateSchema = z.object({
   at: z.string(),
 });
 
+const insuranceNumbersView = z.object({
+  insurerNumber: z.string(),
+  symbol: z.string(),
+  number: z.string(),
+  branch: z.string(),
+});
+/** A patient from past-visit data (src/main/core/store/patients.ts PatientRecord). */
+export const patientRecordSchema = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  name: z.string(),
+  nameKana: z.string(),
+  birthDate: z.string(),
+  sex: z.enum(['male', 'female']).nullable(),
+  postalCode: z.string(),
+  address: z.string(),
+  phone: z.string(),
+  insurance: insuranceNumbersView,
+  lastVisitDate: z.string().nullable(),
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Requests
 
@@ -126,6 +147,22 @@ export const requests = {
       ),
     }),
   },
+  /** The staff list (reception picks who is taking the visit; no passwords on shared PCs). */
+  'staff.list': {
+    input: empty,
+    output: z.array(z.object({ id: z.string(), name: z.string(), active: z.boolean() })),
+  },
+  /** Reception search over past-visit data: kana (any width, hiragana or katakana) prefix and/or birth date. */
+  'patients.search': {
+    input: z
+      .object({
+        name: z.string().max(200).optional(),
+        birthDate: z.string().max(40).optional(),
+        limit: z.number().int().min(1).max(100).optional(),
+      })
+      .strict(),
+    output: z.array(patientRecordSchema),
+  },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {
     input: z.object({ onBattery: z.boolean() }).strict(),
@@ -172,6 +209,8 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export type CoreStatus = EventPayload<'core.status'>;
 export type CoreState = CoreStatus['state'];
 export type HealthStateView = EventPayload<'health.changed'>;
+export type PatientRecordView = z.output<typeof patientRecordSchema>;
+export type StaffView = RequestOutput<'staff.list'>[number];
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);

@@ -79,6 +79,8 @@ export function buildHandlers(deps: CoreDeps): Handlers {
       const page = unwrap(storeOf(deps).listVisits({ ...query, limit: query.limit ?? 100 }));
       return { total: page.total, items: page.items };
     },
+    'staff.list': () => storeOf(deps).listStaff(),
+    'patients.search': (query) => unwrap(storeOf(deps).searchPatients(query)),
     'power.acChanged': (input) => {
       deps.acChanged(input.onBattery);
       return { onBattery: input.onBattery };

@@ -1,0 +1,40 @@
+// The reception screen: start (patient) → wizard → saved confirmation.
+import { useEffect, useRef } from 'react';
+import { strings } from '../strings.ts';
+import { resetReception, useReception } from './model.ts';
+import { focusSoon, Start } from './Start.tsx';
+import { Wizard } from './Wizard.tsx';
+
+function Done({ id }: { id: string }) {
+  const next = useRef<HTMLButtonElement>(null);
+  useEffect(() => next.current?.focus(), []);
+  return (
+    <section className="card done" aria-labelledby="done-title" data-testid="saved">
+      <h2 id="done-title" role="status">
+        {strings.doneTitle}
+      </h2>
+      <p>
+        {strings.doneId}: <code data-testid="saved-id">{id}</code>
+      </p>
+      <button
+        ref={next}
+        type="button"
+        className="button primary big"
+        onClick={() => {
+          resetReception();
+          focusSoon('[data-testid="search-kana"]');
+        }}
+      >
+        {strings.doneNext}
+      </button>
+    </section>
+  );
+}
+
+export function Reception() {
+  const saved = useReception((s) => s.saved);
+  const open = useReception((s) => s.wizardOpen && s.wizard !== null);
+  if (saved) return <Done id={saved.id} />;
+  if (open) return <Wizard />;
+  return <Start />;
+}

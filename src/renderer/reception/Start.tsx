@@ -1,0 +1,274 @@
+// Reception start: who is at the desk, find the patient in past-visit data (kana, birth date as people type
+// it) or enter a new one, then the one big button 「マイナ保険証で確認できない」.
+import { useEffect, useState, type FormEvent } from 'react';
+import { formatBothCalendars, parseTypedDate } from '../../claims/dates.ts';
+import { hasUnrepresentableMark, nfkc } from '../../claims/normalize.ts';
+import type { PatientRecordView, StaffView } from '../../main/contract.ts';
+import { call } from '../api.ts';
+import { useConnection } from '../connection.ts';
+import { strings } from '../strings.ts';
+import { RadioGroup, TextField } from './fields.tsx';
+import {
+  openWizard,
+  patchPatient,
+  pickPatient,
+  resetReception,
+  typedDate,
+  useReception,
+  type PatientDraft,
+} from './model.ts';
+
+/** The date as typed, read back in 西暦 and 和暦, or the reason it is not a date. */
+export function birthFeedback(textValue: string, showError: boolean): { ok?: string; error?: string } {
+  if (textValue.trim() === '') return {};
+  const r = parseTypedDate(textValue);
+  if (r.ok) return { ok: strings.birthShown(formatBothCalendars(r.value)) };
+  return showError ? { error: r.errors[0]?.message ?? strings.birthRequired } : {};
+}
+
+function StaffPicker() {
+  const staff = useReception((s) => s.staff);
+  const ready = useConnection((s) => s.status.state === 'ready');
+  const [list, setList] = useState<StaffView[] | undefined>(undefined);
+  useEffect(() => {
+    if (!ready) return;
+    call('staff.list', {}).then(
+      (l) => {
+        const active = l.filter((s) => s.active);
+        setList(active);
+        useReception.setState({ staffList: active });
+      },
+      () => setList([]),
+    );
+  }, [ready]);
+  if (list !== undefined && list.length === 0) {
+    return (
+      <p className="field-error" role="alert">
+        {strings.staffEmpty}
+      </p>
+    );
+  }
+  return (
+    <div className="field staff-picker">
+      <label htmlFor="staff-select">{strings.staffLabel}</label>
+      <select
+        id="staff-select"
+        value={staff}
+        onChange={(e) => useReception.setState({ staff: e.target.value })}
+        data-testid="staff-select"
+      >
+        <option value="">{strings.staffChoose}</option>
+        {(list ?? []).map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function Search() {
+  const [kana, setKana] = useState('');
+  const [birth, setBirth] = useState('');
+  const [results, setResults] = useState<PatientRecordView[] | undefined>(undefined);
+  const [message, setMessage] = useState('');
+  const [touched, setTouched] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    const name = nfkc(kana).trim();
+    const birthIso = typedDate(birth);
+    if (name === '' && birthIso === undefined) {
+      setMessage(strings.searchNeedInput);
+      setResults(undefined);
+      return;
+    }
+    try {
+      const found = await call('patients.search', {
+        ...(name ? { name } : {}),
+        ...(birthIso ? { birthDate: birthIso } : {}),
+        limit: 20,
+      });
+      setResults(found);
+      setMessage(found.length === 0 ? strings.searchNone : strings.searchResults(found.length));
+    } catch (err) {
+      setResults(undefined);
+      setMessage((err as Error).message);
+    }
+  };
+
+  const fb = birthFeedback(birth, touched);
+  return (
+    <section className="card" aria-labelledby="search-title">
+      <h2 id="search-title">{strings.searchTitle}</h2>
+      <form className="row" onSubmit={submit} role="search" aria-labelledby="search-title">
+        <TextField label={strings.searchKana} value={kana} onChange={setKana} testId="search-kana" />
+        <TextField
+          label={strings.searchBirth}
+          value={birth}
+          onChange={setBirth}
+          ok={fb.ok}
+          error={fb.error}
+          testId="search-birth"
+        />
+        <button type="submit" className="button">
+          {strings.searchButton}
+        </button>
+      </form>
+      <p role="status" className="search-message">
+        {message}
+      </p>
+      {results && results.length > 0 && (
+        <ul className="results" aria-label={strings.searchResultsLabel}>
+          {results.map((p) => (
+            <li key={p.id}>
+              <button
+                type="button"
+                className="result"
+                aria-label={strings.choosePatient(p.name)}
+                onClick={() => {
+                  pickPatient(p);
+                  focusSoon('#patient-form input');
+                }}
+              >
+                <span className="result-name">
+                  {p.name}（{p.nameKana}）
+                </span>
+                <span>{formatBothCalendars(p.birthDate)}</span>
+                <span>{p.sex === 'male' ? strings.sexMale : p.sex === 'female' ? strings.sexFemale : ''}</span>
+                {p.lastVisitDate && <span>{strings.lastVisit(p.lastVisitDate)}</span>}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => {
+          resetReception();
+          patchPatient({ nameKana: nfkc(kana).trim(), birthText: birth });
+          useReception.setState({ editing: true });
+          focusSoon('#patient-form input');
+        }}
+      >
+        {strings.newPatient}
+      </button>
+    </section>
+  );
+}
+
+export function focusSoon(selector: string): void {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus());
+}
+
+type PatientErrors = Partial<Record<'staff' | 'name' | 'birth' | 'sex', string>>;
+
+export function patientErrors(p: PatientDraft, staff: string): PatientErrors {
+  const e: PatientErrors = {};
+  if (staff === '') e.staff = strings.staffRequired;
+  if (nfkc(p.name).trim() === '') e.name = strings.nameRequired;
+  if (p.birthText.trim() === '') e.birth = strings.birthRequired;
+  else {
+    const r = parseTypedDate(p.birthText);
+    if (!r.ok) e.birth = r.errors[0]?.message ?? strings.birthRequired;
+  }
+  if (p.sex === '') e.sex = strings.sexRequired;
+  return e;
+}
+
+function PatientForm() {
+  const patient = useReception((s) => s.patient);
+  const staff = useReception((s) => s.staff);
+  const past = useReception((s) => s.past);
+  const health = useConnection((s) => s.health);
+  const [errors, setErrors] = useState<PatientErrors>({});
+  const [tried, setTried] = useState(false);
+  const set = (k: keyof PatientDraft) => (v: string) => patchPatient({ [k]: v });
+
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    const errs = patientErrors(patient, staff);
+    setErrors(errs);
+    setTried(true);
+    if (Object.keys(errs).length > 0) {
+      if (errs.staff) focusSoon('#staff-select');
+      else focusSoon('#patient-form [aria-invalid="true"]');
+      return;
+    }
+    openWizard(health, new Date());
+  };
+
+  const live = tried ? patientErrors(patient, staff) : errors;
+  const fb = birthFeedback(patient.birthText, tried);
+  return (
+    <section className="card" aria-labelledby="patient-title">
+      <h2 id="patient-title">{strings.patientTitle}</h2>
+      {past && <p className="note">{strings.patientFromRecord}</p>}
+      <form id="patient-form" onSubmit={start} noValidate>
+        <div className="grid">
+          <TextField
+            label={strings.patientName}
+            value={patient.name}
+            onChange={set('name')}
+            error={live.name}
+            required
+          />
+          <TextField label={strings.patientKana} value={patient.nameKana} onChange={set('nameKana')} />
+          <TextField
+            label={strings.patientBirth}
+            value={patient.birthText}
+            onChange={set('birthText')}
+            ok={fb.ok}
+            error={live.birth ?? fb.error}
+            required
+          />
+          <RadioGroup
+            legend={strings.patientSex}
+            name="sex"
+            options={['male', 'female'] as const}
+            labelOf={(v) => (v === 'male' ? strings.sexMale : strings.sexFemale)}
+            value={patient.sex === '' ? undefined : patient.sex}
+            onChange={(v) => patchPatient({ sex: v })}
+            error={live.sex}
+          />
+          <TextField
+            label={strings.patientPostal}
+            value={patient.postalCode}
+            onChange={set('postalCode')}
+            inputMode="numeric"
+          />
+          <TextField label={strings.patientAddress} value={patient.address} onChange={set('address')} wide />
+          <TextField label={strings.patientPhone} value={patient.phone} onChange={set('phone')} inputMode="tel" />
+          <TextField label={strings.patientId} value={patient.patientId} onChange={set('patientId')} />
+        </div>
+        {hasUnrepresentableMark(patient.name + patient.nameKana) && (
+          <p className="mark-note" role="note" data-testid="mark-note">
+            {strings.unrepresentableNote}
+          </p>
+        )}
+        {live.staff && <p className="field-error">{live.staff}</p>}
+        <button type="submit" className="button big" data-testid="cannot-confirm">
+          {strings.cannotConfirm}
+        </button>
+      </form>
+      <button type="button" className="button link" onClick={resetReception}>
+        {strings.clearPatient}
+      </button>
+    </section>
+  );
+}
+
+export function Start() {
+  const editing = useReception((s) => s.editing);
+  return (
+    <div className="reception-start">
+      <h2 className="screen-title">{strings.receptionTitle}</h2>
+      <StaffPicker />
+      <Search />
+      {editing && <PatientForm />}
+    </div>
+  );
+}

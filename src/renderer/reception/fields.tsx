@@ -1,0 +1,178 @@
+// Form controls with a visible label, the reason for an error next to the field (aria-describedby), and NFKC
+// applied when the field is left (not while typing, so an IME composition is never disturbed).
+import { useId, type ReactNode } from 'react';
+import { nfkc } from '../../claims/normalize.ts';
+import { strings } from '../strings.ts';
+
+export function TextField(props: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string | undefined;
+  hint?: ReactNode;
+  ok?: string | undefined;
+  required?: boolean;
+  inputMode?: 'numeric' | 'tel' | 'text';
+  autoComplete?: string;
+  testId?: string;
+  wide?: boolean;
+}) {
+  const id = useId();
+  const describedBy = [props.error ? `${id}-err` : '', props.hint || props.ok ? `${id}-hint` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={props.wide ? 'field field-wide' : 'field'}>
+      <div className="field-label">
+        <label htmlFor={id}>{props.label}</label>
+        {props.required && (
+          <span className="required" aria-hidden="true">
+            {strings.required}
+          </span>
+        )}
+      </div>
+      <input
+        id={id}
+        type="text"
+        value={props.value}
+        inputMode={props.inputMode}
+        autoComplete={props.autoComplete ?? 'off'}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        aria-required={props.required ? true : undefined}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.value)}
+        onBlur={(e) => {
+          const n = nfkc(e.target.value);
+          if (n !== e.target.value) props.onChange(n);
+        }}
+      />
+      {(props.hint || props.ok) && (
+        <div id={`${id}-hint`} className={props.ok ? 'field-ok' : 'field-hint'}>
+          {props.ok ?? props.hint}
+        </div>
+      )}
+      {props.error && (
+        <div id={`${id}-err`} className="field-error">
+          {props.error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function RadioGroup<T extends string | number>(props: {
+  legend: string;
+  name: string;
+  options: readonly T[];
+  labelOf: (v: T) => string;
+  value: T | undefined;
+  onChange: (v: T) => void;
+  error?: string | undefined;
+  hint?: ReactNode;
+  testId?: string;
+}) {
+  const id = useId();
+  return (
+    <fieldset
+      className="radio-group"
+      aria-describedby={props.error ? `${id}-err` : undefined}
+      aria-invalid={props.error ? true : undefined}
+      data-testid={props.testId}
+    >
+      <legend>{props.legend}</legend>
+      {props.hint && <div className="field-hint">{props.hint}</div>}
+      {props.options.map((o) => (
+        <label key={String(o)} className="radio">
+          <input
+            type="radio"
+            name={`${props.name}-${id}`}
+            value={String(o)}
+            checked={props.value === o}
+            onChange={() => props.onChange(o)}
+          />
+          <span>{props.labelOf(o)}</span>
+        </label>
+      ))}
+      {props.error && (
+        <div id={`${id}-err`} className="field-error">
+          {props.error}
+        </div>
+      )}
+    </fieldset>
+  );
+}
+
+export function Checkbox(props: {
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+  error?: string | undefined;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={props.checked}
+          aria-describedby={props.error ? `${id}-err` : undefined}
+          aria-invalid={props.error ? true : undefined}
+          onChange={(e) => props.onChange(e.target.checked)}
+        />
+        <span>{props.label}</span>
+      </label>
+      {props.error && (
+        <div id={`${id}-err`} className="field-error">
+          {props.error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function SelectField<T extends string>(props: {
+  label: string;
+  value: T | '';
+  options: readonly T[];
+  labelOf: (v: T) => string;
+  placeholder: string;
+  onChange: (v: T | '') => void;
+  error?: string | undefined;
+  required?: boolean;
+  testId?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <div className="field-label">
+        <label htmlFor={id}>{props.label}</label>
+        {props.required && (
+          <span className="required" aria-hidden="true">
+            {strings.required}
+          </span>
+        )}
+      </div>
+      <select
+        id={id}
+        value={props.value}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? `${id}-err` : undefined}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.value as T | '')}
+      >
+        <option value="">{props.placeholder}</option>
+        {props.options.map((o) => (
+          <option key={o} value={o}>
+            {props.labelOf(o)}
+          </option>
+        ))}
+      </select>
+      {props.error && (
+        <div id={`${id}-err`} className="field-error">
+          {props.error}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,357 @@
+// The reception draft (zustand) and the pure rules of the 確認できない wizard: the cause preselected from the
+// health state, which evidence is offered, and the visit built for 'visits.save' (docs/visit.md).
+import { v7 as uuidv7 } from 'uuid';
+import { create } from 'zustand';
+import { copayByAge } from '../../claims/copay.ts';
+import { parseTypedDate } from '../../claims/dates.ts';
+import { nfkc } from '../../claims/normalize.ts';
+import type {
+  DeclaredInsuranceType,
+  EvidenceKind,
+  FailureCause,
+  IdentityMethod,
+  InsuranceNumbers,
+  VisitInput,
+} from '../../claims/visit.ts';
+import type { HealthStateView, PatientRecordView, StaffView } from '../../main/contract.ts';
+
+export const CAUSES: FailureCause[] = [
+  'reader_fault',
+  'terminal_fault',
+  'card_fault',
+  'certificate_expired',
+  'power_outage',
+  'facility_network',
+  'wide_area_network',
+  'qualification_invalid',
+  'qualification_not_found',
+];
+export const IDENTITY_METHODS: IdentityMethod[] = ['face', 'pin', 'visual', 'none'];
+/** The official order (DOMAIN.md §1); emergency_mode is recorded elsewhere, not offered here. */
+export const EVIDENCE_ORDER: EvidenceKind[] = [
+  'portal',
+  'qualification_certificate',
+  'insurance_card',
+  'notice_with_card',
+  'verbal',
+  'declaration',
+];
+export const INSURANCE_TYPES: DeclaredInsuranceType[] = [
+  'kyokai',
+  'kumiai',
+  'kyosai',
+  'seamen',
+  'kokuho',
+  'kouki',
+  'unknown',
+];
+export const COPAY_PERCENTS = [30, 20, 10, 0] as const;
+export type CopayPercent = (typeof COPAY_PERCENTS)[number];
+
+/** The wizard's steps, one decision each. */
+export const STEPS = ['cause', 'identity', 'evidenceKind', 'evidenceDetail', 'copay', 'summary'] as const;
+export type Step = (typeof STEPS)[number];
+
+/**
+ * The cause the health state points at: the first active cause's device (reader / PC/SC → reader_fault,
+ * terminal → terminal_fault, network → facility or wide-area, power → power_outage). Undefined when healthy.
+ */
+export function causeFromHealth(health: HealthStateView | undefined): FailureCause | undefined {
+  for (const c of health?.causes ?? []) {
+    switch (c.device) {
+      case 'reader':
+        return 'reader_fault';
+      case 'card':
+        return 'card_fault';
+      case 'terminal':
+        return 'terminal_fault';
+      case 'network':
+        return c.code.startsWith('wide_area') ? 'wide_area_network' : 'facility_network';
+      case 'power':
+        return 'power_outage';
+    }
+  }
+  return undefined;
+}
+
+/** Evidence kinds offered: お知らせ needs the card (identity not 'none'); verbal needs stored insurance. */
+export function offeredEvidence(identity: IdentityMethod | undefined, past: PatientRecordView | null): EvidenceKind[] {
+  return EVIDENCE_ORDER.filter((k) => {
+    if (k === 'notice_with_card') return identity !== undefined && identity !== 'none';
+    if (k === 'verbal') return hasStoredInsurance(past);
+    return true;
+  });
+}
+
+export function hasStoredInsurance(p: PatientRecordView | null): p is PatientRecordView {
+  return p !== null && p.insurance.insurerNumber !== '' && p.insurance.number !== '';
+}
+
+export const needsNumbers = (k: EvidenceKind | undefined): boolean =>
+  k === 'portal' || k === 'qualification_certificate' || k === 'insurance_card' || k === 'notice_with_card';
+
+// ------------------------------------------------------------------------------------------------- dates
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Local calendar date (the clinic's day), YYYY-MM-DD. */
+export function localDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** ISO 8601 with the local offset (+09:00 in Japan). */
+export function localIso(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const abs = Math.abs(off);
+  return (
+    `${localDate(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  return `${localDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A typed birth date as ISO, or undefined while it is not (yet) a date. */
+export function typedDate(text: string): string | undefined {
+  if (text.trim() === '') return undefined;
+  const r = parseTypedDate(text);
+  return r.ok ? r.value : undefined;
+}
+
+// ------------------------------------------------------------------------------------------------- draft
+
+export interface PatientDraft {
+  patientId: string;
+  name: string;
+  nameKana: string;
+  birthText: string;
+  sex: '' | 'male' | 'female';
+  postalCode: string;
+  address: string;
+  phone: string;
+}
+
+export interface NumbersDraft {
+  insurerNumber: string;
+  symbol: string;
+  number: string;
+  branch: string;
+}
+
+export interface DeclarationDraft {
+  declaredOn: string;
+  insuranceType: DeclaredInsuranceType | '';
+  relationship: 'self' | 'family';
+  insuredPersonName: string;
+  insurerName: string;
+  employerName: string;
+  employerAddress: string;
+  known: NumbersDraft;
+  signedBy: string;
+}
+
+export interface WizardDraft {
+  id: string;
+  receivedAt: string;
+  step: Step;
+  cause: FailureCause | undefined;
+  causeFromHealth: boolean;
+  identity: IdentityMethod | undefined;
+  visualConfirmed: boolean;
+  identityConfirmedAt: string | undefined;
+  evidence: EvidenceKind | undefined;
+  numbers: NumbersDraft;
+  verbalConfirmed: boolean;
+  declaration: DeclarationDraft;
+  copayPercent: CopayPercent | undefined;
+  copayReason: string;
+}
+
+export const emptyPatient = (): PatientDraft => ({
+  patientId: '',
+  name: '',
+  nameKana: '',
+  birthText: '',
+  sex: '',
+  postalCode: '',
+  address: '',
+  phone: '',
+});
+
+const emptyNumbers = (): NumbersDraft => ({ insurerNumber: '', symbol: '', number: '', branch: '' });
+
+export function newWizard(cause: FailureCause | undefined, now: Date): WizardDraft {
+  return {
+    id: uuidv7(),
+    receivedAt: localIso(now),
+    step: 'cause',
+    cause,
+    causeFromHealth: cause !== undefined,
+    identity: undefined,
+    visualConfirmed: false,
+    identityConfirmedAt: undefined,
+    evidence: undefined,
+    numbers: emptyNumbers(),
+    verbalConfirmed: false,
+    declaration: {
+      declaredOn: localDate(now),
+      insuranceType: '',
+      relationship: 'self',
+      insuredPersonName: '',
+      insurerName: '',
+      employerName: '',
+      employerAddress: '',
+      known: emptyNumbers(),
+      signedBy: '',
+    },
+    copayPercent: undefined,
+    copayReason: '',
+  };
+}
+
+export interface ReceptionState {
+  staff: string;
+  staffList: StaffView[];
+  patient: PatientDraft;
+  /** The stored record the patient was picked from (returning patient), if any. */
+  past: PatientRecordView | null;
+  /** The patient form is shown (picked or new). */
+  editing: boolean;
+  wizard: WizardDraft | null;
+  /** The wizard is on screen (false after Esc on its first step: the draft is kept for when staff return). */
+  wizardOpen: boolean;
+  saved: { id: string; created: boolean } | null;
+}
+
+export const useReception = create<ReceptionState>(() => ({
+  staff: '',
+  staffList: [],
+  patient: emptyPatient(),
+  past: null,
+  editing: false,
+  wizard: null,
+  wizardOpen: false,
+  saved: null,
+}));
+
+export function patchWizard(patch: Partial<WizardDraft>): void {
+  useReception.setState((s) => (s.wizard ? { wizard: { ...s.wizard, ...patch } } : {}));
+}
+
+export function patchPatient(patch: Partial<PatientDraft>): void {
+  useReception.setState((s) => ({ patient: { ...s.patient, ...patch } }));
+}
+
+/** Opens the wizard: the kept draft when staff come back to it, else a new one with the cause from health. */
+export function openWizard(health: HealthStateView | undefined, now: Date): void {
+  useReception.setState((s) => ({ wizardOpen: true, wizard: s.wizard ?? newWizard(causeFromHealth(health), now) }));
+}
+
+export function pickPatient(p: PatientRecordView): void {
+  useReception.setState({
+    wizard: null,
+    past: p,
+    editing: true,
+    patient: {
+      patientId: p.patientId,
+      name: p.name,
+      nameKana: p.nameKana,
+      birthText: p.birthDate,
+      sex: p.sex ?? '',
+      postalCode: p.postalCode,
+      address: p.address,
+      phone: p.phone,
+    },
+  });
+}
+
+/** After a save (or when staff abandon): a clean start, keeping who is at the desk. */
+export function resetReception(): void {
+  useReception.setState({
+    patient: emptyPatient(),
+    past: null,
+    editing: false,
+    wizard: null,
+    wizardOpen: false,
+    saved: null,
+  });
+}
+
+// --------------------------------------------------------------------------------------------- copay
+
+export interface CopayProposal {
+  percent: CopayPercent;
+  reason: string;
+}
+
+export function proposeCopay(birthDate: string | undefined, serviceDate: string): CopayProposal | undefined {
+  if (birthDate === undefined) return undefined;
+  const r = copayByAge({ birthDate, serviceDate });
+  return r.ok ? { percent: r.value.percent, reason: r.value.reason } : undefined;
+}
+
+// ------------------------------------------------------------------------------------------ the visit
+
+const text = (s: string) => nfkc(s).trim();
+
+export function patientOf(p: PatientDraft): VisitInput['patient'] {
+  return {
+    patientId: text(p.patientId),
+    name: text(p.name),
+    nameKana: text(p.nameKana),
+    birthDate: typedDate(p.birthText) ?? '',
+    sex: p.sex === '' ? 'male' : p.sex,
+    postalCode: text(p.postalCode),
+    address: text(p.address),
+    phone: text(p.phone),
+  };
+}
+
+/** The visit for 'visits.save'. `numbers` and `declaration` are the already-normalised values. */
+export function buildVisit(args: {
+  state: ReceptionState;
+  wizard: WizardDraft;
+  numbers: InsuranceNumbers | undefined;
+  declaration: NonNullable<VisitInput['evidence']['declaration']> | undefined;
+  proposal: CopayProposal | undefined;
+}): VisitInput {
+  const { state, wizard: w, numbers, declaration, proposal } = args;
+  const past = state.past;
+  const kind = w.evidence!;
+  const evidence: VisitInput['evidence'] = { kind };
+  if (needsNumbers(kind) && numbers) evidence.insurance = numbers;
+  if (kind === 'verbal' && hasStoredInsurance(past)) {
+    evidence.insurance = { ...past.insurance };
+    evidence.pastRecordRef = past.id;
+    evidence.confirmedUnchanged = w.verbalConfirmed;
+  }
+  if (kind === 'declaration' && declaration) evidence.declaration = declaration;
+  const percent = w.copayPercent ?? proposal?.percent ?? 30;
+  const fromAge = proposal !== undefined && percent === proposal.percent;
+  const visit: VisitInput = {
+    id: w.id,
+    serviceDate: w.receivedAt.slice(0, 10),
+    receivedAt: w.receivedAt,
+    staff: state.staff,
+    patient: patientOf(state.patient),
+    cause: w.cause!,
+    identity: {
+      method: w.identity!,
+      confirmedBy: w.identity === 'none' ? '' : state.staff,
+      ...(w.identity !== 'none' && w.identityConfirmedAt ? { confirmedAt: w.identityConfirmedAt } : {}),
+    },
+    evidence,
+    copay: {
+      percent,
+      source: fromAge ? 'age' : 'staff',
+      reason: fromAge ? proposal.reason : text(w.copayReason),
+    },
+    note: '',
+  };
+  if (hasStoredInsurance(past) && kind !== 'verbal') visit.pastInsurance = { ...past.insurance };
+  return visit;
+}
