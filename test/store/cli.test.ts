@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_USAGE, UsageError, parseCommandArgs, type CliIO } from '../../src/main/cli/command.ts';
 import { storeCommands } from '../../src/main/cli/store.ts';
 import { makeVisit, removeDir, tempDir } from './helpers.ts';
+import { LATEST_VERSION } from '../../src/main/core/store/index.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -50,7 +51,7 @@ describe('shikaku visits / db / patients / staff', () => {
     expect(JSON.parse(check.out)).toMatchObject({
       ok: true,
       integrity: 'ok',
-      schemaVersion: 1,
+      schemaVersion: LATEST_VERSION,
       audit: { ok: true, entries: 2 },
       tables: { visits: 1, outbox: 1, audit_log: 2 },
       outbox: { pending: 1, inflight: 0, done: 0, dead: 0 },

@@ -16,7 +16,11 @@ import { V1_VISITS } from './fixture-data.ts';
 const outDir = fileURLToPath(new URL('../fixtures/store/', import.meta.url));
 mkdirSync(outDir, { recursive: true });
 
+// Names given on the command line select fixtures (e.g. `v2.sqlite3`); none: all of them.
+const only = process.argv.slice(2);
+
 function make(name: string, build: (db: Database.Database) => void): void {
+  if (only.length > 0 && !only.includes(name)) return;
   const file = `${outDir}${name}`;
   rmSync(file, { force: true });
   const db = new Database(file);
@@ -84,6 +88,12 @@ function v1Data(db: Database.Database): void {
 
 make('v1.sqlite3', (db) => {
   migrateTo(db, 1);
+  v1Data(db);
+});
+
+// v2 (returns): the v1 data, written by a build at schema v2.
+make('v2.sqlite3', (db) => {
+  migrateTo(db, 2);
   v1Data(db);
 });
 

@@ -61,7 +61,7 @@ describe('migrations', () => {
   }
 
   it('applies a new migration after a backup of the old data, in one transaction with its bookkeeping', async () => {
-    useFixture('v1.sqlite3');
+    useFixture(`v${LATEST_VERSION}.sqlite3`);
     const next: Migration = {
       id: LATEST_VERSION + 1,
       name: 'test: add column',
@@ -88,7 +88,7 @@ describe('migrations', () => {
   });
 
   it('a migration that fails leaves neither its changes nor its bookkeeping row', () => {
-    const file = useFixture('v1.sqlite3');
+    const file = useFixture(`v${LATEST_VERSION}.sqlite3`);
     const db = new Database(file);
     const broken: Migration = {
       id: LATEST_VERSION + 1,

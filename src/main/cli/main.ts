@@ -4,10 +4,18 @@ import { EXIT_USAGE, UsageError, parseCommandArgs, type CliIO, type Command } fr
 import { claimsCommands } from './claims.ts';
 import { doctorCommands } from './doctor.ts';
 import { pcscCommands } from './pcsc.ts';
+import { reconcileCommands } from './reconcile.ts';
 import { storeCommands } from './store.ts';
 import { terminalCommands } from './terminal.ts';
 
-export const commands: Command[] = [...claimsCommands, ...pcscCommands, ...terminalCommands, ...doctorCommands, ...storeCommands];
+export const commands: Command[] = [
+  ...claimsCommands,
+  ...pcscCommands,
+  ...terminalCommands,
+  ...doctorCommands,
+  ...storeCommands,
+  ...reconcileCommands,
+];
 
 const defaultIO: CliIO = {
   out: (t) => process.stdout.write(t + '\n'),

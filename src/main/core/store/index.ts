@@ -13,6 +13,8 @@ export {
   VisitFilter,
   IncidentInput,
   ReconciliationInput,
+  ReturnInput,
+  type ClaimReturn,
   type SavedVisit,
   type StoredVisit,
   type VisitSummary,

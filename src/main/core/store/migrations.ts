@@ -148,11 +148,36 @@ CREATE TABLE health_probe (
 INSERT INTO health_probe (id, n, at) VALUES (1, 0, 0);
 `;
 
+// Returns (返戻): a claim the 審査支払機関 sent back. The visit is reopened for reconciliation (a new outbox job,
+// `outbox_key`) and re-claimed in `reclaim_month`'s export.
+const v2 = `
+CREATE TABLE returns (
+  id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL REFERENCES visits (id),
+  seq INTEGER NOT NULL,
+  claim_month TEXT NOT NULL,
+  reclaim_month TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  outbox_key TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'reclaimed')),
+  staff TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (visit_id, seq)
+) STRICT;
+CREATE INDEX returns_reclaim ON returns (reclaim_month, status);
+`;
+
 export const migrations: readonly Migration[] = [
   {
     id: 1,
     name: 'initial schema',
     up: (db) => db.exec(v1),
+  },
+  {
+    id: 2,
+    name: 'returns (henrei)',
+    up: (db) => db.exec(v2),
   },
 ];
 

@@ -1,6 +1,7 @@
 // Settings: key → JSON value. Known keys are validated; the staff list lives here (no passwords: reception
 // PCs are shared, staff pick their name, and the audit log records it).
 import { z } from 'zod';
+import { ClaimSettings, defaultClaimSettings } from '../../../claims/settings.ts';
 
 export const StaffMember = z.object({
   id: z.string().trim().min(1).max(64),
@@ -26,6 +27,12 @@ export const knownSettings = {
       leaseMs: z.number().int().min(1000),
     })
     .partial(),
+  /** Claim rules (UNCONFIRMED points of DOMAIN.md §2 as settings); defaults when absent. */
+  claims: ClaimSettings,
+  /** How many terminal requests the reconciler keeps in flight. */
+  'reconcile.concurrency': z.number().int().min(1).max(16),
+  /** Timeouts in a row after which the reconciler pauses until a probe is answered. */
+  'reconcile.pauseAfterTimeouts': z.number().int().min(1).max(100),
 } as const;
 export type KnownSettingKey = keyof typeof knownSettings;
 
@@ -34,6 +41,9 @@ export const settingDefaults: { [K in KnownSettingKey]: z.infer<(typeof knownSet
   'backup.keep': 14,
   'backup.intervalHours': 24,
   'outbox.policy': {},
+  claims: defaultClaimSettings,
+  'reconcile.concurrency': 2,
+  'reconcile.pauseAfterTimeouts': 3,
 };
 
 /** The actor recorded for what the app does by itself (migrations, restores, salvage, imports by CLI). */

@@ -135,6 +135,99 @@ export const ReconciliationInput = z.object({
 });
 export type ReconciliationInput = z.input<typeof ReconciliationInput>;
 
+export const ReturnInput = z.object({
+  visitId: z.string().min(1).max(200),
+  /** The month the returned claim was made for (診療年月), YYYY-MM. */
+  claimMonth: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+  /** The month whose export carries the re-claim; default: now, at least the month after claimMonth. */
+  reclaimMonth: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional(),
+  reason: z.string().trim().min(1).max(2000),
+  staff: z.string().min(1).default(SYSTEM_ACTOR),
+});
+export type ReturnInput = z.input<typeof ReturnInput>;
+
+export interface ClaimReturn {
+  id: string;
+  visitId: string;
+  /** 1, 2 … per visit. */
+  seq: number;
+  claimMonth: string;
+  reclaimMonth: string;
+  reason: string;
+  /** The outbox job that reopens the visit for reconciliation. */
+  outboxKey: string;
+  status: 'open' | 'reclaimed';
+  staff: string;
+  createdAt: number;
+}
+
+interface ReturnRow {
+  id: string;
+  visit_id: string;
+  seq: number;
+  claim_month: string;
+  reclaim_month: string;
+  reason: string;
+  outbox_key: string;
+  status: 'open' | 'reclaimed';
+  staff: string;
+  created_at: number;
+}
+
+function returnFromRow(r: ReturnRow): ClaimReturn {
+  return {
+    id: r.id,
+    visitId: r.visit_id,
+    seq: r.seq,
+    claimMonth: r.claim_month,
+    reclaimMonth: r.reclaim_month,
+    reason: r.reason,
+    outboxKey: r.outbox_key,
+    status: r.status,
+    staff: r.staff,
+    createdAt: r.created_at,
+  };
+}
+
+/** YYYY-MM of an epoch-ms instant in Japan time (claims follow the clinic's calendar). */
+function monthOf(ms: number): string {
+  return new Date(ms + 9 * 3_600_000).toISOString().slice(0, 7);
+}
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function laterMonth(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+interface ReconciliationRow {
+  id: number;
+  idempotency_key: string;
+  visit_id: string;
+  decision: Reconciliation['decision'];
+  json: string;
+  staff: string;
+  created_at: number;
+}
+
+function reconciliationFromRow(x: ReconciliationRow): Reconciliation {
+  return {
+    id: x.id,
+    key: x.idempotency_key,
+    visitId: x.visit_id,
+    decision: x.decision,
+    detail: JSON.parse(x.json) as Record<string, unknown>,
+    staff: x.staff,
+    createdAt: x.created_at,
+  };
+}
+
 export interface Reconciliation {
   id: number;
   key: string;
@@ -189,6 +282,7 @@ const TABLES = [
   'declarations',
   'outbox',
   'reconciliations',
+  'returns',
   'incidents',
   'audit_log',
   'settings',
@@ -997,6 +1091,150 @@ export class Store {
           createdAt: x.created_at,
         })),
       ),
+    );
+  }
+
+  /** The newest reconciliation of a visit (what exports use), or null when it has none yet. */
+  latestReconciliation(visitId: string): Result<Reconciliation | null> {
+    if (!isId(visitId)) return fail('INVALID_INPUT', 'visit id');
+    return this.read(() => {
+      const x = prep(
+        this.db,
+        'SELECT * FROM reconciliations WHERE visit_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+      ).get(visitId) as ReconciliationRow | undefined;
+      return ok(x ? reconciliationFromRow(x) : null);
+    });
+  }
+
+  /** The reconciliation recorded under an idempotency key (an outbox job's key), or null. */
+  reconciliationByKey(key: string): Result<Reconciliation | null> {
+    if (!isId(key)) return fail('INVALID_INPUT', 'reconciliation key');
+    return this.read(() => {
+      const x = prep(this.db, 'SELECT * FROM reconciliations WHERE idempotency_key = ?').get(key) as
+        ReconciliationRow | undefined;
+      return ok(x ? reconciliationFromRow(x) : null);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------ returns (返戻)
+
+  /**
+   * Records a returned claim: the visit goes to 'returned', a new 'reconcile' outbox job
+   * (`<visit id>:reconcile:r<n>`) reopens it, and it is re-claimed in `reclaimMonth`'s export (default: the
+   * current month, at least the month after the original claim).
+   */
+  addReturn(input: ReturnInput): Result<ClaimReturn> {
+    const p = ReturnInput.safeParse(input);
+    if (!p.success) return fail('INVALID_INPUT', 'return', zodIssues(p.error));
+    const r = p.data;
+    if (findForbidden(r) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'return');
+    const now = this.opts.clock();
+    const reclaimMonth = r.reclaimMonth ?? laterMonth(monthOf(now), nextMonth(r.claimMonth));
+    if (reclaimMonth <= r.claimMonth)
+      return fail('INVALID_INPUT', 'reclaimMonth must be after claimMonth', [
+        { path: 'reclaimMonth', message: 'must be after claimMonth' },
+      ]);
+    return this.write(() =>
+      this.db
+        .transaction((): Result<ClaimReturn> => {
+          const who = this.resolveActor(r.staff);
+          if (!who.ok) return who;
+          const prev = prep(this.db, 'SELECT status FROM visits WHERE id = ?').pluck().get(r.visitId) as
+            VisitStatus | undefined;
+          if (prev === undefined) return fail('NOT_FOUND', `visit ${r.visitId}`);
+          const seq =
+            ((prep(this.db, 'SELECT max(seq) FROM returns WHERE visit_id = ?').pluck().get(r.visitId) as
+              number | null) ?? 0) + 1;
+          const id = uuidv7();
+          const key = `${outbox.idempotencyKey(r.visitId, 'reconcile')}:r${seq}`;
+          prep(
+            this.db,
+            `INSERT INTO returns (id, visit_id, seq, claim_month, reclaim_month, reason, outbox_key, status, staff, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)`,
+          ).run(id, r.visitId, seq, r.claimMonth, reclaimMonth, r.reason, key, who.value, now, now);
+          prep(this.db, `UPDATE visits SET status = 'returned', updated_at = ? WHERE id = ?`).run(now, r.visitId);
+          outbox.enqueue(
+            this.db,
+            { kind: 'reconcile', visitId: r.visitId, key, payload: { visitId: r.visitId, returnId: id } },
+            now,
+          );
+          audit.appendAudit(this.db, {
+            actor: who.value,
+            action: 'visit.return',
+            entity: 'visit',
+            entityId: r.visitId,
+            detail: { returnId: id, seq, claimMonth: r.claimMonth, reclaimMonth, from: prev, key },
+            at: this.iso(now),
+          });
+          return ok(returnFromRow(prep(this.db, 'SELECT * FROM returns WHERE id = ?').get(id) as ReturnRow));
+        })
+        .immediate(),
+    );
+  }
+
+  /** Returns, oldest first: all, only open ones (not yet in a re-claim export), or one re-claim month's. */
+  listReturns(opts: { open?: boolean; reclaimMonth?: string; visitId?: string } = {}): Result<ClaimReturn[]> {
+    const o = z
+      .object({
+        open: z.boolean().optional(),
+        reclaimMonth: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+          .optional(),
+        visitId: z.string().min(1).max(200).optional(),
+      })
+      .safeParse(opts ?? {});
+    if (!o.success) return fail('INVALID_INPUT', 'returns query', zodIssues(o.error));
+    const q = o.data;
+    return this.read(() => {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (q.open) where.push(`status = 'open'`);
+      if (q.reclaimMonth) {
+        where.push('reclaim_month = ?');
+        params.push(q.reclaimMonth);
+      }
+      if (q.visitId) {
+        where.push('visit_id = ?');
+        params.push(q.visitId);
+      }
+      const rows = prep(
+        this.db,
+        `SELECT * FROM returns ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id`,
+      ).all(...params) as ReturnRow[];
+      return ok(rows.map(returnFromRow));
+    });
+  }
+
+  /** Marks returns as re-claimed (their re-claim export was written). Idempotent. */
+  markReturnsReclaimed(ids: string[], actor: string): Result<number> {
+    if (!Array.isArray(ids) || !ids.every(isId)) return fail('INVALID_INPUT', 'return ids');
+    return this.write(() =>
+      this.db
+        .transaction((): Result<number> => {
+          const who = this.resolveActor(actor);
+          if (!who.ok) return who;
+          let n = 0;
+          const now = this.opts.clock();
+          for (const id of ids) {
+            const row = prep(
+              this.db,
+              `UPDATE returns SET status = 'reclaimed', updated_at = ? WHERE id = ? AND status = 'open' RETURNING visit_id, reclaim_month`,
+            ).get(now, id) as { visit_id: string; reclaim_month: string } | undefined;
+            if (!row) continue;
+            n++;
+            audit.appendAudit(this.db, {
+              actor: who.value,
+              action: 'return.reclaimed',
+              entity: 'visit',
+              entityId: row.visit_id,
+              detail: { returnId: id, reclaimMonth: row.reclaim_month },
+              at: this.iso(now),
+            });
+          }
+          return ok(n);
+        })
+        .immediate(),
     );
   }
 

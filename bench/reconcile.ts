@@ -1,0 +1,131 @@
+// Reconciler bench: N queued visits against the terminal simulator answering at once (real files, real SQLite),
+// for N = 1,000 and 10,000 by default. Each size runs in its own child process so peak RSS is per size.
+// Prints total time, visits/s, peak RSS and the ratios between sizes; asserts nothing.
+// Run: node --import tsx bench/reconcile.ts [--sizes 1000,10000] [--concurrency 2]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { v7 as uuidv7 } from 'uuid';
+import type { Visit } from '../src/claims/visit.ts';
+import { FileTerminalClient, TerminalSimulator, type SimPerson } from '../src/hardware/terminal/index.ts';
+import { Reconciler } from '../src/main/core/reconciler.ts';
+import { openStore } from '../src/main/core/store/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    concurrency: { type: 'string', default: '2' },
+    size: { type: 'string' },
+  },
+});
+const concurrency = Number(values.concurrency);
+
+function visit(i: number): Visit {
+  return {
+    id: uuidv7(),
+    serviceDate: '2026-11-20',
+    receivedAt: '2026-11-20T09:15:00+09:00',
+    staff: 'uketsuke-01',
+    patient: {
+      patientId: `P${i}`,
+      name: '山田 花子',
+      nameKana: 'ヤマダ ハナコ',
+      birthDate: '1980-05-15',
+      sex: 'female',
+      postalCode: '',
+      address: '',
+      phone: '',
+    },
+    cause: 'terminal_fault',
+    identity: { method: 'visual', confirmedBy: 'uketsuke-01' },
+    evidence: {
+      kind: 'portal',
+      insurance: { insurerNumber: '06132013', symbol: '1234', number: String(100000 + i), branch: '01' },
+    },
+    copay: { percent: 30, source: 'age', reason: '' },
+    note: '',
+  };
+}
+
+async function one(n: number): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-data-'));
+  const shareDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-share-'));
+  try {
+    const opened = await openStore({
+      dataDir,
+      checkpointIntervalMs: 0,
+      backupCheckIntervalMs: 0,
+      probeIntervalMs: 0,
+      backupOnOpen: false,
+    });
+    if (!opened.ok) throw new Error(opened.error.code);
+    const store = opened.value.store;
+    store.setStaff([{ id: 'uketsuke-01', name: '受付 一郎', active: true }], 'system');
+    const registry: SimPerson[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = visit(i);
+      const r = store.saveVisit(v);
+      if (!r.ok) throw new Error(r.error.code);
+      registry.push({ ...v.evidence.insurance!, name: v.patient.name, birthDate: v.patient.birthDate, sex: 'female' });
+    }
+    const sim = await TerminalSimulator.start({ dir: shareDir, registry, pollMs: 50 });
+    const client = new FileTerminalClient({ dir: shareDir, pollMs: 50 });
+    const t0 = performance.now();
+    const summary = await new Reconciler({ store, terminal: client, concurrency, timeoutMs: 30_000 }).run({
+      once: true,
+    });
+    const ms = performance.now() - t0;
+    await client.close();
+    await sim.stop();
+    store.close();
+    process.stdout.write(
+      JSON.stringify({
+        n,
+        ms,
+        processed: summary.processed,
+        current: summary.decisions.current,
+        summary,
+        rssMb: process.resourceUsage().maxRSS / 1024,
+      }),
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(shareDir, { recursive: true, force: true });
+  }
+}
+
+if (values.size) {
+  await one(Number(values.size));
+} else {
+  const self = fileURLToPath(import.meta.url);
+  const results: { n: number; ms: number; processed: number; current: number; rssMb: number }[] = [];
+  for (const n of values.sizes.split(',').map(Number)) {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', self, '--size', String(n), '--concurrency', String(concurrency)],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 20,
+      },
+    );
+    if (r.status !== 0) throw new Error(`size ${n} failed (${r.status ?? r.signal})`);
+    const x = JSON.parse(r.stdout) as (typeof results)[number];
+    results.push(x);
+    console.log(
+      `${String(n).padStart(6)} visits: ${(x.ms / 1000).toFixed(2)} s, ${((x.processed / x.ms) * 1000).toFixed(0)} visits/s, ` +
+        `peak RSS ${x.rssMb.toFixed(0)} MB (reconciled ${x.current}/${n}, concurrency ${concurrency})`,
+    );
+  }
+  for (let i = 1; i < results.length; i++) {
+    const a = results[i - 1]!;
+    const b = results[i]!;
+    console.log(
+      `${b.n} vs ${a.n}: size ×${(b.n / a.n).toFixed(1)}, time ×${(b.ms / a.ms).toFixed(2)}, RSS ×${(b.rssMb / a.rssMb).toFixed(2)}`,
+    );
+  }
+}

@@ -1,0 +1,252 @@
+// `shikaku reconcile`, `shikaku export`, `shikaku returns …`: the 事後確認 queue against the 資格確認端末, the monthly
+// claims export from the journal, and returned claims (返戻).
+// Exit codes: 0 ok, 1 invalid input or refused (export: visits listed), 2 usage.
+import { createHash } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ClaimSettings } from '../../claims/settings.ts';
+import { FileTerminalClient } from '../../hardware/terminal/index.ts';
+import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type CliIO, type Command } from './command.ts';
+import { exportMonth } from '../core/reconcile/export.ts';
+import { progressLine, reconcileMessages } from '../core/reconcile-messages.ts';
+import { Reconciler } from '../core/reconciler.ts';
+import { openStore, SYSTEM_ACTOR, type Store, type StoreError } from '../core/store/index.ts';
+
+const dataDirOption = { 'data-dir': { type: 'string' } } as const;
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function reportError(io: CliIO, json: boolean, error: StoreError | { code: string; message: string }): number {
+  if (json) printJson(io, { ok: false, error });
+  else io.err(`${error.message} [${error.code}]`);
+  return EXIT_INVALID;
+}
+
+async function withStore(
+  values: Record<string, unknown>,
+  io: CliIO,
+  fn: (store: Store) => Promise<number> | number,
+): Promise<number> {
+  const json = values.json === true;
+  const opened = await openStore({
+    dataDir: str(values['data-dir']),
+    checkpointIntervalMs: 0,
+    backupCheckIntervalMs: 0,
+    probeIntervalMs: 0,
+    backupOnOpen: false,
+  });
+  if (!opened.ok) return reportError(io, json, opened.error);
+  const { store, report } = opened.value;
+  for (const n of report.notices) io.err(n);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function positiveInt(v: unknown, name: string): number | undefined {
+  const s = str(v);
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer`);
+  return n;
+}
+
+function settingsOf(store: Store): ClaimSettings | undefined {
+  const r = store.getSetting('claims');
+  const p = ClaimSettings.safeParse(r.ok ? r.value : {});
+  return p.success ? p.data : undefined;
+}
+
+const reconcile: Command = {
+  path: ['reconcile'],
+  usage: 'reconcile [--once] --terminal-dir DIR [--data-dir DIR] [--timeout-ms N] [--concurrency N] [--json]',
+  summary: '資格確認端末に照会して事後確認（①現資格・②旧資格・③不詳の判定）を行う',
+  options: {
+    ...dataDirOption,
+    once: { type: 'boolean' },
+    'terminal-dir': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    concurrency: { type: 'string' },
+  },
+  async run({ values }, io) {
+    const json = values.json === true;
+    const dir = str(values['terminal-dir']);
+    if (!dir) throw new UsageError('--terminal-dir is required');
+    const timeoutMs = positiveInt(values['timeout-ms'], 'timeout-ms');
+    const concurrency = positiveInt(values.concurrency, 'concurrency');
+    return withStore(values, io, async (store) => {
+      const settings = settingsOf(store);
+      if (!settings)
+        return reportError(io, json, { code: 'SETTINGS_INVALID', message: reconcileMessages.SETTINGS_INVALID });
+      const terminal = new FileTerminalClient({ dir });
+      const r = new Reconciler({
+        store,
+        terminal,
+        settings,
+        ...(timeoutMs !== undefined ? { timeoutMs, leaseMs: Math.max(timeoutMs * 2, 60_000) } : {}),
+        ...(concurrency !== undefined ? { concurrency } : {}),
+        onProgress: (p) => io.err(progressLine(p)),
+      });
+      const stop = () => void r.stop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const summary = await r.run({ once: values.once === true });
+        if (json) printJson(io, { ok: true, ...summary });
+        else
+          io.out(
+            `① 現資格 ${summary.decisions.current} 件 / ② 旧資格 ${summary.decisions.past} 件 / ③ 不詳 ${summary.decisions.unknown} 件 / 要確認 ${summary.decisions.none} 件 / 再試行待ち ${summary.failed} 件 / 停止 ${summary.dead} 件${summary.paused ? `\n${reconcileMessages.PAUSED}` : ''}`,
+          );
+        return EXIT_OK;
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await terminal.close();
+      }
+    });
+  },
+};
+
+const exportCommand: Command = {
+  path: ['export'],
+  usage:
+    'export --month YYYY-MM --format csv|uke|unknown-list [--encoding shift_jis|utf8] --out FILE [--data-dir DIR] [--json]',
+  summary: '月ごとの請求データ（CSV・UKE・不詳一覧）を出力する',
+  options: {
+    ...dataDirOption,
+    month: { type: 'string' },
+    format: { type: 'string' },
+    encoding: { type: 'string' },
+    out: { type: 'string' },
+  },
+  async run({ values }, io) {
+    const json = values.json === true;
+    const month = str(values.month);
+    const format = str(values.format);
+    const encoding = str(values.encoding) ?? 'shift_jis';
+    const out = str(values.out);
+    if (!month || !MONTH.test(month)) throw new UsageError('--month YYYY-MM is required');
+    if (format !== 'csv' && format !== 'uke' && format !== 'unknown-list')
+      throw new UsageError('--format must be csv, uke or unknown-list');
+    if (encoding !== 'shift_jis' && encoding !== 'utf8') throw new UsageError('--encoding must be shift_jis or utf8');
+    if (!out) throw new UsageError('--out FILE is required');
+    return withStore(values, io, (store) => {
+      const settings = settingsOf(store);
+      if (!settings)
+        return reportError(io, json, { code: 'SETTINGS_INVALID', message: reconcileMessages.SETTINGS_INVALID });
+      const r = exportMonth(store, month, format, settings, encoding);
+      if (!r.ok) return reportError(io, json, r.error);
+      const file = r.value.file;
+      if (!file.ok) {
+        if (json)
+          printJson(io, {
+            ok: false,
+            code: 'EXPORT_REFUSED',
+            message: reconcileMessages.EXPORT_REFUSED,
+            errors: file.errors,
+          });
+        else
+          io.err(
+            [
+              reconcileMessages.EXPORT_REFUSED,
+              ...file.errors.map((e) => `  ${e.field ?? ''} ${e.message} [${e.code}]`),
+            ].join('\n'),
+          );
+        return EXIT_INVALID;
+      }
+      const target = path.resolve(out);
+      const tmp = `${target}.partial-${process.pid}`;
+      writeFileSync(tmp, file.value.bytes);
+      renameSync(tmp, target);
+      const sha256 = createHash('sha256').update(file.value.bytes).digest('hex');
+      const reclaimed = r.value.reclaims.filter((x) => file.value.visitIds.includes(x.visitId)).map((x) => x.id);
+      if (reclaimed.length > 0) store.markReturnsReclaimed(reclaimed, SYSTEM_ACTOR);
+      store.appendAudit({
+        actor: SYSTEM_ACTOR,
+        action: 'claims.export',
+        entity: 'export',
+        entityId: `${month}:${format}`,
+        detail: { month, format, encoding, sha256, visits: file.value.visitIds.length, reclaims: reclaimed.length },
+      });
+      const summary = {
+        ok: true,
+        month,
+        format,
+        encoding,
+        file: target,
+        visits: file.value.visitIds.length,
+        reclaims: reclaimed.length,
+        sha256,
+      };
+      if (json) printJson(io, summary);
+      else io.out(`${reconcileMessages.EXPORT_WRITTEN} ${target}（${summary.visits} 件）`);
+      return EXIT_OK;
+    });
+  },
+};
+
+const returnsAdd: Command = {
+  path: ['returns', 'add'],
+  usage:
+    'returns add --visit ID --month YYYY-MM --reason TEXT [--reclaim-month YYYY-MM] [--staff ID] [--data-dir DIR] [--json]',
+  summary: '返戻を登録する（受付を再度事後確認し、後の月に再請求する）',
+  options: {
+    ...dataDirOption,
+    visit: { type: 'string' },
+    month: { type: 'string' },
+    reason: { type: 'string' },
+    'reclaim-month': { type: 'string' },
+    staff: { type: 'string' },
+  },
+  async run({ values }, io) {
+    const json = values.json === true;
+    const visitId = str(values.visit);
+    const month = str(values.month);
+    const reason = str(values.reason);
+    if (!visitId || !month || !reason) throw new UsageError('--visit, --month and --reason are required');
+    return withStore(values, io, (store) => {
+      const reclaimMonth = str(values['reclaim-month']);
+      const r = store.addReturn({
+        visitId,
+        claimMonth: month,
+        reason,
+        staff: str(values.staff) ?? SYSTEM_ACTOR,
+        ...(reclaimMonth ? { reclaimMonth } : {}),
+      });
+      if (!r.ok) return reportError(io, json, r.error);
+      if (json) printJson(io, { ok: true, ...r.value });
+      else io.out(`${reconcileMessages.RETURN_ADDED} (${r.value.id}, 再請求 ${r.value.reclaimMonth})`);
+      return EXIT_OK;
+    });
+  },
+};
+
+const returnsList: Command = {
+  path: ['returns', 'list'],
+  usage: 'returns list [--open] [--data-dir DIR] [--json]',
+  summary: '返戻の一覧（--open: まだ再請求していないもの）',
+  options: { ...dataDirOption, open: { type: 'boolean' } },
+  async run({ values }, io) {
+    const json = values.json === true;
+    return withStore(values, io, (store) => {
+      const r = store.listReturns({ open: values.open === true });
+      if (!r.ok) return reportError(io, json, r.error);
+      if (json) printJson(io, r.value);
+      else
+        io.out(
+          r.value.length === 0
+            ? '返戻はありません。'
+            : r.value
+                .map(
+                  (x) =>
+                    `${x.visitId}  ${x.claimMonth} → ${x.reclaimMonth}  ${x.status === 'open' ? '未再請求' : '再請求済'}  ${x.reason}`,
+                )
+                .join('\n'),
+        );
+      return EXIT_OK;
+    });
+  },
+};
+
+export const reconcileCommands: Command[] = [reconcile, exportCommand, returnsAdd, returnsList];

@@ -1,0 +1,28 @@
+// Every staff-facing text of the reconciler, the claims export and returns (返戻), in one place.
+// Codes are stable machine identifiers; the UI and the CLI show the Japanese text as is.
+
+export const reconcileMessages = {
+  VISIT_NOT_FOUND: '受付データが見つかりません。',
+  NO_NUMBERS: '保険者番号等が分からないため、資格確認端末への照会は行わず③不詳として判定しました。',
+  ANSWER_OTHER_PATIENT:
+    '資格確認端末の回答が別の方（照会内容と異なる番号・生年月日）のものでした。回答は適用していません。',
+  ANSWER_REJECTED: '資格確認端末の回答を読み取れないか、別の照会への回答でした。回答は適用せず、再照会します。',
+  ANSWER_DUPLICATE: 'すでに確認済みの受付に、資格確認端末から重複した回答が届きました。回答は適用していません。',
+  UNKNOWN_VALIDITY: '資格確認端末の回答に不明な資格有効性が含まれています。職員が確認してください。',
+  RECORD_FAILED: '確認結果を保存できませんでした。',
+  PAUSED: '資格確認端末から応答がないため、事後確認を一時停止しました。端末が応答すると自動的に再開します。',
+  RESUMED: '資格確認端末が応答したため、事後確認を再開しました。',
+  EXPORT_REFUSED: '次の受付は請求データに出力できません。内容を確認してください。',
+  EXPORT_WRITTEN: '請求データを出力しました。',
+  SETTINGS_INVALID: '請求の設定（claims）に誤りがあります。設定を確認してください。',
+  RETURN_ADDED: '返戻を登録しました。この受付は再度事後確認され、再請求の対象になります。',
+} as const;
+
+export type ReconcileMessageCode = keyof typeof reconcileMessages;
+
+/** One progress line for staff (stderr of `shikaku reconcile`). */
+export function progressLine(p: { processed: number; total: number; paused: boolean }): string {
+  return p.paused
+    ? `事後確認: ${p.processed} / ${p.total} 件 — ${reconcileMessages.PAUSED}`
+    : `事後確認: ${p.processed} / ${p.total} 件`;
+}

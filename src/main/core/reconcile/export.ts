@@ -1,0 +1,87 @@
+// The month export from the journal: each visit of the month with the decision of its latest reconciliation
+// (decideClaim recomputed from the recorded terminal finding, so the file carries the full HO/SN/CO values), or
+// decideClaim on the visit as stored when it has none yet; plus the re-claims of returns (返戻) assigned to the
+// month. Void visits are left out. The file itself is src/claims' buildMonthExport (deterministic, refusing).
+import { decideClaim } from '../../../claims/decide.ts';
+import {
+  buildMonthExport,
+  type ExportFormat,
+  type ExportItem,
+  type MonthExport,
+} from '../../../claims/month-export.ts';
+import type { TextEncoding } from '../../../claims/export.ts';
+import type { Result as ClaimResult } from '../../../claims/result.ts';
+import type { ClaimSettings } from '../../../claims/settings.ts';
+import { TerminalFinding, type Visit } from '../../../claims/visit.ts';
+import { fail, ok, type ClaimReturn, type Result, type Store } from '../store/index.ts';
+
+/** The terminal finding a reconciliation recorded, if any (validated: old or hand-made rows may lack it). */
+export function recordedFinding(detail: Record<string, unknown> | undefined): TerminalFinding | undefined {
+  const f = TerminalFinding.safeParse(detail?.finding);
+  return f.success ? f.data : undefined;
+}
+
+function itemFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ExportItem> {
+  const latest = store.latestReconciliation(visit.id);
+  if (!latest.ok) return latest;
+  const finding = recordedFinding(latest.value?.detail);
+  return ok({ visit, decision: decideClaim(visit, settings, finding) });
+}
+
+/** Every item of a month's export, in no particular order (buildMonthExport sorts). */
+export function collectExportItems(
+  store: Store,
+  month: string,
+  settings: ClaimSettings,
+): Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }> {
+  const items: ExportItem[] = [];
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = store.listVisits({
+      month,
+      status: ['pending', 'needs_review', 'reconciled', 'claimed', 'returned'],
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    if (!page.ok) return page;
+    for (const s of page.value.items) {
+      const v = store.getVisit(s.id);
+      if (!v.ok) return v;
+      const item = itemFor(store, v.value.visit, settings);
+      if (!item.ok) return item;
+      items.push(item.value);
+      seen.add(s.id);
+    }
+    cursor = page.value.nextCursor ?? undefined;
+  } while (cursor);
+
+  const returns = store.listReturns({ reclaimMonth: month });
+  if (!returns.ok) return returns;
+  const reclaims: ClaimReturn[] = [];
+  for (const r of returns.value) {
+    if (seen.has(r.visitId)) continue;
+    const v = store.getVisit(r.visitId);
+    if (!v.ok) return v;
+    if (v.value.status === 'void') continue;
+    const item = itemFor(store, v.value.visit, settings);
+    if (!item.ok) return item;
+    items.push({ ...item.value, reclaimOf: { returnId: r.id, originalMonth: r.claimMonth } });
+    seen.add(r.visitId);
+    reclaims.push(r);
+  }
+  return ok({ items, reclaims });
+}
+
+export function exportMonth(
+  store: Store,
+  month: string,
+  format: ExportFormat,
+  settings: ClaimSettings,
+  encoding: TextEncoding,
+): Result<{ file: ClaimResult<MonthExport>; reclaims: ClaimReturn[] }> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return fail('INVALID_INPUT', `month ${month}`);
+  const c = collectExportItems(store, month, settings);
+  if (!c.ok) return c;
+  return ok({ file: buildMonthExport(c.value.items, month, format, settings, encoding), reclaims: c.value.reclaims });
+}
