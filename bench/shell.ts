@@ -86,6 +86,7 @@ const dispatch = createDispatcher(
     emit: () => undefined,
     health: new HealthMonitor(),
     journal: { store: null, report: null, error: null },
+    reconciler: null,
     acChanged: () => undefined,
     crash: () => process.exit(1),
     sleep: () => Promise.resolve(),

@@ -163,6 +163,17 @@ export const requests = {
       .strict(),
     output: z.array(patientRecordSchema),
   },
+  /** The 事後確認 queue: outbox counts by status and whether the reconciler is running or paused. */
+  'queue.status': {
+    input: empty,
+    output: z.object({
+      pending: z.number().int(),
+      inflight: z.number().int(),
+      done: z.number().int(),
+      dead: z.number().int(),
+      reconciler: z.enum(['running', 'paused', 'off']),
+    }),
+  },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {
     input: z.object({ onBattery: z.boolean() }).strict(),
@@ -188,6 +199,13 @@ export const requests = {
 export const events = {
   /** Connection state of the core process, emitted by the core client (host side). */
   'core.status': coreStatusSchema,
+  /** Reconciliation progress (src/main/core/reconciler.ts), pushed as the queue is worked. */
+  'queue.progress': z.object({
+    processed: z.number().int(),
+    total: z.number().int(),
+    current: z.string().nullable(),
+    paused: z.boolean(),
+  }),
   /** Folded device health (src/hardware/health), pushed on every change. */
   'health.changed': healthStateSchema,
 } as const satisfies Record<string, z.ZodType>;

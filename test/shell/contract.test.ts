@@ -26,6 +26,7 @@ function fakeDeps(overrides: Partial<CoreDeps> = {}): CoreDeps {
     emit: () => undefined,
     health,
     journal: { store: null, report: null, error: null },
+    reconciler: null,
     acChanged: (onBattery) => health.ingest({ source: 'power', state: onBattery ? 'battery' : 'ac' }),
     crash: () => {
       throw new Error('crash called');
@@ -65,7 +66,7 @@ describe('contract ↔ handler parity', () => {
   });
 
   it('gives every event a schema, including core.status and health.changed', () => {
-    expect(Object.keys(events).sort()).toEqual(['core.status', 'health.changed']);
+    expect(Object.keys(events).sort()).toEqual(['core.status', 'health.changed', 'queue.progress']);
     expect(events['core.status'].safeParse({ state: 'restarting', detail: '' }).success).toBe(true);
     expect(events['core.status'].safeParse({ state: 'sleeping', detail: '' }).success).toBe(false);
     expect(events['health.changed'].safeParse(new HealthMonitor().state()).success).toBe(true);

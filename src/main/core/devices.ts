@@ -17,7 +17,7 @@ import {
 import { PcscCardReader, SimulatedCardReader, type CardReaderPort } from '../../hardware/pcsc/index.ts';
 import { BatteryHooks, HidPowerPort, SimulatedPowerPort } from '../../hardware/power/index.ts';
 import type { PowerPort } from '../../hardware/power/types.ts';
-import { FileTerminalClient, TerminalSimulator, type TerminalPort } from '../../hardware/terminal/index.ts';
+import { FileTerminalClient, TerminalSimulator } from '../../hardware/terminal/index.ts';
 
 export type DeviceMode = 'real' | 'simulated';
 
@@ -38,7 +38,7 @@ export interface DeviceOptions {
 
 export interface Devices {
   cardReader: CardReaderPort;
-  terminal: (TerminalPort & { close(): Promise<void> }) | null;
+  terminal: FileTerminalClient | null;
   power: PowerPort;
   health: HealthMonitor;
   battery: BatteryHooks;

@@ -9,6 +9,9 @@ import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './
 import type { CoreTransport } from './transport.ts';
 import { openDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
+import { Reconciler } from './reconciler.ts';
+
+const RECONCILE_TIMEOUT_MS = 30_000;
 import { powerSignalOf } from '../../hardware/health/index.ts';
 
 /**
@@ -72,10 +75,26 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   });
   // On battery the next write may be the last before the power goes: checkpoint the WAL into the database.
   devices.battery.onBattery(() => void journal.store?.checkpoint());
+  // 事後確認 runs by itself whenever there is a journal and a terminal link; it pauses while the terminal is
+  // silent and resumes when it answers. SHIKAKU_RECONCILE=manual leaves it to `shikaku reconcile`.
+  const reconciler =
+    journal.store && devices.terminal && env.SHIKAKU_RECONCILE !== 'manual'
+      ? new Reconciler({
+          store: journal.store,
+          terminal: devices.terminal,
+          leaseMs: 2 * RECONCILE_TIMEOUT_MS,
+          timeoutMs: RECONCILE_TIMEOUT_MS,
+          onProgress: (p) => emit('queue.progress', p),
+        })
+      : null;
+  const reconciling = reconciler
+    ?.run()
+    .catch((err: unknown) => process.stderr.write(`core: reconciler: ${String(err)}\n`));
   const deps: CoreDeps = {
     info,
     emit,
     journal,
+    reconciler,
     health: devices.health,
     acChanged: (onBattery) => {
       // A UPS that reports its state is more precise than the OS's power source: it wins when present.
@@ -96,6 +115,8 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
+      await reconciler?.stop();
+      await reconciling;
       await devices.close();
       journal.store?.close();
     })();

@@ -40,6 +40,8 @@ export interface CoreDeps {
   health: { state(): HealthState };
   /** The journal (store null when it could not be opened; the reason is in journal.error). */
   journal: Journal;
+  /** The reconciler's state; null when it is not running (no journal, no terminal, or manual mode). */
+  reconciler: { readonly isPaused: boolean } | null;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
   acChanged(onBattery: boolean): void;
   /** Test hook: end the process abruptly (SIGKILL on POSIX). */
@@ -74,6 +76,11 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     'visits.save': (visit) => {
       const saved = unwrap(storeOf(deps).saveVisit(visit));
       return { id: saved.id, created: saved.created };
+    },
+    'queue.status': () => {
+      const counts = unwrap(storeOf(deps).listOutbox({ limit: 1 })).counts;
+      const reconciler = deps.reconciler === null ? 'off' : deps.reconciler.isPaused ? 'paused' : 'running';
+      return { pending: counts.pending, inflight: counts.inflight, done: counts.done, dead: counts.dead, reconciler };
     },
     'visits.list': (query) => {
       const page = unwrap(storeOf(deps).listVisits({ ...query, limit: query.limit ?? 100 }));
