@@ -6,43 +6,15 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClaimSettings } from '../../claims/settings.ts';
 import { FileTerminalClient } from '../../hardware/terminal/index.ts';
-import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type CliIO, type Command } from './command.ts';
+import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type Command } from './command.ts';
 import { exportMonth } from '../core/reconcile/export.ts';
 import { progressLine, reconcileMessages } from '../core/reconcile-messages.ts';
 import { Reconciler } from '../core/reconciler.ts';
-import { openStore, SYSTEM_ACTOR, type Store, type StoreError } from '../core/store/index.ts';
+import { SYSTEM_ACTOR, type Store } from '../core/store/index.ts';
+import { reportError, withStore } from './store.ts';
 
 const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-function reportError(io: CliIO, json: boolean, error: StoreError | { code: string; message: string }): number {
-  if (json) printJson(io, { ok: false, error });
-  else io.err(`${error.message} [${error.code}]`);
-  return EXIT_INVALID;
-}
-
-async function withStore(
-  values: Record<string, unknown>,
-  io: CliIO,
-  fn: (store: Store) => Promise<number> | number,
-): Promise<number> {
-  const json = values.json === true;
-  const opened = await openStore({
-    dataDir: str(values['data-dir']),
-    checkpointIntervalMs: 0,
-    backupCheckIntervalMs: 0,
-    probeIntervalMs: 0,
-    backupOnOpen: false,
-  });
-  if (!opened.ok) return reportError(io, json, opened.error);
-  const { store, report } = opened.value;
-  for (const n of report.notices) io.err(n);
-  try {
-    return await fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 function positiveInt(v: unknown, name: string): number | undefined {
   const s = str(v);

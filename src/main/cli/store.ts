@@ -7,14 +7,18 @@ import { openStore, VisitStatus, type Result, type Store, type StoreError } from
 
 const dataDirOption = { 'data-dir': { type: 'string' } } as const;
 
-function reportError(io: CliIO, json: boolean, error: StoreError): number {
+export function reportError(
+  io: CliIO,
+  json: boolean,
+  error: StoreError | { code: string; message: string; detail?: string },
+): number {
   if (json) printJson(io, { ok: false, error });
   else io.err(`${error.message} [${error.code}]${error.detail ? `\n  ${error.detail}` : ''}`);
   return EXIT_INVALID;
 }
 
 /** Opens the store for one command (no schedules, no daily backup), runs `fn`, always closes. */
-async function withStore(
+export async function withStore(
   values: Record<string, unknown>,
   io: CliIO,
   fn: (store: Store) => Promise<number> | number,
