@@ -9,6 +9,8 @@ const all = [
   { name: 'pcsc', args: [] },
   { name: 'health', args: [] },
   { name: 'shell', args: [] },
+  { name: 'reconcile', args: [] },
+  { name: 'ui', args: [] },
 ] as const;
 
 const only = process.argv.slice(2);
