@@ -161,11 +161,15 @@ interface BulkJob {
 }
 
 const norm = (s: string | undefined) => (s ?? '').normalize('NFKC').trim();
+const numbersKey = (insurer: string | undefined, number: string | undefined) =>
+  `${unpadInsurerNumber(norm(insurer))}|${norm(number)}`;
 
 export class TerminalSimulator {
   readonly dirs: ShareDirs;
   readonly log: SimLogEntry[] = [];
-  registry: SimPerson[];
+  /** People by `insurer|number` (unpadded, NFKC): one lookup per request, whatever the registry's size. */
+  private byNumbers = new Map<string, SimPerson[]>();
+  private people: SimPerson[] = [];
   private rules: (SimRule & { used: number })[];
   private defaultAnswer: AnswerSpec;
   private readonly opts: SimulatorOptions;
@@ -185,7 +189,7 @@ export class TerminalSimulator {
   private constructor(opts: SimulatorOptions) {
     this.opts = opts;
     this.dirs = shareDirs(opts.dir);
-    this.registry = [...(opts.registry ?? [])];
+    this.registry = opts.registry ?? [];
     this.rules = (opts.rules ?? []).map((r) => ({ ...SimRule.parse(r), used: 0 }));
     this.defaultAnswer = opts.defaultAnswer ?? { kind: 'registry' };
   }
@@ -229,8 +233,22 @@ export class TerminalSimulator {
     });
   }
 
+  get registry(): readonly SimPerson[] {
+    return this.people;
+  }
+
+  set registry(people: readonly SimPerson[]) {
+    this.people = [];
+    this.byNumbers.clear();
+    for (const p of people) this.addPerson(p);
+  }
+
   addPerson(p: SimPerson): void {
-    this.registry.push(p);
+    this.people.push(p);
+    const k = numbersKey(p.insurerNumber, p.number);
+    const list = this.byNumbers.get(k);
+    if (list) list.push(p);
+    else this.byNumbers.set(k, [p]);
   }
 
   setRules(rules: SimRuleInput[]): void {
@@ -520,15 +538,15 @@ export class TerminalSimulator {
   }
 
   private findPersons(s: QualificationSearchInfo): SimPerson[] {
-    return this.registry.filter((p) => {
-      const numbersMatch = (x: { insurerNumber: string; symbol?: string; number: string; branch?: string }) =>
-        unpadInsurerNumber(norm(x.insurerNumber)) === unpadInsurerNumber(norm(s.insurerNumber)) &&
-        norm(x.number) === norm(s.insuredIdentificationNumber) &&
-        (s.insuredCardSymbol === undefined || norm(x.symbol) === norm(s.insuredCardSymbol)) &&
-        (s.insuredBranchNumber === undefined || norm(x.branch) === norm(s.insuredBranchNumber));
-      return numbersMatch(p) && (s.birthdate === undefined || p.birthDate.replace(/-/g, '') === s.birthdate);
-    });
+    const candidates = this.byNumbers.get(numbersKey(s.insurerNumber, s.insuredIdentificationNumber)) ?? [];
+    return candidates.filter(
+      (p) =>
+        (s.insuredCardSymbol === undefined || norm(p.symbol) === norm(s.insuredCardSymbol)) &&
+        (s.insuredBranchNumber === undefined || norm(p.branch) === norm(s.insuredBranchNumber)) &&
+        (s.birthdate === undefined || p.birthDate.replace(/-/g, '') === s.birthdate),
+    );
   }
+
 
   /** Validity code and records for an answer kind, from the registry (or made up from the query). */
   private qualificationOutcome(

@@ -120,12 +120,21 @@ export function claim(
   opts: { now: number; limit?: number; kinds?: string[]; leaseMs: number },
 ): OutboxJob[] {
   const kinds = opts.kinds ?? [];
+  const limit = opts.limit ?? 10;
   const kindFilter = kinds.length ? `AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
-  const select = prep(
+  // Two index-ordered range scans (outbox_due, outbox_lease) merged here: one query with an OR sorted every
+  // pending row on each claim (a temp B-tree), which made a large backlog quadratic.
+  const due = prep(
     db,
-    `SELECT id FROM outbox
-     WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'inflight' AND lease_until <= ?)) ${kindFilter}
+    `SELECT id, next_attempt_at AS at FROM outbox
+     WHERE status = 'pending' AND next_attempt_at <= ? ${kindFilter}
      ORDER BY next_attempt_at, id LIMIT ?`,
+  );
+  const expired = prep(
+    db,
+    `SELECT id, next_attempt_at AS at FROM outbox
+     WHERE status = 'inflight' AND lease_until <= ? ${kindFilter}
+     ORDER BY lease_until, id LIMIT ?`,
   );
   const take = prep(
     db,
@@ -134,8 +143,13 @@ export function claim(
   );
   return db
     .transaction(() => {
-      const ids = select.pluck().all(opts.now, opts.now, ...kinds, opts.limit ?? 10) as number[];
-      return ids.map((id) => rowToJob(take.get(opts.now + opts.leaseMs, randomUUID(), opts.now, id) as OutboxRow));
+      const rows = [
+        ...(due.all(opts.now, ...kinds, limit) as { id: number; at: number }[]),
+        ...(expired.all(opts.now, ...kinds, limit) as { id: number; at: number }[]),
+      ]
+        .sort((a, b) => a.at - b.at || a.id - b.id)
+        .slice(0, limit);
+      return rows.map((r) => rowToJob(take.get(opts.now + opts.leaseMs, randomUUID(), opts.now, r.id) as OutboxRow));
     })
     .immediate();
 }
