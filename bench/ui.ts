@@ -1,25 +1,36 @@
-// Reception actions per path of the flow chart, as counted by the Chromium specs (test/e2e/reception.test.ts
-// writes .tmp/reception-actions.json on every run). Run the tests first; this prints the figures and the
-// issue's targets beside them. Figures only, no asserts.
-import { existsSync, readFileSync } from 'node:fs';
+// Reception actions per path of the flow chart, as counted by the Chromium specs (test/e2e/actions.ts: each
+// spec file writes .tmp/actions/<file>.json on every run). Run the tests first; this prints the figures and the
+// issue's targets beside them, counted from the wizard's opening. Figures only, no asserts.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PathActions } from '../test/e2e/actions.ts';
 
-const file = join(import.meta.dirname, '..', '.tmp', 'reception-actions.json');
-if (!existsSync(file)) {
-  console.log(`no ${file}: run \`npx vitest run test/e2e/reception.test.ts\` (or ./scripts/test.sh) first`);
+const dir = join(import.meta.dirname, '..', '.tmp', 'actions');
+const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+if (files.length === 0) {
+  console.log(`no ${dir}: run \`npx vitest run --project e2e\` (or ./scripts/test.sh) first`);
   process.exit(0);
 }
-const counts = JSON.parse(readFileSync(file, 'utf8')) as Record<
-  string,
-  { keystrokes: number; clicks: number; steps: string[] }
->;
-const targets: Record<string, string> = {
-  verbal: 'target ≤ 6 actions from the wizard start (these counts include patient search and staff choice)',
-  qualification_certificate: 'target ≤ 12 actions plus the digits',
+/** The issue's targets, as a limit on actions from the wizard start (the digits typed not counted). */
+const targets: Record<string, { limit: number; label: string; digitsFree: boolean }> = {
+  verbal: { limit: 6, label: '≤ 6 actions', digitsFree: false },
+  qualification_certificate: { limit: 12, label: '≤ 12 actions plus the digits', digitsFree: true },
 };
-console.log('reception actions per path (keystrokes include every typed character):');
-for (const [path, c] of Object.entries(counts)) {
-  console.log(
-    `  ${path.padEnd(26)} keystrokes ${String(c.keystrokes).padStart(3)}  clicks ${String(c.clicks).padStart(3)}  steps ${c.steps.length}${targets[path] ? `  (${targets[path]})` : ''}`,
-  );
+console.log('reception actions per path (keys + clicks; a select is 2 clicks):');
+console.log(`  ${'path'.padEnd(30)} ${'whole path'.padEnd(22)} from the wizard start`);
+for (const file of files.sort()) {
+  const paths = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, PathActions>;
+  for (const [name, c] of Object.entries(paths)) {
+    const w = c.fromWizard;
+    const t = targets[name];
+    let wizard = '—';
+    if (w) {
+      const actions = w.keystrokes + w.clicks - (t?.digitsFree ? w.digits : 0);
+      wizard = `${w.keystrokes} keys ${w.clicks} clicks (${w.digits} digits)`;
+      if (t) wizard += ` → ${actions} actions, target ${t.label}: ${actions <= t.limit ? 'met' : 'NOT met'}`;
+    }
+    console.log(
+      `  ${`${file.replace(/\.json$/, '')}/${name}`.padEnd(30)} ${`${c.keystrokes} keys ${c.clicks} clicks`.padEnd(22)} ${wizard}`,
+    );
+  }
 }

@@ -70,6 +70,20 @@ export const patientRecordSchema = z.object({
   lastVisitDate: z.string().nullable(),
 });
 
+/** An outage or a システム障害時モード activation (src/main/core/store Incident). */
+export const incidentSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['outage', 'emergency_mode']),
+  cause: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  referenceNumber: z.string(),
+  calledBy: z.string(),
+  note: z.string(),
+  staff: z.string(),
+});
+const isoDateTime = z.string().datetime({ offset: true });
+
 // ---------------------------------------------------------------------------------------------------------
 // Requests
 
@@ -174,6 +188,39 @@ export const requests = {
       reconciler: z.enum(['running', 'paused', 'off']),
     }),
   },
+  /** Incidents (outages recorded by health, システム障害時モード recorded by staff) started in a range; newest last. */
+  'incidents.list': {
+    input: z
+      .object({
+        from: isoDateTime.optional(),
+        to: isoDateTime.optional(),
+        kind: z.enum(['outage', 'emergency_mode']).optional(),
+        openOnly: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.array(incidentSchema),
+  },
+  /** Staff record that the call centre enabled システム障害時モード: when, the reference number, who called. */
+  'incidents.openEmergency': {
+    input: z
+      .object({
+        startedAt: isoDateTime,
+        referenceNumber: z.string().trim().min(1).max(100),
+        calledBy: z.string().trim().min(1).max(100),
+        note: z.string().max(2000).optional(),
+        staff: z.string().min(1).max(64),
+      })
+      .strict(),
+    output: incidentSchema,
+  },
+  /** Ends an incident (システム障害時モード turned off, or an outage staff know is over). */
+  'incidents.close': {
+    input: z.object({ id: z.string().min(1).max(64), endedAt: isoDateTime, staff: z.string().min(1).max(64) }).strict(),
+    output: incidentSchema,
+  },
+  // -- requests added for the 事後確認 queue and staff review (visits.get, visits.review, …) go here --
+  // -- requests added for settings (settings.get, settings.set, staff.save, …) go here --
+  // -- requests added for printing go here --
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {
     input: z.object({ onBattery: z.boolean() }).strict(),
@@ -229,6 +276,7 @@ export type CoreState = CoreStatus['state'];
 export type HealthStateView = EventPayload<'health.changed'>;
 export type PatientRecordView = z.output<typeof patientRecordSchema>;
 export type StaffView = RequestOutput<'staff.list'>[number];
+export type IncidentView = z.output<typeof incidentSchema>;
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);

@@ -1,17 +1,43 @@
-// The app root: banner, health bar, journal notice, the screens (受付 / 事後確認の一覧) and the status bar.
-import { useEffect, useState } from 'react';
+// The app root: banner, health bar, journal notice, the screens (受付 / 事後確認の一覧 / システム障害時モード / 設定)
+// and the status bar. Screens other than 受付 are loaded when first opened, so the first paint stays small.
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { connect, useConnection } from './connection.ts';
 import { HealthBar } from './HealthBar.tsx';
 import { JournalNotice } from './JournalNotice.tsx';
-import { Queue } from './reception/Queue.tsx';
 import { Reception } from './reception/Reception.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { strings } from './strings.ts';
 
+const Queue = lazy(() => import('./reception/Queue.tsx').then((m) => ({ default: m.Queue })));
+const Incidents = lazy(() => import('./incidents/Incidents.tsx').then((m) => ({ default: m.Incidents })));
+const Settings = lazy(() => import('./settings/Settings.tsx').then((m) => ({ default: m.Settings })));
+
+const screens = ['reception', 'queue', 'incidents', 'settings'] as const;
+export type Screen = (typeof screens)[number];
+const navLabel: Record<Screen, string> = {
+  reception: strings.navReception,
+  queue: strings.navQueue,
+  incidents: strings.navIncidents,
+  settings: strings.navSettings,
+};
+
+function ScreenView({ screen }: { screen: Screen }) {
+  switch (screen) {
+    case 'reception':
+      return <Reception />;
+    case 'queue':
+      return <Queue />;
+    case 'incidents':
+      return <Incidents />;
+    case 'settings':
+      return <Settings />;
+  }
+}
+
 export function App() {
   useEffect(() => connect(), []);
   const demo = useConnection((s) => s.info?.demo === true);
-  const [screen, setScreen] = useState<'reception' | 'queue'>('reception');
+  const [screen, setScreen] = useState<Screen>('reception');
   return (
     <div className="app">
       {demo && (
@@ -22,17 +48,20 @@ export function App() {
       <header className="app-header">
         <h1>{strings.appTitle}</h1>
         <nav aria-label={strings.nav} className="app-nav">
-          <button type="button" aria-pressed={screen === 'reception'} onClick={() => setScreen('reception')}>
-            {strings.navReception}
-          </button>
-          <button type="button" aria-pressed={screen === 'queue'} onClick={() => setScreen('queue')}>
-            {strings.navQueue}
-          </button>
+          {screens.map((s) => (
+            <button key={s} type="button" aria-pressed={screen === s} onClick={() => setScreen(s)}>
+              {navLabel[s]}
+            </button>
+          ))}
         </nav>
       </header>
       <HealthBar />
       <JournalNotice />
-      <main className="app-main">{screen === 'reception' ? <Reception /> : <Queue />}</main>
+      <main className="app-main">
+        <Suspense fallback={<p role="status">{strings.loadingScreen}</p>}>
+          <ScreenView screen={screen} />
+        </Suspense>
+      </main>
       <StatusBar />
     </div>
   );

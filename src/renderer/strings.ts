@@ -34,6 +34,9 @@ export const strings = {
   nav: '画面の切り替え',
   navReception: '受付',
   navQueue: '事後確認の一覧',
+  navIncidents: 'システム障害時モード',
+  navSettings: '設定',
+  loadingScreen: '画面を読み込んでいます…',
 
   // ----------------------------------------------------------------------------------------- reception start
   receptionTitle: '受付',
@@ -199,4 +202,24 @@ export const strings = {
   queueCount: (n: number) => `${n}件`,
   queueCols: { date: '診療日', name: '氏名', cause: '理由', evidence: '資格の確認', status: '状態', staff: '担当者' },
   queueReload: '再読み込み',
+
+  // ------------------------------------------------------------------------- 事後確認 queue and staff review
+  // (added strings for the queue screen and review actions go here)
+
+  // -------------------------------------------------------------------------------------------- settings
+  // (added strings for the settings screen go here)
+
+  // ----------------------------------------------------------------------------- システム障害時モード, printing
+  // (added strings for the incident record and the printed sheets go here)
+  /** The wizard's button on the 申立書 step (opens the print preview of the pre-filled form). */
+  printDeclaration: '申立書を印刷',
+  /** The saved screen's button (a receipt-style summary of the visit). */
+  printReceipt: '受付控えを印刷',
+  /** The print preview's buttons. */
+  printDo: '印刷する',
+  printSavePdf: 'PDFで保存',
+  printClose: '閉じる',
+
+  // --------------------------------------------------------------------------------- wizard (added later)
+  // (added strings for the wizard go here)
 } as const;

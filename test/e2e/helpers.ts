@@ -19,15 +19,25 @@ function newest(dir: string): number {
   return t;
 }
 
+/**
+ * Where the specs' renderer is built: dist/renderer, or SHIKAKU_E2E_RENDERER_DIR when set (so that two
+ * people editing the renderer side by side do not rebuild the same folder under each other).
+ */
+export const E2E_RENDERER_DIR = process.env.SHIKAKU_E2E_RENDERER_DIR || DEFAULT_RENDERER_DIR;
+
 export async function ensureRendererBuilt(): Promise<void> {
-  const index = join(DEFAULT_RENDERER_DIR, 'index.html');
+  const index = join(E2E_RENDERER_DIR, 'index.html');
   const sources = Math.max(
     newest(join(root, 'src/renderer')),
     statSync(join(root, 'src/main/host/csp.ts')).mtimeMs,
     statSync(join(root, 'vite.config.ts')).mtimeMs,
   );
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    ...(E2E_RENDERER_DIR === DEFAULT_RENDERER_DIR ? {} : { build: { outDir: E2E_RENDERER_DIR, emptyOutDir: true } }),
+  });
 }
 
 export const CHROMIUM_ARGS = [
@@ -56,6 +66,7 @@ export async function startE2eApp(overrides: Partial<LaunchOptions> = {}): Promi
   if (launch.demo) launch.dataDir = join(dataRoot, 'demo');
   const app = await startWebApp({
     launch,
+    rendererDir: E2E_RENDERER_DIR,
     client: { backoff: { initialMs: 100, maxMs: 1_000, factor: 2 }, log: () => undefined },
   });
   const pids = new Set<number>();

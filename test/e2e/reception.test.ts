@@ -1,24 +1,20 @@
 // The reception slice in Chromium against the web host, the REAL core and the real SQLite journal: one spec
 // per evidence path (verbal confirmation of a returning patient, 資格確認書 with typed numbers, 申立書, 目視 +
 // お知らせ, マイナポータル). Each asserts what was saved (the stored JSON, read from the journal file), counts
-// the keystrokes and clicks it needed (.tmp/reception-actions.json) and screenshots every wizard step
+// the keystrokes and clicks it needed (test/e2e/actions.ts → .tmp/actions/reception.json) and screenshots every wizard step
 // (.tmp/screenshots/). An axe check asserts no serious accessibility violations on each step.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDigit } from '../../src/claims/insurer.ts';
 import type { Visit } from '../../src/claims/visit.ts';
 import { SYSTEM_ACTOR, dbPath, openStore } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
+import { ActionReport, Actions, expectAccessible } from './actions.ts';
 import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
-
-const root = join(import.meta.dirname, '..', '..');
-const outDir = join(root, '.tmp');
-const shotDir = join(outDir, 'screenshots');
 
 const withCheck = (body: string) => body + String(checkDigit(body));
 const KYOKAI = withCheck('0113001'); // 協会けんぽ 東京
@@ -32,65 +28,9 @@ let context: BrowserContext;
 let app: E2eApp;
 let dataDir: string;
 let seededPatientId: string;
-const report: Record<string, { keystrokes: number; clicks: number; steps: string[]; axe: number }> = {};
-
-/** Counts what a receptionist would do: each key pressed, each click (a select counts as two). */
-class Actions {
-  keystrokes = 0;
-  clicks = 0;
-  steps: string[] = [];
-  axeViolations = 0;
-  constructor(
-    readonly page: Page,
-    readonly name: string,
-  ) {}
-  async click(l: Locator): Promise<void> {
-    await l.click();
-    this.clicks++;
-  }
-  /** Types into a field; a click to focus it only when it does not already have the focus. */
-  async type(l: Locator, text: string): Promise<void> {
-    if (!(await l.evaluate((el) => el === document.activeElement))) await this.click(l);
-    await l.pressSequentially(text);
-    this.keystrokes += [...text].length;
-  }
-  async press(key: string): Promise<void> {
-    await this.page.keyboard.press(key);
-    this.keystrokes++;
-  }
-  async select(l: Locator, label: string): Promise<void> {
-    await l.selectOption({ label });
-    this.clicks += 2;
-  }
-  /** Screenshot and axe check of the wizard step on screen. */
-  async step(): Promise<string> {
-    const step = (await this.page.getByTestId('wizard').getAttribute('data-step')) ?? 'unknown';
-    this.steps.push(step);
-    await this.page.screenshot({
-      path: join(shotDir, `${this.name}-${String(this.steps.length).padStart(2, '0')}-${step}.png`),
-      fullPage: true,
-    });
-    await this.axe();
-    return step;
-  }
-  async axe(): Promise<void> {
-    const result = await new AxeBuilder({ page: this.page }).analyze();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    this.axeViolations += serious.length;
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
-  done(): void {
-    report[this.name] = {
-      keystrokes: this.keystrokes,
-      clicks: this.clicks,
-      steps: this.steps,
-      axe: this.axeViolations,
-    };
-  }
-}
+const report = new ActionReport('reception');
 
 beforeAll(async () => {
-  mkdirSync(shotDir, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'shikaku-reception-'));
   // Seed the journal before the app opens it: the staff list and one returning patient with insurance.
   const opened = await openStore({ dataDir, appVersion: '0.0.0-e2e', backupOnOpen: false, checkpointIntervalMs: 0 });
@@ -127,8 +67,7 @@ afterAll(async () => {
   await app?.dispose();
   for (const pid of app?.pids ?? []) expect(isAlive(pid), `core ${pid} left running`).toBe(false);
   rmSync(dataDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'reception-actions.json'), `${JSON.stringify(report, null, 2)}\n`);
+  report.write();
 });
 
 async function openReception(name: string): Promise<{ page: Page; act: Actions; problems: string[] }> {
@@ -141,7 +80,7 @@ async function openReception(name: string): Promise<{ page: Page; act: Actions; 
   await page.goto(app.host.url);
   await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
   await page.getByRole('option', { name: STAFF.name }).waitFor({ state: 'attached' });
-  const act = new Actions(page, name);
+  const act = new Actions(page, name, report);
   await act.select(page.getByLabel(strings.staffLabel, { exact: true }), STAFF.name);
   return { page, act, problems };
 }
@@ -402,7 +341,7 @@ describe('reception: マイナ保険証で確認できない', () => {
 
     // 次の受付へ (focused) → a clean start; portal path for a new patient.
     await act.press('Enter');
-    const portal = new Actions(page, 'portal');
+    const portal = new Actions(page, 'portal', report);
     await portal.click(page.getByRole('button', { name: strings.newPatient }));
     await portal.type(page.getByLabel(strings.patientName, { exact: true }), '鈴木 一');
     await portal.press('Tab');
@@ -488,8 +427,7 @@ describe('reception: マイナ保険証で確認できない', () => {
       .selectOption({ label: strings.queueStatuses.reconciled });
     await expect.poll(() => page.getByTestId('queue-count').textContent()).toBe(strings.queueCount(0));
     expect(await page.getByText(strings.queueEmpty).count()).toBe(1);
-    const result = await new AxeBuilder({ page }).analyze();
-    expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    await expectAccessible(page);
     await page.close();
   });
 });

@@ -88,6 +88,33 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     },
     'staff.list': () => storeOf(deps).listStaff(),
     'patients.search': (query) => unwrap(storeOf(deps).searchPatients(query)),
+    'incidents.list': (input) => {
+      const all = unwrap(
+        storeOf(deps).listIncidents({
+          ...(input.from ? { from: input.from } : {}),
+          ...(input.to ? { to: input.to } : {}),
+        }),
+      );
+      return all.filter(
+        (i) => (input.kind === undefined || i.kind === input.kind) && (!input.openOnly || i.endedAt === null),
+      );
+    },
+    'incidents.openEmergency': (input) =>
+      unwrap(
+        storeOf(deps).openIncident({
+          kind: 'emergency_mode',
+          cause: 'emergency_mode',
+          startedAt: input.startedAt,
+          referenceNumber: input.referenceNumber,
+          calledBy: input.calledBy,
+          note: input.note ?? '',
+          staff: input.staff,
+        }),
+      ),
+    'incidents.close': (input) => unwrap(storeOf(deps).closeIncident(input.id, input.endedAt, input.staff)),
+    // -- handlers for the 事後確認 queue and staff review go here --
+    // -- handlers for settings go here --
+    // -- handlers for printing go here --
     'power.acChanged': (input) => {
       deps.acChanged(input.onBattery);
       return { onBattery: input.onBattery };
