@@ -47,7 +47,53 @@ export type DecisionRule =
   | 'terminal_invalid_past'
   | 'past_record'
   | 'unknown_declaration'
-  | 'unknown_no_declaration';
+  | 'unknown_no_declaration'
+  | 'staff_decision';
+
+/**
+ * A staff member's decision after reviewing a visit (事後確認 review): the basis to claim on and, for ① / ②,
+ * the numbers. It replaces the computed basis; the needsDecision items count as acknowledged.
+ */
+export interface StaffOverride {
+  basis: ClaimBasis;
+  /** Required for 'current' and 'past' (normalised, check digit valid); ignored for 'unknown'. */
+  numbers: InsuranceNumbers | null;
+}
+
+/**
+ * The numbers a basis could be claimed with, from what the visit and the terminal's answer show: for ① the
+ * terminal's current (or newer) 資格, else the evidence's (or the 申立書's remembered) numbers; for ② the
+ * terminal's lost 資格, else the past record. Pure; null when there are none (staff must type them).
+ */
+export function candidateNumbers(
+  visit: Visit,
+  answer?: TerminalFinding,
+): { current: InsuranceNumbers | null; past: InsuranceNumbers | null } {
+  const finding = answer ?? visit.terminal;
+  const terminalCurrent =
+    finding?.validity === 'valid'
+      ? validNumbers(finding.insurance)
+      : finding?.validity === 'invalid_newer'
+        ? validNumbers(finding.newerInsurance)
+        : null;
+  const terminalLost =
+    finding?.validity === 'invalid' || finding?.validity === 'invalid_newer' ? validNumbers(finding.insurance) : null;
+  const remembered = visit.evidence.declaration?.knownNumbers;
+  const evidence =
+    validNumbers(visit.evidence.insurance) ??
+    (remembered?.insurerNumber && remembered.number
+      ? validNumbers({
+          insurerNumber: remembered.insurerNumber,
+          symbol: remembered.symbol ?? '',
+          number: remembered.number,
+          branch: remembered.branch ?? '',
+        })
+      : null);
+  return {
+    current: terminalCurrent ?? evidence,
+    past: terminalLost ?? validNumbers(visit.pastInsurance),
+  };
+}
 
 export interface ClaimDecision {
   basis: ClaimBasis;
@@ -170,7 +216,12 @@ function unknownHo(declaration: Declaration | null, settings: ClaimSettings): Ho
  * Decide the claim basis for a visit. `answer` is the terminal's answer from reconciliation, when there is
  * one; otherwise what the terminal said at reception (visit.terminal) is used. Pure: same input, same output.
  */
-export function decideClaim(visit: Visit, settings: ClaimSettings, answer?: TerminalFinding): ClaimDecision {
+export function decideClaim(
+  visit: Visit,
+  settings: ClaimSettings,
+  answer?: TerminalFinding,
+  override?: StaffOverride,
+): ClaimDecision {
   const warnings: ClaimError[] = [];
   const needs: ClaimError[] = [];
   const finding = answer ?? visit.terminal;
@@ -211,6 +262,11 @@ export function decideClaim(visit: Visit, settings: ClaimSettings, answer?: Term
   const terminalLost =
     finding?.validity === 'invalid' || finding?.validity === 'invalid_newer' ? validNumbers(finding.insurance) : null;
 
+  // 該当資格なし for the numbers a document showed, answered at reconciliation: ③ (or ②) by default.
+  const notFoundOverrides =
+    answer?.validity === 'not_found' && fromEvidence !== null && settings.notFoundWithEvidence === 'unknown';
+  if (notFoundOverrides) warnings.push(issue('TERMINAL_NOT_FOUND_UNKNOWN', m.terminalNotFoundUnknown()));
+
   if (finding?.validity === 'multiple') {
     needs.push(issue('MULTIPLE_MATCHES', m.multipleMatches()));
   }
@@ -222,7 +278,7 @@ export function decideClaim(visit: Visit, settings: ClaimSettings, answer?: Term
     if (fromEvidence && !sameNumbers(fromEvidence, terminalCurrent)) {
       warnings.push(issue('INFO_MISMATCH', m.infoMismatch()));
     }
-  } else if (fromEvidence && !(terminalLost && sameNumbers(fromEvidence, terminalLost))) {
+  } else if (fromEvidence && !notFoundOverrides && !(terminalLost && sameNumbers(fromEvidence, terminalLost))) {
     numbers = fromEvidence;
     basis = 'current';
     rule = 'evidence_current';
@@ -242,6 +298,15 @@ export function decideClaim(visit: Visit, settings: ClaimSettings, answer?: Term
     rule = declaration ? 'unknown_declaration' : 'unknown_no_declaration';
   }
 
+  if (override) {
+    // Staff decided: their basis and numbers are the claim's; what needed a decision has been decided.
+    basis = override.basis;
+    rule = 'staff_decision';
+    numbers = override.basis === 'unknown' ? null : validNumbers(override.numbers ?? undefined);
+    needs.length = 0;
+    if (override.basis !== 'unknown' && !numbers) needs.push(issue('VISIT_NO_NUMBERS', m.visitNoNumbers()));
+  }
+
   let ho: HoValues;
   let branch = '';
   let remarks: string[];
@@ -255,10 +320,13 @@ export function decideClaim(visit: Visit, settings: ClaimSettings, answer?: Term
     ho = unknownHo(declaration, settings);
     const unknown = unknownRemarks(visit, declaration, settings);
     remarks = unknown.lines;
-    if (!unknown.reachable) {
+    if (!unknown.reachable && !override) {
       needs.push(issue('UNKNOWN_NO_ADDRESS', m.unknownNeedsContact()));
     }
-    payer = payerForDeclaredType(declaration?.insuranceType ?? 'unknown', settings);
+    // The 審査支払機関 still follows the insurer a document showed (該当資格なし does not make a 国保 card 社保).
+    payer =
+      (!declaration && fromEvidence ? payerOf(parseInsurerNumber(fromEvidence.insurerNumber).kind) : undefined) ??
+      payerForDeclaredType(declaration?.insuranceType ?? 'unknown', settings);
   }
 
   return {

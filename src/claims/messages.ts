@@ -52,6 +52,8 @@ export const claimMessages = {
   multipleMatches: () => '資格確認で複数の資格が該当しました。どの資格で請求するか選んでください。',
   infoMismatch: () => '情報不一致: 受付で確認した番号と資格確認の結果が違います。資格確認の結果で請求します。',
   terminalNotFoundButEvidence: () => '資格確認では「資格情報なし」でしたが、提示された資格で請求します。',
+  terminalNotFoundUnknown: () =>
+    '事後確認で、提示された資格は「該当資格なし」でした。この資格は使わずに請求します（提示された資格で請求する場合は事後確認の一覧で選び直してください）。',
   unknownNeedsContact: () => '不詳で請求するには住所と連絡先が必要です。被保険者資格申立書を記入してもらってください。',
   exportNeedsDecision: (visitId: string, what: string) => `受付 ${visitId} は判断待ちの項目があります: ${what}`,
   encodingUnrepresentable: (ch: string) =>

@@ -28,6 +28,13 @@ export const ClaimSettings = z.object({
     .string()
     .regex(/^\d{2}$/)
     .default('99'),
+  /**
+   * When reconciliation's answer for the visit's numbers is 該当資格なし although a document showed them:
+   * 'unknown' claims ③ 不詳 (or ② from a past record), as issue #7 asks; 'evidence' keeps ① from the document.
+   * Either way a warning says so and staff can pick the other basis in review. Only the reconciliation answer
+   * counts: 「資格情報なし」 at reception followed by a document is the official ① path.
+   */
+  notFoundWithEvidence: z.enum(['unknown', 'evidence']).default('unknown'),
   /** 審査支払機関 when the 申立書 says 「わからない」 and nothing else points one way. */
   unknownInsuranceTypePayer: z.enum(['shiharai_kikin', 'kokuhoren']).default('shiharai_kikin'),
   /** Disaster fills. */

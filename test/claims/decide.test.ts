@@ -81,11 +81,25 @@ describe('① 現資格', () => {
     expect(d.payer).toBe('kokuhoren');
   });
 
-  it('keeps a shown 資格確認書 over 「資格情報なし」, with a warning', () => {
+  it('該当資格なし for a shown 資格確認書 at reconciliation: ③ by default, ① when the setting keeps the document', () => {
     const v = loadExample('qualification-certificate.json');
     const d = decideClaim(v, S, { validity: 'not_found' });
-    expect(d.basis).toBe('current');
-    expect(d.warnings.map((w) => w.code)).toContain('TERMINAL_NOT_FOUND');
+    expect(d.basis).toBe('unknown');
+    expect(d.ho.insurerNumber).toBe(S.unknownInsurerNumber);
+    expect(d.warnings.map((w) => w.code)).toContain('TERMINAL_NOT_FOUND_UNKNOWN');
+    const keep = decideClaim(v, ClaimSettings.parse({ notFoundWithEvidence: 'evidence' }), { validity: 'not_found' });
+    expect(keep).toMatchObject({
+      basis: 'current',
+      rule: 'evidence_current',
+      ho: { insurerNumber: '01130012', symbol: '12-34', number: '5678' },
+    });
+    expect(keep.warnings.map((w) => w.code)).toContain('TERMINAL_NOT_FOUND');
+  });
+
+  it('「資格情報なし」 at reception followed by a 資格確認書 is the official ① path', () => {
+    const v = { ...loadExample('qualification-certificate.json'), terminal: { validity: 'not_found' as const } };
+    const d = decideClaim(v, S);
+    expect(d).toMatchObject({ basis: 'current', rule: 'evidence_current' });
   });
 
   it('does not use evidence with a wrong check digit; it says why', () => {

@@ -84,7 +84,7 @@ describe('shikaku reconcile / export / returns', () => {
       ok: true,
       total: 9,
       processed: 9,
-      decisions: { current: 6, past: 2, unknown: 1, none: 0 },
+      decisions: { current: 5, past: 2, unknown: 2, none: 0 },
       needsDecision: [],
       failed: 0,
       dead: 0,
@@ -98,7 +98,8 @@ describe('shikaku reconcile / export / returns', () => {
     const expected: Record<string, [string, string]> = {
       portal: ['current', 'terminal_valid'],
       'qualification-certificate': ['past', 'terminal_invalid_past'],
-      'insurance-card': ['current', 'evidence_current'],
+      // 該当資格なし for the card's numbers: ③ by default (claims setting notFoundWithEvidence)
+      'insurance-card': ['unknown', 'unknown_no_declaration'],
       'notice-with-card': ['current', 'terminal_valid'],
       verbal: ['current', 'terminal_valid'],
       'declaration-unknown': ['unknown', 'unknown_declaration'],
@@ -158,10 +159,20 @@ describe('shikaku reconcile / export / returns', () => {
     expect(groups).toHaveLength(9);
     const insurers = groups.map((g) => g.find((r) => r.type === 'HO')!.fields[0]).sort();
     expect(insurers).toEqual(
-      ['01130012', '01130012', '06132013', '06132013', '06132013', '06132013', '138057', '39131156', '77777777'].sort(),
+      [
+        '01130012',
+        '01130012',
+        '06132013',
+        '06132013',
+        '06132013',
+        '06132013',
+        '39131156',
+        '77777777',
+        '77777777',
+      ].sort(),
     );
 
-    // 不詳 list: only the ③ visit.
+    // 不詳 list: the two ③ visits.
     const unknown = path.join(outDir, 'unknown.csv');
     expect(
       (
@@ -181,8 +192,9 @@ describe('shikaku reconcile / export / returns', () => {
       ).code,
     ).toBe(0);
     const lines = readFileSync(unknown, 'utf8').trim().split(/\r?\n/);
-    expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain(ex('declaration-unknown').id);
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).join('\n')).toContain(ex('declaration-unknown').id);
+    expect(lines.slice(1).join('\n')).toContain(ex('insurance-card').id);
   });
 
   it('a returned claim is reconciled again and re-claimed in a later month', async () => {

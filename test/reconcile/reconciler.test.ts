@@ -111,7 +111,7 @@ describe('reconciler: answer kinds', () => {
     expect(first).toMatchObject({
       total: 11,
       processed: 11,
-      decisions: { current: 3, past: 1, unknown: 1, none: 2 },
+      decisions: { current: 2, past: 1, unknown: 2, none: 2 },
       failed: 3,
       dead: 1,
       already: 0,
@@ -147,10 +147,11 @@ describe('reconciler: answer kinds', () => {
       symbol: '12-34',
       number: '9999',
     });
-    // 該当資格なし with the visit's own evidence: decideClaim keeps ① from the evidence and warns
+    // 該当資格なし for the numbers the visit's document showed: ③ 不詳 by default (claims setting
+    // notFoundWithEvidence), with a warning staff see in review
     expect(latest(v.notFound)).toMatchObject({
-      decision: 'current',
-      detail: { rule: 'evidence_current', validity: 'not_found', warnings: ['TERMINAL_NOT_FOUND'] },
+      decision: 'unknown',
+      detail: { rule: 'unknown_no_declaration', validity: 'not_found', warnings: ['TERMINAL_NOT_FOUND_UNKNOWN'] },
     });
     // 複数該当 / name mismatch → none, needs review
     expect(latest(v.multiple)).toMatchObject({ decision: 'none', detail: { needsDecision: ['MULTIPLE_MATCHES'] } });
