@@ -1,12 +1,16 @@
 // Reconciler bench: N queued visits against the terminal simulator answering at once (real files, real SQLite),
-// for N = 1,000 and 10,000 by default. Each size runs in its own child process so peak RSS is per size.
-// Prints total time, visits/s, peak RSS and the ratios between sizes; asserts nothing.
-// Run: node --import tsx bench/reconcile.ts [--sizes 1000,10000] [--concurrency 2]
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+// for N = 1,000 and 10,000 by default. Each size runs in its own child process so peak RSS is per size, and the
+// simulator runs in a process of its own (as the terminal's connector does): the figures are the core's alone.
+// Mode 'bulk' (default): the reconciler as configured (一括照会 from 'reconcile.bulkThreshold' due jobs on);
+// mode 'single': the 一括照会 disabled, one request per visit.
+// Prints total time, visits/s, peak RSS, the event loop's delay while reconciling (p50/p99/max: what a UI request
+// waits for at worst meanwhile) and the ratios between sizes; asserts nothing.
+// Run: node --import tsx bench/reconcile.ts [--sizes 1000,10000] [--mode bulk|single] [--concurrency 2]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
@@ -15,14 +19,19 @@ import { FileTerminalClient, TerminalSimulator, type SimPerson } from '../src/ha
 import { Reconciler } from '../src/main/core/reconciler.ts';
 import { openStore } from '../src/main/core/store/index.ts';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000' },
+    mode: { type: 'string', default: 'bulk' },
     concurrency: { type: 'string', default: '2' },
     size: { type: 'string' },
+    sim: { type: 'boolean' },
   },
+  allowPositionals: true,
 });
 const concurrency = Number(values.concurrency);
+const mode = values.mode === 'single' ? 'single' : 'bulk';
+const self = fileURLToPath(import.meta.url);
 
 function visit(i: number): Visit {
   return {
@@ -51,6 +60,35 @@ function visit(i: number): Visit {
   };
 }
 
+/** The simulator's own process: `--sim <shareDir> <registry.json>`; says "ready", stops on SIGTERM. */
+async function simProcess(shareDir: string, registryFile: string): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const registry = JSON.parse(readFileSync(registryFile, 'utf8')) as SimPerson[];
+  const sim = await TerminalSimulator.start({ dir: shareDir, registry, pollMs: 50 });
+  process.once('SIGTERM', () => void sim.stop().then(() => process.exit(0)));
+  process.stdout.write('ready\n');
+}
+
+function startSim(shareDir: string, registryFile: string): Promise<() => Promise<void>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', self, '--sim', shareDir, registryFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.once('error', reject);
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready'))
+        resolve(
+          () =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        );
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+  });
+}
+
 async function one(n: number): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-data-'));
   const shareDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-share-'));
@@ -72,15 +110,26 @@ async function one(n: number): Promise<void> {
       if (!r.ok) throw new Error(r.error.code);
       registry.push({ ...v.evidence.insurance!, name: v.patient.name, birthDate: v.patient.birthDate, sex: 'female' });
     }
-    const sim = await TerminalSimulator.start({ dir: shareDir, registry, pollMs: 50 });
+    const registryFile = path.join(dataDir, 'registry.json');
+    writeFileSync(registryFile, JSON.stringify(registry));
+    const stopSim = await startSim(shareDir, registryFile);
     const client = new FileTerminalClient({ dir: shareDir, pollMs: 50 });
-    const t0 = performance.now();
-    const summary = await new Reconciler({ store, terminal: client, concurrency, timeoutMs: 30_000 }).run({
-      once: true,
+    const reconciler = new Reconciler({
+      store,
+      terminal: client,
+      concurrency,
+      timeoutMs: 30_000,
+      ...(mode === 'single' ? { bulk: { enabled: false } } : { bulk: { pollMs: 50 } }),
     });
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    const rss0 = process.memoryUsage().rss;
+    delay.enable();
+    const t0 = performance.now();
+    const summary = await reconciler.run({ once: true });
     const ms = performance.now() - t0;
+    delay.disable();
     await client.close();
-    await sim.stop();
+    await stopSim();
     store.close();
     process.stdout.write(
       JSON.stringify({
@@ -88,8 +137,16 @@ async function one(n: number): Promise<void> {
         ms,
         processed: summary.processed,
         current: summary.decisions.current,
-        summary,
+        failed: summary.failed,
+        dead: summary.dead,
+        already: summary.already,
+        leaseLost: summary.total - summary.processed,
+        bulk: summary.bulk,
         rssMb: process.resourceUsage().maxRSS / 1024,
+        rssBeforeMb: rss0 / 1024 / 1024,
+        loopP50Ms: delay.percentile(50) / 1e6,
+        loopP99Ms: delay.percentile(99) / 1e6,
+        loopMaxMs: delay.max / 1e6,
       }),
     );
   } finally {
@@ -98,27 +155,42 @@ async function one(n: number): Promise<void> {
   }
 }
 
-if (values.size) {
+if (values.sim) {
+  await simProcess(positionals[0]!, positionals[1]!);
+} else if (values.size) {
   await one(Number(values.size));
 } else {
-  const self = fileURLToPath(import.meta.url);
-  const results: { n: number; ms: number; processed: number; current: number; rssMb: number }[] = [];
+  type Result = {
+    n: number;
+    ms: number;
+    processed: number;
+    current: number;
+    failed: number;
+    dead: number;
+    already: number;
+    leaseLost: number;
+    rssMb: number;
+    loopP50Ms: number;
+    loopP99Ms: number;
+    loopMaxMs: number;
+    bulk: { batches: number; answered: number; fallback: number };
+  };
+  const results: Result[] = [];
   for (const n of values.sizes.split(',').map(Number)) {
     const r = spawnSync(
       process.execPath,
-      ['--import', 'tsx', self, '--size', String(n), '--concurrency', String(concurrency)],
-      {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 1 << 20,
-      },
+      ['--import', 'tsx', self, '--size', String(n), '--concurrency', String(concurrency), '--mode', mode],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
     );
     if (r.status !== 0) throw new Error(`size ${n} failed (${r.status ?? r.signal})`);
-    const x = JSON.parse(r.stdout) as (typeof results)[number];
+    const x = JSON.parse(r.stdout) as Result;
     results.push(x);
     console.log(
-      `${String(n).padStart(6)} visits: ${(x.ms / 1000).toFixed(2)} s, ${((x.processed / x.ms) * 1000).toFixed(0)} visits/s, ` +
-        `peak RSS ${x.rssMb.toFixed(0)} MB (reconciled ${x.current}/${n}, concurrency ${concurrency})`,
+      `${String(n).padStart(6)} visits (${mode}): ${(x.ms / 1000).toFixed(2)} s, ${((x.processed / x.ms) * 1000).toFixed(0)} visits/s, ` +
+        `peak RSS ${x.rssMb.toFixed(0)} MB, event loop delay p50 ${x.loopP50Ms.toFixed(1)} ms / p99 ${x.loopP99Ms.toFixed(1)} ms / ` +
+        `max ${x.loopMaxMs.toFixed(1)} ms (reconciled ${x.current}/${n}, failed ${x.failed}, dead ${x.dead}, ` +
+        `already ${x.already}, not finished ${x.leaseLost}, concurrency ${concurrency}` +
+        (mode === 'bulk' ? `, ${x.bulk.batches} bulk batches, ${x.bulk.fallback} fallbacks)` : ')'),
     );
   }
   for (let i = 1; i < results.length; i++) {

@@ -1,6 +1,7 @@
 // `shikaku reconcile --once --json`, `shikaku export`, `shikaku returns …` run in-process the way bin/shikaku runs
 // them, against a real journal of the docs/examples visits and the terminal simulator on real files.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,6 +92,7 @@ describe('shikaku reconcile / export / returns', () => {
       already: 0,
       ignoredAnswers: 0,
       paused: false,
+      bulk: { batches: 0, failedBatches: 0, rows: 0, answered: 0, fallback: 0 },
     });
     expect(err).toContain('事後確認: 9 / 9 件');
 
@@ -281,5 +283,46 @@ describe('shikaku reconcile / export / returns', () => {
     );
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.out)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('shikaku evidence writes the archived terminal answer back out, byte-identical, named by its sha256', async () => {
+    const written = new Map<string, Buffer>();
+    const capture = (e: { answerFile?: string }) => {
+      const f = e.answerFile ? path.join(shareDir, 'res', e.answerFile) : undefined;
+      if (f && existsSync(f)) written.set(e.answerFile!, readFileSync(f));
+    };
+    await sim.stop();
+    sim = await TerminalSimulator.start({
+      dir: shareDir,
+      pollMs: 50,
+      registry: [HANAKO, LOST, SATO],
+      onLog: capture,
+    });
+    await reconcileOnce();
+    const visit = ex('portal');
+    const store = await openTestStore(dataDir);
+    const detail = unwrap(store.latestReconciliation(visit.id))!.detail;
+    store.close();
+
+    const target = path.join(outDir, 'evidence');
+    const r = await run(withData(['evidence', visit.id, '--out', target, '--json']));
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.out) as {
+      evidence: { file: string; sha256: string; request: string }[];
+      written: { file: string; sha256: string }[];
+    };
+    expect(res.evidence).toHaveLength(1);
+    expect(res.evidence[0]).toMatchObject({ request: 'qualification', sha256: detail.answerSha256 });
+    const out = readFileSync(res.written[0]!.file);
+    expect(createHash('sha256').update(out).digest('hex')).toBe(detail.answerSha256);
+    expect(Buffer.compare(out, written.get(res.evidence[0]!.file)!)).toBe(0);
+    // the answer file itself left res/ once it was archived
+    expect(existsSync(path.join(shareDir, 'res', res.evidence[0]!.file))).toBe(false);
+
+    const text = await run(withData(['evidence', visit.id]));
+    expect(text.out).toContain(String(detail.answerSha256));
+    const none = await run(withData(['evidence', '0193a0c0-0000-7000-8000-000000000000', '--json']));
+    expect(none.code).toBe(1);
+    expect(JSON.parse(none.out)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 function runChild(
-  mode: 'crash' | 'finish',
+  mode: 'crash' | 'finish' | 'bulk-crash' | 'bulk-finish',
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -86,6 +86,63 @@ it('resumes after SIGKILL between recording and completing, with no double appli
         (e) => e.action === 'visit.reconcile',
       );
       expect(applied).toHaveLength(1);
+      expect(unwrap(store.getVisit(v.id)).status).toBe('reconciled');
+    }
+    expect(unwrap(store.listOutbox()).counts).toMatchObject({ pending: 0, inflight: 0, done: visits.length, dead: 0 });
+    expect(unwrap(store.verifyAudit())).toMatchObject({ ok: true });
+  } finally {
+    store.close();
+  }
+});
+
+it('一括照会: SIGKILL inside a chunk transaction leaves that chunk unapplied; the restart applies each visit once', async () => {
+  let store: Store = await openTestStore(dataDir);
+  const visits = Array.from({ length: 8 }, (_, i) =>
+    visitWith({ insurerNumber: '06132013', symbol: '1234', number: String(4100 + i), branch: '01' }),
+  );
+  for (const v of visits) {
+    unwrap(store.saveVisit(v));
+    sim.addPerson({ ...HANAKO, number: v.evidence.insurance!.number });
+  }
+  store.close();
+
+  const crashed = await runChild('bulk-crash');
+  expect(crashed.signal).toBe('SIGKILL');
+
+  store = await openTestStore(dataDir);
+  // the first chunk (3) was committed with its jobs done; the 4th reconciliation was inside the killed transaction
+  const recorded = visits.filter((v) => unwrap(store.latestReconciliation(v.id)) !== null);
+  expect(recorded).toHaveLength(3);
+  expect(unwrap(store.listOutbox()).counts).toMatchObject({ done: 3, inflight: 5 });
+  for (const v of recorded) expect(unwrap(store.listAnswerEvidence(v.id))).toHaveLength(1);
+  store.close();
+
+  const finished = await runChild('bulk-finish');
+  expect(finished.code).toBe(0);
+  const summary = JSON.parse(finished.out) as {
+    already: number;
+    decisions: { current: number };
+    failed: number;
+    dead: number;
+    bulk: { batches: number; rows: number; answered: number };
+  };
+  expect(summary).toMatchObject({
+    already: 0,
+    failed: 0,
+    dead: 0,
+    decisions: { current: 5 },
+    bulk: { batches: 1, rows: 5, answered: 5 },
+  });
+
+  store = await openTestStore(dataDir);
+  try {
+    for (const v of visits) {
+      expect(unwrap(store.listReconciliations(v.id))).toMatchObject([{ decision: 'current' }]);
+      const applied = unwrap(store.listAudit({ entity: 'visit', entityId: v.id })).filter(
+        (e) => e.action === 'visit.reconcile',
+      );
+      expect(applied).toHaveLength(1);
+      expect(unwrap(store.listAnswerEvidence(v.id))).toHaveLength(1);
       expect(unwrap(store.getVisit(v.id)).status).toBe('reconciled');
     }
     expect(unwrap(store.listOutbox()).counts).toMatchObject({ pending: 0, inflight: 0, done: visits.length, dead: 0 });

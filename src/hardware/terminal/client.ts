@@ -70,6 +70,8 @@ export interface TerminalResult {
   /** Answer file name in res/. */
   file: string;
   format: 'xml' | 'zip';
+  /** The answer file's raw bytes, exactly as read (evidence: archived by the reconciler). */
+  bytes: Buffer;
   /** The answer was already in res/ (e.g. after a restart): no request was written. */
   reused: boolean;
   answer: QualificationAnswer;
@@ -141,6 +143,10 @@ export interface BulkFetchResult {
   reused: boolean;
   /** 'processing': SegmentOfResult 2, fetch again later with a new key. */
   status: 'done' | 'processing';
+  /** Answer file name in res/, its format and raw bytes (evidence). */
+  file: string;
+  format: 'xml' | 'zip';
+  bytes: Buffer;
   answer: BulkResultAnswer;
   rows: BulkRow[];
 }
@@ -163,6 +169,7 @@ interface Found {
   answer: TerminalAnswer;
   file: string;
   format: 'xml' | 'zip';
+  bytes: Buffer;
 }
 
 interface Pending {
@@ -245,7 +252,15 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       buildQualificationRequest(q, key, { encoding: this.opts.encoding, padKokuhoInsurer: this.opts.padKokuhoInsurer });
     const { found, reused } = await this.exchange('qualification', key, build, opts.timeoutMs);
     const answer = found.answer as QualificationAnswer;
-    return { key, file: found.file, format: found.format, reused, answer, finding: toTerminalFinding(answer) };
+    return {
+      key,
+      file: found.file,
+      format: found.format,
+      bytes: found.bytes,
+      reused,
+      answer,
+      finding: toTerminalFinding(answer),
+    };
   }
 
   async bulkUpload(queries: QualificationQueryInput[], opts: ConfirmOptions = {}): Promise<BulkUploadResult> {
@@ -286,7 +301,16 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       unit,
       finding: bulkUnitToFinding(unit, answer.header),
     }));
-    return { key, reused, status: answer.header.segmentOfResult === '2' ? 'processing' : 'done', answer, rows };
+    return {
+      key,
+      reused,
+      status: answer.header.segmentOfResult === '2' ? 'processing' : 'done',
+      file: found.file,
+      format: found.format,
+      bytes: found.bytes,
+      answer,
+      rows,
+    };
   }
 
   /**
@@ -573,7 +597,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         return;
       }
       await fsp.rm(path.join(this.dirs.req, p.requestFile), { force: true }).catch(() => undefined);
-      this.settle(p, { answer, file, format: ext === '.zip' ? 'zip' : 'xml' });
+      this.settle(p, { answer, file, format: ext === '.zip' ? 'zip' : 'xml', bytes });
       return;
     }
     // No answer: did the connector reject the request (a .err next to it)?

@@ -31,6 +31,7 @@ export type {
   QualificationBody,
   QualificationQueryInput,
   QualificationRecord,
+  QualificationSearchInfo,
   TerminalAnswer,
 } from './model.ts';
 export {
@@ -42,7 +43,7 @@ export {
 } from './parser.ts';
 export { buildQualificationRequest, buildBulkUploadRequest, buildBulkFetchRequest, normalizeQuery } from './builder.ts';
 export { toTerminalFinding, bulkUnitToFinding, VALIDITY_BY_CODE } from './finding.ts';
-export { PREFIX, newKey, requestFileName, answerBaseName, shareDirs } from './files.ts';
+export { PREFIX, newKey, requestFileName, answerBaseName, shareDirs, type RequestKind } from './files.ts';
 export {
   TerminalSimulator,
   Scenario,

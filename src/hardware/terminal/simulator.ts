@@ -73,6 +73,17 @@ export const AnswerSpec = z.object({
   validityCode: z.string().optional(),
   extraHeader: z.record(z.string(), z.string()).optional(),
   extraBody: z.record(z.string(), z.string()).optional(),
+  /** Echo these QualificationConfirmSearchInfo values instead of the query's (an answer about someone else). */
+  echo: z
+    .object({
+      insurerNumber: z.string(),
+      symbol: z.string(),
+      number: z.string(),
+      branch: z.string(),
+      birthdate: z.string(),
+    })
+    .partial()
+    .optional(),
 });
 export type AnswerSpec = z.infer<typeof AnswerSpec>;
 
@@ -454,6 +465,7 @@ export class TerminalSimulator {
       ...(s.insuredIdentificationNumber !== undefined ? { number: s.insuredIdentificationNumber } : {}),
       ...(s.insuredBranchNumber !== undefined ? { branch: s.insuredBranchNumber } : {}),
       ...(s.birthdate !== undefined ? { birthdate: s.birthdate } : {}),
+      ...spec.echo,
     };
     const write = async () => {
       const at = new Date();
@@ -546,7 +558,6 @@ export class TerminalSimulator {
         (s.birthdate === undefined || p.birthDate.replace(/-/g, '') === s.birthdate),
     );
   }
-
 
   /** Validity code and records for an answer kind, from the registry (or made up from the query). */
   private qualificationOutcome(
@@ -684,7 +695,8 @@ export class TerminalSimulator {
         job.fetchesLeft -= 1;
         xml = bulkResultAnswerXml({ ...header, segmentOfResult: '2' }, [], 'shift_jis');
       } else {
-        const units: BulkUnitInput[] = job.rows.map((row) => {
+        // A row whose rule says 'never' is left out of the result (a partial answer).
+        const units: BulkUnitInput[] = job.rows.flatMap((row): BulkUnitInput[] => {
           const rowSpec = this.pickRule('qualification', undefined, {
             insurerNumber: row.insurerNumber ?? '',
             number: row.insuredIdentificationNumber ?? '',
@@ -697,14 +709,16 @@ export class TerminalSimulator {
             ...(row.insuredBranchNumber !== undefined ? { branch: row.insuredBranchNumber } : {}),
             ...(row.birthdate !== undefined ? { birthdate: row.birthdate } : {}),
             ...(row.arbitraryIdentifier !== undefined ? { arbitraryIdentifier: row.arbitraryIdentifier } : {}),
+            ...rowSpec.echo,
           };
-          if (rowSpec.kind === 'processing_error') return { search, processingResultStatus: '2', records: [] };
+          if (rowSpec.kind === 'never') return [];
+          if (rowSpec.kind === 'processing_error') return [{ search, processingResultStatus: '2', records: [] }];
           const validityKinds: AnswerKind[] = ['valid', 'invalid', 'invalid_newer', 'not_found', 'multiple'];
           const { validityCode, records } = this.qualificationOutcome(
             validityKinds.includes(rowSpec.kind) ? rowSpec.kind : 'registry',
             row,
           );
-          return { search, ...(validityCode !== undefined ? { validityCode } : {}), records };
+          return [{ search, ...(validityCode !== undefined ? { validityCode } : {}), records }];
         });
         xml = bulkResultAnswerXml(header, units, 'shift_jis');
       }

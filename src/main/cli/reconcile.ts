@@ -2,7 +2,7 @@
 // claims export from the journal, and returned claims (返戻).
 // Exit codes: 0 ok, 1 invalid input or refused (export: visits listed), 2 usage.
 import { createHash } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClaimSettings } from '../../claims/settings.ts';
 import { FileTerminalClient } from '../../hardware/terminal/index.ts';
@@ -221,4 +221,50 @@ const returnsList: Command = {
   },
 };
 
-export const reconcileCommands: Command[] = [reconcile, exportCommand, returnsAdd, returnsList];
+const evidence: Command = {
+  path: ['evidence'],
+  usage: 'evidence VISIT_ID [--out DIR] [--data-dir DIR] [--json]',
+  summary: '事後確認の根拠となった資格確認端末の回答（原本）を一覧・書き出しする',
+  allowPositionals: true,
+  options: { ...dataDirOption, out: { type: 'string' } },
+  async run({ values, positionals }, io) {
+    const json = values.json === true;
+    const visitId = positionals[0];
+    if (!visitId || positionals.length > 1) throw new UsageError('one VISIT_ID is required');
+    const out = str(values.out);
+    return withStore(values, io, (store) => {
+      const list = store.listAnswerEvidence(visitId);
+      if (!list.ok) return reportError(io, json, list.error);
+      if (list.value.length === 0)
+        return reportError(io, json, { code: 'NOT_FOUND', message: reconcileMessages.EVIDENCE_NONE });
+      const written: { file: string; sha256: string; bytes: number }[] = [];
+      if (out) {
+        mkdirSync(out, { recursive: true });
+        for (const e of list.value) {
+          const b = store.readAnswerEvidence(e.sha256);
+          if (!b.ok) return reportError(io, json, b.error);
+          // The terminal's own file name, prefixed by the evidence row: one visit may hold several answers.
+          const target = path.join(path.resolve(out), `${e.id}-${path.basename(e.file)}`);
+          const tmp = `${target}.partial-${process.pid}`;
+          writeFileSync(tmp, b.value);
+          renameSync(tmp, target);
+          written.push({ file: target, sha256: e.sha256, bytes: b.value.length });
+        }
+      }
+      if (json) printJson(io, { ok: true, evidence: list.value, written });
+      else
+        io.out(
+          [
+            ...list.value.map(
+              (e) =>
+                `${new Date(e.createdAt).toISOString()}  ${e.request === 'bulk_fetch' ? '一括照会' : '資格確認'}  ${e.file}  ${e.size} bytes  sha256 ${e.sha256}${e.rowId ? `  行 ${e.rowId}` : ''}`,
+            ),
+            ...written.map((w) => `${reconcileMessages.EVIDENCE_WRITTEN} ${w.file}`),
+          ].join('\n'),
+        );
+      return EXIT_OK;
+    });
+  },
+};
+
+export const reconcileCommands: Command[] = [reconcile, exportCommand, returnsAdd, returnsList, evidence];

@@ -3,30 +3,45 @@
 // restart reuses an answer already in res/), decides ① / ② / ③ with decideClaim and records the decision with its
 // evidence. Delivery is at-least-once (outbox leases); the reconciliation key makes applying it exactly-once.
 // Stops by itself when the terminal goes silent (N timeouts in a row) and resumes when a probe is answered.
+// A large backlog (setting 'reconcile.bulkThreshold' due jobs or more) goes through the 一括照会 in batches of
+// 'reconcile.bulkBatchSize' (reconcile/bulk.ts), each batch applied in one transaction per chunk with its jobs'
+// completion; whatever the bulk request does not answer falls back to the single request.
+// Every answer a decision rests on is archived in the journal (raw bytes, sha256 in the detail) before the file
+// leaves res/.
 import { EventEmitter } from 'node:events';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { decideClaim, type ClaimDecision } from '../../claims/decide.ts';
 import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
-import { ClaimSettings } from '../../claims/settings.ts';
+import type { ClaimSettings } from '../../claims/settings.ts';
 import type { InsuranceNumbers, TerminalFinding, Visit } from '../../claims/visit.ts';
 import {
   answerBaseName,
   isTerminalError,
   requestFileName,
   unpadInsurerNumber,
+  type BulkFetchResult,
+  type BulkUploadResult,
+  type ConfirmOptions,
   type QualificationQueryInput,
+  type QualificationSearchInfo,
+  type RequestKind,
   type TerminalResult,
 } from '../../hardware/terminal/index.ts';
+import { BulkRound, DEFAULT_BULK, type BulkSettings } from './reconcile/bulk.ts';
+import { claimSettingsOf } from './reconcile/export.ts';
 import { reconcileMessages as msg } from './reconcile-messages.ts';
-import { SYSTEM_ACTOR, type OutboxJob, type Store } from './store/index.ts';
+import { SYSTEM_ACTOR, sha256Of, type OutboxJob, type Store } from './store/index.ts';
 
 /** What the reconciler needs of the terminal link (FileTerminalClient fits). */
 export interface ReconcilerTerminal {
   confirm(query: QualificationQueryInput, opts: { key?: string; timeoutMs?: number }): Promise<TerminalResult>;
-  discardAnswer(key: string): Promise<void>;
+  discardAnswer(key: string, kind?: RequestKind): Promise<void>;
   /** The share's res/ folder, to set aside answers that must not be applied (duplicates, other patients). */
   readonly dirs?: { res: string };
+  /** 一括照会 (FileTerminalClient has both); without them the reconciler uses single requests only. */
+  bulkUpload?(queries: QualificationQueryInput[], opts?: ConfirmOptions): Promise<BulkUploadResult>;
+  bulkFetch?(receptionNumber: string, opts?: ConfirmOptions): Promise<BulkFetchResult>;
 }
 
 export interface ReconcilerOptions {
@@ -46,6 +61,8 @@ export interface ReconcilerOptions {
   probeIntervalMs?: number;
   /** When the queue is empty, how often to look again (continuous mode); default 2 s. */
   idleMs?: number;
+  /** 一括照会: thresholds, batch size, polling (defaults from the settings and reconcile/bulk.ts). */
+  bulk?: Partial<BulkSettings>;
   onProgress?: (p: ReconcileProgress) => void;
 }
 
@@ -79,6 +96,8 @@ export interface ReconcileSummary {
   /** Answers recorded but not applied (malformed, another key, another patient, duplicates). */
   ignoredAnswers: number;
   paused: boolean;
+  /** 一括照会: batches sent, rows answered by them, rows that fell back to the single request. */
+  bulk: { batches: number; failedBatches: number; rows: number; answered: number; fallback: number };
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -113,8 +132,11 @@ export function queryNumbers(
 const nfkc = (s: string | undefined) => (s ?? '').normalize('NFKC').trim();
 
 /** The answer's echo of the query, when present, must be the query: otherwise it is about someone else. */
-function echoMismatch(result: TerminalResult, numbers: InsuranceNumbers, birthDate: string): string[] {
-  const e = result.answer.body.searchInfo;
+export function echoMismatch(
+  e: QualificationSearchInfo | undefined,
+  numbers: InsuranceNumbers,
+  birthDate: string,
+): string[] {
   if (!e) return [];
   const out: string[] = [];
   if (
@@ -133,7 +155,7 @@ function echoMismatch(result: TerminalResult, numbers: InsuranceNumbers, birthDa
  * UUID whose digits happen to look like a 個人番号 is never refused by the store's My Number guard. The
  * reconciliation row's own key and the audit entry's entity id say which visit and job it was.
  */
-function redact(s: string | undefined, tkey: string): string | null {
+export function redact(s: string | undefined, tkey: string): string | null {
   return s === undefined ? null : s.split(tkey).join('{key}');
 }
 
@@ -146,28 +168,48 @@ export function recordedDecision(d: ClaimDecision): 'current' | 'past' | 'unknow
   return d.needsDecision.length > 0 ? 'none' : d.basis;
 }
 
-/** Claim settings from the store ('claims'), defaults when absent. */
-export function claimSettingsOf(store: Store): ClaimSettings {
-  const r = store.getSetting('claims');
-  return ClaimSettings.parse(r.ok ? r.value : {});
+/** What a job's decision is recorded as: the decision, the reasons needing staff, the full detail. */
+export function decisionRecord(
+  visit: Visit,
+  settings: ClaimSettings,
+  asked: boolean,
+  finding: TerminalFinding | undefined,
+  detail: Record<string, unknown>,
+): { decision: 'current' | 'past' | 'unknown' | 'none'; needs: string[]; detail: Record<string, unknown> } {
+  const decision = decideClaim(visit, settings, finding);
+  const needs = decision.needsDecision.map((n) => n.code);
+  if (asked && !finding) needs.push('UNKNOWN_VALIDITY');
+  return {
+    decision: needs.length > 0 ? 'none' : decision.basis,
+    needs,
+    detail: {
+      ...detail,
+      basis: decision.basis,
+      rule: decision.rule,
+      needsDecision: needs,
+      warnings: decision.warnings.map((w) => w.code),
+    },
+  };
 }
 
 export class Reconciler extends EventEmitter {
-  private readonly store: Store;
-  private readonly terminal: ReconcilerTerminal;
-  private readonly settings: ClaimSettings;
-  private readonly concurrency: number;
+  readonly store: Store;
+  readonly terminal: ReconcilerTerminal;
+  readonly settings: ClaimSettings;
+  readonly concurrency: number;
   private readonly pauseAfter: number;
-  private readonly timeoutMs: number;
-  private readonly leaseMs: number | undefined;
+  readonly timeoutMs: number;
+  readonly leaseMs: number | undefined;
   private readonly probeIntervalMs: number;
   private readonly idleMs: number;
+  readonly bulkSettings: BulkSettings;
+  private bulkRun: Promise<void> | undefined;
   private consecutiveTimeouts = 0;
   private paused = false;
   private stopped = false;
   private running: Promise<ReconcileSummary> | undefined;
   private sleepers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
-  private summary: ReconcileSummary = emptySummary();
+  summary: ReconcileSummary = emptySummary();
 
   constructor(opts: ReconcilerOptions) {
     super();
@@ -184,11 +226,21 @@ export class Reconciler extends EventEmitter {
     this.leaseMs = opts.leaseMs;
     this.probeIntervalMs = opts.probeIntervalMs ?? 10_000;
     this.idleMs = opts.idleMs ?? 2_000;
+    this.bulkSettings = {
+      ...DEFAULT_BULK,
+      threshold: setting('reconcile.bulkThreshold', DEFAULT_BULK.threshold),
+      batchSize: setting('reconcile.bulkBatchSize', DEFAULT_BULK.batchSize),
+      ...opts.bulk,
+    };
     if (opts.onProgress) this.on('progress', opts.onProgress);
   }
 
   get isPaused(): boolean {
     return this.paused;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   /**
@@ -227,7 +279,7 @@ export class Reconciler extends EventEmitter {
     await this.running?.catch(() => undefined);
   }
 
-  private sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const s = {
@@ -241,7 +293,7 @@ export class Reconciler extends EventEmitter {
     });
   }
 
-  private progress(current: string | null): void {
+  progress(current: string | null): void {
     const p: ReconcileProgress = {
       processed: this.summary.processed,
       total: Math.max(this.summary.total, this.summary.processed),
@@ -267,6 +319,7 @@ export class Reconciler extends EventEmitter {
         await this.sleep(Math.min(this.probeIntervalMs, 200));
         continue;
       }
+      if (await this.bulkIfDue()) continue;
       const job = this.claimOne();
       if (!job) {
         if (once) return;
@@ -275,6 +328,30 @@ export class Reconciler extends EventEmitter {
       }
       await this.work(job);
     }
+  }
+
+  /**
+   * A backlog of 'reconcile.bulkThreshold' due jobs or more: one 一括照会 round (one batch) instead of a single
+   * request. One round at a time; the other workers wait for it (its fallback runs with this concurrency).
+   */
+  private async bulkIfDue(): Promise<boolean> {
+    if (this.bulkRun) {
+      await this.bulkRun;
+      return true;
+    }
+    const b = this.bulkSettings;
+    if (!b.enabled || !this.terminal.bulkUpload || !this.terminal.bulkFetch) return false;
+    const due = this.store.countDueOutbox({ kinds: ['reconcile'], cap: b.threshold });
+    if (!due.ok || due.value < b.threshold) return false;
+    const jobs = this.store.claimOutbox({
+      limit: b.batchSize,
+      kinds: ['reconcile'],
+      leaseMs: this.leaseMs ?? Math.max(b.leaseMs, this.timeoutMs * 4),
+    });
+    if (!jobs.ok || jobs.value.length === 0) return false;
+    this.bulkRun = new BulkRound(this, jobs.value).run().finally(() => (this.bulkRun = undefined));
+    await this.bulkRun;
+    return true;
   }
 
   /** While paused: one due job at a time; any answer (not a timeout) resumes the workers. */
@@ -288,7 +365,8 @@ export class Reconciler extends EventEmitter {
     }
   }
 
-  private async work(job: OutboxJob, probe = false): Promise<void> {
+  /** One job by the single request, start to end, counted. */
+  async work(job: OutboxJob, probe = false): Promise<void> {
     this.progress(job.visitId);
     let outcome: JobOutcome;
     try {
@@ -308,6 +386,11 @@ export class Reconciler extends EventEmitter {
         timeout: false,
       };
     }
+    this.finish(outcome, probe);
+  }
+
+  /** Counts a job's outcome: the summary, the timeouts in a row (pause), progress. */
+  finish(outcome: JobOutcome, probe = false): void {
     this.tally(outcome);
     if (outcome.kind === 'failed' && outcome.timeout) {
       this.consecutiveTimeouts += 1;
@@ -338,24 +421,24 @@ export class Reconciler extends EventEmitter {
     }
   }
 
-  private fail(job: OutboxJob, permanent: boolean, code: string, message: string, timeout = false): JobOutcome {
+  fail(job: OutboxJob, permanent: boolean, code: string, message: string, timeout = false): JobOutcome {
     const r = this.store.failOutbox(job.id, job.leaseToken ?? '', { permanent, code, message });
     if (!r.ok && r.error.code === 'LEASE_LOST') return { kind: 'lease_lost', visitId: job.visitId };
     return { kind: 'failed', visitId: job.visitId, code, dead: r.ok && r.value.status === 'dead', timeout };
   }
 
-  private complete(job: OutboxJob): boolean {
+  complete(job: OutboxJob): boolean {
     const r = this.store.completeOutbox(job.id, job.leaseToken ?? '');
     return r.ok;
   }
 
-  private audit(action: string, entityId: string, detail: Record<string, unknown>): void {
+  audit(action: string, entityId: string, detail: Record<string, unknown>): void {
     const r = this.store.appendAudit({ actor: SYSTEM_ACTOR, action, entity: 'visit', entityId, detail });
     if (!r.ok) this.emit('warning', { action, entityId, code: r.error.code });
   }
 
   /** Renames an answer we will not apply, next to where it was (evidence is never deleted). */
-  private async setAside(file: string, why: string): Promise<string | undefined> {
+  async setAside(file: string, why: string): Promise<string | undefined> {
     const res = this.terminal.dirs?.res;
     if (!res) return undefined;
     const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '');
@@ -383,7 +466,7 @@ export class Reconciler extends EventEmitter {
     return false;
   }
 
-  private query(visit: Visit, numbers: InsuranceNumbers): QualificationQueryInput {
+  query(visit: Visit, numbers: InsuranceNumbers): QualificationQueryInput {
     return {
       insurerNumber: numbers.insurerNumber,
       symbol: numbers.symbol,
@@ -442,6 +525,7 @@ export class Reconciler extends EventEmitter {
 
     let finding: TerminalFinding | undefined;
     let detail: Record<string, unknown>;
+    let answer: { file: string; bytes: Uint8Array; request: 'qualification' } | undefined;
     if (!q) {
       detail = { askedTerminal: false, reason: 'no_numbers' };
     } else {
@@ -461,7 +545,7 @@ export class Reconciler extends EventEmitter {
         }
         return this.fail(job, !e.retryable, e.code, e.message, e.code === 'TERMINAL_TIMEOUT');
       }
-      const mismatch = echoMismatch(result, q.numbers, visit.patient.birthDate);
+      const mismatch = echoMismatch(result.answer.body.searchInfo, q.numbers, visit.patient.birthDate);
       if (mismatch.length > 0) {
         const keptAs = await this.setAside(result.file, 'other-patient');
         this.summary.ignoredAnswers += 1;
@@ -475,6 +559,7 @@ export class Reconciler extends EventEmitter {
         return this.fail(job, false, 'ANSWER_OTHER_PATIENT', msg.ANSWER_OTHER_PATIENT);
       }
       finding = result.finding ?? undefined;
+      answer = { file: result.file, bytes: result.bytes, request: 'qualification' };
       detail = {
         askedTerminal: true,
         querySource: q.source,
@@ -484,7 +569,9 @@ export class Reconciler extends EventEmitter {
           number: q.numbers.number,
           branch: q.numbers.branch,
         },
+        via: 'single',
         answerFile: redact(result.file, tkey),
+        answerSha256: sha256Of(result.bytes),
         reused: result.reused,
         validity: result.finding?.validity ?? null,
         validityCode: result.answer.body.qualificationValidity ?? null,
@@ -492,23 +579,11 @@ export class Reconciler extends EventEmitter {
       };
     }
 
-    const decision = decideClaim(visit, this.settings, finding);
-    const needs = decision.needsDecision.map((n) => n.code);
-    if (q && !finding) needs.push('UNKNOWN_VALIDITY');
-    const recorded = needs.length > 0 ? 'none' : decision.basis;
-    const r = this.store.recordReconciliation({
-      visitId,
-      key,
-      decision: recorded,
-      detail: {
-        ...detail,
-        basis: decision.basis,
-        rule: decision.rule,
-        needsDecision: needs,
-        warnings: decision.warnings.map((w) => w.code),
-      },
-      staff: SYSTEM_ACTOR,
-    });
+    const { decision: recorded, needs, detail: full } = decisionRecord(visit, this.settings, !!q, finding, detail);
+    const r = this.store.recordReconciliationWithEvidence(
+      { visitId, key, decision: recorded, detail: full, staff: SYSTEM_ACTOR },
+      answer,
+    );
     if (!r.ok) {
       const permanent = r.error.code === 'FORBIDDEN_MY_NUMBER' || r.error.code === 'INVALID_INPUT';
       return this.fail(job, permanent, r.error.code, `${msg.RECORD_FAILED} ${r.error.message}`);
@@ -523,6 +598,7 @@ export class Reconciler extends EventEmitter {
 
 function emptySummary(): ReconcileSummary {
   return {
+    bulk: { batches: 0, failedBatches: 0, rows: 0, answered: 0, fallback: 0 },
     total: 0,
     processed: 0,
     decisions: { current: 0, past: 0, unknown: 0, none: 0 },

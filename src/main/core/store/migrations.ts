@@ -168,6 +168,31 @@ CREATE TABLE returns (
 CREATE INDEX returns_reclaim ON returns (reclaim_month, status);
 `;
 
+// Answer evidence (事後確認): the terminal's raw answers, kept after the decision is stored and the file leaves
+// res/. A blob is stored once by the sha256 of its raw bytes (a 一括照会 answer serves every visit of its batch),
+// deflate-compressed; answer_evidence links a visit's reconciliation key to the blob it was decided on.
+const v3 = `
+CREATE TABLE answer_blobs (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  compression TEXT NOT NULL CHECK (compression IN ('deflate', 'none')),
+  bytes BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE answer_evidence (
+  id INTEGER PRIMARY KEY,
+  visit_id TEXT NOT NULL REFERENCES visits (id),
+  idempotency_key TEXT NOT NULL,
+  request TEXT NOT NULL CHECK (request IN ('qualification', 'bulk_fetch')),
+  file TEXT NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES answer_blobs (sha256),
+  row_id TEXT,
+  created_at INTEGER NOT NULL,
+  UNIQUE (idempotency_key, sha256)
+) STRICT;
+CREATE INDEX answer_evidence_visit ON answer_evidence (visit_id, id);
+`;
+
 export const migrations: readonly Migration[] = [
   {
     id: 1,
@@ -178,6 +203,11 @@ export const migrations: readonly Migration[] = [
     id: 2,
     name: 'returns (henrei)',
     up: (db) => db.exec(v2),
+  },
+  {
+    id: 3,
+    name: 'answer evidence',
+    up: (db) => db.exec(v3),
   },
 ];
 

@@ -154,6 +154,21 @@ export function claim(
     .immediate();
 }
 
+/**
+ * Claimable jobs (pending and due, or inflight with an expired lease), counted up to `cap`: two bounded index
+ * range scans, whatever the backlog's size.
+ */
+export function dueCount(db: Database.Database, opts: { now: number; kinds?: string[]; cap: number }): number {
+  const kinds = opts.kinds ?? [];
+  const kindFilter = kinds.length ? `AND kind IN (${kinds.map(() => '?').join(', ')})` : '';
+  const count = (where: string, cap: number) =>
+    prep(db, `SELECT count(*) FROM (SELECT 1 FROM outbox WHERE ${where} ${kindFilter} LIMIT ?)`)
+      .pluck()
+      .get(opts.now, ...kinds, cap) as number;
+  const due = count(`status = 'pending' AND next_attempt_at <= ?`, opts.cap);
+  return due >= opts.cap ? due : due + count(`status = 'inflight' AND lease_until <= ?`, opts.cap - due);
+}
+
 export type LeaseCheck = { ok: true; row: OutboxRow } | { ok: false; reason: 'not_found' | 'lease_lost' };
 
 export function checkLease(db: Database.Database, id: number, token: string): LeaseCheck {

@@ -1,0 +1,286 @@
+// 一括照会 for a large backlog: one round = one batch of claimed reconcile jobs, asked with one bulk upload
+// (OQSmuquc01req_) and its result fetch (OQSmuquc02req_, again while the terminal answers 処理中), decided with the
+// same decideClaim as a single answer, and applied in chunks: each chunk is one store transaction that records the
+// reconciliations, archives the answer (evidence) and completes the jobs, so a crash between chunks leaves every
+// job either applied-and-done or untouched-and-leased (redelivered later; the job key makes it exactly-once).
+// What the bulk request does not settle (upload or fetch failed or timed out, still 処理中 after maxFetches, a row
+// missing or in error) goes to the single request. Rows whose echo is about someone else are set aside (job
+// failed for a retry, audit entry; the answer file is kept in res/ under a new name, never deleted).
+import { randomBytes } from 'node:crypto';
+import { isTerminalError, type BulkFetchResult } from '../../../hardware/terminal/index.ts';
+import { decisionRecord, echoMismatch, queryNumbers, type JobOutcome, type Reconciler } from '../reconciler.ts';
+import { reconcileMessages as msg } from '../reconcile-messages.ts';
+import {
+  SYSTEM_ACTOR,
+  sha256Of,
+  type BatchItemResult,
+  type OutboxJob,
+  type ReconciliationInput,
+} from '../store/index.ts';
+import type { InsuranceNumbers, Visit } from '../../../claims/visit.ts';
+
+export interface BulkSettings {
+  /** Use the 一括照会 at all (when the terminal link offers it). */
+  enabled: boolean;
+  /** Due reconcile jobs from which a round is started (setting 'reconcile.bulkThreshold'). */
+  threshold: number;
+  /** Queries per upload (setting 'reconcile.bulkBatchSize'; the terminal's own limit is UNCONFIRMED). */
+  batchSize: number;
+  /** Wait between result fetches while the terminal answers 処理中. */
+  pollMs: number;
+  /** Result fetches before the round gives up and falls back to single requests. */
+  maxFetches: number;
+  /** Reconciliations per store transaction (keeps the event loop responsive between chunks). */
+  commitChunk: number;
+  /** Lease of a round's jobs when the reconciler has no leaseMs of its own. */
+  leaseMs: number;
+}
+
+export const DEFAULT_BULK: BulkSettings = {
+  enabled: true,
+  threshold: 20,
+  batchSize: 100,
+  pollMs: 2_000,
+  maxFetches: 30,
+  commitChunk: 25,
+  leaseMs: 10 * 60_000,
+};
+
+interface Row {
+  job: OutboxJob;
+  visit: Visit;
+  q: { source: 'evidence' | 'past' | 'declaration'; numbers: InsuranceNumbers };
+  rowId: string;
+}
+
+interface Decided {
+  row: Row;
+  decision: 'current' | 'past' | 'unknown' | 'none';
+  needs: string[];
+  item: {
+    jobId: number;
+    leaseToken: string;
+    reconciliation: ReconciliationInput;
+    evidence: { file: string; bytes: Uint8Array; request: 'bulk_fetch'; rowId: string };
+  };
+}
+
+/** A fresh key for one round's requests: ASCII, short, never 12 digits in a row (the My Number guard). */
+function bulkKey(): string {
+  return `bulk-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+const nextTick = () => new Promise<void>((r) => setImmediate(r));
+
+export class BulkRound {
+  private readonly fallback: OutboxJob[] = [];
+
+  constructor(
+    private readonly r: Reconciler,
+    private readonly jobs: OutboxJob[],
+  ) {}
+
+  async run(): Promise<void> {
+    const r = this.r;
+    const rows: Row[] = [];
+    for (const job of this.jobs) {
+      const visitId = job.visitId;
+      if (!visitId) {
+        r.finish(r.fail(job, true, 'VISIT_NOT_FOUND', msg.VISIT_NOT_FOUND));
+        continue;
+      }
+      const stored = r.store.getVisit(visitId);
+      if (!stored.ok) {
+        r.finish(
+          stored.error.code === 'NOT_FOUND'
+            ? r.fail(job, true, 'VISIT_NOT_FOUND', msg.VISIT_NOT_FOUND)
+            : r.fail(job, false, stored.error.code, stored.error.message),
+        );
+        continue;
+      }
+      const existing = r.store.reconciliationByKey(job.idempotencyKey);
+      const q = queryNumbers(stored.value.visit);
+      // A redelivery (already reconciled) and a visit without numbers: the single path handles them as always.
+      if (!existing.ok || existing.value || !q) {
+        this.fallback.push(job);
+        continue;
+      }
+      rows.push({ job, visit: stored.value.visit, q, rowId: String(job.id) });
+    }
+    if (rows.length > 0) await this.ask(rows);
+    await this.runFallback();
+  }
+
+  private async ask(rows: Row[]): Promise<void> {
+    const r = this.r;
+    const s = r.summary.bulk;
+    const upload = bulkKey();
+    s.batches += 1;
+    s.rows += rows.length;
+    const result = await this.exchange(upload, rows);
+    if (!result.ok) {
+      s.failedBatches += 1;
+      s.fallback += rows.length;
+      this.fallback.push(...rows.map((x) => x.job));
+      this.batchAudit('reconcile.bulk_failed', upload, {
+        upload,
+        code: result.code,
+        rows: rows.length,
+        fetches: result.fetches,
+      });
+      return;
+    }
+    const fetch = result.fetch;
+    const sha = sha256Of(fetch.bytes);
+    const byRow = new Map(fetch.rows.filter((x) => x.rowId !== undefined).map((x) => [x.rowId!, x]));
+    const decided: Decided[] = [];
+    let setAside = 0;
+    let unanswered = 0;
+    for (const row of rows) {
+      const a = byRow.get(row.rowId);
+      if (!a || (a.unit.processingResultStatus === '2' && a.unit.qualificationValidity === undefined)) {
+        unanswered += 1;
+        this.fallback.push(row.job);
+        continue;
+      }
+      const visitId = row.visit.id;
+      const key = row.job.idempotencyKey;
+      const mismatch = echoMismatch(a.unit.searchInfo, row.q.numbers, row.visit.patient.birthDate);
+      if (mismatch.length > 0) {
+        setAside += 1;
+        r.summary.ignoredAnswers += 1;
+        r.audit('reconcile.answer_rejected', visitId, {
+          job: key.slice(visitId.length),
+          code: 'ANSWER_OTHER_PATIENT',
+          via: 'bulk',
+          bulk: { upload, fetch: fetch.key, rowId: row.rowId },
+          file: fetch.file,
+          answerSha256: sha,
+          fields: mismatch,
+        });
+        r.finish(r.fail(row.job, false, 'ANSWER_OTHER_PATIENT', msg.ANSWER_OTHER_PATIENT));
+        continue;
+      }
+      const n = row.q.numbers;
+      const rec = decisionRecord(row.visit, r.settings, true, a.finding ?? undefined, {
+        askedTerminal: true,
+        querySource: row.q.source,
+        query: { insurerNumber: n.insurerNumber, symbol: n.symbol, number: n.number, branch: n.branch },
+        via: 'bulk',
+        bulk: { upload, fetch: fetch.key, rowId: row.rowId },
+        answerFile: fetch.file,
+        answerSha256: sha,
+        reused: fetch.reused,
+        validity: a.finding?.validity ?? null,
+        validityCode: a.unit.qualificationValidity ?? null,
+        finding: a.finding ?? null,
+      });
+      decided.push({
+        row,
+        decision: rec.decision,
+        needs: rec.needs,
+        item: {
+          jobId: row.job.id,
+          leaseToken: row.job.leaseToken ?? '',
+          reconciliation: { visitId, key, decision: rec.decision, detail: rec.detail, staff: SYSTEM_ACTOR },
+          evidence: { file: fetch.file, bytes: fetch.bytes, request: 'bulk_fetch', rowId: row.rowId },
+        },
+      });
+    }
+    s.fallback += unanswered;
+    let applied = 0;
+    const chunk = Math.max(1, r.bulkSettings.commitChunk);
+    for (let i = 0; i < decided.length; i += chunk) {
+      const part = decided.slice(i, i + chunk);
+      const res = r.store.reconcileBatch(part.map((d) => d.item));
+      part.forEach((d, k) => {
+        const outcome = this.outcomeOf(d, res.ok ? res.value[k]! : { ok: false, error: res.error });
+        if (outcome.kind === 'recorded' || outcome.kind === 'already') applied += 1;
+        r.finish(outcome);
+      });
+      await nextTick(); // let the UI's requests in between chunks
+    }
+    s.answered += applied;
+    // The answer is in the journal now (or kept in res/ when a row was set aside): clear the share.
+    const keptAs = setAside > 0 ? await r.setAside(fetch.file, 'other-patient') : undefined;
+    if (setAside === 0) await r.terminal.discardAnswer(fetch.key, 'bulk_fetch').catch(() => undefined);
+    this.batchAudit('reconcile.bulk', upload, {
+      upload,
+      fetch: fetch.key,
+      fetches: result.fetches,
+      rows: rows.length,
+      applied,
+      unanswered,
+      setAside,
+      answerFile: fetch.file,
+      answerSha256: sha,
+      ...(keptAs ? { keptAs } : {}),
+    });
+  }
+
+  private outcomeOf(d: Decided, o: BatchItemResult): JobOutcome {
+    const r = this.r;
+    const visitId = d.row.visit.id;
+    if (!o.ok) {
+      const permanent = o.error.code === 'FORBIDDEN_MY_NUMBER' || o.error.code === 'INVALID_INPUT';
+      return r.fail(d.row.job, permanent, o.error.code, `${msg.RECORD_FAILED} ${o.error.message}`);
+    }
+    if (!o.completed) return { kind: 'lease_lost', visitId };
+    return o.created
+      ? { kind: 'recorded', visitId, decision: d.decision, needsDecision: d.needs }
+      : { kind: 'already', visitId };
+  }
+
+  /** Upload, then fetch until done. Never throws for a terminal problem: it says what failed. */
+  private async exchange(
+    upload: string,
+    rows: Row[],
+  ): Promise<{ ok: true; fetch: BulkFetchResult; fetches: number } | { ok: false; code: string; fetches: number }> {
+    const r = this.r;
+    const t = r.terminal;
+    const b = r.bulkSettings;
+    let fetches = 0;
+    try {
+      const up = await t.bulkUpload!(
+        rows.map((x) => ({ ...r.query(x.visit, x.q.numbers), rowId: x.rowId })),
+        { key: upload, timeoutMs: r.timeoutMs },
+      );
+      // The upload's answer only carries the ReceptionNumber (not evidence of any decision): clear it now.
+      await t.discardAnswer(upload, 'bulk_upload').catch(() => undefined);
+      while (fetches < b.maxFetches && !r.isStopped) {
+        fetches += 1;
+        const key = `${upload}-f${fetches}`;
+        const f = await t.bulkFetch!(up.receptionNumber, { key, timeoutMs: r.timeoutMs });
+        if (f.status === 'done') return { ok: true, fetch: f, fetches };
+        await t.discardAnswer(key, 'bulk_fetch').catch(() => undefined); // 処理中: nothing to keep
+        await r.sleep(b.pollMs);
+      }
+      return { ok: false, code: r.isStopped ? 'STOPPED' : 'BULK_STILL_PROCESSING', fetches };
+    } catch (e) {
+      if (!isTerminalError(e)) throw e;
+      return { ok: false, code: e.code, fetches };
+    }
+  }
+
+  private batchAudit(action: string, upload: string, detail: Record<string, unknown>): void {
+    const a = this.r.store.appendAudit({
+      actor: SYSTEM_ACTOR,
+      action,
+      entity: 'reconcile_bulk',
+      entityId: upload,
+      detail,
+    });
+    if (!a.ok) this.r.emit('warning', { action, entityId: upload, code: a.error.code });
+  }
+
+  /** The jobs the bulk request did not settle: single requests, with the reconciler's concurrency. */
+  private async runFallback(): Promise<void> {
+    const r = this.r;
+    let next = 0;
+    const lane = async () => {
+      // Stopped or paused (the terminal went silent): the rest stay leased and come back when the lease expires.
+      while (next < this.fallback.length && !r.isStopped && !r.isPaused) await r.work(this.fallback[next++]!);
+    };
+    await Promise.all(Array.from({ length: r.concurrency }, lane));
+  }
+}

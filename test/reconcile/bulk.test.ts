@@ -1,0 +1,286 @@
+// The reconciler's 一括照会 path against a real store (SQLite in a temp folder) and the terminal simulator on real
+// files: a batch answered in bulk (after 処理中), a failed or silent bulk request falling back to single requests,
+// rows left out of the answer, a row about someone else, and the answer kept as evidence, byte-identical.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Visit } from '../../src/claims/visit.ts';
+import {
+  FileTerminalClient,
+  TerminalSimulator,
+  type SimLogEntry,
+  type SimPerson,
+  type SimulatorOptions,
+} from '../../src/hardware/terminal/index.ts';
+import { Reconciler } from '../../src/main/core/reconciler.ts';
+import type { Store } from '../../src/main/core/store/index.ts';
+import { HANAKO, fakeClock, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
+
+const hanako = (number: string, over: Partial<SimPerson> = {}): SimPerson => ({ ...HANAKO, number, ...over });
+const numbersOf = (number: string) => ({ insurerNumber: '06132013', symbol: '1234', number, branch: '01' });
+
+let dataDir: string;
+let shareDir: string;
+let store: Store;
+let sim: TerminalSimulator | undefined;
+let client: FileTerminalClient;
+let clock: ReturnType<typeof fakeClock>;
+/** Every answer file the simulator wrote, read the moment it was written (before anyone could remove it). */
+let written: Map<string, Buffer>;
+
+beforeEach(async () => {
+  dataDir = tempDir('shikaku-bulk-data-');
+  shareDir = tempDir('shikaku-bulk-share-');
+  clock = fakeClock();
+  store = await openTestStore(dataDir, { clock: clock.now, random: () => 0.5 });
+  client = new FileTerminalClient({ dir: shareDir, pollMs: 50, settleMs: 20, stableReads: 3 });
+  written = new Map();
+});
+
+afterEach(async () => {
+  await client.close();
+  await sim?.stop();
+  sim = undefined;
+  store.close();
+  removeDir(dataDir);
+  removeDir(shareDir);
+});
+
+async function startSim(visits: Visit[], opts: Partial<SimulatorOptions> = {}, lost: string[] = []) {
+  sim = await TerminalSimulator.start({
+    dir: shareDir,
+    pollMs: 20,
+    registry: visits.map((v) => {
+      const n = v.evidence.insurance!.number;
+      return hanako(n, lost.includes(n) ? { status: 'lost' } : {});
+    }),
+    onLog: (e: SimLogEntry) => {
+      // (an upload's answer may already be gone: the reconciler clears it as soon as it has the ReceptionNumber)
+      const file = e.answerFile ? path.join(shareDir, 'res', e.answerFile) : undefined;
+      if (file && existsSync(file)) written.set(e.answerFile!, readFileSync(file));
+    },
+    ...opts,
+  });
+  return sim;
+}
+
+function saveMany(n: number, from: number): Visit[] {
+  return Array.from({ length: n }, (_, i) => {
+    const v = visitWith(numbersOf(String(from + i)));
+    unwrap(store.saveVisit(v));
+    return v;
+  });
+}
+
+function reconciler(opts: Partial<ConstructorParameters<typeof Reconciler>[0]> = {}): Reconciler {
+  return new Reconciler({
+    store,
+    terminal: client,
+    timeoutMs: 5_000,
+    leaseMs: 60_000,
+    concurrency: 2,
+    bulk: { threshold: 5, batchSize: 10, pollMs: 20, commitChunk: 4 },
+    ...opts,
+  });
+}
+
+const count = (kind: string) => sim!.log.filter((l) => l.request === kind && l.answer !== 'bad_request').length;
+const bulkAudit = () => unwrap(store.listAudit({ entity: 'reconcile_bulk' }));
+const resFiles = () => readdirSync(path.join(shareDir, 'res'));
+
+describe('一括照会', () => {
+  it('asks a backlog in bulk (fetching again after 処理中), decides as singles do, keeps the answer as evidence', async () => {
+    const visits = saveMany(12, 2000);
+    await startSim(visits, { bulkProcessingFetches: 1 }, ['2003', '2005']);
+    const summary = await reconciler().run({ once: true });
+
+    // 12 due ≥ threshold 5: one batch of 10 in bulk; the 2 left (< threshold) by single requests.
+    expect(summary).toMatchObject({
+      processed: 12,
+      failed: 0,
+      dead: 0,
+      decisions: { current: 10, past: 2, unknown: 0, none: 0 },
+      bulk: { batches: 1, failedBatches: 0, rows: 10, answered: 10, fallback: 0 },
+    });
+    expect(count('bulk_upload')).toBe(1);
+    expect(count('bulk_fetch')).toBe(2); // 処理中, then the results
+    expect(count('qualification')).toBe(2);
+    const upload = sim!.log.find((l) => l.request === 'bulk_upload')!.key!;
+    const fetch = sim!.log.filter((l) => l.request === 'bulk_fetch').at(-1)!;
+
+    const bulkVisits = visits.filter((v) => unwrap(store.latestReconciliation(v.id))!.detail.via === 'bulk');
+    expect(bulkVisits).toHaveLength(10);
+    for (const v of visits) {
+      const rec = unwrap(store.latestReconciliation(v.id))!;
+      const lost = ['2003', '2005'].includes(v.evidence.insurance!.number);
+      expect(rec).toMatchObject({ decision: lost ? 'past' : 'current' });
+      expect(rec.detail).toMatchObject({
+        rule: lost ? 'terminal_invalid_past' : 'terminal_valid',
+        validity: lost ? 'invalid' : 'valid',
+      });
+      // evidence: archived, its sha256 in the detail, the bytes exactly those the terminal wrote
+      const ev = unwrap(store.listAnswerEvidence(v.id));
+      expect(ev).toHaveLength(1);
+      expect(rec.detail.answerSha256).toBe(ev[0]!.sha256);
+      const original = written.get(ev[0]!.file)!;
+      expect(original).toBeDefined();
+      expect(Buffer.compare(unwrap(store.readAnswerEvidence(ev[0]!.sha256)), original)).toBe(0);
+      if (rec.detail.via === 'bulk') {
+        expect(rec.detail.bulk).toMatchObject({ upload, fetch: fetch.key });
+        expect(ev[0]).toMatchObject({ request: 'bulk_fetch', file: fetch.answerFile });
+      } else {
+        expect(ev[0]).toMatchObject({ request: 'qualification' });
+      }
+    }
+    // one blob for the whole batch
+    expect(new Set(bulkVisits.map((v) => unwrap(store.listAnswerEvidence(v.id))[0]!.sha256)).size).toBe(1);
+    // the batch is audited under its request
+    expect(bulkAudit()).toMatchObject([
+      {
+        action: 'reconcile.bulk',
+        entityId: upload,
+        detail: { upload, fetch: fetch.key, fetches: 2, rows: 10, applied: 10, unanswered: 0, setAside: 0 },
+      },
+    ]);
+    // each visit applied once, and the share is clean (evidence lives in the journal now)
+    for (const v of visits) {
+      const applied = unwrap(store.listAudit({ entity: 'visit', entityId: v.id })).filter(
+        (e) => e.action === 'visit.reconcile',
+      );
+      expect(applied).toHaveLength(1);
+    }
+    expect(resFiles()).toEqual([]);
+    expect(unwrap(store.verifyAudit())).toMatchObject({ ok: true });
+  });
+
+  it('falls back to single requests when the bulk upload fails', async () => {
+    const visits = saveMany(6, 3000);
+    await startSim(visits, { rules: [{ match: { request: 'bulk_upload' }, answer: { kind: 'error_segment' } }] });
+    const summary = await reconciler().run({ once: true });
+    expect(summary).toMatchObject({
+      processed: 6,
+      decisions: { current: 6 },
+      bulk: { batches: 1, failedBatches: 1, rows: 6, answered: 0, fallback: 6 },
+    });
+    expect(count('qualification')).toBe(6);
+    expect(bulkAudit()).toMatchObject([
+      { action: 'reconcile.bulk_failed', detail: { code: 'TERMINAL_ERROR_SEGMENT', rows: 6 } },
+    ]);
+    for (const v of visits)
+      expect(unwrap(store.latestReconciliation(v.id))!.detail).toMatchObject({ via: 'single', validity: 'valid' });
+  });
+
+  it('falls back to single requests when the bulk result never comes (timeout) or stays 処理中', async () => {
+    const visits = saveMany(6, 3100);
+    await startSim(visits, { rules: [{ match: { request: 'bulk_fetch' }, answer: { kind: 'never' }, times: 1 }] });
+    const first = await reconciler({ timeoutMs: 1_500 }).run({ once: true });
+    expect(first).toMatchObject({ processed: 6, decisions: { current: 6 }, bulk: { failedBatches: 1, fallback: 6 } });
+    expect(bulkAudit()).toMatchObject([{ action: 'reconcile.bulk_failed', detail: { code: 'TERMINAL_TIMEOUT' } }]);
+
+    const more = saveMany(6, 3200);
+    await sim!.stop();
+    await startSim([...visits, ...more], { bulkProcessingFetches: 100 });
+    const second = await reconciler({ bulk: { threshold: 5, batchSize: 10, pollMs: 10, maxFetches: 3 } }).run({
+      once: true,
+    });
+    expect(second).toMatchObject({ processed: 6, decisions: { current: 6 }, bulk: { failedBatches: 1, fallback: 6 } });
+    const upload = sim!.log.find((l) => l.request === 'bulk_upload')!.key!;
+    // (the first run's unanswered fetch request was still in req/: this simulator answered it too)
+    expect(sim!.log.filter((l) => l.request === 'bulk_fetch' && l.key!.startsWith(`${upload}-f`))).toHaveLength(3);
+    expect(
+      bulkAudit()
+        .map((a) => [a.action, a.detail.code])
+        .sort(),
+    ).toEqual([
+      ['reconcile.bulk_failed', 'BULK_STILL_PROCESSING'],
+      ['reconcile.bulk_failed', 'TERMINAL_TIMEOUT'],
+    ]);
+  });
+
+  it('rows missing from the answer or in error are asked singly; the others are applied from the bulk answer', async () => {
+    const visits = saveMany(10, 4000);
+    await startSim(visits, {
+      rules: [
+        { match: { number: '4002' }, answer: { kind: 'never' }, times: 1 },
+        { match: { number: '4005' }, answer: { kind: 'never' }, times: 1 },
+        { match: { number: '4007' }, answer: { kind: 'processing_error' }, times: 1 },
+      ],
+    });
+    const summary = await reconciler().run({ once: true });
+    expect(summary).toMatchObject({
+      processed: 10,
+      failed: 0,
+      decisions: { current: 10 },
+      bulk: { batches: 1, rows: 10, answered: 7, fallback: 3 },
+    });
+    const via = Object.fromEntries(
+      visits.map((v) => [v.evidence.insurance!.number, unwrap(store.latestReconciliation(v.id))!.detail.via]),
+    );
+    expect(
+      Object.entries(via)
+        .filter(([, w]) => w === 'single')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['4002', '4005', '4007']);
+    expect(count('qualification')).toBe(3);
+    expect(bulkAudit()).toMatchObject([{ action: 'reconcile.bulk', detail: { applied: 7, unanswered: 3 } }]);
+  });
+
+  it('a row about someone else is set aside (job retried, answer kept in res/), the rest of the batch applied', async () => {
+    const visits = saveMany(6, 5000);
+    await startSim(visits, {
+      rules: [{ match: { number: '5003' }, answer: { kind: 'registry', echo: { number: '9999' } }, times: 1 }],
+    });
+    const other = visits.find((v) => v.evidence.insurance!.number === '5003')!;
+    const first = await reconciler().run({ once: true });
+    expect(first).toMatchObject({ processed: 6, failed: 1, ignoredAnswers: 1, decisions: { current: 5 } });
+    expect(unwrap(store.latestReconciliation(other.id))).toBeNull();
+    expect(unwrap(store.listAudit({ entity: 'visit', entityId: other.id }))).toContainEqual(
+      expect.objectContaining({
+        action: 'reconcile.answer_rejected',
+        detail: expect.objectContaining({ code: 'ANSWER_OTHER_PATIENT', via: 'bulk', fields: ['number'] }),
+      }),
+    );
+    expect(resFiles().filter((f) => f.startsWith('OQSmuquc02res_') && f.includes('.other-patient-'))).toHaveLength(1);
+    expect(bulkAudit()).toMatchObject([{ action: 'reconcile.bulk', detail: { applied: 5, setAside: 1 } }]);
+
+    clock.advance(3_600_000); // past the retry backoff
+    const second = await reconciler().run({ once: true });
+    expect(second).toMatchObject({ processed: 1, decisions: { current: 1 } });
+    expect(unwrap(store.latestReconciliation(other.id))).toMatchObject({ decision: 'current' });
+  });
+
+  it('a redelivered job (already reconciled) inside a batch applies nothing again', async () => {
+    const visits = saveMany(6, 6000);
+    await startSim(visits);
+    // one visit was reconciled before, its job left inflight (a crash before completing): the lease expires
+    const done = visits[0]!;
+    const job = unwrap(store.claimOutbox({ limit: 1, kinds: ['reconcile'], leaseMs: 1_000 }))[0]!;
+    expect(job.visitId).toBe(done.id);
+    unwrap(store.recordReconciliation({ visitId: done.id, key: job.idempotencyKey, decision: 'current', detail: {} }));
+    clock.advance(2_000);
+    const summary = await reconciler().run({ once: true });
+    expect(summary).toMatchObject({ processed: 6, already: 1, decisions: { current: 5 }, bulk: { rows: 5 } });
+    const applied = unwrap(store.listAudit({ entity: 'visit', entityId: done.id })).filter(
+      (e) => e.action === 'visit.reconcile',
+    );
+    expect(applied).toHaveLength(1);
+    expect(unwrap(store.listOutbox()).counts).toMatchObject({ pending: 0, inflight: 0, done: 6 });
+  });
+});
+
+describe('evidence digests and the My Number guard', () => {
+  it('a SHA-256 in a detail is never mistaken for a 個人番号; a bare 12-digit number still is', async () => {
+    const [a, b] = saveMany(2, 7000);
+    const digest = `a100000000005${'b'.repeat(51)}`; // holds a 12-digit run that passes the check digit
+    expect(
+      unwrap(store.recordReconciliation({ visitId: a!.id, decision: 'unknown', detail: { answerSha256: digest } })),
+    ).toMatchObject({ created: true });
+    const refused = store.recordReconciliation({
+      visitId: b!.id,
+      decision: 'unknown',
+      detail: { note: '100000000005' },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_MY_NUMBER' } });
+  });
+});
