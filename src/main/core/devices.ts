@@ -26,6 +26,10 @@ export interface DeviceOptions {
   dataDir: string;
   /** The terminal connector's share folder (req/res/face). Absent: the terminal link is not configured. */
   terminalDir?: string;
+  /** The terminal's answer timeout (ms); the client's default when absent. */
+  terminalTimeoutMs?: number;
+  /** 医療機関コード sent in requests that carry none. */
+  medicalInstitutionCode?: string;
   /** HOST:PORT outside the facility whose reachability stands for the wide-area line. */
   wanTarget?: string;
   /** How often the share folder and network are probed (ms). */
@@ -82,7 +86,13 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     cardReader = new PcscCardReader();
     power = new HidPowerPort({ onError });
   }
-  const terminal = terminalDir ? new FileTerminalClient({ dir: terminalDir }) : null;
+  const terminal = terminalDir
+    ? new FileTerminalClient({
+        dir: terminalDir,
+        ...(opts.terminalTimeoutMs ? { timeoutMs: opts.terminalTimeoutMs } : {}),
+        ...(opts.medicalInstitutionCode ? { medicalInstitutionCode: opts.medicalInstitutionCode } : {}),
+      })
+    : null;
   const network = createNetworkProbe({
     facility: terminalDir ? [pathCheck(terminalDir)] : [],
     wideArea: opts.wanTarget ? [tcpCheck(...hostPort(opts.wanTarget))] : [],

@@ -10,8 +10,8 @@ import type { CoreTransport } from './transport.ts';
 import { openDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
 import { Reconciler } from './reconciler.ts';
+import { terminalSettings } from './settings-service.ts';
 
-const RECONCILE_TIMEOUT_MS = 30_000;
 import { powerSignalOf } from '../../hardware/health/index.ts';
 
 /**
@@ -64,11 +64,14 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
 
   const emit: CoreDeps['emit'] = (name, payload) => transport.send({ name, payload } satisfies EventMessage);
   const journal = await openJournal(info.dataDir, info.version);
+  const terminal = terminalSettings(env, journal.store);
   const devices = await openDevices({
     ...(journal.store ? { incidents: storeIncidentSink(journal.store) } : {}),
     mode: deviceModeFrom(env, info.demo),
     dataDir: info.dataDir,
-    ...(env.SHIKAKU_TERMINAL_DIR ? { terminalDir: env.SHIKAKU_TERMINAL_DIR } : {}),
+    ...(terminal.dir ? { terminalDir: terminal.dir } : {}),
+    terminalTimeoutMs: terminal.timeoutMs,
+    ...(terminal.institutionCode ? { medicalInstitutionCode: terminal.institutionCode } : {}),
     ...(env.SHIKAKU_WAN_TARGET ? { wanTarget: env.SHIKAKU_WAN_TARGET } : {}),
     onHealth: (state) => emit('health.changed', state),
     onError: (err, where) => process.stderr.write(`core: ${where}: ${String(err)}\n`),
@@ -82,8 +85,8 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
       ? new Reconciler({
           store: journal.store,
           terminal: devices.terminal,
-          leaseMs: 2 * RECONCILE_TIMEOUT_MS,
-          timeoutMs: RECONCILE_TIMEOUT_MS,
+          leaseMs: 2 * terminal.timeoutMs,
+          timeoutMs: terminal.timeoutMs,
           onProgress: (p) => emit('queue.progress', p),
         })
       : null;
@@ -94,6 +97,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     info,
     emit,
     journal,
+    terminalDirEnv: env.SHIKAKU_TERMINAL_DIR || null,
     reconciler,
     health: devices.health,
     acChanged: (onBattery) => {

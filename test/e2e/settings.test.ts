@@ -1,0 +1,214 @@
+// The 設定 screen in Chromium against the web host, the REAL core and the real SQLite journal: the
+// administrator picks who is changing the settings, fixes a 医療機関コード (a wrong check digit first), sets
+// the terminal folder (a missing folder first), switches the ③ 不詳 保険者番号 to 77777779 and adds a staff
+// member. Each change is asserted in the journal file (settings table + audit log) and again after a reload.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR, dbPath, openStore } from '../../src/main/core/store/index.ts';
+import { strings } from '../../src/renderer/strings.ts';
+import { ActionReport, Actions } from './actions.ts';
+import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
+
+const t = strings.settings;
+const STAFF = [
+  { id: 's1', name: '受付 花子', active: true },
+  { id: 'admin', name: '管理 一郎', active: true },
+];
+// 東京都(13)・医科(1)・1234567 → 検証番号 9 (worked by hand: weights 2,1,2,… from the right, digit sums).
+const CODE_OK = '1312345679';
+const CODE_BAD = '1312345670';
+
+let browser: Browser;
+let context: BrowserContext;
+let app: E2eApp;
+const earlierPids = new Set<number>();
+let dataDir: string;
+let shareDir: string;
+const report = new ActionReport('settings');
+
+beforeAll(async () => {
+  delete process.env.SHIKAKU_TERMINAL_DIR; // the stored folder must be the one in use
+  dataDir = mkdtempSync(join(tmpdir(), 'shikaku-settings-'));
+  shareDir = join(dataDir, 'oqs-share');
+  for (const sub of ['req', 'res', 'face']) mkdirSync(join(shareDir, sub), { recursive: true });
+  const opened = await openStore({ dataDir, appVersion: '0.0.0-e2e', backupOnOpen: false, checkpointIntervalMs: 0 });
+  if (!opened.ok) throw new Error(opened.error.message);
+  expect(opened.value.store.setStaff(STAFF, SYSTEM_ACTOR).ok).toBe(true);
+  opened.value.store.close();
+
+  await ensureRendererBuilt();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  app = await startE2eApp({ dataDir });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.dispose();
+  for (const pid of [...earlierPids, ...(app?.pids ?? [])])
+    expect(isAlive(pid), `core ${pid} left running`).toBe(false);
+  rmSync(dataDir, { recursive: true, force: true });
+  report.write();
+});
+
+async function openSettings(): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(app.host.url);
+  await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
+  await page.getByRole('button', { name: strings.navSettings }).click();
+  await page.getByTestId('settings-clinic').waitFor();
+  return { page, problems };
+}
+
+function journal<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+const stored = (key: string): unknown =>
+  journal((db) => {
+    const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+    return raw === undefined ? undefined : (JSON.parse(raw) as unknown);
+  });
+
+describe('設定', () => {
+  it('changes the 医療機関コード, the terminal folder, the 不詳 保険者番号 and the staff list', async () => {
+    const { page, problems } = await openSettings();
+    const act = new Actions(page, 'settings', report);
+    await act.shot('open');
+    await act.axe();
+
+    // No actor yet: saving is refused and the select says why.
+    const code = page.getByLabel(t.institutionCode, { exact: true });
+    await act.type(code, CODE_OK);
+    await act.press('Enter');
+    await expect.poll(() => page.getByTestId('settings-status-clinic').textContent()).toBe(t.actorRequired);
+    expect(stored('clinic.institutionCode')).toBeUndefined();
+
+    await act.select(page.getByLabel(t.actor, { exact: true }), '管理 一郎');
+
+    // A wrong check digit: the reason beside the field as typed, nothing saved.
+    await code.fill('');
+    await act.type(code, CODE_BAD);
+    await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true');
+    await page.getByText(t.institution.checkDigit).waitFor();
+    await act.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('settings-status-clinic').textContent())
+      .toBe(t.notSaved(t.sections.clinic));
+    expect(stored('clinic.institutionCode')).toBeUndefined();
+    await act.shot('institution-invalid');
+
+    // Full-width digits are fine: NFKC.
+    await code.fill('');
+    await act.type(code, '１３１２３４５６７９');
+    await page.getByText(t.institutionOk('東京都', '医科')).waitFor();
+    await act.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('settings-status-clinic').textContent())
+      .toBe(t.savedRestart(t.sections.clinic));
+    expect(stored('clinic.institutionCode')).toBe(CODE_OK);
+
+    // The terminal folder: a missing folder is refused by the core with its reason beside the field.
+    const dir = page.getByLabel(t.terminalDir, { exact: true });
+    const missing = join(dataDir, 'no-such-share');
+    await act.type(dir, missing);
+    await act.press('Enter');
+    await page.getByText(`フォルダが見つかりません: ${missing}`).waitFor();
+    expect(await dir.getAttribute('aria-invalid')).toBe('true');
+    expect(stored('terminal.dir')).toBeUndefined();
+    await act.shot('terminal-missing');
+    await dir.fill('');
+    await act.type(dir, shareDir);
+    await act.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('settings-status-terminal').textContent())
+      .toBe(t.savedRestart(t.sections.terminal));
+    expect(stored('terminal.dir')).toBe(shareDir);
+
+    // ③ 不詳: 77777779 for レセコン that enforce the check digit.
+    await act.click(page.getByRole('radio', { name: t.unknownInsurer['77777779'], exact: true }));
+    await act.click(page.getByRole('button', { name: t.save(t.sections.claims) }));
+    await expect
+      .poll(() => page.getByTestId('settings-status-claims').textContent())
+      .toBe(t.savedRestart(t.sections.claims));
+    expect(stored('claims')).toMatchObject({
+      unknownInsurerNumber: '77777779',
+      unknownNumberLength: 8,
+      mode: 'normal',
+    });
+
+    // A new staff member.
+    await act.click(page.getByRole('button', { name: t.staffAdd }));
+    await act.type(page.getByLabel(t.staffId(3), { exact: true }), 'n1');
+    await act.type(page.getByLabel(t.staffName(3), { exact: true }), '新人 次郎');
+    await act.press('Enter');
+    await expect.poll(() => page.getByTestId('settings-status-staff').textContent()).toBe(t.saved(t.sections.staff));
+    expect(stored('staff')).toEqual([...STAFF, { id: 'n1', name: '新人 次郎', active: true }]);
+    await act.shot('saved');
+    await act.axe();
+
+    // Every change is in the audit log under the administrator's id.
+    const audit = journal(
+      (db) =>
+        db.prepare("SELECT actor, entity_id FROM audit_log WHERE action = 'setting.set' ORDER BY seq").all() as {
+          actor: string;
+          entity_id: string;
+        }[],
+    );
+    const byAdmin = audit.filter((a) => a.actor === 'admin').map((a) => a.entity_id);
+    for (const key of [
+      'clinic.institutionCode',
+      'clinic.name',
+      'terminal.dir',
+      'terminal.timeoutMs',
+      'claims',
+      'staff',
+    ]) {
+      expect(byAdmin, key).toContain(key);
+    }
+    expect(audit.filter((a) => a.entity_id === 'terminal.dir')).toHaveLength(1); // the refused folder wrote nothing
+    act.done();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('applies the stored terminal folder after a restart, and shows the saved values after a reload', async () => {
+    // 「再起動後に反映されます」: take the share's res folder away and restart the app with real devices (the
+    // simulated set always answers on its own demo share). Unconfigured, the terminal was 'unknown'; now the
+    // core probes the STORED folder and finds its res folder missing.
+    rmSync(join(shareDir, 'res'), { recursive: true });
+    await app.dispose();
+    for (const pid of app.pids) earlierPids.add(pid);
+    app = await startE2eApp({ dataDir }, { SHIKAKU_DEVICES: 'real', SHIKAKU_RECONCILE: 'manual' });
+    await expect
+      .poll(async () => (await app.core.request('health.get', {})).devices.terminal.status, { timeout: 15_000 })
+      .toMatch(/^(warning|fault)$/); // debounced: 確認中 first, then fault
+    mkdirSync(join(shareDir, 'res'));
+    const { page, problems } = await openSettings();
+    const act = new Actions(page, 'settings-reload', report);
+    expect(await page.getByLabel(t.institutionCode, { exact: true }).inputValue()).toBe(CODE_OK);
+    expect(await page.getByLabel(t.terminalDir, { exact: true }).inputValue()).toBe(shareDir);
+    expect(await page.getByRole('radio', { name: t.unknownInsurer['77777779'], exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel(t.staffName(3), { exact: true }).inputValue()).toBe('新人 次郎');
+    expect(await page.getByLabel(t.terminalTimeout, { exact: true }).inputValue()).toBe('30');
+    await page.getByRole('option', { name: '新人 次郎' }).waitFor({ state: 'attached' });
+    await act.shot('reloaded');
+    await act.axe();
+    act.done();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
