@@ -60,13 +60,15 @@ export interface E2eApp extends WebApp {
   dispose(): Promise<void>;
 }
 
-export async function startE2eApp(overrides: Partial<LaunchOptions> = {}): Promise<E2eApp> {
+/** `env`: extra environment for the core process (e.g. SHIKAKU_TERMINAL_DIR for a terminal simulator's share). */
+export async function startE2eApp(overrides: Partial<LaunchOptions> = {}, env?: NodeJS.ProcessEnv): Promise<E2eApp> {
   const dataRoot = mkdtempSync(join(tmpdir(), 'shikaku-e2e-'));
   const launch: LaunchOptions = { demo: false, dataDir: dataRoot, testHooks: true, version: '0.0.0-e2e', ...overrides };
   if (launch.demo) launch.dataDir = join(dataRoot, 'demo');
   const app = await startWebApp({
     launch,
     rendererDir: E2E_RENDERER_DIR,
+    ...(env ? { env } : {}),
     client: { backoff: { initialMs: 100, maxMs: 1_000, factor: 2 }, log: () => undefined },
   });
   const pids = new Set<number>();

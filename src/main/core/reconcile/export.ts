@@ -1,8 +1,9 @@
 // The month export from the journal: each visit of the month with the decision of its latest reconciliation
 // (decideClaim recomputed from the recorded terminal finding, so the file carries the full HO/SN/CO values), or
 // decideClaim on the visit as stored when it has none yet; plus the re-claims of returns (返戻) assigned to the
-// month. Void visits are left out. The file itself is src/claims' buildMonthExport (deterministic, refusing).
-import { decideClaim } from '../../../claims/decide.ts';
+// month. A staff review (Store.reviewVisit) is the latest reconciliation: its basis and numbers are claimed.
+// Void visits are left out. The file itself is src/claims' buildMonthExport (deterministic, refusing).
+import { decideClaim, type ClaimDecision, type StaffOverride } from '../../../claims/decide.ts';
 import {
   buildMonthExport,
   type ExportFormat,
@@ -11,8 +12,8 @@ import {
 } from '../../../claims/month-export.ts';
 import type { TextEncoding } from '../../../claims/export.ts';
 import type { Result as ClaimResult } from '../../../claims/result.ts';
-import type { ClaimSettings } from '../../../claims/settings.ts';
-import { TerminalFinding, type Visit } from '../../../claims/visit.ts';
+import { ClaimSettings } from '../../../claims/settings.ts';
+import { InsuranceNumbers, TerminalFinding, type Visit } from '../../../claims/visit.ts';
 import { fail, ok, type ClaimReturn, type Result, type Store } from '../store/index.ts';
 
 /** The terminal finding a reconciliation recorded, if any (validated: old or hand-made rows may lack it). */
@@ -21,11 +22,36 @@ export function recordedFinding(detail: Record<string, unknown> | undefined): Te
   return f.success ? f.data : undefined;
 }
 
-function itemFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ExportItem> {
+/** Claim settings from the store ('claims'), defaults when absent or unreadable. */
+export function claimSettingsOf(store: Store): ClaimSettings {
+  const r = store.getSetting('claims');
+  const parsed = ClaimSettings.safeParse(r.ok ? r.value : {});
+  return parsed.success ? parsed.data : ClaimSettings.parse({});
+}
+
+/** The staff decision a review recorded (Store.reviewVisit), if the reconciliation is one. */
+export function recordedOverride(detail: Record<string, unknown> | undefined): StaffOverride | undefined {
+  const review = detail?.review as { basis?: unknown; numbers?: unknown } | undefined;
+  if (!review || (review.basis !== 'current' && review.basis !== 'past' && review.basis !== 'unknown'))
+    return undefined;
+  const n = InsuranceNumbers.safeParse(review.numbers);
+  return { basis: review.basis, numbers: n.success ? n.data : null };
+}
+
+/**
+ * The claim as it stands for a visit: decideClaim with the latest reconciliation's terminal finding and, when
+ * staff reviewed it, their basis and numbers.
+ */
+export function claimFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ClaimDecision> {
   const latest = store.latestReconciliation(visit.id);
   if (!latest.ok) return latest;
-  const finding = recordedFinding(latest.value?.detail);
-  return ok({ visit, decision: decideClaim(visit, settings, finding) });
+  const detail = latest.value?.detail;
+  return ok(decideClaim(visit, settings, recordedFinding(detail), recordedOverride(detail)));
+}
+
+function itemFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ExportItem> {
+  const decision = claimFor(store, visit, settings);
+  return decision.ok ? ok({ visit, decision: decision.value }) : decision;
 }
 
 /** Every item of a month's export, in no particular order (buildMonthExport sorts). */

@@ -1,0 +1,416 @@
+// One visit of the 事後確認 queue: what was taken at reception, the terminal's answer, the proposed decision with
+// its reasons, the claim as it will be exported, and the staff review forms (visits.review). Esc closes.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import type { RequestInput, StaffView, VisitDetailView } from '../../main/contract.ts';
+import { parseInsurerNumber } from '../../claims/insurer.ts';
+import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
+import { call } from '../api.ts';
+import { useReception } from '../reception/model.ts';
+import { RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
+import { strings } from '../strings.ts';
+
+const s = strings.queue;
+const ACTIONS = ['accept', 'choose_basis', 'edit_numbers', 'manual_lookup'] as const;
+type Action = (typeof ACTIONS)[number];
+const BASES = ['current', 'past', 'unknown'] as const;
+type Basis = (typeof BASES)[number];
+type Numbers = { insurerNumber: string; symbol: string; number: string; branch: string };
+const EMPTY: Numbers = { insurerNumber: '', symbol: '', number: '', branch: '' };
+
+function numbersLine(n: Partial<Numbers> | null | undefined): string {
+  if (!n?.insurerNumber && !n?.number) return s.noNumbers;
+  return s.numbersLine({
+    insurerNumber: n.insurerNumber ?? '',
+    symbol: n.symbol ?? '',
+    number: n.number ?? '',
+    branch: n.branch ?? '',
+  });
+}
+
+/** Errors of the numbers as typed, one per field (the same rules the store checks). */
+function numberErrors(n: Numbers): Partial<Record<keyof Numbers, string>> {
+  const r = normalizeInsuranceNumbers(n);
+  const out: Partial<Record<keyof Numbers, string>> = {};
+  if (!r.ok) for (const e of r.errors) out[e.field as keyof Numbers] ??= e.message;
+  return out;
+}
+
+function NumbersFields(props: { value: Numbers; onChange: (n: Numbers) => void; tried: boolean }) {
+  const n = props.value;
+  const errs = numberErrors(n);
+  const show = (k: keyof Numbers) => (props.tried || n[k] !== '' ? errs[k] : undefined);
+  const insurer = parseInsurerNumber(n.insurerNumber);
+  const ok = insurer.valid
+    ? strings.insurerOk([insurer.houbetsuName, insurer.prefectureName].filter(Boolean).join('・'))
+    : undefined;
+  const set = (k: keyof Numbers) => (v: string) => props.onChange({ ...n, [k]: v });
+  return (
+    <div className="grid">
+      <TextField
+        label={strings.insurerNumber}
+        value={n.insurerNumber}
+        onChange={set('insurerNumber')}
+        error={show('insurerNumber')}
+        ok={ok}
+        inputMode="numeric"
+        required
+        testId="review-insurer"
+      />
+      <TextField label={strings.symbol} value={n.symbol} onChange={set('symbol')} error={show('symbol')} />
+      <TextField label={strings.number} value={n.number} onChange={set('number')} error={show('number')} required />
+      <TextField
+        label={strings.branch}
+        value={n.branch}
+        onChange={set('branch')}
+        error={show('branch')}
+        inputMode="numeric"
+      />
+    </div>
+  );
+}
+
+function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) => void }) {
+  const d = props.detail;
+  const [staffList, setStaffList] = useState<StaffView[]>([]);
+  const [staff, setStaff] = useState(() => useReception.getState().staff);
+  const [action, setAction] = useState<Action | undefined>(d.decision === null ? undefined : 'accept');
+  const [basis, setBasis] = useState<Basis | undefined>(undefined);
+  const [found, setFound] = useState<'yes' | 'no' | undefined>(undefined);
+  const [numbers, setNumbers] = useState<Numbers>(EMPTY);
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState('');
+
+  useEffect(() => {
+    call('staff.list', {}).then(
+      (list) => setStaffList(list.filter((x) => x.active)),
+      () => undefined,
+    );
+  }, []);
+
+  const needsNumbers = action === 'edit_numbers' || (action === 'manual_lookup' && found === 'yes');
+  const reasonRequired = action === 'choose_basis' || action === 'edit_numbers';
+  const errors = {
+    staff: staff === '' ? s.staffRequired : undefined,
+    action: action === undefined ? s.actionRequired : undefined,
+    basis: action === 'choose_basis' && basis === undefined ? s.basisRequired : undefined,
+    found: action === 'manual_lookup' && found === undefined ? s.manualFoundRequired : undefined,
+    reason: reasonRequired && reason.trim() === '' ? s.reasonRequired : undefined,
+    numbers: needsNumbers && Object.keys(numberErrors(numbers)).length > 0,
+  };
+  const show = <T,>(v: T) => (tried ? v : undefined);
+  const candidate =
+    action === 'choose_basis' && (basis === 'current' || basis === 'past') ? d.candidates[basis] : undefined;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setTried(true);
+    setFailure('');
+    if (Object.values(errors).some(Boolean) || action === undefined) return;
+    const base = { visitId: d.visit.id, staff, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    let input: RequestInput<'visits.review'>;
+    if (action === 'accept') input = { ...base, action };
+    else if (action === 'choose_basis') input = { ...base, action, basis: basis! };
+    else if (action === 'edit_numbers') input = { ...base, action, numbers };
+    else input = { ...base, action, found: found === 'yes', ...(found === 'yes' ? { numbers } : {}) };
+    setBusy(true);
+    call('visits.review', input).then(
+      (r) => {
+        setBusy(false);
+        props.onDone(s.done(r.decision === 'none' ? s.decisionNone : s.basis[r.decision]));
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setFailure((err as Error).message);
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="review-title" data-testid="review-form">
+      <h4 id="review-title">{s.reviewTitle}</h4>
+      <SelectField
+        label={s.staff}
+        value={staff}
+        options={staffList.map((x) => x.id)}
+        labelOf={(id) => staffList.find((x) => x.id === id)?.name ?? id}
+        placeholder={s.staffChoose}
+        onChange={setStaff}
+        error={show(errors.staff)}
+        required
+        testId="review-staff"
+      />
+      <RadioGroup
+        legend={s.action}
+        name="review-action"
+        options={ACTIONS.filter((a) => a !== 'accept' || d.decision !== null)}
+        labelOf={(a) => s.actions[a]}
+        value={action}
+        onChange={(a) => {
+          setAction(a);
+          setTried(false);
+        }}
+        error={show(errors.action)}
+        testId="review-action"
+      />
+      {action === 'choose_basis' && (
+        <RadioGroup
+          legend={s.chooseBasis}
+          name="review-basis"
+          options={BASES}
+          labelOf={(b) => s.basis[b]}
+          value={basis}
+          onChange={setBasis}
+          error={show(errors.basis)}
+          hint={candidate === undefined ? undefined : candidate ? s.candidate(numbersLine(candidate)) : s.noCandidate}
+        />
+      )}
+      {action === 'manual_lookup' && (
+        <RadioGroup
+          legend={s.manualFound}
+          name="review-found"
+          options={['yes', 'no'] as const}
+          labelOf={(f) => (f === 'yes' ? s.manualFoundYes : s.manualFoundNo)}
+          value={found}
+          onChange={setFound}
+          error={show(errors.found)}
+        />
+      )}
+      {needsNumbers && <NumbersFields value={numbers} onChange={setNumbers} tried={tried} />}
+      {action !== undefined && (
+        <TextField
+          label={reasonRequired ? s.reason : s.reasonOptional}
+          value={reason}
+          onChange={setReason}
+          error={show(errors.reason)}
+          required={reasonRequired}
+          wide
+          testId="review-reason"
+        />
+      )}
+      {failure && (
+        <p className="field-error" role="alert">
+          {s.failed} {failure}
+        </p>
+      )}
+      <button type="submit" className="button primary" disabled={busy}>
+        {busy ? s.submitting : s.submit}
+      </button>
+    </form>
+  );
+}
+
+export function QueueDetail(props: { id: string; onClose: () => void; onChanged: () => void }) {
+  const [detail, setDetail] = useState<VisitDetailView | undefined>(undefined);
+  const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const load = useCallback(() => {
+    call('visits.get', { id: props.id }).then(
+      (d) => {
+        setDetail(d);
+        setError('');
+      },
+      (err: unknown) => setError((err as Error).message),
+    );
+  }, [props.id]);
+
+  useEffect(() => {
+    setDetail(undefined);
+    setNotice('');
+    load();
+  }, [load]);
+
+  // Esc closes the panel wherever the focus is (after a review the form is rebuilt under it).
+  const { onClose } = props;
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [onClose]);
+
+  // The heading takes the focus when a visit's detail first arrives (not on every reload).
+  const shownId = detail?.visit.id;
+  useEffect(() => {
+    if (shownId) heading.current?.focus();
+  }, [shownId]);
+
+  const d = detail;
+  const v = d?.visit;
+  const f = d?.finding as
+    | {
+        validity?: string;
+        insurance?: Numbers;
+        newerInsurance?: Numbers;
+        name?: string;
+        birthDate?: string;
+      }
+    | null
+    | undefined;
+  return (
+    <section className="card queue-detail" aria-labelledby="queue-detail-title" data-testid="queue-detail">
+      <div className="row">
+        <h3 id="queue-detail-title" tabIndex={-1} ref={heading}>
+          {v ? s.detailTitle(v.patient.name) : s.loadingDetail}
+        </h3>
+        <button type="button" className="button secondary" onClick={props.onClose}>
+          {s.close}
+        </button>
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <p role="status" data-testid="review-notice">
+        {notice}
+      </p>
+      {d && v && (
+        <>
+          <h4>{s.visitTitle}</h4>
+          <dl className="summary">
+            <dt>{strings.queueCols.date}</dt>
+            <dd>{v.serviceDate}</dd>
+            <dt>{s.receivedAt}</dt>
+            <dd>{v.receivedAt}</dd>
+            <dt>{strings.patientName}</dt>
+            <dd>
+              {v.patient.name}
+              {v.patient.nameKana && `（${v.patient.nameKana}）`}
+            </dd>
+            <dt>{s.birth}</dt>
+            <dd>{v.patient.birthDate}</dd>
+            <dt>{strings.summaryCause}</dt>
+            <dd>{strings.causes[v.cause]}</dd>
+            <dt>{strings.summaryEvidence}</dt>
+            <dd>{strings.evidence[v.evidence.kind]}</dd>
+            <dt>{s.numbers}</dt>
+            <dd>{numbersLine(v.evidence.insurance ?? v.evidence.declaration?.knownNumbers ?? v.pastInsurance)}</dd>
+            <dt>{strings.queueStatus}</dt>
+            <dd>{strings.queueStatuses[d.status as keyof typeof strings.queueStatuses] ?? d.status}</dd>
+          </dl>
+
+          <h4>{s.answerTitle}</h4>
+          {f ? (
+            <dl className="summary" data-testid="answer">
+              <dt>{strings.queueStatus}</dt>
+              <dd>{s.validity[f.validity ?? ''] ?? f.validity}</dd>
+              {f.insurance && (
+                <>
+                  <dt>{s.numbers}</dt>
+                  <dd>{numbersLine(f.insurance)}</dd>
+                </>
+              )}
+              {f.newerInsurance && (
+                <>
+                  <dt>{s.newerNumbers}</dt>
+                  <dd>{numbersLine(f.newerInsurance)}</dd>
+                </>
+              )}
+              {f.name && (
+                <>
+                  <dt>{s.answerName}</dt>
+                  <dd>{f.name}</dd>
+                </>
+              )}
+            </dl>
+          ) : (
+            <p>{s.noAnswer}</p>
+          )}
+
+          <h4>{s.proposalTitle}</h4>
+          <p className="proposal" data-testid="proposal">
+            {s.proposal(s.basis[d.proposal.basis])}
+          </p>
+          {d.proposal.needsDecision.length > 0 && (
+            <>
+              <p>{s.reasons}</p>
+              <ul data-testid="proposal-reasons">
+                {d.proposal.needsDecision.map((n) => (
+                  <li key={n.code}>{n.message}</li>
+                ))}
+              </ul>
+            </>
+          )}
+
+          <h4>{s.claimTitle}</h4>
+          <dl className="summary" data-testid="claim">
+            <dt>{s.cols.basis}</dt>
+            <dd>{d.claim.needsDecision.length > 0 ? s.needsDecision : s.basis[d.claim.basis]}</dd>
+            <dt>{s.numbers}</dt>
+            <dd>{numbersLine(d.claim.numbers)}</dd>
+            <dt>{s.remarks}</dt>
+            <dd>{d.claim.remarks.length ? d.claim.remarks.join(' / ') : s.noRemarks}</dd>
+            <dt>{s.payerLabel}</dt>
+            <dd>{s.payer[d.claim.payer] ?? d.claim.payer}</dd>
+            {d.claim.warnings.length > 0 && (
+              <>
+                <dt>{s.warnings}</dt>
+                <dd>
+                  <ul>
+                    {d.claim.warnings.map((w) => (
+                      <li key={w.code}>{w.message}</li>
+                    ))}
+                  </ul>
+                </dd>
+              </>
+            )}
+          </dl>
+
+          {d.job && (
+            <>
+              <h4>{s.jobTitle}</h4>
+              <p data-testid="job">
+                {s.jobLine(s.jobStatus[d.job.status] ?? d.job.status, d.job.attempts)}
+                {d.job.lastError && (
+                  <>
+                    <br />
+                    {s.lastError}: {d.job.lastError}
+                  </>
+                )}
+              </p>
+            </>
+          )}
+
+          {d.reconciliations.length > 0 && (
+            <>
+              <h4>{s.historyTitle}</h4>
+              <ul data-testid="history">
+                {d.reconciliations.map((r) => (
+                  <li key={r.key}>
+                    {s.historyItem(
+                      new Date(r.at).toLocaleString('ja-JP'),
+                      r.decision === 'none' ? s.decisionNone : s.basis[r.decision],
+                      r.staff,
+                    )}
+                    {r.review &&
+                      ` ${s.reviewed(s.actions[r.review.action as Action] ?? r.review.action, r.review.reason)}`}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+
+          {d.status !== 'claimed' && d.status !== 'void' && (
+            <ReviewForm
+              key={d.reconciliations.length}
+              detail={d}
+              onDone={(message) => {
+                setNotice(message);
+                heading.current?.focus();
+                load();
+                props.onChanged();
+              }}
+            />
+          )}
+        </>
+      )}
+    </section>
+  );
+}
