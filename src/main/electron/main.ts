@@ -1,12 +1,13 @@
 // Electron main process: one hardened window on app://shikaku/, the core in a utilityProcess, and the
 // contract relayed between them. Built to dist/electron/main.mjs by scripts/build.mjs.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, powerMonitor, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, powerMonitor, protocol, session } from 'electron';
 import { contractError, type CallResult, type EventMessage } from '../contract.ts';
 import { CoreClient } from '../host/core-client.ts';
 import { coreEnv, resolveLaunchOptions } from '../host/options.ts';
 import { serveAppRequest } from './app-protocol.ts';
 import { IPC } from './channels.ts';
+import { SAVE_PDF_REQUEST, savePdf } from './print-pdf.ts';
 import {
   APP_INDEX_URL,
   APP_SCHEME,
@@ -59,6 +60,14 @@ async function onReady(): Promise<void> {
     if (!isTrustedSender(event.senderFrame))
       return { ok: false, error: contractError('CONTRACT_UNKNOWN_REQUEST').toWire() };
     if (typeof name !== 'string') return { ok: false, error: contractError('CONTRACT_INVALID_REQUEST').toWire() };
+    // 「PDFで保存」 is the one request the main process answers itself (printToPDF of the page).
+    if (name === SAVE_PDF_REQUEST)
+      return savePdf(input, {
+        contents: event.sender,
+        window: BrowserWindow.fromWebContents(event.sender),
+        dialog,
+        documentsDir: app.getPath('documents'),
+      });
     return client.call(name, input);
   });
   ipcMain.handle(IPC.status, (event) => (isTrustedSender(event.senderFrame) ? client.status() : null));

@@ -1,0 +1,68 @@
+// Date and time display for the printed sheets and the incident screen. Times are shown in the clinic PC's
+// local time (as the reception screens do); dates on the official form also in 和暦.
+import { toWareki } from '../../claims/dates.ts';
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** '2026-11-25' → '2026年11月25日'. */
+export function formatDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : iso;
+}
+
+/** '2026-11-25' → '令和8年11月25日（2026年）'. */
+export function formatDateWareki(iso: string): string {
+  const m = /^(\d{4})-\d{2}-\d{2}$/.exec(iso);
+  return m ? `${toWareki(iso)}（${m[1]}年）` : iso;
+}
+
+/** An ISO instant → '2026年11月25日 09:05' in local time ('' for '' / null, the text itself when unreadable). */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** An ISO instant → '2026/11/25 09:05' in local time, for narrow table cells. */
+export function formatDateTimeShort(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** An instant as staff type it: 'YYYY-MM-DD HH:MM', local time. */
+export function toLocalInput(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/**
+ * A typed local time → ISO 8601 with the local offset; undefined when it is not a time. Accepts
+ * 'YYYY-MM-DD HH:MM[:SS]' (also with '/' or 'T', full-width digits) and 'HH:MM' alone (= today).
+ */
+export function fromLocalInput(value: string, today: Date = new Date()): string | undefined {
+  const t = value.normalize('NFKC').trim();
+  const full = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]+)(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(t);
+  const timeOnly = /^(\d{1,2}):(\d{2})$/.exec(t);
+  let parts: number[];
+  if (full) parts = [full[1], full[2], full[3], full[4], full[5], full[6] ?? '0'].map(Number);
+  else if (timeOnly)
+    parts = [today.getFullYear(), today.getMonth() + 1, today.getDate(), Number(timeOnly[1]), Number(timeOnly[2]), 0];
+  else return undefined;
+  const [y, mo, da, h, mi, sec] = parts as [number, number, number, number, number, number];
+  if (h > 23 || mi > 59 || sec > 59) return undefined;
+  const d = new Date(y, mo - 1, da, h, mi, sec);
+  if (d.getFullYear() !== y || d.getMonth() !== mo - 1 || d.getDate() !== da || d.getHours() !== h) return undefined;
+  const off = -d.getTimezoneOffset();
+  const abs = Math.abs(off);
+  return (
+    `${y}-${pad(mo)}-${pad(da)}T${pad(h)}:${pad(mi)}:${pad(sec)}` +
+    `${off >= 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
+/** A local calendar date 'YYYY-MM-DD' → the ISO instant of its start (from) or its last second (to). */
+export function dayBoundary(date: string, end: boolean): string | undefined {
+  return fromLocalInput(`${date} ${end ? '23:59:59' : '00:00:00'}`);
+}

@@ -1,0 +1,22 @@
+// Printing: the one entry point for every printed sheet (被保険者資格申立書, 受付控え, the incident report for the
+// 利用報告書). openPrint() puts a job into a small zustand store; <PrintHost /> (mounted once in App.tsx) shows
+// the print preview for it. The preview and the sheets are loaded only when first needed.
+import type { Visit } from '../../claims/visit.ts';
+import { closePrint as close, openPrint as open, type PrintJob as Job } from './state.ts';
+
+export type PrintJob =
+  | { kind: 'declaration'; visit: Visit }
+  | { kind: 'receipt'; visit: Visit }
+  | { kind: 'incident_report'; from: string; to: string };
+
+/** Opens the print preview for one sheet (replacing one already open). Focus returns on close. */
+export function openPrint(job: PrintJob): void {
+  open(job satisfies Job);
+}
+
+/** Closes the print preview, if open. */
+export function closePrint(): void {
+  close();
+}
+
+export { PrintHost } from './PrintHost.tsx';

@@ -1,0 +1,30 @@
+// The print preview's store: which sheet is open, and where focus goes back to when it closes.
+import { create } from 'zustand';
+import type { Visit } from '../../claims/visit.ts';
+
+export type PrintJob =
+  | { kind: 'declaration'; visit: Visit }
+  | { kind: 'receipt'; visit: Visit }
+  | { kind: 'incident_report'; from: string; to: string };
+
+interface PrintState {
+  job: PrintJob | undefined;
+  /** The element that had focus when the preview opened; focus goes back to it on close. */
+  returnFocus: HTMLElement | undefined;
+}
+
+export const usePrint = create<PrintState>(() => ({ job: undefined, returnFocus: undefined }));
+
+export function openPrint(job: PrintJob): void {
+  const active = typeof document === 'undefined' ? null : document.activeElement;
+  usePrint.setState((s) => ({
+    job,
+    returnFocus: s.job !== undefined ? s.returnFocus : active instanceof HTMLElement ? active : undefined,
+  }));
+}
+
+export function closePrint(): void {
+  const { returnFocus } = usePrint.getState();
+  usePrint.setState({ job: undefined, returnFocus: undefined });
+  if (returnFocus?.isConnected === true) requestAnimationFrame(() => returnFocus.focus());
+}
