@@ -1,11 +1,14 @@
-// 被保険者資格申立書: validation, and which 審査支払機関 a 不詳 claim goes to.
+// 被保険者資格申立書: validation, and which 審査支払機関 a 不詳 claim goes to. Zod-free on purpose: the
+// reception wizard validates the 申立書 as staff type it, and zod stays out of the renderer's first paint.
+// parseDeclarationShape mirrors the `Declaration` schema in visit.ts field for field (same defaults, same
+// key order, unknown keys dropped); test/claims/declaration-shape.test.ts checks the two agree.
 import { parseIsoDate } from './dates.ts';
 import type { Payer } from './insurer.ts';
 import { claimMessages as m } from './messages.ts';
 import { digitsOnly, nfkc } from './normalize.ts';
 import { fail, ok, type ClaimError, type Result } from './result.ts';
 import type { ClaimSettings } from './settings.ts';
-import { Declaration, type DeclaredInsuranceType } from './visit.ts';
+import type { Declaration, DeclaredInsuranceType, InsuranceNumbers } from './visit.ts';
 
 const EMPLOYEE_TYPES: ReadonlySet<DeclaredInsuranceType> = new Set(['kyokai', 'kumiai', 'kyosai', 'seamen']);
 
@@ -17,24 +20,141 @@ export const declarationLabels = {
   insuranceType: '加入している保険の種類',
 } as const;
 
+const DECLARED_TYPES: readonly DeclaredInsuranceType[] = [
+  'kyokai',
+  'kumiai',
+  'kyosai',
+  'seamen',
+  'kokuho',
+  'kouki',
+  'unknown',
+];
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Why a field has the wrong shape (only programs send such input; the form always sends text). */
+const shapeReason = {
+  string: '文字列ではありません',
+  object: '項目の組ではありません',
+  date: 'YYYY-MM-DD',
+  choice: '選べる値ではありません',
+} as const;
+
+interface ShapeIssue {
+  field: string;
+  reason: string;
+}
+
+/**
+ * The `Declaration` schema's structural check without zod: required strings, ISO dates, the choices, the
+ * defaults ('' and relationship 'self'), optional fields omitted when absent, unknown keys dropped.
+ */
+export function parseDeclarationShape(input: unknown): { value: Declaration } | { issues: ShapeIssue[] } {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { issues: [{ field: '', reason: shapeReason.object }] };
+  }
+  const src = input as Record<string, unknown>;
+  const issues: ShapeIssue[] = [];
+  const str = (key: string, fallback?: string, from: Record<string, unknown> = src, prefix = ''): string => {
+    const v = from[key];
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'string') {
+      issues.push({ field: prefix + key, reason: shapeReason.string });
+      return '';
+    }
+    return v;
+  };
+  const date = (key: string): string => {
+    const v = src[key];
+    if (typeof v !== 'string') issues.push({ field: key, reason: shapeReason.string });
+    else if (!ISO_DATE.test(v)) issues.push({ field: key, reason: shapeReason.date });
+    return typeof v === 'string' ? v : '';
+  };
+  const choice = <T extends string>(key: string, options: readonly T[], fallback?: T): T | undefined => {
+    const v = src[key];
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v === 'string' && (options as readonly string[]).includes(v)) return v as T;
+    issues.push({ field: key, reason: shapeReason.choice });
+    return undefined;
+  };
+
+  const declaredOn = date('declaredOn');
+  const name = str('name');
+  const nameKana = str('nameKana', '');
+  const birthDate = date('birthDate');
+  const sex = src.sex === undefined ? undefined : choice('sex', ['male', 'female'] as const);
+  const postalCode = str('postalCode', '');
+  const address = str('address');
+  const phone = str('phone');
+  const insuranceType = choice('insuranceType', DECLARED_TYPES);
+  const relationship = choice('relationship', ['self', 'family'] as const, 'self');
+  const insuredPersonName = str('insuredPersonName', '');
+  const insurerName = str('insurerName', '');
+  const employerName = str('employerName', '');
+  const employerAddress = str('employerAddress', '');
+  let knownNumbers: Partial<InsuranceNumbers> | undefined;
+  const known = src.knownNumbers;
+  if (known !== undefined) {
+    if (typeof known !== 'object' || known === null || Array.isArray(known)) {
+      issues.push({ field: 'knownNumbers', reason: shapeReason.object });
+    } else {
+      const k = known as Record<string, unknown>;
+      const opt = (key: keyof InsuranceNumbers, fallback?: string) =>
+        k[key] === undefined && fallback === undefined ? undefined : str(key, fallback, k, 'knownNumbers.');
+      const insurerNumber = opt('insurerNumber');
+      const symbol = opt('symbol', '');
+      const number = opt('number');
+      const branch = opt('branch', '');
+      knownNumbers = {
+        ...(insurerNumber === undefined ? {} : { insurerNumber }),
+        symbol,
+        ...(number === undefined ? {} : { number }),
+        branch,
+      };
+    }
+  }
+  const acquiredOn = src.acquiredOn === undefined ? undefined : date('acquiredOn');
+  const signedBy = str('signedBy', '');
+  if (issues.length > 0) return { issues };
+  return {
+    value: {
+      declaredOn,
+      name,
+      nameKana,
+      birthDate,
+      ...(sex === undefined ? {} : { sex }),
+      postalCode,
+      address,
+      phone,
+      insuranceType: insuranceType!,
+      relationship: relationship!,
+      insuredPersonName,
+      insurerName,
+      employerName,
+      employerAddress,
+      ...(knownNumbers === undefined ? {} : { knownNumbers }),
+      ...(acquiredOn === undefined ? {} : { acquiredOn }),
+      signedBy,
+    },
+  };
+}
+
 /**
  * Validate and normalise a 申立書 (NFKC on every field, phone and postal code as digits). Reports every problem
  * at once, each naming its field, so the form can show them next to the inputs.
  */
 export function validateDeclaration(input: unknown): Result<Declaration> {
-  const parsed = Declaration.safeParse(input);
-  if (!parsed.success) {
+  const parsed = parseDeclarationShape(input);
+  if ('issues' in parsed) {
     return fail(
-      ...parsed.error.issues.map((i) => {
-        const field = i.path.join('.');
+      ...parsed.issues.map(({ field, reason }) => {
         const label = declarationLabels[field as keyof typeof declarationLabels];
         return label
           ? { code: 'DECLARATION_REQUIRED', message: m.declRequired(label), field }
-          : { code: 'DECLARATION_INVALID', message: m.visitInvalid(field, i.message), field };
+          : { code: 'DECLARATION_INVALID', message: m.visitInvalid(field, reason), field };
       }),
     );
   }
-  const d = parsed.data;
+  const d = parsed.value;
   const errors: ClaimError[] = [];
   const text = (s: string) => nfkc(s).replace(/\s+/g, ' ');
   const out: Declaration = {

@@ -3,13 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { Visit } from '../../src/claims/visit.ts';
 import type { HealthStateView, PatientRecordView } from '../../src/main/contract.ts';
-import { stepErrors, visitFor } from '../../src/renderer/reception/Wizard.tsx';
+import { decideClaim } from '../../src/claims/decide.ts';
+import { defaultClaimSettings } from '../../src/claims/settings.ts';
+import { choicesFor, stepErrors, visitFor } from '../../src/renderer/reception/Wizard.tsx';
 import {
   causeFromHealth,
   emptyPatient,
   localIso,
   newWizard,
   offeredEvidence,
+  openEmergency,
+  stepsFor,
+  useReception,
   type ReceptionState,
 } from '../../src/renderer/reception/model.ts';
 
@@ -84,6 +89,102 @@ describe('evidence offered in the official order', () => {
       'verbal',
     );
   });
+  it('システム障害時モード only while an activation is open, after the others (their keys unchanged)', () => {
+    const ref = { id: 'inc-1', referenceNumber: 'R-1', startedAt: '2026-11-25T09:00:00+09:00' };
+    expect(offeredEvidence('visual', null)).not.toContain('emergency_mode');
+    expect(offeredEvidence('visual', null, ref)).toEqual([
+      'portal',
+      'qualification_certificate',
+      'insurance_card',
+      'notice_with_card',
+      'declaration',
+      'emergency_mode',
+    ]);
+    const incident = {
+      id: 'inc-2',
+      kind: 'emergency_mode' as const,
+      cause: '',
+      startedAt: '2026-11-25T10:00:00+09:00',
+      endedAt: null,
+      referenceNumber: 'R-2',
+      calledBy: '',
+      note: '',
+      staff: 's1',
+    };
+    expect(openEmergency([])).toBeNull();
+    expect(openEmergency([{ ...incident, endedAt: '2026-11-25T11:00:00+09:00' }])).toBeNull();
+    expect(openEmergency([{ ...incident, kind: 'outage' }])).toBeNull();
+    expect(openEmergency([{ ...incident, id: 'old' }, incident])).toEqual({
+      id: 'inc-2',
+      referenceNumber: 'R-2',
+      startedAt: '2026-11-25T10:00:00+09:00',
+    });
+  });
+  it('the verbal confirmation has no detail step', () => {
+    expect(stepsFor({ evidence: 'verbal' })).toEqual(['cause', 'identity', 'evidenceKind', 'copay', 'summary']);
+    expect(stepsFor({ evidence: 'declaration' })).toContain('evidenceDetail');
+    expect(stepsFor({ evidence: undefined })).toHaveLength(6);
+  });
+});
+
+describe('number keys', () => {
+  const now = new Date('2026-11-25T10:00:00+09:00');
+  const state = (): ReceptionState => ({
+    staff: 's1',
+    staffList: [],
+    patient: { ...emptyPatient(), name: '山田 太郎', birthText: '1960-05-20', sex: 'male' },
+    past,
+    editing: true,
+    wizard: null,
+    wizardOpen: true,
+    saved: null,
+  });
+  const keys = (w: ReturnType<typeof newWizard>) => choicesFor(state(), w).map((c) => c.key);
+  /** Presses `key` on the draft's step and returns the draft afterwards. */
+  const press = (w: ReturnType<typeof newWizard>, key: string) => {
+    useReception.setState({ ...state(), wizard: w });
+    choicesFor(state(), w)
+      .find((c) => c.key === key)
+      ?.choose();
+    return useReception.getState().wizard!;
+  };
+
+  it('1–9 by position on the choice steps; the 負担割合 by its own digit; none on the other steps', () => {
+    const w = newWizard(undefined, now);
+    expect(keys(w)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(keys({ ...w, step: 'identity' })).toEqual(['1', '2', '3', '4']);
+    expect(keys({ ...w, step: 'evidenceKind', identity: 'none' })).toEqual(['1', '2', '3', '4', '5']);
+    expect(keys({ ...w, step: 'copay' })).toEqual(['3', '2', '1', '0']);
+    expect(keys({ ...w, step: 'evidenceDetail' })).toEqual([]);
+    expect(keys({ ...w, step: 'summary' })).toEqual([]);
+  });
+
+  it('目視 by key records the comparison (who at save, when now); カードなし records none', () => {
+    const w = { ...newWizard('card_fault', now), step: 'identity' as const };
+    const visual = press(w, '3');
+    expect(visual).toMatchObject({ identity: 'visual', visualConfirmed: true });
+    expect(visual.identityConfirmedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(stepErrors(state(), visual)).toEqual({});
+    const none = press(visual, '4');
+    expect(none).toMatchObject({ identity: 'none', visualConfirmed: false, identityConfirmedAt: undefined });
+  });
+
+  it('the verbal option is the confirmation; choosing another withdraws it', () => {
+    const w = { ...newWizard('card_fault', now), step: 'evidenceKind' as const, identity: 'none' as const };
+    // none + stored insurance: portal, 資格確認書, 保険証, verbal, 申立書
+    const verbal = press(w, '4');
+    expect(verbal).toMatchObject({ evidence: 'verbal', verbalConfirmed: true });
+    expect(stepErrors(state(), verbal)).toEqual({});
+    expect(press(verbal, '5')).toMatchObject({ evidence: 'declaration', verbalConfirmed: false });
+    // A draft that says verbal without the confirmation does not advance.
+    expect(stepErrors(state(), { ...verbal, verbalConfirmed: false })).toHaveProperty('evidence');
+  });
+
+  it('a rate other than the proposal by key needs a reason', () => {
+    const w = { ...newWizard('card_fault', now), step: 'copay' as const };
+    expect(stepErrors(state(), press(w, '3'))).toEqual({}); // 3割 is the proposal at 66
+    expect(stepErrors(state(), press(w, '1'))).toHaveProperty('copayReason');
+  });
 });
 
 describe('the visit built for visits.save', () => {
@@ -152,5 +253,34 @@ describe('the visit built for visits.save', () => {
     expect(v.copay).toEqual({ percent: 20, source: 'staff', reason: '本人申告' });
     expect(v.pastInsurance).toBeUndefined();
     expect(Visit.safeParse(v).success).toBe(true);
+  });
+
+  it("システム障害時モード: the card's 4 items from the patient form and the incident; valid and claimable", () => {
+    const state = {
+      ...base(),
+      patient: { ...base().patient, address: '東京都中野区中野１－１', phone: '03-1111-2222' },
+    };
+    const w = {
+      ...newWizard('wide_area_network', now),
+      step: 'evidenceDetail' as const,
+      identity: 'visual' as const,
+      visualConfirmed: true,
+      identityConfirmedAt: localIso(now),
+      evidence: 'emergency_mode' as const,
+      emergency: { id: 'inc-1', referenceNumber: 'R-1', startedAt: localIso(now) },
+    };
+    expect(stepErrors(state, w)).toEqual({});
+    expect(Object.keys(stepErrors({ ...state, patient: { ...state.patient, address: ' ' } }, w))).toEqual(['address']);
+    const v = visitFor(state, w);
+    expect(v.evidence).toEqual({
+      kind: 'emergency_mode',
+      fourItems: { name: 'サトウ ハナコ', birthDate: '1970-04-01', sex: 'female', address: '東京都中野区中野1-1' },
+      incidentRef: 'inc-1',
+    });
+    const parsed = Visit.parse(v);
+    const d = decideClaim(parsed, defaultClaimSettings);
+    expect(d.needsDecision).toEqual([]);
+    expect(d.basis).toBe('unknown'); // numbers come after restoration, from the 4 items
+    expect(d.remarks.join()).toContain('東京都中野区中野1-1');
   });
 });

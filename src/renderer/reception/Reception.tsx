@@ -1,11 +1,13 @@
-// The reception screen: start (patient) → wizard → saved confirmation.
+// The reception screen: start (patient) → wizard → saved confirmation (with the 受付控え to print).
 import { useEffect, useRef } from 'react';
+import type { Visit } from '../../claims/visit.ts';
+import { openPrint } from '../print/index.ts';
 import { strings } from '../strings.ts';
 import { resetReception, useReception } from './model.ts';
 import { focusSoon, Start } from './Start.tsx';
 import { Wizard } from './Wizard.tsx';
 
-function Done({ id }: { id: string }) {
+function Done({ id, visit }: { id: string; visit: Visit }) {
   const next = useRef<HTMLButtonElement>(null);
   useEffect(() => next.current?.focus(), []);
   return (
@@ -27,6 +29,9 @@ function Done({ id }: { id: string }) {
       >
         {strings.doneNext}
       </button>
+      <button type="button" className="button secondary" onClick={() => openPrint({ kind: 'receipt', visit })}>
+        {strings.printReceipt}
+      </button>
     </section>
   );
 }
@@ -34,7 +39,7 @@ function Done({ id }: { id: string }) {
 export function Reception() {
   const saved = useReception((s) => s.saved);
   const open = useReception((s) => s.wizardOpen && s.wizard !== null);
-  if (saved) return <Done id={saved.id} />;
+  if (saved) return <Done id={saved.id} visit={saved.visit} />;
   if (open) return <Wizard />;
   return <Start />;
 }

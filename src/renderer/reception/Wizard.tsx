@@ -1,33 +1,44 @@
 // The 確認できない wizard: one decision per step (cause → identity → what showed the insurance → its details →
-// 負担割合 → summary and 保存). Enter advances, Esc goes back, nothing typed is lost going back and forth.
+// 負担割合 → summary and 保存). Enter advances, Esc goes back, nothing typed is lost going back and forth. On
+// a choice step a number key chooses the option showing it (「1」「2」…) and advances at once.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { formatBothCalendars } from '../../claims/dates.ts';
+import { formatBothCalendars, parseTypedDate } from '../../claims/dates.ts';
 import { validateDeclaration } from '../../claims/declaration.ts';
 import { parseInsurerNumber } from '../../claims/insurer.ts';
 import { nfkc } from '../../claims/normalize.ts';
 import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
 import type { ClaimError } from '../../claims/result.ts';
-import type { InsuranceNumbers, VisitInput } from '../../claims/visit.ts';
+import type {
+  EvidenceKind,
+  FailureCause,
+  IdentityMethod,
+  InsuranceNumbers,
+  Visit,
+  VisitInput,
+} from '../../claims/visit.ts';
 import { call } from '../api.ts';
+import { openPrint } from '../print/index.ts';
 import { strings } from '../strings.ts';
-import { Checkbox, RadioGroup, SelectField, TextField } from './fields.tsx';
+import { RadioGroup, SelectField, TextField } from './fields.tsx';
 import {
   CAUSES,
   COPAY_PERCENTS,
   IDENTITY_METHODS,
   INSURANCE_TYPES,
-  STEPS,
   buildVisit,
   hasStoredInsurance,
   localIso,
   localTime,
   needsNumbers,
   offeredEvidence,
+  openEmergency,
   patchPatient,
   patchWizard,
   proposeCopay,
+  stepsFor,
   typedDate,
   useReception,
+  type CopayPercent,
   type DeclarationDraft,
   type NumbersDraft,
   type PatientDraft,
@@ -35,6 +46,7 @@ import {
   type Step,
   type WizardDraft,
 } from './model.ts';
+import { birthFeedback } from './Start.tsx';
 
 type Errors = Record<string, string>;
 
@@ -84,11 +96,11 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
       return w.cause ? {} : { cause: strings.causeRequired };
     case 'identity':
       if (!w.identity) return { identity: strings.identityRequired };
-      return w.identity === 'visual' && !w.visualConfirmed ? { visual: strings.visualRequired } : {};
+      return w.identity === 'visual' && !w.visualConfirmed ? { identity: strings.visualRequired } : {};
     case 'evidenceKind':
-      return w.evidence && offeredEvidence(w.identity, state.past).includes(w.evidence)
-        ? {}
-        : { evidence: strings.evidenceRequired };
+      if (!w.evidence || !offeredEvidence(w.identity, state.past, w.emergency).includes(w.evidence))
+        return { evidence: strings.evidenceRequired };
+      return w.evidence === 'verbal' && !w.verbalConfirmed ? { evidence: strings.verbalRequired } : {};
     case 'evidenceDetail': {
       if (needsNumbers(w.evidence)) {
         const r = normalizedNumbers(w.numbers);
@@ -101,6 +113,7 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
         if (typedDate(w.declaration.declaredOn) === undefined) errs.declaredOn = strings.fixErrors;
         return errs;
       }
+      if (w.evidence === 'emergency_mode') return fourItemsErrors(state.patient);
       return {};
     }
     case 'copay': {
@@ -116,8 +129,22 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
   }
 }
 
-/** The visit as it will be saved (normalised numbers and 申立書). */
-export function visitFor(state: ReceptionState, w: WizardDraft): VisitInput {
+/** The card's 4 items (システム障害時モード): every one is needed, the birth date as a real date. */
+function fourItemsErrors(p: PatientDraft): Errors {
+  const e: Errors = {};
+  if (nfkc(p.name).trim() === '') e.name = strings.nameRequired;
+  if (p.birthText.trim() === '') e.birth = strings.birthRequired;
+  else {
+    const r = parseTypedDate(p.birthText);
+    if (!r.ok) e.birth = r.errors[0]?.message ?? strings.birthRequired;
+  }
+  if (p.sex === '') e.sex = strings.sexRequired;
+  if (nfkc(p.address).trim() === '') e.address = strings.fourAddressRequired;
+  return e;
+}
+
+/** The visit as it will be saved (normalised numbers and 申立書), every default filled in. */
+export function visitFor(state: ReceptionState, w: WizardDraft): Visit {
   const nums = needsNumbers(w.evidence) ? normalizedNumbers(w.numbers) : undefined;
   const decl =
     w.evidence === 'declaration' ? validateDeclaration(declarationInput(state.patient, w.declaration)) : undefined;
@@ -129,6 +156,57 @@ export function visitFor(state: ReceptionState, w: WizardDraft): VisitInput {
     proposal: proposeCopay(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10)),
   });
 }
+
+// ------------------------------------------------------------------------------------- the choice steps
+
+/** The key that chooses a 負担割合: the rate's own digit (3割 → 3, 負担なし → 0), never its position. */
+export const copayKey = (p: CopayPercent): string => String(p / 10);
+const positionKey = (_: unknown, i: number): string => String(i + 1);
+
+export function chooseCause(cause: FailureCause): void {
+  patchWizard({ cause });
+}
+
+/** face / pin / 目視 record when (and, in the visit, who: the staff at the desk); カードなし records nothing. */
+export function chooseIdentity(identity: IdentityMethod, now: Date = new Date()): void {
+  patchWizard({
+    identity,
+    visualConfirmed: identity === 'visual',
+    identityConfirmedAt: identity === 'none' ? undefined : localIso(now),
+  });
+}
+
+export function chooseEvidence(evidence: EvidenceKind): void {
+  patchWizard({ evidence, verbalConfirmed: evidence === 'verbal' });
+}
+
+export function chooseCopay(copayPercent: CopayPercent): void {
+  patchWizard({ copayPercent });
+}
+
+/** The options of the step on screen with their keys: 1–9 by position, the 負担割合 by its digit. */
+export function choicesFor(state: ReceptionState, w: WizardDraft): Array<{ key: string; choose: () => void }> {
+  switch (w.step) {
+    case 'cause':
+      return CAUSES.map((c, i) => ({ key: positionKey(c, i), choose: () => chooseCause(c) }));
+    case 'identity':
+      return IDENTITY_METHODS.map((m, i) => ({ key: positionKey(m, i), choose: () => chooseIdentity(m) }));
+    case 'evidenceKind':
+      return offeredEvidence(w.identity, state.past, w.emergency).map((k, i) => ({
+        key: positionKey(k, i),
+        choose: () => chooseEvidence(k),
+      }));
+    case 'copay':
+      return COPAY_PERCENTS.map((p) => ({ key: copayKey(p), choose: () => chooseCopay(p) }));
+    default:
+      return [];
+  }
+}
+
+const isTextEntry = (t: HTMLElement): boolean =>
+  t.tagName === 'SELECT' ||
+  t.tagName === 'TEXTAREA' ||
+  (t.tagName === 'INPUT' && !['radio', 'checkbox'].includes((t as HTMLInputElement).type));
 
 function NumbersFields(props: {
   value: NumbersDraft;
@@ -199,18 +277,32 @@ export function Wizard() {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState('');
   const formRef = useRef<HTMLFormElement>(null);
-  const index = STEPS.indexOf(w.step);
+  const steps = stepsFor(w);
+  const index = steps.indexOf(w.step);
   const staffName = state.staffList.find((s) => s.id === state.staff)?.name ?? state.staff;
+
+  // An open システム障害時モード activation makes 'emergency_mode' an option of the evidence step.
+  useEffect(() => {
+    let live = true;
+    call('incidents.list', { kind: 'emergency_mode', openOnly: true }).then(
+      (list) => live && patchWizard({ emergency: openEmergency(list) }),
+      () => undefined, // not offered: the other options stay
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   useEffect(() => {
     setTried(false);
     setErrors({});
     const f = formRef.current;
     if (!f) return;
+    // The summary: 保存. A details step: its first field. A choice step: the chosen option, else the first.
     const target =
       w.step === 'summary'
         ? f.querySelector<HTMLElement>('button[type="submit"]')
-        : (f.querySelector<HTMLElement>('input:checked') ??
+        : ((w.step === 'evidenceDetail' ? null : f.querySelector<HTMLElement>('input:checked')) ??
           f.querySelector<HTMLElement>('input, select, textarea') ??
           f.querySelector<HTMLElement>('button[type="submit"]'));
     target?.focus();
@@ -218,19 +310,19 @@ export function Wizard() {
 
   const live = tried ? stepErrors(state, w) : errors;
 
-  const go = (step: Step) => patchWizard({ step });
   const back = () => {
     if (index === 0) useReception.setState({ wizardOpen: false });
-    else go(STEPS[index - 1]!);
+    else patchWizard({ step: steps[index - 1]! });
   };
 
   const save = async () => {
     if (saving) return;
     setSaving(true);
     setSaveError('');
+    const visit = visitFor(useReception.getState(), useReception.getState().wizard!);
     try {
-      const saved = await call('visits.save', visitFor(state, w));
-      useReception.setState({ saved, wizardOpen: false });
+      const saved = await call('visits.save', visit);
+      useReception.setState({ saved: { ...saved, visit }, wizardOpen: false });
     } catch (err) {
       setSaveError(`${strings.saveFailed} ${(err as Error).message}`);
     } finally {
@@ -238,30 +330,43 @@ export function Wizard() {
     }
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (w.step === 'summary') {
+  /** Shows why the step cannot advance and focuses the first field at fault; false when it can. */
+  const blocked = (errs: Errors): boolean => {
+    setErrors(errs);
+    setTried(true);
+    if (Object.keys(errs).length === 0) return false;
+    requestAnimationFrame(() =>
+      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"] input, [aria-invalid="true"]')?.focus(),
+    );
+    return true;
+  };
+
+  /** The next step, from the draft as it is now (a number key has just changed it). */
+  const advance = () => {
+    const s = useReception.getState();
+    const cur = s.wizard!;
+    if (cur.step === 'summary') {
       void save();
       return;
     }
-    const errs = stepErrors(state, w);
-    setErrors(errs);
-    setTried(true);
-    if (Object.keys(errs).length > 0) {
-      requestAnimationFrame(() =>
-        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"] input, [aria-invalid="true"]')?.focus(),
-      );
+    if (blocked(stepErrors(s, cur))) return;
+    const order = stepsFor(cur);
+    const next = order[order.indexOf(cur.step) + 1]!;
+    if (cur.step === 'copay' && cur.copayPercent === undefined) {
+      const p = proposeCopay(typedDate(s.patient.birthText), cur.receivedAt.slice(0, 10));
+      patchWizard({ copayPercent: p?.percent, step: next });
       return;
     }
-    if (w.step === 'copay' && w.copayPercent === undefined) {
-      const p = proposeCopay(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
-      patchWizard({ copayPercent: p?.percent, step: STEPS[index + 1]! });
-      return;
-    }
-    go(STEPS[index + 1]!);
+    patchWizard({ step: next });
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    advance();
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.nativeEvent.isComposing) return;
     if (e.key === 'Escape') {
       e.preventDefault();
       back();
@@ -271,7 +376,30 @@ export function Wizard() {
     if (e.key === 'Enter' && (t.tagName === 'INPUT' || t.tagName === 'SELECT')) {
       e.preventDefault();
       formRef.current?.requestSubmit();
+      return;
     }
+    // A number key chooses the option showing it and goes on, unless the choice needs more (a reason).
+    if (/^[0-9]$/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextEntry(t)) {
+      const choice = choicesFor(state, w).find((c) => c.key === e.key);
+      if (!choice) return;
+      e.preventDefault();
+      choice.choose();
+      const s = useReception.getState();
+      const errs = stepErrors(s, s.wizard!);
+      if (w.step === 'copay' && errs.copayReason !== undefined) {
+        requestAnimationFrame(() =>
+          formRef.current?.querySelector<HTMLElement>('[data-testid="copay-reason"]')?.focus(),
+        );
+        return;
+      }
+      advance();
+    }
+  };
+
+  const printDeclaration = () => {
+    const s = useReception.getState();
+    if (blocked(stepErrors(s, s.wizard!))) return;
+    openPrint({ kind: 'declaration', visit: visitFor(s, s.wizard!) });
   };
 
   const title: Record<Step, string> = {
@@ -282,13 +410,33 @@ export function Wizard() {
     copay: strings.copayTitle,
     summary: strings.summaryTitle,
   };
+  const hint =
+    w.step === 'summary'
+      ? strings.summaryHint
+      : w.step === 'copay'
+        ? strings.copayKeyHint
+        : w.step === 'evidenceDetail'
+          ? strings.keyboardHint
+          : strings.choiceKeyHint;
 
   return (
     <section className="wizard card" aria-label={strings.wizardLabel} data-step={w.step} data-testid="wizard">
-      <p className="step-count">{strings.stepOf(index + 1, STEPS.length)}</p>
+      <p className="step-count">{strings.stepOf(index + 1, steps.length)}</p>
       <h2 id="step-title">{title[w.step]}</h2>
+      {w.emergency && (
+        <p className="note" data-testid="emergency-active">
+          {strings.emergencyActive(w.emergency.referenceNumber, localTime(w.emergency.startedAt))}
+        </p>
+      )}
       <form ref={formRef} onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-labelledby="step-title">
-        <StepBody state={state} w={w} errors={live} tried={tried} staffName={staffName} />
+        <StepBody
+          state={state}
+          w={w}
+          errors={live}
+          tried={tried}
+          staffName={staffName}
+          onPrintDeclaration={printDeclaration}
+        />
         {tried && Object.keys(live).length > 0 && (
           <p className="field-error" role="alert">
             {strings.fixErrors}
@@ -307,7 +455,7 @@ export function Wizard() {
             {w.step === 'summary' ? (saving ? strings.saving : strings.save) : strings.next}
           </button>
         </div>
-        <p className="field-hint">{w.step === 'summary' ? strings.summaryHint : strings.keyboardHint}</p>
+        <p className="field-hint">{hint}</p>
       </form>
     </section>
   );
@@ -316,10 +464,22 @@ export function Wizard() {
 function detailTitle(w: WizardDraft): string {
   if (w.evidence === 'declaration') return strings.declTitle;
   if (w.evidence === 'verbal') return strings.verbalTitle;
+  if (w.evidence === 'emergency_mode') return strings.fourItemsTitle;
   return strings.numbersTitle(strings.evidence[w.evidence!]);
 }
 
-function StepBody(props: { state: ReceptionState; w: WizardDraft; errors: Errors; tried: boolean; staffName: string }) {
+function evidenceLabel(k: EvidenceKind): string {
+  return k === 'verbal' ? strings.verbalOption : strings.evidence[k];
+}
+
+function StepBody(props: {
+  state: ReceptionState;
+  w: WizardDraft;
+  errors: Errors;
+  tried: boolean;
+  staffName: string;
+  onPrintDeclaration: () => void;
+}) {
   const { state, w, errors, tried, staffName } = props;
   switch (w.step) {
     case 'cause':
@@ -329,8 +489,9 @@ function StepBody(props: { state: ReceptionState; w: WizardDraft; errors: Errors
           name="cause"
           options={CAUSES}
           labelOf={(c) => strings.causes[c]}
+          keyOf={positionKey}
           value={w.cause}
-          onChange={(cause) => patchWizard({ cause })}
+          onChange={chooseCause}
           error={errors.cause}
           hint={w.causeFromHealth ? strings.causePreselected : undefined}
         />
@@ -343,51 +504,40 @@ function StepBody(props: { state: ReceptionState; w: WizardDraft; errors: Errors
             name="identity"
             options={IDENTITY_METHODS}
             labelOf={(m) => strings.identity[m]}
+            keyOf={positionKey}
             value={w.identity}
-            onChange={(identity) =>
-              patchWizard({
-                identity,
-                identityConfirmedAt:
-                  identity === 'face' || identity === 'pin'
-                    ? localIso(new Date())
-                    : w.visualConfirmed
-                      ? w.identityConfirmedAt
-                      : undefined,
-              })
-            }
+            onChange={(m) => chooseIdentity(m)}
             error={errors.identity}
+            hint={strings.visualHint}
           />
-          {w.identity === 'visual' && (
-            <>
-              <Checkbox
-                label={strings.visualConfirm}
-                checked={w.visualConfirmed}
-                onChange={(v) =>
-                  patchWizard({ visualConfirmed: v, identityConfirmedAt: v ? localIso(new Date()) : undefined })
-                }
-                error={errors.visual}
-              />
-              {w.visualConfirmed && w.identityConfirmedAt && (
-                <p className="note" data-testid="visual-recorded">
-                  {strings.visualRecorded(staffName, localTime(w.identityConfirmedAt))}
-                </p>
-              )}
-            </>
+          {w.identity === 'visual' && w.visualConfirmed && w.identityConfirmedAt && (
+            <p className="note" data-testid="visual-recorded">
+              {strings.visualRecorded(staffName, localTime(w.identityConfirmedAt))}
+            </p>
           )}
         </>
       );
     case 'evidenceKind': {
-      const offered = offeredEvidence(w.identity, state.past);
+      const offered = offeredEvidence(w.identity, state.past, w.emergency);
+      const past = state.past;
       return (
         <RadioGroup
           legend={strings.evidenceTitle}
           name="evidence"
           options={offered}
-          labelOf={(k) => strings.evidence[k]}
+          labelOf={evidenceLabel}
+          keyOf={positionKey}
+          describe={(k) =>
+            k === 'verbal' && hasStoredInsurance(past) ? (
+              <span data-testid="past-record">
+                {strings.verbalStored(numbersText(past.insurance), past.lastVisitDate)}
+              </span>
+            ) : undefined
+          }
           value={w.evidence}
-          onChange={(evidence) => patchWizard({ evidence })}
+          onChange={chooseEvidence}
           error={errors.evidence}
-          hint={offered.includes('verbal') ? undefined : strings.verbalUnavailable}
+          hint={offered.includes('verbal') ? strings.verbalAskFirst : strings.verbalUnavailable}
         />
       );
     }
@@ -397,29 +547,18 @@ function StepBody(props: { state: ReceptionState; w: WizardDraft; errors: Errors
           <NumbersFields value={w.numbers} onChange={(numbers) => patchWizard({ numbers })} tried={tried} required />
         );
       }
-      if (w.evidence === 'verbal' && hasStoredInsurance(state.past)) {
-        const p = state.past;
+      if (w.evidence === 'emergency_mode') return <FourItemsForm state={state} errors={errors} tried={tried} />;
+      if (w.evidence === 'declaration') {
         return (
           <>
-            <p className="note">{strings.verbalAsk}</p>
-            <dl className="summary" data-testid="past-record">
-              <Row label={strings.patientName}>{p.name}</Row>
-              <Row label={strings.patientBirth}>{formatBothCalendars(p.birthDate)}</Row>
-              <Row label={strings.summaryEvidence}>
-                <NumbersLine n={p.insurance} />
-              </Row>
-              {p.lastVisitDate && <Row label={strings.lastVisit('')}>{strings.pastRecordFrom(p.lastVisitDate)}</Row>}
-            </dl>
-            <Checkbox
-              label={strings.verbalConfirm}
-              checked={w.verbalConfirmed}
-              onChange={(verbalConfirmed) => patchWizard({ verbalConfirmed })}
-              error={errors.verbal}
-            />
+            <DeclarationForm state={state} w={w} errors={errors} tried={tried} />
+            <button type="button" className="button secondary" onClick={props.onPrintDeclaration}>
+              {strings.printDeclaration}
+            </button>
           </>
         );
       }
-      return <DeclarationForm state={state} w={w} errors={errors} tried={tried} />;
+      return null;
     case 'copay': {
       const proposal = proposeCopay(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
       const percent = w.copayPercent ?? proposal?.percent;
@@ -435,8 +574,9 @@ function StepBody(props: { state: ReceptionState; w: WizardDraft; errors: Errors
             name="copay"
             options={COPAY_PERCENTS}
             labelOf={strings.copayPercent}
+            keyOf={copayKey}
             value={percent}
-            onChange={(copayPercent) => patchWizard({ copayPercent })}
+            onChange={chooseCopay}
             error={errors.copay}
           />
           {percent !== proposal?.percent && (
@@ -445,6 +585,7 @@ function StepBody(props: { state: ReceptionState; w: WizardDraft; errors: Errors
               value={w.copayReason}
               onChange={(copayReason) => patchWizard({ copayReason })}
               error={errors.copayReason}
+              testId="copay-reason"
               required
               wide
             />
@@ -455,6 +596,60 @@ function StepBody(props: { state: ReceptionState; w: WizardDraft; errors: Errors
     case 'summary':
       return <Summary state={state} w={w} staffName={staffName} />;
   }
+}
+
+const numbersText = (n: { insurerNumber: string; symbol?: string; number: string; branch?: string }): string =>
+  strings.summaryNumbers({ ...n, symbol: n.symbol ?? '', branch: n.branch ?? '' });
+
+/**
+ * システム障害時モード: the card's 4 items (氏名・生年月日・性別・住所), the patient form's own fields (typed once,
+ * shown here to be checked against the card and corrected), and the phone for contact.
+ */
+function FourItemsForm(props: { state: ReceptionState; errors: Errors; tried: boolean }) {
+  const { errors } = props;
+  const p = props.state.patient;
+  const set = (k: keyof PatientDraft) => (v: string) => patchPatient({ [k]: v });
+  const fb = birthFeedback(p.birthText, props.tried);
+  return (
+    <div className="four-items">
+      <p className="note">{strings.fourItemsNote}</p>
+      <div className="grid">
+        <TextField label={strings.patientName} value={p.name} onChange={set('name')} error={errors.name} required />
+        <TextField
+          label={strings.patientBirth}
+          value={p.birthText}
+          onChange={set('birthText')}
+          ok={fb.ok}
+          error={errors.birth ?? fb.error}
+          required
+        />
+        <RadioGroup
+          legend={strings.patientSex}
+          name="four-sex"
+          options={['male', 'female'] as const}
+          labelOf={(v) => (v === 'male' ? strings.sexMale : strings.sexFemale)}
+          value={p.sex === '' ? undefined : p.sex}
+          onChange={(sex) => patchPatient({ sex })}
+          error={errors.sex}
+        />
+        <TextField
+          label={strings.patientAddress}
+          value={p.address}
+          onChange={set('address')}
+          error={errors.address}
+          required
+          wide
+        />
+        <TextField
+          label={strings.patientPhone}
+          value={p.phone}
+          onChange={set('phone')}
+          hint={strings.fourPhoneHint}
+          inputMode="tel"
+        />
+      </div>
+    </div>
+  );
 }
 
 function DeclarationForm(props: { state: ReceptionState; w: WizardDraft; errors: Errors; tried: boolean }) {
@@ -574,9 +769,16 @@ function Summary({ state, w, staffName }: { state: ReceptionState; w: WizardDraf
         {v.identity.confirmedAt ? `（${strings.visualRecorded(staffName, localTime(v.identity.confirmedAt))}）` : ''}
       </Row>
       <Row label={strings.summaryEvidence}>
-        {strings.evidence[e.kind]} <NumbersLine n={e.insurance} />
+        {evidenceLabel(e.kind)} <NumbersLine n={e.insurance} />
         {e.declaration && <span> {strings.insuranceTypes[e.declaration.insuranceType]}</span>}
       </Row>
+      {e.fourItems && (
+        <Row label={strings.summaryFourItems}>
+          {e.fourItems.name} {formatBothCalendars(e.fourItems.birthDate)}{' '}
+          {e.fourItems.sex === 'male' ? strings.sexMale : strings.sexFemale} {e.fourItems.address}
+          {w.emergency && e.incidentRef ? `（${strings.summaryIncident(w.emergency.referenceNumber)}）` : ''}
+        </Row>
+      )}
       <Row label={strings.summaryCopay}>
         {strings.copayPercent(v.copay.percent)}
         {v.copay.reason ? `（${v.copay.reason}）` : ''}

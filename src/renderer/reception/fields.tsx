@@ -61,6 +61,11 @@ export function TextField(props: {
   );
 }
 
+/**
+ * Radio buttons in a fieldset. `keyOf` shows each option's number key as 「1」「2」… (aria-hidden, so the
+ * accessible name stays the option's label; the key is announced through aria-keyshortcuts). `describe`
+ * adds a line under an option (outside its label, linked with aria-describedby).
+ */
 export function RadioGroup<T extends string | number>(props: {
   legend: string;
   name: string;
@@ -71,6 +76,8 @@ export function RadioGroup<T extends string | number>(props: {
   error?: string | undefined;
   hint?: ReactNode;
   testId?: string;
+  keyOf?: (v: T, index: number) => string;
+  describe?: (v: T) => ReactNode;
 }) {
   const id = useId();
   return (
@@ -82,18 +89,37 @@ export function RadioGroup<T extends string | number>(props: {
     >
       <legend>{props.legend}</legend>
       {props.hint && <div className="field-hint">{props.hint}</div>}
-      {props.options.map((o) => (
-        <label key={String(o)} className="radio">
-          <input
-            type="radio"
-            name={`${props.name}-${id}`}
-            value={String(o)}
-            checked={props.value === o}
-            onChange={() => props.onChange(o)}
-          />
-          <span>{props.labelOf(o)}</span>
-        </label>
-      ))}
+      {props.options.map((o, i) => {
+        const key = props.keyOf?.(o, i);
+        const description = props.describe?.(o);
+        const descId = `${id}-d${i}`;
+        return (
+          <div key={String(o)} className="radio-option">
+            <label className="radio">
+              <input
+                type="radio"
+                name={`${props.name}-${id}`}
+                value={String(o)}
+                checked={props.value === o}
+                aria-keyshortcuts={key}
+                aria-describedby={description ? descId : undefined}
+                onChange={() => props.onChange(o)}
+              />
+              {key !== undefined && (
+                <span className="option-key" aria-hidden="true">
+                  {strings.optionKey(key)}
+                </span>
+              )}
+              <span>{props.labelOf(o)}</span>
+            </label>
+            {description && (
+              <div id={descId} className="option-detail">
+                {description}
+              </div>
+            )}
+          </div>
+        );
+      })}
       {props.error && (
         <div id={`${id}-err`} className="field-error">
           {props.error}

@@ -11,9 +11,9 @@ import type {
   FailureCause,
   IdentityMethod,
   InsuranceNumbers,
-  VisitInput,
+  Visit,
 } from '../../claims/visit.ts';
-import type { HealthStateView, PatientRecordView, StaffView } from '../../main/contract.ts';
+import type { HealthStateView, IncidentView, PatientRecordView, StaffView } from '../../main/contract.ts';
 
 export const CAUSES: FailureCause[] = [
   'reader_fault',
@@ -27,7 +27,10 @@ export const CAUSES: FailureCause[] = [
   'qualification_not_found',
 ];
 export const IDENTITY_METHODS: IdentityMethod[] = ['face', 'pin', 'visual', 'none'];
-/** The official order (DOMAIN.md §1); emergency_mode is recorded elsewhere, not offered here. */
+/**
+ * The official order (DOMAIN.md §1). emergency_mode (システム障害時モード) comes last and only while staff have
+ * recorded an open activation: the other options keep their place (and their number key) during an outage.
+ */
 export const EVIDENCE_ORDER: EvidenceKind[] = [
   'portal',
   'qualification_certificate',
@@ -35,6 +38,7 @@ export const EVIDENCE_ORDER: EvidenceKind[] = [
   'notice_with_card',
   'verbal',
   'declaration',
+  'emergency_mode',
 ];
 export const INSURANCE_TYPES: DeclaredInsuranceType[] = [
   'kyokai',
@@ -51,6 +55,14 @@ export type CopayPercent = (typeof COPAY_PERCENTS)[number];
 /** The wizard's steps, one decision each. */
 export const STEPS = ['cause', 'identity', 'evidenceKind', 'evidenceDetail', 'copay', 'summary'] as const;
 export type Step = (typeof STEPS)[number];
+
+/**
+ * The steps this draft goes through: the verbal 「前回から変更なし（患者に確認した）」 is decided on the evidence
+ * step itself (the stored insurance is shown beside the option), so it has no detail step.
+ */
+export function stepsFor(w: Pick<WizardDraft, 'evidence'>): readonly Step[] {
+  return w.evidence === 'verbal' ? STEPS.filter((s) => s !== 'evidenceDetail') : STEPS;
+}
 
 /**
  * The cause the health state points at: the first active cause's device (reader / PC/SC → reader_fault,
@@ -74,13 +86,31 @@ export function causeFromHealth(health: HealthStateView | undefined): FailureCau
   return undefined;
 }
 
-/** Evidence kinds offered: お知らせ needs the card (identity not 'none'); verbal needs stored insurance. */
-export function offeredEvidence(identity: IdentityMethod | undefined, past: PatientRecordView | null): EvidenceKind[] {
+/**
+ * Evidence kinds offered: お知らせ needs the card (identity not 'none'); verbal needs stored insurance;
+ * システム障害時モード needs an open activation recorded by staff ('incidents.openEmergency').
+ */
+export function offeredEvidence(
+  identity: IdentityMethod | undefined,
+  past: PatientRecordView | null,
+  emergency: EmergencyRef | null = null,
+): EvidenceKind[] {
   return EVIDENCE_ORDER.filter((k) => {
     if (k === 'notice_with_card') return identity !== undefined && identity !== 'none';
     if (k === 'verbal') return hasStoredInsurance(past);
+    if (k === 'emergency_mode') return emergency !== null;
     return true;
   });
+}
+
+/** The open システム障害時モード activation the visit is taken under. */
+export type EmergencyRef = Pick<IncidentView, 'id' | 'referenceNumber' | 'startedAt'>;
+
+/** The newest open emergency_mode incident of a list, if any. */
+export function openEmergency(list: readonly IncidentView[]): EmergencyRef | null {
+  const open = list.filter((i) => i.kind === 'emergency_mode' && i.endedAt === null);
+  const last = open[open.length - 1];
+  return last ? { id: last.id, referenceNumber: last.referenceNumber, startedAt: last.startedAt } : null;
 }
 
 export function hasStoredInsurance(p: PatientRecordView | null): p is PatientRecordView {
@@ -161,12 +191,16 @@ export interface WizardDraft {
   cause: FailureCause | undefined;
   causeFromHealth: boolean;
   identity: IdentityMethod | undefined;
+  /** 目視 chosen: its option states that the photo was compared with the person (who: staff, when: below). */
   visualConfirmed: boolean;
   identityConfirmedAt: string | undefined;
   evidence: EvidenceKind | undefined;
   numbers: NumbersDraft;
+  /** 「前回から変更なし（患者に確認した）」 chosen: the option itself is the confirmation. */
   verbalConfirmed: boolean;
   declaration: DeclarationDraft;
+  /** The open システム障害時モード activation ('incidents.list'), null when there is none. */
+  emergency: EmergencyRef | null;
   copayPercent: CopayPercent | undefined;
   copayReason: string;
 }
@@ -208,6 +242,7 @@ export function newWizard(cause: FailureCause | undefined, now: Date): WizardDra
       known: emptyNumbers(),
       signedBy: '',
     },
+    emergency: null,
     copayPercent: undefined,
     copayReason: '',
   };
@@ -224,7 +259,7 @@ export interface ReceptionState {
   wizard: WizardDraft | null;
   /** The wizard is on screen (false after Esc on its first step: the draft is kept for when staff return). */
   wizardOpen: boolean;
-  saved: { id: string; created: boolean } | null;
+  saved: { id: string; created: boolean; visit: Visit } | null;
 }
 
 export const useReception = create<ReceptionState>(() => ({
@@ -298,7 +333,7 @@ export function proposeCopay(birthDate: string | undefined, serviceDate: string)
 
 const text = (s: string) => nfkc(s).trim();
 
-export function patientOf(p: PatientDraft): VisitInput['patient'] {
+export function patientOf(p: PatientDraft): Visit['patient'] {
   return {
     patientId: text(p.patientId),
     name: text(p.name),
@@ -311,18 +346,21 @@ export function patientOf(p: PatientDraft): VisitInput['patient'] {
   };
 }
 
-/** The visit for 'visits.save'. `numbers` and `declaration` are the already-normalised values. */
+/**
+ * The visit for 'visits.save', every default filled in (so it is also what the printed sheets show).
+ * `numbers` and `declaration` are the already-normalised values.
+ */
 export function buildVisit(args: {
   state: ReceptionState;
   wizard: WizardDraft;
   numbers: InsuranceNumbers | undefined;
-  declaration: NonNullable<VisitInput['evidence']['declaration']> | undefined;
+  declaration: NonNullable<Visit['evidence']['declaration']> | undefined;
   proposal: CopayProposal | undefined;
-}): VisitInput {
+}): Visit {
   const { state, wizard: w, numbers, declaration, proposal } = args;
   const past = state.past;
   const kind = w.evidence!;
-  const evidence: VisitInput['evidence'] = { kind };
+  const evidence: Visit['evidence'] = { kind };
   if (needsNumbers(kind) && numbers) evidence.insurance = numbers;
   if (kind === 'verbal' && hasStoredInsurance(past)) {
     evidence.insurance = { ...past.insurance };
@@ -330,9 +368,15 @@ export function buildVisit(args: {
     evidence.confirmedUnchanged = w.verbalConfirmed;
   }
   if (kind === 'declaration' && declaration) evidence.declaration = declaration;
+  if (kind === 'emergency_mode') {
+    // The card's 4 items, as staff checked them against the card on the detail step (the patient form's fields).
+    const p = patientOf(state.patient);
+    evidence.fourItems = { name: p.name, birthDate: p.birthDate, sex: p.sex, address: p.address };
+    if (w.emergency) evidence.incidentRef = w.emergency.id;
+  }
   const percent = w.copayPercent ?? proposal?.percent ?? 30;
   const fromAge = proposal !== undefined && percent === proposal.percent;
-  const visit: VisitInput = {
+  const visit: Visit = {
     id: w.id,
     serviceDate: w.receivedAt.slice(0, 10),
     receivedAt: w.receivedAt,
