@@ -84,6 +84,43 @@ export const incidentSchema = z.object({
 });
 const isoDateTime = z.string().datetime({ offset: true });
 
+// The 事後確認 queue and staff review (visits.list, visits.get, visits.review).
+const queueCategories = ['unconfirmed', 'needs_review', 'confirmed', 'dead'] as const;
+const claimBasis = z.enum(['current', 'past', 'unknown']);
+const reconcileDecision = z.enum(['current', 'past', 'unknown', 'none']);
+/** A code with its Japanese message (needsDecision items, warnings). */
+const codedMessage = z.object({ code: z.string(), message: z.string() });
+const outboxJobView = z.object({
+  status: z.enum(['pending', 'inflight', 'done', 'dead']),
+  attempts: z.number().int(),
+  lastErrorCode: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+const reviewNumbersInput = z
+  .object({
+    insurerNumber: z.string().max(40),
+    symbol: z.string().max(60).optional(),
+    number: z.string().max(60),
+    branch: z.string().max(10).optional(),
+  })
+  .strict();
+const reviewBaseInput = {
+  visitId: z.string().min(1).max(200),
+  staff: z.string().min(1).max(100),
+  reason: z.string().max(2000).optional(),
+};
+
+/** A setting as the 設定 screen sees it (settings.get / settings.set). */
+const settingItemSchema = z.object({
+  key: z.string(),
+  value: z.unknown(),
+  default: z.unknown(),
+  isDefault: z.boolean(),
+  restartRequired: z.boolean(),
+});
+/** A reason tied to a field ('' = the whole value; 'unknownInsurerNumber', '0.id', 'staff', …). */
+const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+
 // ---------------------------------------------------------------------------------------------------------
 // Requests
 
@@ -143,10 +180,20 @@ export const requests = {
           .regex(/^\d{4}-\d{2}$/)
           .optional(),
         limit: z.number().int().min(1).max(500).optional(),
+        /** One tab of the queue: 未確認 / 要確認 / 確認済み / 送信不可 (reconcile job dead). */
+        category: z.enum(queueCategories).optional(),
+        order: z.enum(['asc', 'desc']).optional(),
       })
       .strict(),
     output: z.object({
       total: z.number().int(),
+      /** Visits per tab (same month, category and status aside). */
+      counts: z.object({
+        unconfirmed: z.number().int(),
+        needs_review: z.number().int(),
+        confirmed: z.number().int(),
+        dead: z.number().int(),
+      }),
       items: z.array(
         z.object({
           id: z.string(),
@@ -157,6 +204,16 @@ export const requests = {
           evidenceKind: z.string(),
           status: z.string(),
           staff: z.string(),
+          /** The latest reconciliation's decision (null: not reconciled yet). */
+          decision: reconcileDecision.nullable(),
+          /** What needs a staff decision, with Japanese messages. */
+          needsDecision: z.array(codedMessage),
+          /** The basis the claim would be made on now, and its 摘要 lines. */
+          basis: claimBasis,
+          remarks: z.array(z.string()),
+          /** The visit's reconcile job is dead (送信不可). */
+          dead: z.boolean(),
+          job: outboxJobView.omit({ lastError: true }).nullable(),
         }),
       ),
     }),
@@ -219,8 +276,130 @@ export const requests = {
     output: incidentSchema,
   },
   // -- requests added for the 事後確認 queue and staff review (visits.get, visits.review, …) go here --
+  /** One visit for the review panel: the visit, the terminal's answer, the history and the claim as it stands. */
+  'visits.get': {
+    input: z.object({ id: z.string().min(1).max(200) }).strict(),
+    output: z.object({
+      visit: Visit,
+      status: z.string(),
+      staff: z.string(),
+      /** The terminal's answer recorded by the latest reconciliation (null: none). */
+      finding: z.unknown().nullable(),
+      decision: reconcileDecision.nullable(),
+      reconciliations: z.array(
+        z.object({
+          key: z.string(),
+          decision: reconcileDecision,
+          staff: z.string(),
+          at: z.string(),
+          /** Set when staff decided (visits.review). */
+          review: z.object({ action: z.string(), reason: z.string() }).nullable(),
+        }),
+      ),
+      /** The reconciler's proposal (without a staff decision) and its reasons. */
+      proposal: z.object({ basis: claimBasis, needsDecision: z.array(codedMessage) }),
+      /** The claim as the month export will write it (with the staff decision, if any). */
+      claim: z.object({
+        basis: claimBasis,
+        rule: z.string(),
+        numbers: insuranceNumbersView,
+        remarks: z.array(z.string()),
+        comments: z.array(z.string()),
+        payer: z.string(),
+        needsDecision: z.array(codedMessage),
+        warnings: z.array(codedMessage),
+      }),
+      /** Numbers choose_basis would use for ① / ② (null: staff must type them). */
+      candidates: z.object({ current: insuranceNumbersView.nullable(), past: insuranceNumbersView.nullable() }),
+      job: outboxJobView.nullable(),
+    }),
+  },
+  /** A staff decision on a visit's claim basis: recorded as a reconciliation with an audit entry. */
+  'visits.review': {
+    input: z.discriminatedUnion('action', [
+      z.object({ ...reviewBaseInput, action: z.literal('accept') }).strict(),
+      z.object({ ...reviewBaseInput, action: z.literal('choose_basis'), basis: claimBasis }).strict(),
+      z.object({ ...reviewBaseInput, action: z.literal('edit_numbers'), numbers: reviewNumbersInput }).strict(),
+      z
+        .object({
+          ...reviewBaseInput,
+          action: z.literal('manual_lookup'),
+          found: z.boolean(),
+          numbers: reviewNumbersInput.optional(),
+        })
+        .strict(),
+    ]),
+    output: z.object({
+      key: z.string(),
+      decision: reconcileDecision,
+      before: reconcileDecision.nullable(),
+      closedJobs: z.number().int(),
+    }),
+  },
   // -- requests added for settings (settings.get, settings.set, staff.save, …) go here --
+  /**
+   * Every known setting (src/main/core/store/settings.ts): its value, its default, whether it is the default,
+   * and whether the running core applies a change only after a restart. `terminalDirEnv`: SHIKAKU_TERMINAL_DIR
+   * when set (it wins over the stored 'terminal.dir').
+   */
+  'settings.get': {
+    input: empty,
+    output: z.object({ items: z.array(settingItemSchema), terminalDirEnv: z.string().nullable() }),
+  },
+  /** Sets one setting; `staff` is who changes it (audited). Invalid values: saved false, reasons per field. */
+  'settings.set': {
+    input: z.object({ key: z.string().min(1).max(100), value: z.unknown(), staff: z.string().max(64) }).strict(),
+    output: z.object({
+      saved: z.boolean(),
+      item: settingItemSchema.nullable(),
+      errors: z.array(fieldErrorSchema),
+      /** Saved, but worth a look (Japanese), e.g. the terminal folder has no req/res folders. */
+      warnings: z.array(z.string()),
+    }),
+  },
+  /** Replaces the staff list (add, rename, deactivate); an id used in past records can only be deactivated. */
+  'staff.save': {
+    input: z
+      .object({
+        list: z
+          .array(z.object({ id: z.string().max(200), name: z.string().max(200), active: z.boolean() }).strict())
+          .max(500),
+        staff: z.string().max(64),
+      })
+      .strict(),
+    output: z.object({
+      saved: z.boolean(),
+      list: z.array(z.object({ id: z.string(), name: z.string(), active: z.boolean() })),
+      errors: z.array(fieldErrorSchema),
+    }),
+  },
   // -- requests added for printing go here --
+  /**
+   * Saves the page's print (the open print preview) as an A4 PDF through a save dialog. Answered by the
+   * Electron main process itself (webContents.printToPDF); the core and the web host answer PRINT_PDF_UNAVAILABLE.
+   */
+  'print.savePdf': {
+    input: z.object({ fileName: z.string().trim().min(1).max(120) }).strict(),
+    output: z.object({ saved: z.boolean(), path: z.string() }),
+  },
+  /** The clinic's name and 医療機関コード for the printed sheets ('' when not set yet). */
+  'print.clinic': {
+    input: empty,
+    output: z.object({ name: z.string(), institutionCode: z.string() }),
+  },
+  /**
+   * The incident report (for the 利用報告書): incidents started in [from, to], each with the visits taken under
+   * it counted by evidence kind (received while it was open, or recorded under it), plus the clinic.
+   */
+  'incidents.report': {
+    input: z.object({ from: isoDateTime, to: isoDateTime }).strict(),
+    output: z.object({
+      from: z.string(),
+      to: z.string(),
+      clinic: z.object({ name: z.string(), institutionCode: z.string() }),
+      incidents: z.array(incidentSchema.extend({ visits: z.record(z.string(), z.number().int()) })),
+    }),
+  },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {
     input: z.object({ onBattery: z.boolean() }).strict(),
@@ -277,6 +456,11 @@ export type HealthStateView = EventPayload<'health.changed'>;
 export type PatientRecordView = z.output<typeof patientRecordSchema>;
 export type StaffView = RequestOutput<'staff.list'>[number];
 export type IncidentView = z.output<typeof incidentSchema>;
+export type VisitListItemView = RequestOutput<'visits.list'>['items'][number];
+export type VisitDetailView = RequestOutput<'visits.get'>;
+export type QueueCategoryName = (typeof queueCategories)[number];
+export type SettingItemView = z.output<typeof settingItemSchema>;
+export type FieldErrorView = z.output<typeof fieldErrorSchema>;
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);

@@ -4,11 +4,12 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { connect, useConnection } from './connection.ts';
 import { HealthBar } from './HealthBar.tsx';
 import { JournalNotice } from './JournalNotice.tsx';
+import { PrintHost } from './print/index.ts';
 import { Reception } from './reception/Reception.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { strings } from './strings.ts';
 
-const Queue = lazy(() => import('./reception/Queue.tsx').then((m) => ({ default: m.Queue })));
+const Queue = lazy(() => import('./queue/Queue.tsx').then((m) => ({ default: m.Queue })));
 const Incidents = lazy(() => import('./incidents/Incidents.tsx').then((m) => ({ default: m.Incidents })));
 const Settings = lazy(() => import('./settings/Settings.tsx').then((m) => ({ default: m.Settings })));
 
@@ -63,6 +64,7 @@ export function App() {
         </Suspense>
       </main>
       <StatusBar />
+      <PrintHost />
     </div>
   );
 }

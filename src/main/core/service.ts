@@ -8,6 +8,10 @@ import { z } from 'zod';
 import type { HealthState } from '../../hardware/health/index.ts';
 import type { Journal } from './journal.ts';
 import type { Store } from './store/index.ts';
+import { candidateNumbers, decideClaim } from '../../claims/decide.ts';
+import { claimFor, claimSettingsOf, recordedFinding } from './reconcile/export.ts';
+import { reconcileMessages } from './reconcile-messages.ts';
+import { listSettings, saveSetting, saveStaff } from './settings-service.ts';
 import {
   ContractError,
   contractError,
@@ -42,6 +46,8 @@ export interface CoreDeps {
   journal: Journal;
   /** The reconciler's state; null when it is not running (no journal, no terminal, or manual mode). */
   reconciler: { readonly isPaused: boolean } | null;
+  /** SHIKAKU_TERMINAL_DIR when set: it wins over the stored 'terminal.dir' (shown on the 設定 screen). */
+  terminalDirEnv?: string | null;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
   acChanged(onBattery: boolean): void;
   /** Test hook: end the process abruptly (SIGKILL on POSIX). */
@@ -83,8 +89,39 @@ export function buildHandlers(deps: CoreDeps): Handlers {
       return { pending: counts.pending, inflight: counts.inflight, done: counts.done, dead: counts.dead, reconciler };
     },
     'visits.list': (query) => {
-      const page = unwrap(storeOf(deps).listVisits({ ...query, limit: query.limit ?? 100 }));
-      return { total: page.total, items: page.items };
+      const store = storeOf(deps);
+      const page = unwrap(store.listVisits({ ...query, limit: query.limit ?? 100, withCounts: true }));
+      const settings = claimSettingsOf(store);
+      const items = page.items.map((s) => {
+        const visit = unwrap(store.getVisit(s.id)).visit;
+        const claim = unwrap(claimFor(store, visit, settings));
+        const proposal = decideClaim(
+          visit,
+          settings,
+          recordedFinding(unwrap(store.latestReconciliation(s.id))?.detail),
+        );
+        return {
+          id: s.id,
+          serviceDate: s.serviceDate,
+          patientName: s.patientName,
+          patientKana: s.patientKana,
+          cause: s.cause,
+          evidenceKind: s.evidenceKind,
+          status: s.status,
+          staff: s.staff,
+          decision: s.decision,
+          needsDecision: needsWithMessages(s.needsDecision, proposal.needsDecision),
+          basis: claim.basis,
+          remarks: claim.remarks,
+          dead: s.job?.status === 'dead',
+          job: s.job,
+        };
+      });
+      return {
+        total: page.total,
+        counts: page.counts ?? { unconfirmed: 0, needs_review: 0, confirmed: 0, dead: 0 },
+        items,
+      };
     },
     'staff.list': () => storeOf(deps).listStaff(),
     'patients.search': (query) => unwrap(storeOf(deps).searchPatients(query)),
@@ -113,8 +150,95 @@ export function buildHandlers(deps: CoreDeps): Handlers {
       ),
     'incidents.close': (input) => unwrap(storeOf(deps).closeIncident(input.id, input.endedAt, input.staff)),
     // -- handlers for the 事後確認 queue and staff review go here --
+    'visits.get': ({ id }) => {
+      const store = storeOf(deps);
+      const stored = unwrap(store.getVisit(id));
+      const history = unwrap(store.listReconciliations(id));
+      const latest = history.at(-1);
+      const settings = claimSettingsOf(store);
+      const finding = recordedFinding(latest?.detail);
+      const proposal = decideClaim(stored.visit, settings, finding);
+      const claim = unwrap(claimFor(store, stored.visit, settings));
+      const recordedNeeds = Array.isArray(latest?.detail.needsDecision)
+        ? (latest.detail.needsDecision as unknown[]).filter((c): c is string => typeof c === 'string')
+        : proposal.needsDecision.map((n) => n.code);
+      const job = unwrap(store.visitJob(id));
+      const candidates = candidateNumbers(stored.visit, finding);
+      return {
+        visit: stored.visit,
+        status: stored.status,
+        staff: stored.staff,
+        finding: finding ?? null,
+        decision: latest?.decision ?? null,
+        reconciliations: history.map((r) => {
+          const review = r.detail.review as { action?: unknown; reason?: unknown } | undefined;
+          return {
+            key: r.key,
+            decision: r.decision,
+            staff: r.staff,
+            at: new Date(r.createdAt).toISOString(),
+            review: review ? { action: String(review.action), reason: String(review.reason ?? '') } : null,
+          };
+        }),
+        proposal: {
+          basis: proposal.basis,
+          needsDecision: latest?.detail.review ? [] : needsWithMessages(recordedNeeds, proposal.needsDecision),
+        },
+        claim: {
+          basis: claim.basis,
+          rule: claim.rule,
+          numbers: { ...claim.ho, branch: claim.sn.branch },
+          remarks: claim.remarks,
+          comments: claim.comments.map((c) => `${c.code} ${c.text}`),
+          payer: claim.payer,
+          needsDecision: claim.needsDecision.map(({ code, message }) => ({ code, message })),
+          warnings: claim.warnings.map(({ code, message }) => ({ code, message })),
+        },
+        candidates,
+        job: job && {
+          status: job.status,
+          attempts: job.attempts,
+          lastErrorCode: job.lastErrorCode,
+          lastError: job.lastError,
+        },
+      };
+    },
+    'visits.review': (input) => {
+      const r = unwrap(storeOf(deps).reviewVisit({ ...input, reason: input.reason ?? '' }));
+      return {
+        key: r.reconciliation.key,
+        decision: r.reconciliation.decision,
+        before: r.before,
+        closedJobs: r.closedJobs,
+      };
+    },
     // -- handlers for settings go here --
+    'settings.get': () => ({
+      items: listSettings(storeOf(deps)),
+      terminalDirEnv: deps.terminalDirEnv ?? null,
+    }),
+    'settings.set': (input) => unwrapSaved(saveSetting(storeOf(deps), input)),
+    'staff.save': (input) => unwrapSaved(saveStaff(storeOf(deps), input)),
     // -- handlers for printing go here --
+    'print.savePdf': () => {
+      // Only the Electron main process can print a page to PDF; it answers this request before the core sees it.
+      throw new ContractError(
+        'PRINT_PDF_UNAVAILABLE',
+        'この画面ではPDFで保存できません。「印刷する」から印刷してください。',
+      );
+    },
+    'print.clinic': () => clinicOf(storeOf(deps)),
+    'incidents.report': (input) => {
+      const store = storeOf(deps);
+      const incidents = unwrap(store.listIncidents({ from: input.from, to: input.to }));
+      const counts = unwrap(store.countVisitsByIncident(incidents.map((i) => i.id)));
+      return {
+        from: input.from,
+        to: input.to,
+        clinic: clinicOf(store),
+        incidents: incidents.map((i) => ({ ...i, visits: counts[i.id] ?? {} })),
+      };
+    },
     'power.acChanged': (input) => {
       deps.acChanged(input.onBattery);
       return { onBattery: input.onBattery };
@@ -127,16 +251,43 @@ export function buildHandlers(deps: CoreDeps): Handlers {
   };
 }
 
+/**
+ * needsDecision codes with Japanese messages: the claim decision's own message for the code, else the reconciler's
+ * (reconcile-messages.ts), else a generic one.
+ */
+function needsWithMessages(codes: string[], computed: { code: string; message: string }[]) {
+  const known = reconcileMessages as Record<string, string>;
+  return codes.map((code) => ({
+    code,
+    message: computed.find((c) => c.code === code)?.message ?? known[code] ?? reconcileMessages.NEEDS_DECISION_OTHER,
+  }));
+}
+
 /** The store, or the journal's startup error as a typed error (the UI shows its Japanese message). */
 function storeOf(deps: CoreDeps): Store {
   if (deps.journal.store) return deps.journal.store;
   throw deps.journal.error ?? new ContractError('STORE_UNAVAILABLE', 'データファイルを開けませんでした。');
 }
 
+/** The clinic's name and 医療機関コード from the settings ('' when not set). */
+function clinicOf(store: Store): { name: string; institutionCode: string } {
+  const text = (key: string): string => {
+    const r = store.getSetting(key);
+    return r.ok && typeof r.value === 'string' ? r.value : '';
+  };
+  return { name: text('clinic.name'), institutionCode: text('clinic.institutionCode') };
+}
+
 /** Store results carry {code, message}; a failure becomes the wire error as it is. */
 function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
   if (!r.ok) throw new ContractError(r.error.code, r.error.message);
   return r.value;
+}
+
+/** The settings requests answer {saved:false, errors} for bad input; a store failure is a wire error. */
+function unwrapSaved<T extends object>(r: T | { ok: false; error: { code: string; message: string } }): T {
+  if ('ok' in r && r.ok === false) throw new ContractError(r.error.code, r.error.message);
+  return r as T;
 }
 
 export interface DispatcherOptions {

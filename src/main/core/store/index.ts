@@ -14,6 +14,10 @@ export {
   IncidentInput,
   ReconciliationInput,
   ReturnInput,
+  ReviewInput,
+  QueueCategory,
+  type ReviewOutcome,
+  type ReviewAction,
   type ClaimReturn,
   type SavedVisit,
   type StoredVisit,
@@ -48,4 +52,5 @@ export {
   type CsvEncoding,
 } from './patients.ts';
 export { LATEST_VERSION } from './migrations.ts';
+export { sha256Of, type AnswerEvidence, type AnswerEvidenceInput, type BatchItemResult } from './evidence.ts';
 export { kanaKey } from './kana.ts';

@@ -23,6 +23,13 @@ export const storeMessages = {
   STORE_BUSY: '他の処理がデータを使用中です。しばらく待ってから再度お試しください。',
   CSV_INVALID_ROW: 'この行の内容に誤りがあります。',
   CSV_UNREADABLE: 'CSVファイルを読み取れません。文字コードと形式を確認してください。',
+  // staff review of reconciliation decisions (事後確認)
+  REVIEW_REASON_REQUIRED: '理由を入力してください。判断の理由は記録に残ります。',
+  REVIEW_INVALID_NUMBERS: '番号に誤りがあります。',
+  REVIEW_NOTHING_TO_ACCEPT: 'まだ事後確認の結果がないため、提案を採用できません。請求区分を選んでください。',
+  REVIEW_NO_NUMBERS:
+    'この請求区分で請求する番号が受付・資格確認の結果にありません。「番号を修正」で番号を入力してください。',
+  REVIEW_NOT_ALLOWED: 'この受付は請求済みまたは取消のため、請求区分を変更できません。',
 } as const;
 
 export type StoreErrorCode = keyof typeof storeMessages;

@@ -8,7 +8,18 @@ import { createHash } from 'node:crypto';
 import { statfsSync } from 'node:fs';
 import { validate as uuidValidate, v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { Visit, EvidenceKind, FailureCause, type VisitInput } from '../../../claims/visit.ts';
+import {
+  Visit,
+  EvidenceKind,
+  FailureCause,
+  InsuranceNumbers,
+  TerminalFinding,
+  type VisitInput,
+} from '../../../claims/visit.ts';
+import { candidateNumbers, decideClaim, type ClaimBasis } from '../../../claims/decide.ts';
+import { normalizeInsuranceNumbers } from '../../../claims/numbers.ts';
+import type { ClaimError } from '../../../claims/result.ts';
+import { ClaimSettings } from '../../../claims/settings.ts';
 import * as audit from './audit.ts';
 import { listBackups, takeBackup, type BackupInfo } from './backup.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
@@ -16,6 +27,7 @@ import { findForbidden } from './forbidden.ts';
 import { kanaKey } from './kana.ts';
 import { LATEST_VERSION, readSchemaState, schemaVersion } from './migrations.ts';
 import * as outbox from './outbox.ts';
+import * as evidence from './evidence.ts';
 import {
   decodeCsv,
   getPatient,
@@ -65,7 +77,17 @@ export interface VisitSummary {
   status: VisitStatus;
   staff: string;
   createdAt: number;
+  /** The latest reconciliation's decision (null: not reconciled yet). */
+  decision: Reconciliation['decision'] | null;
+  /** The latest reconciliation's needsDecision codes. */
+  needsDecision: string[];
+  /** The latest 'reconcile' outbox job of the visit (null: none). */
+  job: { status: outbox.OutboxStatus; attempts: number; lastErrorCode: string | null } | null;
 }
+
+/** The queue screen's tabs: 未確認 / 要確認 / 確認済み / 送信不可 (the visit's reconcile job is dead). */
+export const QueueCategory = z.enum(['unconfirmed', 'needs_review', 'confirmed', 'dead']);
+export type QueueCategory = z.infer<typeof QueueCategory>;
 
 export const VisitFilter = z.object({
   status: z.union([VisitStatus, z.array(VisitStatus).min(1)]).optional(),
@@ -84,6 +106,10 @@ export const VisitFilter = z.object({
     .optional(),
   cause: FailureCause.optional(),
   evidenceKind: EvidenceKind.optional(),
+  /** One tab of the queue screen (void visits are in none). */
+  category: QueueCategory.optional(),
+  /** Also count the visits of each category (same filters, category and status aside). */
+  withCounts: z.boolean().default(false),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.number().int().min(1).max(1000).default(100),
   /** Opaque: nextCursor of the previous page. */
@@ -96,7 +122,18 @@ export interface VisitPage {
   /** Matching visits in all pages. */
   total: number;
   nextCursor: string | null;
+  /** With `withCounts`: visits per queue category. */
+  counts?: Record<QueueCategory, number>;
 }
+
+/** SQL for a visit's latest reconcile job status, and for each queue category (over `visits`). */
+const JOB_STATUS_SQL = `(SELECT o.status FROM outbox o WHERE o.visit_id = visits.id AND o.kind = 'reconcile' ORDER BY o.id DESC LIMIT 1)`;
+const CATEGORY_SQL: Record<QueueCategory, string> = {
+  dead: `status NOT IN ('void', 'claimed') AND ${JOB_STATUS_SQL} = 'dead'`,
+  unconfirmed: `status IN ('pending', 'returned') AND coalesce(${JOB_STATUS_SQL}, '') <> 'dead'`,
+  needs_review: `status = 'needs_review'`,
+  confirmed: `status IN ('reconciled', 'claimed')`,
+};
 
 export const IncidentInput = z.object({
   kind: z.enum(['outage', 'emergency_mode']),
@@ -134,6 +171,65 @@ export const ReconciliationInput = z.object({
   staff: z.string().min(1).default(SYSTEM_ACTOR),
 });
 export type ReconciliationInput = z.input<typeof ReconciliationInput>;
+
+const ReviewNumbers = z.object({
+  insurerNumber: z.string().max(40),
+  symbol: z.string().max(60).default(''),
+  number: z.string().max(60),
+  branch: z.string().max(10).default(''),
+});
+const reviewBase = {
+  visitId: z.string().min(1).max(200),
+  /** Staff id or name (an active member of the staff list: reviews are never the system's). */
+  staff: z.string().min(1).max(100),
+  /** Why; required for choose_basis and edit_numbers. */
+  reason: z.string().max(2000).default(''),
+};
+/** A staff decision on a visit's claim basis (事後確認 review). */
+export const ReviewInput = z.discriminatedUnion('action', [
+  /** Take the reconciler's proposed basis, acknowledging its needsDecision reasons. */
+  z.object({ ...reviewBase, action: z.literal('accept') }),
+  /** Claim on ① / ② / ③ (numbers from the visit or the terminal's answer). */
+  z.object({ ...reviewBase, action: z.literal('choose_basis'), basis: z.enum(['current', 'past', 'unknown']) }),
+  /** Corrected numbers (check digit verified) → ① with them. */
+  z.object({ ...reviewBase, action: z.literal('edit_numbers'), numbers: ReviewNumbers }),
+  /** 申立書 cases looked up by hand on the terminal (緊急時 function): found → ① with the numbers, else ③. */
+  z.object({
+    ...reviewBase,
+    action: z.literal('manual_lookup'),
+    found: z.boolean(),
+    numbers: ReviewNumbers.optional(),
+  }),
+]);
+export type ReviewInput = z.input<typeof ReviewInput>;
+export type ReviewAction = ReviewInput['action'];
+
+export interface ReviewOutcome {
+  reconciliation: Reconciliation;
+  /** The decision before the review (null: the visit had none). */
+  before: Reconciliation['decision'] | null;
+  /** Reconcile jobs closed because staff decided (pending or dead ones). */
+  closedJobs: number;
+}
+
+/** The numbers a staff review recorded, when it is one with that basis. */
+function reviewedNumbers(detail: Record<string, unknown>, basis: ClaimBasis): InsuranceNumbers | null {
+  const review = detail.review as { basis?: unknown; numbers?: unknown } | undefined;
+  if (!review || review.basis !== basis) return null;
+  const n = InsuranceNumbers.safeParse(review.numbers);
+  return n.success ? n.data : null;
+}
+
+function invalidNumbers(errors: ClaimError[]): Result<never> {
+  return {
+    ok: false,
+    error: {
+      code: 'REVIEW_INVALID_NUMBERS',
+      message: `${storeMessages.REVIEW_INVALID_NUMBERS} ${errors.map((e) => e.message).join(' ')}`,
+      issues: errors.map((e) => ({ path: `numbers.${e.field ?? ''}`, message: e.message })),
+    },
+  };
+}
 
 export const ReturnInput = z.object({
   visitId: z.string().min(1).max(200),
@@ -652,6 +748,23 @@ export class Store {
     return r.ok ? ok(r.value as StaffMember[]) : r;
   }
 
+  /**
+   * Staff ids that records refer to (visits, reconciliations, returns, incidents): such an id can be
+   * deactivated or renamed, never removed from the staff list.
+   */
+  staffIdsInUse(): Result<string[]> {
+    return this.read(() =>
+      ok(
+        prep(
+          this.db,
+          'SELECT staff FROM visits UNION SELECT staff FROM reconciliations UNION SELECT staff FROM returns UNION SELECT staff FROM incidents',
+        )
+          .pluck()
+          .all() as string[],
+      ),
+    );
+  }
+
   /** Staff id for an id or a name in the staff list; the system actor passes as itself. */
   private resolveActor(who: string): Result<string> {
     if (who === SYSTEM_ACTOR) return ok(SYSTEM_ACTOR);
@@ -816,6 +929,20 @@ export class Store {
         where.push('evidence_kind = ?');
         params.push(f.evidenceKind);
       }
+      let counts: Record<QueueCategory, number> | undefined;
+      if (f.withCounts) {
+        const base = where.filter((w) => !w.startsWith('status IN'));
+        const baseParams =
+          f.status === undefined ? params : params.slice(Array.isArray(f.status) ? f.status.length : 1);
+        const cols = QueueCategory.options.map((c) => `sum(CASE WHEN ${CATEGORY_SQL[c]} THEN 1 ELSE 0 END) AS ${c}`);
+        const row = prep(
+          this.db,
+          `SELECT ${cols.join(', ')} FROM visits ${base.length ? `WHERE ${base.join(' AND ')}` : ''}`,
+        ).get(...baseParams) as Record<QueueCategory, number | null>;
+        counts = { unconfirmed: 0, needs_review: 0, confirmed: 0, dead: 0 };
+        for (const c of QueueCategory.options) counts[c] = row[c] ?? 0;
+      }
+      if (f.category) where.push(`(${CATEGORY_SQL[f.category]})`);
       const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = prep(this.db, `SELECT count(*) FROM visits ${whereSql}`)
         .pluck()
@@ -831,9 +958,13 @@ export class Store {
       const dir = f.order === 'asc' ? 'ASC' : 'DESC';
       const rows = prep(
         this.db,
-        `SELECT id, service_date, received_at, patient_name, patient_kana, patient_birth, cause, evidence_kind, status, staff, created_at
+        `SELECT id, service_date, received_at, patient_name, patient_kana, patient_birth, cause, evidence_kind, status, staff, created_at,
+                (SELECT r.decision || char(10) || coalesce(json_extract(r.json, '$.needsDecision'), '[]') FROM reconciliations r
+                  WHERE r.visit_id = visits.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1) AS latest,
+                (SELECT o.status || char(10) || o.attempts || char(10) || coalesce(o.last_error_code, '') FROM outbox o
+                  WHERE o.visit_id = visits.id AND o.kind = 'reconcile' ORDER BY o.id DESC LIMIT 1) AS job
            FROM visits ${page.length ? `WHERE ${page.join(' AND ')}` : ''} ORDER BY service_date ${dir}, id ${dir} LIMIT ?`,
-      ).all(...pageParams, f.limit + 1) as VisitRow[];
+      ).all(...pageParams, f.limit + 1) as (VisitRow & { latest: string | null; job: string | null })[];
       const more = rows.length > f.limit;
       const items = rows.slice(0, f.limit).map((r): VisitSummary => ({
         id: r.id,
@@ -847,11 +978,13 @@ export class Store {
         status: r.status,
         staff: r.staff,
         createdAt: r.created_at,
+        ...latestOf(r.latest),
+        job: jobOf(r.job),
       }));
       const last = items[items.length - 1];
       const nextCursor =
         more && last ? Buffer.from(`${last.serviceDate}\n${last.id}`, 'utf8').toString('base64url') : null;
-      return ok({ items, total, nextCursor });
+      return ok(counts ? { items, total, nextCursor, counts } : { items, total, nextCursor });
     });
   }
 
@@ -1116,6 +1249,256 @@ export class Store {
     });
   }
 
+  // ------------------------------------------------------------------------------------------ staff review
+
+  /**
+   * Records a staff member's decision on a visit's claim basis (事後確認 review) as a new reconciliation row
+   * (`<visit id>:review:<uuidv7>`), with an audit entry 'visit.review' (action, reason, before/after), and moves
+   * the visit to 'reconciled'. The visit's reconcile jobs still waiting (pending or dead) are closed: staff have
+   * decided. Bad input is refused with a code and a Japanese message, and nothing changes.
+   */
+  /** The visit's latest 'reconcile' outbox job (attempts, last error), or null. */
+  visitJob(visitId: string): Result<outbox.OutboxJob | null> {
+    if (!isId(visitId)) return fail('INVALID_INPUT', 'visit id');
+    return this.read(() => {
+      const row = prep(
+        this.db,
+        `SELECT * FROM outbox WHERE visit_id = ? AND kind = 'reconcile' ORDER BY id DESC LIMIT 1`,
+      ).get(visitId) as Parameters<typeof outbox.rowToJob>[0] | undefined;
+      return ok(row ? outbox.rowToJob(row) : null);
+    });
+  }
+
+  reviewVisit(input: ReviewInput): Result<ReviewOutcome> {
+    const forbidden = findForbidden(input);
+    if (forbidden !== undefined) return fail('FORBIDDEN_MY_NUMBER', `field ${forbidden}`);
+    const p = ReviewInput.safeParse(input);
+    if (!p.success) return fail('INVALID_INPUT', 'review', zodIssues(p.error));
+    const r = p.data;
+    const reason = r.reason.normalize('NFKC').trim();
+    if ((r.action === 'choose_basis' || r.action === 'edit_numbers') && reason === '')
+      return fail('REVIEW_REASON_REQUIRED', 'reason', [
+        { path: 'reason', message: storeMessages.REVIEW_REASON_REQUIRED },
+      ]);
+    let typed: InsuranceNumbers | null = null;
+    if (r.action === 'edit_numbers' || (r.action === 'manual_lookup' && r.found)) {
+      if (!r.numbers) return invalidNumbers([{ code: 'NUMBER_EMPTY', message: storeMessages.REVIEW_INVALID_NUMBERS }]);
+      const n = normalizeInsuranceNumbers(r.numbers);
+      if (!n.ok) return invalidNumbers(n.errors);
+      typed = n.value;
+    }
+    return this.write(() =>
+      this.db
+        .transaction((): Result<ReviewOutcome> => {
+          const who = this.resolveStaff(r.staff);
+          if (!who.ok) return who;
+          const staffId = who.value.id;
+          const row = prep(this.db, 'SELECT status, json FROM visits WHERE id = ?').get(r.visitId) as
+            { status: VisitStatus; json: string } | undefined;
+          if (!row) return fail('NOT_FOUND', `visit ${r.visitId}`);
+          if (row.status === 'claimed' || row.status === 'void') return fail('REVIEW_NOT_ALLOWED', row.status);
+          const visit = JSON.parse(row.json) as Visit;
+          const latestRow = prep(
+            this.db,
+            'SELECT * FROM reconciliations WHERE visit_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+          ).get(r.visitId) as ReconciliationRow | undefined;
+          const latest = latestRow ? reconciliationFromRow(latestRow) : null;
+          const found = TerminalFinding.safeParse(latest?.detail.finding);
+          const finding = found.success ? found.data : undefined;
+          const settings = ClaimSettings.parse(this.setting('claims'));
+          const proposed = decideClaim(visit, settings, finding);
+
+          let basis: ClaimBasis;
+          if (r.action === 'accept') {
+            if (!latest) return fail('REVIEW_NOTHING_TO_ACCEPT', `visit ${r.visitId}`);
+            const recorded = latest.detail.basis;
+            basis =
+              latest.decision !== 'none'
+                ? latest.decision
+                : recorded === 'current' || recorded === 'past' || recorded === 'unknown'
+                  ? recorded
+                  : proposed.basis;
+          } else if (r.action === 'choose_basis') basis = r.basis;
+          else if (r.action === 'edit_numbers') basis = 'current';
+          else basis = r.found ? 'current' : 'unknown';
+
+          let numbers: InsuranceNumbers | null = null;
+          if (basis !== 'unknown') {
+            numbers = typed ?? (latest ? reviewedNumbers(latest.detail, basis) : null);
+            if (!numbers && proposed.basis === basis) {
+              numbers = {
+                insurerNumber: proposed.ho.insurerNumber,
+                symbol: proposed.ho.symbol,
+                number: proposed.ho.number,
+                branch: proposed.sn.branch,
+              };
+            }
+            numbers ??= candidateNumbers(visit, finding)[basis];
+            if (!numbers) return fail('REVIEW_NO_NUMBERS', `visit ${r.visitId} basis ${basis}`);
+          }
+          const acknowledged = [
+            ...new Set([
+              ...(Array.isArray(latest?.detail.needsDecision) ? (latest.detail.needsDecision as unknown[]) : []),
+              ...proposed.needsDecision.map((n) => n.code),
+            ]),
+          ].filter((c): c is string => typeof c === 'string');
+          const after = decideClaim(visit, settings, finding, { basis, numbers });
+          const key = `${r.visitId}:review:${uuidv7()}`;
+          const now = this.opts.clock();
+          const review = {
+            action: r.action,
+            reason,
+            basis,
+            numbers,
+            acknowledged,
+            ...(r.action === 'manual_lookup' ? { found: r.found } : {}),
+            previous: { decision: latest?.decision ?? null, key: latest?.key ?? null },
+          };
+          const detail: Record<string, unknown> = {
+            review,
+            finding: finding ?? null,
+            basis,
+            rule: after.rule,
+            needsDecision: after.needsDecision.map((n) => n.code),
+            warnings: after.warnings.map((w) => w.code),
+          };
+          if (findForbidden(detail) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'review detail');
+          const info = prep(
+            this.db,
+            'INSERT INTO reconciliations (idempotency_key, visit_id, decision, json, staff, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          ).run(key, r.visitId, basis, canonicalJson(detail), staffId, now);
+          prep(this.db, `UPDATE visits SET status = 'reconciled', updated_at = ? WHERE id = ?`).run(now, r.visitId);
+          const closed = prep(
+            this.db,
+            `UPDATE outbox SET status = 'done', done_at = ?, updated_at = ?, lease_until = NULL, lease_token = NULL
+              WHERE visit_id = ? AND kind = 'reconcile' AND status IN ('pending', 'dead') RETURNING idempotency_key`,
+          )
+            .pluck()
+            .all(now, now, r.visitId) as string[];
+          audit.appendAudit(this.db, {
+            actor: staffId,
+            action: 'visit.review',
+            entity: 'visit',
+            entityId: r.visitId,
+            detail: {
+              action: r.action,
+              reason,
+              before: latest?.decision ?? null,
+              after: basis,
+              from: row.status,
+              key,
+              acknowledged,
+              ...(closed.length ? { closedJobs: closed.map((k) => k.slice(r.visitId.length)) } : {}),
+            },
+            at: this.iso(now),
+          });
+          return ok({
+            reconciliation: {
+              id: Number(info.lastInsertRowid),
+              key,
+              visitId: r.visitId,
+              decision: basis,
+              detail,
+              staff: staffId,
+              createdAt: now,
+            },
+            before: latest?.decision ?? null,
+            closedJobs: closed.length,
+          });
+        })
+        .immediate(),
+    );
+  }
+
+  // ------------------------------------------------------------------------- answer evidence (reconciler)
+
+  /**
+   * Records a reconciliation together with the terminal answer it was decided on (archived: migration 3) in one
+   * transaction: a decision is never kept without its evidence, nor evidence without its decision.
+   */
+  recordReconciliationWithEvidence(
+    input: ReconciliationInput,
+    answer?: evidence.AnswerEvidenceInput,
+  ): Result<Reconciliation & { created: boolean }> {
+    return this.write(() => this.db.transaction(() => this.reconcileWithEvidence(input, answer)).immediate());
+  }
+
+  private reconcileWithEvidence(
+    input: ReconciliationInput,
+    answer?: evidence.AnswerEvidenceInput,
+  ): Result<Reconciliation & { created: boolean }> {
+    const r = this.recordReconciliation(input); // nested: a savepoint of the caller's transaction
+    if (!r.ok || !answer) return r;
+    evidence.archive(this.db, { visitId: r.value.visitId, key: r.value.key }, answer, this.opts.clock());
+    return r;
+  }
+
+  /**
+   * A batch of reconciliations (一括照会), one transaction: each is recorded with its evidence and its outbox job
+   * completed together, so a crash leaves every item either applied and done or not applied and still leased.
+   * Per item: the reconciliation's failure (not recorded, job untouched) or whether the job could be completed
+   * (false: the lease was lost; the reconciliation stands, its key makes a redelivery apply nothing again).
+   */
+  reconcileBatch(
+    items: {
+      jobId: number;
+      leaseToken: string;
+      reconciliation: ReconciliationInput;
+      evidence?: evidence.AnswerEvidenceInput;
+    }[],
+  ): Result<evidence.BatchItemResult[]> {
+    if (!Array.isArray(items)) return fail('INVALID_INPUT', 'reconciliation batch');
+    return this.write(() =>
+      this.db
+        .transaction(() => {
+          const out: evidence.BatchItemResult[] = [];
+          for (const it of items) {
+            const r = this.reconcileWithEvidence(it.reconciliation, it.evidence);
+            if (!r.ok) {
+              out.push({ ok: false, error: r.error });
+              continue;
+            }
+            const lease = outbox.checkLease(this.db, it.jobId, it.leaseToken);
+            if (lease.ok) outbox.markDone(this.db, it.jobId, this.opts.clock());
+            out.push({ ok: true, key: r.value.key, created: r.value.created, completed: lease.ok });
+          }
+          return ok(out);
+        })
+        .immediate(),
+    );
+  }
+
+  /** Due jobs of these kinds, counted up to `cap` (cheap at any backlog size: the reconciler asks per batch). */
+  countDueOutbox(opts: { kinds?: string[]; cap: number }): Result<number> {
+    if (!Number.isSafeInteger(opts?.cap) || opts.cap < 1) return fail('INVALID_INPUT', 'cap');
+    return this.read(() =>
+      ok(
+        outbox.dueCount(this.db, {
+          now: this.opts.clock(),
+          cap: opts.cap,
+          ...(opts.kinds ? { kinds: opts.kinds } : {}),
+        }),
+      ),
+    );
+  }
+
+  /** The archived answers of a visit (metadata; the bytes by readAnswerEvidence). */
+  listAnswerEvidence(visitId: string): Result<evidence.AnswerEvidence[]> {
+    if (!isId(visitId)) return fail('INVALID_INPUT', 'visit id');
+    return this.read(() => ok(evidence.list(this.db, visitId)));
+  }
+
+  /** An archived answer's raw bytes, byte-identical to the file the terminal wrote (checked by its sha256). */
+  readAnswerEvidence(sha256: string): Result<Buffer> {
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return fail('INVALID_INPUT', 'sha256');
+    return this.read(() => {
+      const b = evidence.read(this.db, sha256);
+      if (b === 'missing') return fail('NOT_FOUND', `answer ${sha256}`);
+      if (b === 'corrupt') return fail('STORE_IO_ERROR', `answer ${sha256} no longer matches its sha256`);
+      return ok(b);
+    });
+  }
+
   // ------------------------------------------------------------------------------------ returns (返戻)
 
   /**
@@ -1322,6 +1705,32 @@ export class Store {
     });
   }
 
+  /**
+   * The visits taken under each incident (for the 利用報告書): received while it was open (instants compared as
+   * instants, whatever the offsets) or recorded with evidence.incidentRef = its id; void visits left out.
+   * Counts by evidence kind, per incident id; incidents without visits are absent.
+   */
+  countVisitsByIncident(ids: readonly string[]): Result<Record<string, Record<string, number>>> {
+    const o = z.array(z.string().min(1).max(64)).max(1000).safeParse(ids);
+    if (!o.success) return fail('INVALID_INPUT', 'incident ids', zodIssues(o.error));
+    return this.read(() => {
+      const rows = prep(
+        this.db,
+        `SELECT i.id AS incident, v.evidence_kind AS kind, count(*) AS n
+           FROM incidents i
+           JOIN visits v
+             ON json_extract(v.json, '$.evidence.incidentRef') = i.id
+             OR (julianday(v.received_at) >= julianday(i.started_at)
+                 AND (i.ended_at IS NULL OR julianday(v.received_at) <= julianday(i.ended_at)))
+          WHERE i.id IN (SELECT value FROM json_each(?)) AND v.status <> 'void'
+          GROUP BY i.id, v.evidence_kind`,
+      ).all(JSON.stringify(o.data)) as { incident: string; kind: string; n: number }[];
+      const out: Record<string, Record<string, number>> = {};
+      for (const r of rows) (out[r.incident] ??= {})[r.kind] = r.n;
+      return ok(out);
+    });
+  }
+
   // ------------------------------------------------------------------------------------------ patients
 
   searchPatients(q: PatientQuery): Result<PatientRecord[]> {
@@ -1508,6 +1917,27 @@ export class Store {
   private iso(ms: number = this.opts.clock()): string {
     return new Date(ms).toISOString();
   }
+}
+
+function latestOf(s: string | null): { decision: Reconciliation['decision'] | null; needsDecision: string[] } {
+  if (s === null) return { decision: null, needsDecision: [] };
+  const [decision, needs] = s.split('\n') as [Reconciliation['decision'], string | undefined];
+  let codes: unknown;
+  try {
+    codes = JSON.parse(needs ?? '[]');
+  } catch {
+    codes = [];
+  }
+  return {
+    decision,
+    needsDecision: Array.isArray(codes) ? codes.filter((c): c is string => typeof c === 'string') : [],
+  };
+}
+
+function jobOf(s: string | null): VisitSummary['job'] {
+  if (s === null) return null;
+  const [status, attempts, code] = s.split('\n') as [outbox.OutboxStatus, string, string];
+  return { status, attempts: Number(attempts), lastErrorCode: code || null };
 }
 
 function isId(x: unknown): x is string {
