@@ -16,11 +16,14 @@ const targets: Record<string, { limit: number; label: string; digitsFree: boolea
   verbal: { limit: 6, label: '≤ 6 actions', digitsFree: false },
   qualification_certificate: { limit: 12, label: '≤ 12 actions plus the digits', digitsFree: true },
 };
+const W = 38;
+const transitions: { domMs: number; frameMs: number }[] = [];
 console.log('reception actions per path (keys + clicks; a select is 2 clicks):');
-console.log(`  ${'path'.padEnd(30)} ${'whole path'.padEnd(22)} from the wizard start`);
+console.log(`  ${'path'.padEnd(W)} ${'whole path'.padEnd(22)} from the wizard start`);
 for (const file of files.sort()) {
   const paths = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, PathActions>;
   for (const [name, c] of Object.entries(paths)) {
+    transitions.push(...(c.transitions ?? []));
     const w = c.fromWizard;
     const t = targets[name];
     let wizard = '—';
@@ -30,7 +33,21 @@ for (const file of files.sort()) {
       if (t) wizard += ` → ${actions} actions, target ${t.label}: ${actions <= t.limit ? 'met' : 'NOT met'}`;
     }
     console.log(
-      `  ${`${file.replace(/\.json$/, '')}/${name}`.padEnd(30)} ${`${c.keystrokes} keys ${c.clicks} clicks`.padEnd(22)} ${wizard}`,
+      `  ${`${file.replace(/\.json$/, '')}/${name}`.padEnd(W)} ${`${c.keystrokes} keys ${c.clicks} clicks`.padEnd(22)} ${wizard}`,
     );
   }
+}
+
+if (transitions.length > 0) {
+  const q = (xs: number[], p: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+  const dom = transitions.map((t) => t.domMs);
+  const frame = transitions.map((t) => t.frameMs);
+  const budget = 1000 / 60;
+  console.log(
+    `wizard step transitions (${transitions.length}, key → DOM / → next frame): ` +
+      `p50 ${q(dom, 0.5).toFixed(1)} / ${q(frame, 0.5).toFixed(1)} ms, p95 ${q(dom, 0.95).toFixed(1)} / ${q(frame, 0.95).toFixed(1)} ms, ` +
+      `max ${Math.max(...dom).toFixed(1)} / ${Math.max(...frame).toFixed(1)} ms; ` +
+      `DOM p95 = ${(q(dom, 0.95) / budget).toFixed(2)}× a 60 Hz frame (${budget.toFixed(1)} ms)`,
+  );
 }

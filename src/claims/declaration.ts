@@ -20,7 +20,8 @@ export const declarationLabels = {
   insuranceType: '加入している保険の種類',
 } as const;
 
-const DECLARED_TYPES: readonly DeclaredInsuranceType[] = [
+/** The insurance types a 申立書 offers, in the form's order. */
+export const DECLARED_TYPES: readonly DeclaredInsuranceType[] = [
   'kyokai',
   'kumiai',
   'kyosai',

@@ -336,6 +336,39 @@ export const requests = {
       closedJobs: z.number().int(),
     }),
   },
+  /**
+   * The terminal's answers archived for a visit (docs/reconcile.md "Evidence"): file name, sha256, raw size, when,
+   * and whether it was this visit's own request or a 一括照会 answer (which holds the whole batch).
+   */
+  'visits.evidence': {
+    input: z.object({ visitId: z.string().min(1).max(200) }).strict(),
+    output: z.object({
+      items: z.array(
+        z.object({
+          id: z.number().int(),
+          file: z.string(),
+          sha256: z.string(),
+          size: z.number().int(),
+          at: z.string(),
+          via: z.enum(['single', 'bulk']),
+          rowId: z.string().nullable(),
+        }),
+      ),
+    }),
+  },
+  /** One archived answer of that visit as text (decoded as the file declares); refused for another visit's file. */
+  'visits.evidenceFile': {
+    input: z.object({ visitId: z.string().min(1).max(200), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+    output: z.object({
+      file: z.string(),
+      sha256: z.string(),
+      via: z.enum(['single', 'bulk']),
+      encoding: z.enum(['shift_jis', 'utf-8']),
+      encodingWarning: z.string().nullable(),
+      zipped: z.boolean(),
+      text: z.string(),
+    }),
+  },
   // -- requests added for settings (settings.get, settings.set, staff.save, …) go here --
   /**
    * Every known setting (src/main/core/store/settings.ts): its value, its default, whether it is the default,
@@ -458,6 +491,8 @@ export type StaffView = RequestOutput<'staff.list'>[number];
 export type IncidentView = z.output<typeof incidentSchema>;
 export type VisitListItemView = RequestOutput<'visits.list'>['items'][number];
 export type VisitDetailView = RequestOutput<'visits.get'>;
+export type EvidenceItemView = RequestOutput<'visits.evidence'>['items'][number];
+export type EvidenceFileView = RequestOutput<'visits.evidenceFile'>;
 export type QueueCategoryName = (typeof queueCategories)[number];
 export type SettingItemView = z.output<typeof settingItemSchema>;
 export type FieldErrorView = z.output<typeof fieldErrorSchema>;

@@ -312,6 +312,21 @@ export const strings = {
     done: (label: string) => `記録しました：${label}`,
     failed: '記録できませんでした。',
     loadingDetail: '読み込んでいます…',
+    // archived answers (visits.evidence / visits.evidenceFile)
+    evidenceTitle: '保管されている回答ファイル（原本）',
+    evidenceNone: 'この受付には保管された回答ファイルはありません。',
+    evidenceCols: { file: 'ファイル名', at: '保管日時', via: '照会の方法', size: '大きさ', sha256: 'SHA-256' },
+    evidenceVia: { single: '個別照会', bulk: '一括照会' } as Record<string, string>,
+    evidenceRow: (row: string) => `（この受付の行の識別番号 ${row}）`,
+    evidenceSize: (bytes: number) => `${bytes.toLocaleString('ja-JP')} バイト`,
+    evidenceShow: (file: string) => `${file} の内容を表示`,
+    evidenceTextLabel: (file: string) => `回答ファイル ${file} の内容`,
+    evidenceEncoding: { shift_jis: 'Shift_JIS', 'utf-8': 'UTF-8' } as Record<string, string>,
+    evidenceTextNote: (encoding: string, zipped: boolean) =>
+      `文字コード：${encoding}${zipped ? '（zipファイルの中のXML）' : ''}`,
+    evidenceBulkNote:
+      '一括照会の回答ファイルには、同時に照会した他の患者さんの情報も含まれます。取り扱いに注意してください。',
+    evidenceLoading: '読み込んでいます…',
   },
 
   // -------------------------------------------------------------------------------------------- settings

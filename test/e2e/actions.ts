@@ -21,8 +21,18 @@ export interface ActionCounts {
   digits: number;
 }
 
+/** One wizard step change: keydown → DOM committed (`domMs`) and → the next animation frame (`frameMs`). */
+export interface StepTransition {
+  from: string;
+  to: string;
+  domMs: number;
+  frameMs: number;
+}
+
 export interface PathActions extends ActionCounts {
   steps: string[];
+  /** Step changes caused by Enter or a number key, timed in the page (bench/ui.ts prints them; never asserted). */
+  transitions: StepTransition[];
   axe: number;
   /** Counted from the wizard's opening (the 「マイナ保険証で確認できない」 press excluded) to saved; null if never opened. */
   fromWizard: ActionCounts | null;
@@ -51,6 +61,7 @@ export class Actions implements ActionCounts {
   clicks = 0;
   digits = 0;
   steps: string[] = [];
+  transitions: StepTransition[] = [];
   axeViolations = 0;
   private atWizard: ActionCounts | null = null;
   constructor(
@@ -72,8 +83,13 @@ export class Actions implements ActionCounts {
     this.digits += [...text.normalize('NFKC')].filter((c) => c >= '0' && c <= '9').length;
   }
   async press(key: string): Promise<void> {
+    const timed = (key === 'Enter' || /^[1-9]$/.test(key)) && (await armStepTiming(this.page));
     await this.page.keyboard.press(key);
     this.keystrokes++;
+    if (timed) {
+      const t = await this.page.evaluate(() => (window as StepTimingWindow).__stepTiming);
+      if (t) this.transitions.push(t);
+    }
   }
   async select(l: Locator, label: string): Promise<void> {
     await l.selectOption({ label });
@@ -109,6 +125,7 @@ export class Actions implements ActionCounts {
       clicks: this.clicks,
       digits: this.digits,
       steps: this.steps,
+      transitions: this.transitions,
       axe: this.axeViolations,
       fromWizard: at && {
         keystrokes: this.keystrokes - at.keystrokes,
@@ -117,4 +134,45 @@ export class Actions implements ActionCounts {
       },
     };
   }
+}
+
+type StepTimingWindow = Window & { __stepTiming?: Promise<StepTransition | null> };
+
+/**
+ * When the wizard is on screen, arms a one-shot measurement in the page: the next keydown starts the clock, the
+ * wizard's data-step changing stops the DOM clock, and the following animation frame stops the frame clock.
+ * Resolves null when the key did not change the step (300 ms).
+ */
+async function armStepTiming(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const wizard = () => document.querySelector('[data-testid="wizard"]');
+    const before = wizard()?.getAttribute('data-step');
+    if (!before) return false;
+    (window as StepTimingWindow).__stepTiming = new Promise((resolve) => {
+      let t0 = -1;
+      document.addEventListener('keydown', () => (t0 = performance.now()), { capture: true, once: true });
+      const done = (value: StepTransition | null) => {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const observer = new MutationObserver(() => {
+        const now = wizard()?.getAttribute('data-step');
+        if (t0 < 0 || now === before) return;
+        const dom = performance.now() - t0;
+        observer.disconnect();
+        requestAnimationFrame(() =>
+          done({ from: before, to: now ?? 'closed', domMs: dom, frameMs: performance.now() - t0 }),
+        );
+      });
+      observer.observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-step'],
+      });
+      const timer = setTimeout(() => done(null), 300);
+    });
+    return true;
+  });
 }

@@ -4,71 +4,39 @@
 // stored JSON is asserted, and the saved visit is valid for the claim decision. (The simulated devices are
 // healthy and their UPS overrides the OS power source, so no fault can be raised from here: the cause is
 // chosen with one key; the preselection from a detected fault is covered by reception-model.test.ts.)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideClaim } from '../../src/claims/decide.ts';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
 import { Visit } from '../../src/claims/visit.ts';
-import { SYSTEM_ACTOR, dbPath, openStore } from '../../src/main/core/store/index.ts';
+import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
-import { ActionReport, Actions } from './actions.ts';
-import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
+import { ActionReport, type Actions } from './actions.ts';
+import { openReceptionAs, startSession, type E2eSession } from './session.ts';
 
 const STAFF = { id: 's1', name: '受付 花子', active: true };
 
-let browser: Browser;
-let context: BrowserContext;
-let app: E2eApp;
-let dataDir: string;
+let session: E2eSession;
 const report = new ActionReport('emergency');
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'shikaku-emergency-'));
-  const opened = await openStore({ dataDir, appVersion: '0.0.0-e2e', backupOnOpen: false, checkpointIntervalMs: 0 });
-  if (!opened.ok) throw new Error(opened.error.message);
-  expect(opened.value.store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true);
-  opened.value.store.close();
-  await ensureRendererBuilt();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-  app = await startE2eApp({ dataDir });
+  session = await startSession('emergency', {
+    seed: (store) => expect(store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true),
+  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.dispose();
-  for (const pid of app?.pids ?? []) expect(isAlive(pid), `core ${pid} left running`).toBe(false);
-  rmSync(dataDir, { recursive: true, force: true });
+  await session?.close();
   report.write();
 });
 
-async function openReception(name: string): Promise<{ page: Page; act: Actions; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(app.host.url);
-  await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
-  await page.getByRole('option', { name: STAFF.name }).waitFor({ state: 'attached' });
-  const act = new Actions(page, name, report);
-  await act.select(page.getByLabel(strings.staffLabel, { exact: true }), STAFF.name);
-  return { page, act, problems };
-}
+const openReception = (name: string) => openReceptionAs(session, STAFF.name, name, report);
 
 function storedVisit(id: string): Visit {
-  const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare('SELECT json FROM visits WHERE id = ?').get(id) as { json: string } | undefined;
-    return JSON.parse(row!.json) as Visit;
-  } finally {
-    db.close();
-  }
+  const row = session.journal(
+    (db) => db.prepare('SELECT json FROM visits WHERE id = ?').get(id) as { json: string } | undefined,
+  );
+  return JSON.parse(row!.json) as Visit;
 }
 
 const radio = (page: Page, name: string) => page.getByRole('radio', { name, exact: true });

@@ -4,18 +4,14 @@
 // 利用報告書 is printed for the period (the PDF read back with poppler: A4, the Noto CJK font embedded, the
 // reference number and the counts in the text). Axe on the screen and on the print preview; screenshots in
 // .tmp/screenshots/.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitInput } from '../../src/claims/visit.ts';
-import { SYSTEM_ACTOR, dbPath, openStore } from '../../src/main/core/store/index.ts';
+import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions, expectAccessible } from './actions.ts';
-import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
 import { pdfInfo } from './pdf.ts';
+import { openApp, startSession, type E2eSession, type OpenedPage } from './session.ts';
 
 const STAFF = { id: 's1', name: '受付 花子', active: true };
 const CLINIC = { name: 'しかく内科クリニック', code: '' };
@@ -23,60 +19,31 @@ const REFERENCE = 'CC-2026-0457';
 const CALLER = '院長 山本';
 const s = strings.incidentScreen;
 
-let browser: Browser;
-let context: BrowserContext;
-let app: E2eApp;
-let dataDir: string;
+let session: E2eSession;
 const report = new ActionReport('incidents');
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'shikaku-incidents-'));
-  const opened = await openStore({ dataDir, appVersion: '0.0.0-e2e', backupOnOpen: false, checkpointIntervalMs: 0 });
-  if (!opened.ok) throw new Error(opened.error.message);
-  const { store } = opened.value;
-  expect(store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true);
-  expect(store.setSetting('clinic.name', CLINIC.name, SYSTEM_ACTOR).ok).toBe(true);
-  store.close();
-
-  await ensureRendererBuilt();
-  browser = await launchChromium();
-  context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'ja-JP',
-    timezoneId: 'Asia/Tokyo',
+  session = await startSession('incidents', {
+    seed: (store) => {
+      expect(store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true);
+      expect(store.setSetting('clinic.name', CLINIC.name, SYSTEM_ACTOR).ok).toBe(true);
+    },
+    context: { timezoneId: 'Asia/Tokyo' },
   });
-  app = await startE2eApp({ dataDir });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.dispose();
-  for (const pid of app?.pids ?? []) expect(isAlive(pid), `core ${pid} left running`).toBe(false);
-  rmSync(dataDir, { recursive: true, force: true });
+  await session?.close();
   report.write();
 });
 
-function journal<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const journal: E2eSession['journal'] = (fn) => session.journal(fn);
 
-async function openScreen(): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(app.host.url);
-  await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
-  await page.getByRole('button', { name: strings.navIncidents, exact: true }).click();
-  await page.getByTestId('incidents').waitFor();
-  return { page, problems };
+async function openScreen(): Promise<OpenedPage> {
+  const opened = await openApp(session);
+  await opened.page.getByRole('button', { name: strings.navIncidents, exact: true }).click();
+  await opened.page.getByTestId('incidents').waitFor();
+  return opened;
 }
 
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);

@@ -3,61 +3,49 @@
 // details, the clinic's name, the staff member's name), axe on it, and the PDF read back with poppler (A4, the
 // Noto CJK font embedded, the 受付番号 and the patient in the text). The 申立書 sheet is printed in
 // reception.test.ts (the wizard's 申立書 step); the incident report in incidents.test.ts.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkDigit } from '../../src/claims/insurer.ts';
-import { SYSTEM_ACTOR, openStore } from '../../src/main/core/store/index.ts';
+import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
-import { ActionReport, Actions } from './actions.ts';
-import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
+import { ActionReport, type Actions } from './actions.ts';
 import { pdfInfo } from './pdf.ts';
+import { openReceptionAs, startSession, type E2eSession } from './session.ts';
 
 const KUMIAI = `0613001${checkDigit('0613001')}`;
 const STAFF = { id: 's1', name: '受付 花子', active: true };
 const CLINIC = 'しかく内科クリニック';
 
-let browser: Browser;
-let app: E2eApp;
-let dataDir: string;
+let session: E2eSession;
 const report = new ActionReport('print');
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'shikaku-print-'));
-  const opened = await openStore({ dataDir, appVersion: '0.0.0-e2e', backupOnOpen: false, checkpointIntervalMs: 0 });
-  if (!opened.ok) throw new Error(opened.error.message);
-  const { store } = opened.value;
-  expect(store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true);
-  expect(store.setSetting('clinic.name', CLINIC, SYSTEM_ACTOR).ok).toBe(true);
-  const p = store.upsertPatient(
-    {
-      patientId: 'K-2002',
-      name: '佐藤 次郎',
-      nameKana: 'サトウ ジロウ',
-      birthDate: '1965-08-10',
-      sex: 'male',
-      postalCode: '1000001',
-      address: '東京都千代田区千代田1-1',
-      phone: '0312345678',
-      insurance: { insurerNumber: KUMIAI, symbol: '34', number: '5678', branch: '01' },
-      lastVisitDate: '2026-10-01',
+  session = await startSession('print', {
+    seed: (store) => {
+      expect(store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true);
+      expect(store.setSetting('clinic.name', CLINIC, SYSTEM_ACTOR).ok).toBe(true);
+      const p = store.upsertPatient(
+        {
+          patientId: 'K-2002',
+          name: '佐藤 次郎',
+          nameKana: 'サトウ ジロウ',
+          birthDate: '1965-08-10',
+          sex: 'male',
+          postalCode: '1000001',
+          address: '東京都千代田区千代田1-1',
+          phone: '0312345678',
+          insurance: { insurerNumber: KUMIAI, symbol: '34', number: '5678', branch: '01' },
+          lastVisitDate: '2026-10-01',
+        },
+        SYSTEM_ACTOR,
+      );
+      if (!p.ok) throw new Error(p.error.message);
     },
-    SYSTEM_ACTOR,
-  );
-  if (!p.ok) throw new Error(p.error.message);
-  store.close();
-  await ensureRendererBuilt();
-  browser = await launchChromium();
-  app = await startE2eApp({ dataDir });
+  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.dispose();
-  for (const pid of app?.pids ?? []) expect(isAlive(pid), `core ${pid} left running`).toBe(false);
-  rmSync(dataDir, { recursive: true, force: true });
+  await session?.close();
   report.write();
 });
 
@@ -69,17 +57,7 @@ async function chooseByKey(page: Page, act: Actions, name: string): Promise<void
 const compact = (s: string) => s.replace(/\s+/g, '');
 
 it('prints the 受付控え of a saved visit from the saved screen', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' })).newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  await page.goto(app.host.url);
-  await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
-  await page.getByRole('option', { name: STAFF.name }).waitFor({ state: 'attached' });
-  const act = new Actions(page, 'receipt', report);
-  await act.select(page.getByLabel(strings.staffLabel, { exact: true }), STAFF.name);
+  const { page, act, problems } = await openReceptionAs(session, STAFF.name, 'receipt', report);
   await act.type(page.getByLabel(strings.searchKana, { exact: true }), 'さとう');
   await act.press('Enter');
   await act.click(page.getByRole('button', { name: strings.choosePatient('佐藤 次郎') }));

@@ -39,6 +39,19 @@ function visitOf(name: string, kana: string, over: Partial<Visit> = {}): Visit {
   };
 }
 
+/** A 申立書 visit without numbers (docs/examples/declaration-unknown.json) under another name. */
+function declarationOf(name: string, kana: string): Visit {
+  const v = JSON.parse(readFileSync(join(ROOT, 'docs/examples/declaration-unknown.json'), 'utf8')) as Visit;
+  return {
+    ...v,
+    id: uuidv7(),
+    staff: STAFF.id,
+    identity: { ...v.identity, confirmedBy: STAFF.id },
+    patient: { ...v.patient, name, nameKana: kana },
+    evidence: { ...v.evidence, declaration: { ...v.evidence.declaration!, name, nameKana: kana } },
+  };
+}
+
 function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
@@ -71,6 +84,10 @@ function journal<T>(dataDir: string, fn: (db: Database.Database) => T): T {
   } finally {
     db.close();
   }
+}
+
+function statusOf(dataDir: string, visitId: string): string {
+  return journal(dataDir, (db) => db.prepare('SELECT status FROM visits WHERE id = ?').pluck().get(visitId) as string);
 }
 
 function latestRow(dataDir: string, visitId: string) {
@@ -139,17 +156,30 @@ describe('事後確認 queue: staff review', () => {
     pastInsurance: OLD,
   });
   const edit = visitOf('修正 五子', 'シュウセイ イツコ');
+  // 申立書 without numbers: one already decided ③ by the reconciler (no terminal request), one not worked yet.
+  const declFound = declarationOf('申立 六郎', 'モウシタテ ロクロウ');
+  const declMissing = declarationOf('申立 七子', 'モウシタテ ナナコ');
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'shikaku-queue-'));
     const store = await seededStore(dataDir);
-    for (const v of [needs, current, dead, past, edit]) unwrap(store.saveVisit(v));
+    for (const v of [needs, current, dead, past, edit, declFound, declMissing]) unwrap(store.saveVisit(v));
     reconcile(store, needs, { validity: 'multiple' }, 'current', ['MULTIPLE_MATCHES']);
     reconcile(store, current, { validity: 'valid', insurance: OLD }, 'current', []);
     reconcile(store, past, { validity: 'multiple' }, 'current', ['MULTIPLE_MATCHES']);
     reconcile(store, edit, { validity: 'multiple' }, 'current', ['MULTIPLE_MATCHES']);
+    unwrap(
+      store.recordReconciliation({
+        visitId: declFound.id,
+        decision: 'unknown',
+        detail: { askedTerminal: false, reason: 'no_numbers', basis: 'unknown', rule: 'seeded', needsDecision: [] },
+        staff: SYSTEM_ACTOR,
+      }),
+    );
     for (const job of unwrap(store.claimOutbox({ limit: 10 }))) {
-      if (job.visitId === dead.id)
+      // declMissing's job stays waiting (released unworked: pending, due)
+      if (job.visitId === declMissing.id) unwrap(store.releaseOutbox(job.id, job.leaseToken!));
+      else if (job.visitId === dead.id)
         unwrap(
           store.failOutbox(job.id, job.leaseToken!, {
             permanent: true,
@@ -172,14 +202,14 @@ describe('事後確認 queue: staff review', () => {
   it('lists the tabs with counts and the columns; reviews by keyboard are recorded with audit entries', async () => {
     const { page, act, problems } = await openQueue(app, 'review');
     await tab(page, 'needs_review', 3).waitFor();
-    expect(await tab(page, 'unconfirmed', 0).count()).toBe(1);
-    expect(await tab(page, 'confirmed', 1).count()).toBe(1);
+    expect(await tab(page, 'unconfirmed', 1).count()).toBe(1);
+    expect(await tab(page, 'confirmed', 2).count()).toBe(1);
     expect(await tab(page, 'dead', 1).count()).toBe(1);
     expect(await page.getByRole('progressbar', { name: q.progressLabel }).getAttribute('aria-valuemax')).toBe('0');
     expect(await page.getByTestId('reconciler-state').textContent()).toBe(q.reconciler.off);
 
     // Tabs by keyboard: → from 未確認 to 要確認.
-    await tab(page, 'unconfirmed', 0).focus();
+    await tab(page, 'unconfirmed', 1).focus();
     await act.press('ArrowRight');
     await page.getByTestId('queue-table').waitFor();
     const headers = await page.getByRole('columnheader').allTextContents();
@@ -288,7 +318,7 @@ describe('事後確認 queue: staff review', () => {
     // The row has left the tab: the focus goes back to the tab itself.
     await tab(page, 'needs_review', 0).waitFor();
     await expect.poll(() => isFocused(tab(page, 'needs_review', 0))).toBe(true);
-    await tab(page, 'confirmed', 4).waitFor();
+    await tab(page, 'confirmed', 5).waitFor();
 
     // 送信不可: the dead job's visit, with its last error.
     await act.click(tab(page, 'dead', 1));
@@ -306,6 +336,111 @@ describe('事後確認 queue: staff review', () => {
     await act.press('Escape');
     await detail.waitFor({ state: 'detached' });
     expect(await isFocused(openDead)).toBe(true);
+    act.done();
+    expect(problems).toEqual([]);
+  });
+
+  it('manual_lookup (申立書, looked up by hand in the 緊急時 function): not found → ③, found → ① with the numbers', async () => {
+    const { page, act, problems } = await openQueue(app, 'manual-lookup');
+    const detail = page.getByTestId('queue-detail');
+    const jobOf = (visitId: string) =>
+      journal(dataDir, (db) =>
+        db.prepare(`SELECT status FROM outbox WHERE visit_id = ? AND kind = 'reconcile'`).pluck().all(visitId),
+      );
+
+    // 未確認: the job still waits; not found → ③, and the waiting job is closed.
+    expect(jobOf(declMissing.id)).toEqual(['pending']);
+    await act.click(tab(page, 'unconfirmed', 1));
+    await page.getByRole('button', { name: q.open('申立 七子') }).focus();
+    await act.press('Enter');
+    await detail.getByTestId('proposal').waitFor();
+    expect(await page.getByRole('radio', { name: q.actions.accept }).count()).toBe(0); // nothing to accept yet
+    await expect.poll(() => detail.getByTestId('evidence').textContent()).toContain(q.evidenceNone);
+    await act.click(page.getByRole('radio', { name: q.actions.manual_lookup }));
+    await act.select(page.getByLabel(q.staff, { exact: true }), STAFF.name);
+    const reasonField = page.getByLabel(q.reasonOptional, { exact: true });
+    await reasonField.focus();
+    await act.press('Enter');
+    await detail.getByText(q.manualFoundRequired).waitFor(); // the result must be chosen
+    expect(statusOf(dataDir, declMissing.id)).toBe('pending');
+    await act.click(page.getByRole('radio', { name: q.manualFoundNo }));
+    await act.shot('manual-lookup-not-found');
+    await act.axe();
+    await act.type(reasonField, '緊急時の照会で該当なし');
+    await act.press('Enter');
+    await expect.poll(() => page.getByTestId('review-notice').textContent()).toBe(q.done(q.basis.unknown));
+    const missing = latestRow(dataDir, declMissing.id);
+    expect(missing).toMatchObject({ decision: 'unknown', staff: STAFF.id, status: 'reconciled' });
+    expect(missing.key).toMatch(new RegExp(`^${declMissing.id}:review:`));
+    expect(missing.detail.review).toMatchObject({
+      action: 'manual_lookup',
+      found: false,
+      basis: 'unknown',
+      numbers: null,
+      reason: '緊急時の照会で該当なし',
+      previous: { decision: null, key: null },
+    });
+    expect(missing.audit).toMatchObject({ actor: STAFF.id, action: 'visit.review' });
+    expect(missing.audit.detail).toMatchObject({
+      action: 'manual_lookup',
+      reason: '緊急時の照会で該当なし',
+      before: null,
+      after: 'unknown',
+      from: 'pending',
+      key: missing.key,
+      closedJobs: [':reconcile'],
+    });
+    expect(jobOf(declMissing.id)).toEqual(['done']);
+    await expect.poll(() => detail.getByTestId('claim').textContent()).toContain(q.basis.unknown);
+    await act.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+    await tab(page, 'unconfirmed', 0).waitFor();
+
+    // 確認済み ③ (no numbers on the 申立書): found by hand → ① with the numbers typed, 検証番号 checked.
+    await act.click(tab(page, 'confirmed', 6));
+    await page.getByRole('button', { name: q.open('申立 六郎') }).focus();
+    await act.press('Enter');
+    await detail.getByTestId('proposal').waitFor();
+    expect(await detail.getByTestId('claim').textContent()).toContain(q.basis.unknown);
+    await act.click(page.getByRole('radio', { name: q.actions.manual_lookup }));
+    await act.click(page.getByRole('radio', { name: q.manualFoundYes }));
+    await act.select(page.getByLabel(q.staff, { exact: true }), STAFF.name);
+    const insurer = page.getByLabel(strings.insurerNumber, { exact: true });
+    await insurer.focus();
+    await act.press('Enter');
+    await expect.poll(() => insurer.getAttribute('aria-invalid')).toBe('true'); // numbers required when found
+    expect(latestRow(dataDir, declFound.id).decision).toBe('unknown');
+    await act.type(insurer, KYOKAI);
+    await act.type(page.getByLabel(strings.symbol, { exact: true }), '55');
+    await act.type(page.getByLabel(strings.number, { exact: true }), '66');
+    await act.shot('manual-lookup-found');
+    await act.axe();
+    await act.press('Enter');
+    await expect.poll(() => page.getByTestId('review-notice').textContent()).toBe(q.done(q.basis.current));
+    const foundRow = latestRow(dataDir, declFound.id);
+    expect(foundRow).toMatchObject({ decision: 'current', staff: STAFF.id, status: 'reconciled' });
+    expect(foundRow.detail.review).toMatchObject({
+      action: 'manual_lookup',
+      found: true,
+      basis: 'current',
+      numbers: { insurerNumber: KYOKAI, symbol: '55', number: '66', branch: '' },
+      reason: '',
+      previous: { decision: 'unknown' },
+    });
+    expect(foundRow.audit).toMatchObject({ actor: STAFF.id, action: 'visit.review' });
+    expect(foundRow.audit.detail).toMatchObject({
+      action: 'manual_lookup',
+      before: 'unknown',
+      after: 'current',
+      from: 'reconciled',
+      key: foundRow.key,
+    });
+    expect(foundRow.audit.detail.closedJobs).toBeUndefined(); // its job was done already
+    await expect.poll(() => detail.getByTestId('claim').textContent()).toContain(KYOKAI);
+    expect(await detail.getByTestId('claim').textContent()).toContain(q.basis.current);
+    expect(await detail.getByTestId('history').textContent()).toContain(q.reviewed(q.actions.manual_lookup, ''));
+    await act.press('Escape');
+    await detail.waitFor({ state: 'detached' });
     act.done();
     expect(problems).toEqual([]);
   });
@@ -367,6 +502,48 @@ describe('事後確認 queue: progress with the reconciler running', () => {
     }
     await act.shot('progress-done');
     await act.axe();
+
+    // The answer the decision rests on, archived: listed under the terminal's answer and readable as text.
+    const v = visits[0]!;
+    const archived = journal(dataDir, (db) =>
+      db
+        .prepare(
+          `SELECT e.file, e.sha256, e.request, b.size FROM answer_evidence e JOIN answer_blobs b USING (sha256)
+           WHERE e.visit_id = ?`,
+        )
+        .all(v.id),
+    ) as { file: string; sha256: string; request: string; size: number }[];
+    expect(archived).toHaveLength(1);
+    const ev = archived[0]!;
+    expect(ev.request).toBe('qualification');
+    await page.locator(`tr[data-id="${v.id}"]`).getByRole('button').focus();
+    await act.press('Enter');
+    const detail = page.getByTestId('queue-detail');
+    const evidence = detail.getByTestId('evidence');
+    const evRow = evidence.locator(`tr[data-sha256="${ev.sha256}"]`);
+    await evRow.waitFor();
+    expect(await detail.getByTestId('answer').textContent()).toContain(q.validity.valid);
+    const evCells = await evRow.getByRole('cell').allTextContents();
+    expect(evCells[0]).toBe(ev.file);
+    expect(evCells[2]).toBe(q.evidenceVia.single);
+    expect(evCells[3]).toBe(q.evidenceSize(ev.size));
+    expect(evCells[4]).toBe(ev.sha256);
+    const show = evidence.getByRole('button', { name: q.evidenceShow(ev.file) });
+    await show.focus();
+    await act.press('Enter');
+    const text = page.getByRole('region', { name: q.evidenceTextLabel(ev.file) });
+    await text.waitFor();
+    expect(await show.getAttribute('aria-expanded')).toBe('true');
+    expect(await evidence.textContent()).toContain(q.evidenceTextNote(q.evidenceEncoding.shift_jis!, false));
+    const xml = (await text.textContent()) ?? '';
+    expect(xml).toMatch(/^<\?xml[^>]*Shift_JIS/i);
+    expect(xml).toContain('山田 花子'); // decoded from Shift_JIS, not mojibake
+    expect(xml).toContain(`<InsuredIdentificationNumber>${OLD.number}<`);
+    await text.focus(); // the region scrolls by keyboard
+    await act.shot('evidence-text');
+    await act.axe();
+    await act.press('Escape');
+    await detail.waitFor({ state: 'detached' });
     await expectAccessible(page);
     act.done();
     expect(problems).toEqual([]);

@@ -7,19 +7,15 @@
 // serious accessibility violations on each step. The deliberate mistakes (no choice, a wrong check digit, a
 // changed 負担割合 without a reason, a 申立書 with fields missing) have their own specs, so the counts above
 // measure the normal path. The simulated devices are healthy, so the cause is chosen with one key.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDigit } from '../../src/claims/insurer.ts';
 import type { Visit } from '../../src/claims/visit.ts';
-import { SYSTEM_ACTOR, dbPath, openStore } from '../../src/main/core/store/index.ts';
+import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions, expectAccessible } from './actions.ts';
-import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
 import { pdfInfo } from './pdf.ts';
+import { openApp, openReceptionAs, startSession, type E2eSession } from './session.ts';
 
 const withCheck = (body: string) => body + String(checkDigit(body));
 const KYOKAI = withCheck('0113001'); // 協会けんぽ 東京
@@ -28,79 +24,52 @@ const KUMIAI = withCheck('0613001'); // 組合健保 東京
 const PRESCHOOL_BIRTH = `${new Date().getFullYear() - 3}-06-15`;
 const STAFF = { id: 's1', name: '受付 花子', active: true };
 
-let browser: Browser;
-let context: BrowserContext;
-let app: E2eApp;
-let dataDir: string;
+let session: E2eSession;
 let seededPatientId: string;
 const report = new ActionReport('reception');
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'shikaku-reception-'));
   // Seed the journal before the app opens it: the staff list and one returning patient with insurance.
-  const opened = await openStore({ dataDir, appVersion: '0.0.0-e2e', backupOnOpen: false, checkpointIntervalMs: 0 });
-  if (!opened.ok) throw new Error(opened.error.message);
-  const { store } = opened.value;
-  expect(store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true);
-  const p = store.upsertPatient(
-    {
-      patientId: 'K-1001',
-      name: '山田 太郎',
-      nameKana: 'ヤマダ タロウ',
-      birthDate: '1960-05-20',
-      sex: 'male',
-      postalCode: '1000001',
-      address: '東京都千代田区千代田1-1',
-      phone: '0312345678',
-      insurance: { insurerNumber: KUMIAI, symbol: '12', number: '3456', branch: '00' },
-      lastVisitDate: '2026-10-01',
+  session = await startSession('reception', {
+    seed: (store) => {
+      expect(store.setStaff([STAFF], SYSTEM_ACTOR).ok).toBe(true);
+      const p = store.upsertPatient(
+        {
+          patientId: 'K-1001',
+          name: '山田 太郎',
+          nameKana: 'ヤマダ タロウ',
+          birthDate: '1960-05-20',
+          sex: 'male',
+          postalCode: '1000001',
+          address: '東京都千代田区千代田1-1',
+          phone: '0312345678',
+          insurance: { insurerNumber: KUMIAI, symbol: '12', number: '3456', branch: '00' },
+          lastVisitDate: '2026-10-01',
+        },
+        SYSTEM_ACTOR,
+      );
+      if (!p.ok) throw new Error(p.error.message);
+      seededPatientId = p.value.id;
     },
-    SYSTEM_ACTOR,
-  );
-  if (!p.ok) throw new Error(p.error.message);
-  seededPatientId = p.value.id;
-  store.close();
-
-  await ensureRendererBuilt();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-  app = await startE2eApp({ dataDir });
+  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.dispose();
-  for (const pid of app?.pids ?? []) expect(isAlive(pid), `core ${pid} left running`).toBe(false);
-  rmSync(dataDir, { recursive: true, force: true });
+  await session?.close();
   report.write();
 });
 
-async function openReception(name: string): Promise<{ page: Page; act: Actions; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(app.host.url);
-  await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
-  await page.getByRole('option', { name: STAFF.name }).waitFor({ state: 'attached' });
-  const act = new Actions(page, name, report);
-  await act.select(page.getByLabel(strings.staffLabel, { exact: true }), STAFF.name);
-  return { page, act, problems };
-}
+const openReception = (name: string) => openReceptionAs(session, STAFF.name, name, report);
 
 /** The saved visit's JSON as the journal holds it (read-only, beside the running core). */
 function storedVisit(id: string): Visit {
-  const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare('SELECT json, status FROM visits WHERE id = ?').get(id) as
-      { json: string; status: string } | undefined;
-    expect(row?.status).toBe('pending');
-    return JSON.parse(row!.json) as Visit;
-  } finally {
-    db.close();
-  }
+  const row = session.journal(
+    (db) =>
+      db.prepare('SELECT json, status FROM visits WHERE id = ?').get(id) as
+        { json: string; status: string } | undefined,
+  );
+  expect(row?.status).toBe('pending');
+  return JSON.parse(row!.json) as Visit;
 }
 
 async function finish(page: Page, act: Actions): Promise<string> {
@@ -551,9 +520,7 @@ describe('reception: マイナ保険証で確認できない', () => {
 
   // The queue screen itself (tabs, filters, review) has its own spec: test/e2e/queue.test.ts.
   it('事後確認の一覧 lists every visit saved here', async () => {
-    const page = await context.newPage();
-    await page.goto(app.host.url);
-    await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
+    const { page } = await openApp(session);
     await page.getByRole('button', { name: strings.navQueue }).click();
     await page.getByTestId('queue-count').waitFor();
     // verbal, 資格確認書, mistakes, 申立書, お知らせ, portal; the Esc and 申立書-mistakes specs saved nothing

@@ -2,16 +2,13 @@
 // administrator picks who is changing the settings, fixes a 医療機関コード (a wrong check digit first), sets
 // the terminal folder (a missing folder first), switches the ③ 不詳 保険者番号 to 77777779 and adds a staff
 // member. Each change is asserted in the journal file (settings table + audit log) and again after a reload.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR, dbPath, openStore } from '../../src/main/core/store/index.ts';
+import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions } from './actions.ts';
-import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
+import { openApp, startSession, type E2eSession, type OpenedPage } from './session.ts';
 
 const t = strings.settings;
 const STAFF = [
@@ -22,61 +19,34 @@ const STAFF = [
 const CODE_OK = '1312345679';
 const CODE_BAD = '1312345670';
 
-let browser: Browser;
-let context: BrowserContext;
-let app: E2eApp;
-const earlierPids = new Set<number>();
-let dataDir: string;
+let session: E2eSession;
 let shareDir: string;
 const report = new ActionReport('settings');
 
 beforeAll(async () => {
   delete process.env.SHIKAKU_TERMINAL_DIR; // the stored folder must be the one in use
-  dataDir = mkdtempSync(join(tmpdir(), 'shikaku-settings-'));
-  shareDir = join(dataDir, 'oqs-share');
-  for (const sub of ['req', 'res', 'face']) mkdirSync(join(shareDir, sub), { recursive: true });
-  const opened = await openStore({ dataDir, appVersion: '0.0.0-e2e', backupOnOpen: false, checkpointIntervalMs: 0 });
-  if (!opened.ok) throw new Error(opened.error.message);
-  expect(opened.value.store.setStaff(STAFF, SYSTEM_ACTOR).ok).toBe(true);
-  opened.value.store.close();
-
-  await ensureRendererBuilt();
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
-  app = await startE2eApp({ dataDir });
+  session = await startSession('settings', {
+    seed: (store, dataDir) => {
+      shareDir = join(dataDir, 'oqs-share');
+      for (const sub of ['req', 'res', 'face']) mkdirSync(join(shareDir, sub), { recursive: true });
+      expect(store.setStaff(STAFF, SYSTEM_ACTOR).ok).toBe(true);
+    },
+  });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.dispose();
-  for (const pid of [...earlierPids, ...(app?.pids ?? [])])
-    expect(isAlive(pid), `core ${pid} left running`).toBe(false);
-  rmSync(dataDir, { recursive: true, force: true });
+  await session?.close();
   report.write();
 });
 
-async function openSettings(): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(app.host.url);
-  await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
-  await page.getByRole('button', { name: strings.navSettings }).click();
-  await page.getByTestId('settings-clinic').waitFor();
-  return { page, problems };
+async function openSettings(): Promise<OpenedPage> {
+  const opened = await openApp(session);
+  await opened.page.getByRole('button', { name: strings.navSettings }).click();
+  await opened.page.getByTestId('settings-clinic').waitFor();
+  return opened;
 }
 
-function journal<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(dbPath(dataDir), { readonly: true, fileMustExist: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
+const journal: E2eSession['journal'] = (fn) => session.journal(fn);
 const stored = (key: string): unknown =>
   journal((db) => {
     const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
@@ -123,7 +93,7 @@ describe('設定', () => {
 
     // The terminal folder: a missing folder is refused by the core with its reason beside the field.
     const dir = page.getByLabel(t.terminalDir, { exact: true });
-    const missing = join(dataDir, 'no-such-share');
+    const missing = join(session.dataDir, 'no-such-share');
     await act.type(dir, missing);
     await act.press('Enter');
     await page.getByText(`フォルダが見つかりません: ${missing}`).waitFor();
@@ -190,9 +160,7 @@ describe('設定', () => {
     // simulated set always answers on its own demo share). Unconfigured, the terminal was 'unknown'; now the
     // core probes the STORED folder and finds its res folder missing.
     rmSync(join(shareDir, 'res'), { recursive: true });
-    await app.dispose();
-    for (const pid of app.pids) earlierPids.add(pid);
-    app = await startE2eApp({ dataDir }, { SHIKAKU_DEVICES: 'real', SHIKAKU_RECONCILE: 'manual' });
+    const app = await session.restartApp({}, { SHIKAKU_DEVICES: 'real', SHIKAKU_RECONCILE: 'manual' });
     await expect
       .poll(async () => (await app.core.request('health.get', {})).devices.terminal.status, { timeout: 15_000 })
       .toMatch(/^(warning|fault)$/); // debounced: 確認中 first, then fault

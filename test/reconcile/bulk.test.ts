@@ -3,7 +3,7 @@
 // rows left out of the answer, a row about someone else, and the answer kept as evidence, byte-identical.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Visit } from '../../src/claims/visit.ts';
 import {
   FileTerminalClient,
@@ -266,6 +266,85 @@ describe('一括照会', () => {
     );
     expect(applied).toHaveLength(1);
     expect(unwrap(store.listOutbox()).counts).toMatchObject({ pending: 0, inflight: 0, done: 6 });
+  });
+});
+
+describe('一括照会: stopping or pausing during the fallback', () => {
+  /** The reconcile jobs as stored, by visit id. */
+  const jobsByVisit = () => new Map(unwrap(store.listOutbox({ limit: 1000 })).jobs.map((j) => [j.visitId!, j]));
+
+  it('stop mid-batch: the jobs not worked are released at once (pending, due now, attempts not counted)', async () => {
+    const visits = saveMany(8, 8000);
+    // The bulk upload fails: all 8 rows fall back to single requests, answered slowly.
+    await startSim(visits, {
+      rules: [{ match: { request: 'bulk_upload' }, answer: { kind: 'error_segment' } }],
+      defaultAnswer: { kind: 'registry', delayMs: 200 },
+    });
+    const r = reconciler({ concurrency: 1 });
+    let stopping: Promise<void> | undefined;
+    r.on('progress', (p: { current: string | null }) => {
+      if (p.current !== null) stopping ??= r.stop(); // the first single request of the fallback is in hand
+    });
+    const summary = await r.run();
+    await stopping;
+    expect(stopping).toBeDefined();
+    // the job in hand was finished; nothing else was asked
+    expect(summary).toMatchObject({ processed: 1, decisions: { current: 1 }, bulk: { batches: 1, fallback: 8 } });
+    expect(count('qualification')).toBe(1);
+    expect(unwrap(store.listOutbox()).counts).toMatchObject({ done: 1, pending: 7, inflight: 0 });
+    const jobs = jobsByVisit();
+    const unworked = visits.filter((v) => jobs.get(v.id)!.status === 'pending');
+    expect(unworked).toHaveLength(7);
+    for (const v of unworked) {
+      expect(jobs.get(v.id)).toMatchObject({ attempts: 0, leaseUntil: null, leaseToken: null, lastErrorCode: null });
+      expect(jobs.get(v.id)!.nextAttemptAt).toBeLessThanOrEqual(clock.now());
+      expect(unwrap(store.latestReconciliation(v.id))).toBeNull();
+    }
+    // claimable at once (the clock has not moved: the round's 60 s lease would still hold them)
+    const again = unwrap(store.claimOutbox({ limit: 100, kinds: ['reconcile'], leaseMs: 60_000 }));
+    expect(again.map((j) => j.visitId).sort()).toEqual(unworked.map((v) => v.id).sort());
+    expect(again.every((j) => j.attempts === 1)).toBe(true);
+  });
+
+  it('stop while the terminal still answers 処理中: the round ends (STOPPED) and every row is released', async () => {
+    const visits = saveMany(6, 8200);
+    await startSim(visits, { bulkProcessingFetches: 1_000 });
+    const r = reconciler({ bulk: { threshold: 5, batchSize: 10, pollMs: 50, maxFetches: 1_000 } });
+    const running = r.run();
+    await vi.waitFor(() => expect(count('bulk_fetch')).toBeGreaterThan(0), { timeout: 10_000 });
+    await r.stop();
+    const summary = await running;
+    expect(summary).toMatchObject({ processed: 0, bulk: { batches: 1, failedBatches: 1, fallback: 6 } });
+    expect(count('qualification')).toBe(0);
+    expect(bulkAudit()).toMatchObject([{ action: 'reconcile.bulk_failed', detail: { code: 'STOPPED', rows: 6 } }]);
+    const jobs = jobsByVisit();
+    for (const v of visits) expect(jobs.get(v.id)).toMatchObject({ status: 'pending', attempts: 0, leaseToken: null });
+    const again = unwrap(store.claimOutbox({ limit: 100, kinds: ['reconcile'], leaseMs: 60_000 }));
+    expect(again.map((j) => j.visitId).sort()).toEqual(visits.map((v) => v.id).sort());
+  });
+
+  it('paused mid-batch (the terminal went silent): the rest are released, the timed-out job backs off', async () => {
+    const visits = saveMany(6, 8100);
+    await startSim(visits, {
+      rules: [
+        { match: { request: 'bulk_upload' }, answer: { kind: 'error_segment' } },
+        { match: { request: 'qualification' }, answer: { kind: 'never' } },
+      ],
+    });
+    const summary = await reconciler({ concurrency: 1, timeoutMs: 1_000, pauseAfterTimeouts: 1 }).run({
+      once: true,
+    });
+    expect(summary).toMatchObject({ paused: true, processed: 1, failed: 1, bulk: { fallback: 6 } });
+    expect(count('qualification')).toBe(1);
+    const jobs = jobsByVisit();
+    const timedOut = visits.filter((v) => jobs.get(v.id)!.lastErrorCode === 'TERMINAL_TIMEOUT');
+    expect(timedOut).toHaveLength(1);
+    expect(jobs.get(timedOut[0]!.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(jobs.get(timedOut[0]!.id)!.nextAttemptAt).toBeGreaterThan(clock.now());
+    const rest = visits.filter((v) => v !== timedOut[0]);
+    for (const v of rest) expect(jobs.get(v.id)).toMatchObject({ status: 'pending', attempts: 0, leaseToken: null });
+    const again = unwrap(store.claimOutbox({ limit: 100, kinds: ['reconcile'], leaseMs: 60_000 }));
+    expect(again.map((j) => j.visitId).sort()).toEqual(rest.map((v) => v.id).sort());
   });
 });
 

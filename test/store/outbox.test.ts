@@ -114,6 +114,41 @@ describe('outbox', () => {
     expect(unwrap(store.listAudit({ entity: 'outbox' })).map((e) => e.action)).toEqual(['outbox.dead']);
   });
 
+  it('a claimed job released unworked is due at once, its attempt not counted; lease-checked and idempotent', () => {
+    const visitId = saveOne();
+    // a job that failed once before, then due again
+    const [first] = unwrap(store.claimOutbox());
+    unwrap(store.failOutbox(first!.id, first!.leaseToken!, { permanent: false, code: 'TIMEOUT', message: 't' }));
+    now += policy.maxDelayMs;
+    const [job] = unwrap(store.claimOutbox());
+    expect(job).toMatchObject({ visitId, status: 'inflight', attempts: 2 });
+    const audits = unwrap(store.listAudit()).length;
+
+    expect(store.releaseOutbox(job!.id, first!.leaseToken!)).toMatchObject({
+      ok: false,
+      error: { code: 'LEASE_LOST' },
+    });
+    const released = unwrap(store.releaseOutbox(job!.id, job!.leaseToken!));
+    expect(released).toMatchObject({ status: 'pending', attempts: 1, nextAttemptAt: now, leaseToken: null });
+    expect(released.leaseUntil).toBeNull();
+    expect(released.lastErrorCode).toBe('TIMEOUT'); // the last real failure is kept
+    // again: nothing changes
+    expect(unwrap(store.releaseOutbox(job!.id, job!.leaseToken!))).toEqual(released);
+    expect(unwrap(store.listAudit()).length).toBe(audits);
+    // claimable at once (same clock), and the old token completes nothing
+    const [again] = unwrap(store.claimOutbox());
+    expect(again).toMatchObject({ id: job!.id, attempts: 2 });
+    expect(store.completeOutbox(job!.id, job!.leaseToken!)).toMatchObject({ ok: false, error: { code: 'LEASE_LOST' } });
+    expect(store.releaseOutbox(job!.id, job!.leaseToken!)).toMatchObject({ ok: false, error: { code: 'LEASE_LOST' } });
+    unwrap(store.completeOutbox(again!.id, again!.leaseToken!));
+    expect(store.releaseOutbox(again!.id, again!.leaseToken!)).toMatchObject({
+      ok: false,
+      error: { code: 'LEASE_LOST' },
+    });
+    expect(store.releaseOutbox(999_999, again!.leaseToken!)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(store.releaseOutbox(job!.id, '')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
   it('claims due jobs in order, up to the limit', () => {
     const ids = [saveOne(1), saveOne(2), saveOne(3)];
     const first = unwrap(store.claimOutbox({ limit: 2 }));

@@ -7,6 +7,7 @@ import { checkDigit } from '../../src/claims/insurer.ts';
 import { parseCsv } from '../../src/claims/export.ts';
 import type { TerminalFinding, Visit } from '../../src/claims/visit.ts';
 import { claimSettingsOf, exportMonth } from '../../src/main/core/reconcile/export.ts';
+import { isMyNumberLike } from '../../src/main/core/store/forbidden.ts';
 import { SYSTEM_ACTOR, type Store } from '../../src/main/core/store/index.ts';
 import { example, openTestStore, removeDir, tempDir, unwrap, visitWith } from '../reconcile/helpers.ts';
 import { v7 as uuidv7 } from 'uuid';
@@ -236,6 +237,25 @@ describe('reviewVisit', () => {
     const rows = csvFor(a.serviceDate.slice(0, 7));
     expect(rows.find((x) => x.visit_id === a.id)).toMatchObject({ basis: 'current', insurer_number: KYOKAI });
     expect(rows.find((x) => x.visit_id === b.id)).toMatchObject({ basis: 'unknown' });
+  });
+
+  it('a visit id whose digit groups pass the 個人番号 check digit never blocks a review (ids are not numbers)', () => {
+    // UUIDv7 groups 2-4 all digits and check-digit valid: the previous key `<id>:reconcile` in the detail holds them
+    const g = (n: number) => String(n).padStart(4, '0');
+    let id = '';
+    for (let n = 0; !id; n++) {
+      const mid = [g(1000 + n), '7123', '8456'];
+      if (isMyNumberLike(mid.join(''))) id = `0190f000-${mid.join('-')}-000000000a01`;
+    }
+    expect(isMyNumberLike(id.slice(9, 23).replace(/-/g, ''))).toBe(true);
+    const v = save({ ...visitWith(OLD), id });
+    reconcile(v, { validity: 'multiple' });
+    const r = unwrap(store.reviewVisit({ visitId: id, action: 'accept', staff: 'uketsuke-01' }));
+    expect(r.reconciliation.detail.review).toMatchObject({ previous: { key: `${id}:reconcile` } });
+    // a bare number still is refused
+    expect(
+      store.reviewVisit({ visitId: id, action: 'accept', reason: id.slice(9, 23), staff: 'uketsuke-01' }),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_MY_NUMBER' } });
   });
 
   it('refuses unknown staff, the system actor, accept without a reconciliation, void visits, bad shapes', () => {

@@ -19,6 +19,8 @@ export const reconcileMessages = {
   RETURN_ADDED: '返戻を登録しました。この受付は再度事後確認され、再請求の対象になります。',
   EVIDENCE_NONE: 'この受付には保管された資格確認端末の回答がありません。',
   EVIDENCE_WRITTEN: '資格確認端末の回答（原本）を書き出しました。',
+  EVIDENCE_NOT_LINKED: 'この受付に保管された回答ファイルではありません。',
+  EVIDENCE_UNREADABLE: '保管された回答ファイルを読み取れませんでした。',
 } as const;
 
 export type ReconcileMessageCode = keyof typeof reconcileMessages;

@@ -427,6 +427,13 @@ export class Reconciler extends EventEmitter {
     return { kind: 'failed', visitId: job.visitId, code, dead: r.ok && r.value.status === 'dead', timeout };
   }
 
+  /** Gives back a claimed job not worked (stopping or paused): due again at once, the claim not counted. */
+  release(job: OutboxJob): void {
+    const r = this.store.releaseOutbox(job.id, job.leaseToken ?? '');
+    if (!r.ok && r.error.code !== 'LEASE_LOST')
+      this.emit('warning', { action: 'outbox.release', entityId: String(job.id), code: r.error.code });
+  }
+
   complete(job: OutboxJob): boolean {
     const r = this.store.completeOutbox(job.id, job.leaseToken ?? '');
     return r.ok;

@@ -9,6 +9,7 @@ import type { HealthState } from '../../hardware/health/index.ts';
 import type { Journal } from './journal.ts';
 import type { Store } from './store/index.ts';
 import { candidateNumbers, decideClaim } from '../../claims/decide.ts';
+import { evidenceList, evidenceText } from './reconcile/evidence-view.ts';
 import { claimFor, claimSettingsOf, recordedFinding } from './reconcile/export.ts';
 import { reconcileMessages } from './reconcile-messages.ts';
 import { listSettings, saveSetting, saveStaff } from './settings-service.ts';
@@ -212,6 +213,8 @@ export function buildHandlers(deps: CoreDeps): Handlers {
         closedJobs: r.closedJobs,
       };
     },
+    'visits.evidence': ({ visitId }) => ({ items: unwrap(evidenceList(storeOf(deps), visitId)) }),
+    'visits.evidenceFile': ({ visitId, sha256 }) => unwrap(evidenceText(storeOf(deps), visitId, sha256)),
     // -- handlers for settings go here --
     'settings.get': () => ({
       items: listSettings(storeOf(deps)),

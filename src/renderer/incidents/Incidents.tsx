@@ -1,11 +1,11 @@
 // システム障害時モード: staff record that the オンライン資格確認等コールセンター switched it on (time, the call
 // centre's reference number, who called, a note, who records it), see the active one, record its end, look
 // back over recent outages and activations, and print the record for the 利用報告書 over a period.
-import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import type { IncidentView, StaffView } from '../../main/contract.ts';
 import { call } from '../api.ts';
 import { openPrint } from '../print/index.ts';
-import { dayBoundary, formatDateTime, fromLocalInput, toLocalInput } from '../print/format.ts';
+import { dayBoundary, formatDateTime, fromLocalInput, localDate, toLocalInput } from '../print/format.ts';
 import { useReception } from '../reception/model.ts';
 import { strings } from '../strings.ts';
 import './incidents.css';
@@ -17,10 +17,6 @@ type Errors = Partial<Record<'startedAt' | 'reference' | 'calledBy' | 'staff' | 
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function localDay(d: Date): string {
-  return toLocalInput(d).slice(0, 10);
 }
 
 function Field({
@@ -103,6 +99,80 @@ function focusFirstError(form: HTMLFormElement | null): void {
   requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
 }
 
+/** What a form's check found: its errors, or (none) what to send. */
+type Checked = { errors: Errors; send?: undefined } | { errors: Record<string, never>; send(): Promise<void> };
+
+/**
+ * The submit cycle both incident forms share: the check's errors are shown and the first invalid field takes
+ * the focus; otherwise the request is sent once (a second Enter while it is on its way does nothing) and a
+ * refusal is shown below the form.
+ */
+function useSubmit(form: RefObject<HTMLFormElement | null>) {
+  const [errors, setErrors] = useState<Errors>({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState('');
+  const submit = async (e: FormEvent, check: () => Checked): Promise<void> => {
+    e.preventDefault();
+    if (busy) return;
+    const checked = check();
+    setErrors(checked.errors);
+    setFailure('');
+    if (checked.send === undefined) {
+      focusFirstError(form.current);
+      return;
+    }
+    setBusy(true);
+    try {
+      await checked.send();
+    } catch (err) {
+      setFailure(`${s.saveFailed} ${errorMessage(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { errors, busy, failure, submit };
+}
+
+function Failure({ text }: { text: string }) {
+  return text === '' ? null : (
+    <p role="alert" className="field-error">
+      {text}
+    </p>
+  );
+}
+
+/**
+ * A date or a time typed as digits, the format in the hint below it. `error` is shown under the field;
+ * `invalidBy` names an error shown elsewhere that this field is part of.
+ */
+function TypedField(props: {
+  id: string;
+  label: string;
+  hint: string;
+  value: string;
+  onChange(v: string): void;
+  error?: string | undefined;
+  invalidBy?: string | undefined;
+}) {
+  const { id, error, invalidBy } = props;
+  const describedBy = [`${id}-hint`, error !== undefined ? `${id}-error` : '', invalidBy ?? ''].filter((x) => x !== '');
+  return (
+    <Field id={id} label={props.label} error={error} hint={props.hint} required>
+      <input
+        id={id}
+        type="text"
+        inputMode="numeric"
+        autoComplete="off"
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        required
+        {...(error !== undefined || invalidBy !== undefined ? { 'aria-invalid': true as const } : {})}
+        aria-describedby={describedBy.join(' ')}
+      />
+    </Field>
+  );
+}
+
 /** The record of a new activation. */
 function OpenForm({ staff, onSaved }: { staff: StaffView[]; onSaved(i: IncidentView): void }) {
   const form = useRef<HTMLFormElement>(null);
@@ -111,45 +181,35 @@ function OpenForm({ staff, onSaved }: { staff: StaffView[]; onSaved(i: IncidentV
   const [calledBy, setCalledBy] = useState('');
   const [note, setNote] = useState('');
   const [who, setWho] = useState(() => useReception.getState().staff);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState('');
+  const { errors, busy, failure, submit: run } = useSubmit(form);
   const first = useRef<HTMLInputElement>(null);
   // The reference number is what staff have to type first (the time defaults to now, the staff to who is at
   // the desk): the field has the focus when the form appears.
   useEffect(() => first.current?.focus(), []);
 
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    if (busy) return;
-    const at = fromLocalInput(startedAt);
-    const errs: Errors = {};
-    if (at === undefined) errs.startedAt = s.timeRequired;
-    if (reference.trim() === '') errs.reference = s.referenceRequired;
-    if (calledBy.trim() === '') errs.calledBy = s.calledByRequired;
-    if (who === '') errs.staff = s.staffRequired;
-    setErrors(errs);
-    setFailure('');
-    if (Object.keys(errs).length > 0 || at === undefined) {
-      focusFirstError(form.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      const saved = await call('incidents.openEmergency', {
-        startedAt: at,
-        referenceNumber: reference.trim(),
-        calledBy: calledBy.trim(),
-        ...(note.trim() !== '' ? { note: note.trim() } : {}),
-        staff: who,
-      });
-      onSaved(saved);
-    } catch (err) {
-      setFailure(`${s.saveFailed} ${errorMessage(err)}`);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = (e: FormEvent): Promise<void> =>
+    run(e, () => {
+      const at = fromLocalInput(startedAt);
+      const errs: Errors = {};
+      if (at === undefined) errs.startedAt = s.timeRequired;
+      if (reference.trim() === '') errs.reference = s.referenceRequired;
+      if (calledBy.trim() === '') errs.calledBy = s.calledByRequired;
+      if (who === '') errs.staff = s.staffRequired;
+      if (Object.keys(errs).length > 0 || at === undefined) return { errors: errs };
+      return {
+        errors: {},
+        send: async () => {
+          const saved = await call('incidents.openEmergency', {
+            startedAt: at,
+            referenceNumber: reference.trim(),
+            calledBy: calledBy.trim(),
+            ...(note.trim() !== '' ? { note: note.trim() } : {}),
+            staff: who,
+          });
+          onSaved(saved);
+        },
+      };
+    });
 
   return (
     <form
@@ -195,27 +255,19 @@ function OpenForm({ staff, onSaved }: { staff: StaffView[]; onSaved(i: IncidentV
             onChange={(e) => setNote(e.target.value)}
           />
         </Field>
-        <Field id="incident-started" label={s.startedAt} error={errors.startedAt} hint={s.timeHint} required>
-          <input
-            id="incident-started"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            value={startedAt}
-            onChange={(e) => setStartedAt(e.target.value)}
-            required
-            {...invalid('incident-started', errors.startedAt, true)}
-          />
-        </Field>
+        <TypedField
+          id="incident-started"
+          label={s.startedAt}
+          hint={s.timeHint}
+          value={startedAt}
+          onChange={setStartedAt}
+          error={errors.startedAt}
+        />
       </div>
       <button type="submit" className="button primary" disabled={busy}>
         {busy ? s.recording : s.record}
       </button>
-      {failure !== '' && (
-        <p role="alert" className="field-error">
-          {failure}
-        </p>
-      )}
+      <Failure text={failure} />
     </form>
   );
 }
@@ -233,33 +285,21 @@ function ActiveIncident({
   const form = useRef<HTMLFormElement>(null);
   const [endedAt, setEndedAt] = useState(() => toLocalInput(new Date()));
   const [who, setWho] = useState(() => useReception.getState().staff || incident.staff);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState('');
+  const { errors, busy, failure, submit: run } = useSubmit(form);
 
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    if (busy) return;
-    const at = fromLocalInput(endedAt);
-    const errs: Errors = {};
-    if (at === undefined) errs.endedAt = s.timeRequired;
-    else if (Date.parse(at) < Date.parse(incident.startedAt)) errs.endedAt = s.endBeforeStart;
-    if (who === '') errs.staff = s.staffRequired;
-    setErrors(errs);
-    setFailure('');
-    if (Object.keys(errs).length > 0 || at === undefined) {
-      focusFirstError(form.current);
-      return;
-    }
-    setBusy(true);
-    try {
-      onEnded(await call('incidents.close', { id: incident.id, endedAt: at, staff: who }));
-    } catch (err) {
-      setFailure(`${s.saveFailed} ${errorMessage(err)}`);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = (e: FormEvent): Promise<void> =>
+    run(e, () => {
+      const at = fromLocalInput(endedAt);
+      const errs: Errors = {};
+      if (at === undefined) errs.endedAt = s.timeRequired;
+      else if (Date.parse(at) < Date.parse(incident.startedAt)) errs.endedAt = s.endBeforeStart;
+      if (who === '') errs.staff = s.staffRequired;
+      if (Object.keys(errs).length > 0 || at === undefined) return { errors: errs };
+      return {
+        errors: {},
+        send: async () => onEnded(await call('incidents.close', { id: incident.id, endedAt: at, staff: who })),
+      };
+    });
 
   return (
     <section className="incident-active" aria-labelledby="incident-active-title" data-testid="incident-active">
@@ -268,28 +308,20 @@ function ActiveIncident({
       <p>{s.activeDetail(incident.referenceNumber, incident.calledBy)}</p>
       <form ref={form} aria-label={s.endTitle} onSubmit={(e) => void submit(e)} noValidate>
         <div className="incident-fields">
-          <Field id="incident-ended" label={s.endedAt} error={errors.endedAt} hint={s.timeHint} required>
-            <input
-              id="incident-ended"
-              type="text"
-              inputMode="numeric"
-              autoComplete="off"
-              value={endedAt}
-              onChange={(e) => setEndedAt(e.target.value)}
-              required
-              {...invalid('incident-ended', errors.endedAt, true)}
-            />
-          </Field>
+          <TypedField
+            id="incident-ended"
+            label={s.endedAt}
+            hint={s.timeHint}
+            value={endedAt}
+            onChange={setEndedAt}
+            error={errors.endedAt}
+          />
           <StaffSelect id="incident-end-staff" value={who} onChange={setWho} staff={staff} error={errors.staff} />
         </div>
         <button type="submit" className="button primary" disabled={busy}>
           {s.end}
         </button>
-        {failure !== '' && (
-          <p role="alert" className="field-error">
-            {failure}
-          </p>
-        )}
+        <Failure text={failure} />
       </form>
     </section>
   );
@@ -331,8 +363,8 @@ function RecentList({ items, staffName }: { items: IncidentView[]; staffName(id:
 
 function ReportForm() {
   const today = new Date();
-  const [from, setFrom] = useState(() => localDay(new Date(today.getFullYear(), today.getMonth(), 1)));
-  const [to, setTo] = useState(() => localDay(today));
+  const [from, setFrom] = useState(() => localDate(new Date(today.getFullYear(), today.getMonth(), 1)));
+  const [to, setTo] = useState(() => localDate(today));
   const [error, setError] = useState('');
   const submit = (e: FormEvent): void => {
     e.preventDefault();
@@ -350,32 +382,22 @@ function ReportForm() {
       <h3 id="incident-report-title">{s.reportTitle}</h3>
       <p>{s.reportHint}</p>
       <div className="incident-fields">
-        <Field id="report-from" label={s.reportFrom} hint={s.dateHint} required>
-          <input
-            id="report-from"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            required
-            aria-invalid={error !== '' ? true : undefined}
-            aria-describedby={error !== '' ? 'report-from-hint report-error' : 'report-from-hint'}
-          />
-        </Field>
-        <Field id="report-to" label={s.reportTo} hint={s.dateHint} required>
-          <input
-            id="report-to"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            required
-            aria-invalid={error !== '' ? true : undefined}
-            aria-describedby={error !== '' ? 'report-to-hint report-error' : 'report-to-hint'}
-          />
-        </Field>
+        <TypedField
+          id="report-from"
+          label={s.reportFrom}
+          hint={s.dateHint}
+          value={from}
+          onChange={setFrom}
+          invalidBy={error !== '' ? 'report-error' : undefined}
+        />
+        <TypedField
+          id="report-to"
+          label={s.reportTo}
+          hint={s.dateHint}
+          value={to}
+          onChange={setTo}
+          invalidBy={error !== '' ? 'report-error' : undefined}
+        />
       </div>
       <button type="submit" className="button primary">
         {s.reportPrint}

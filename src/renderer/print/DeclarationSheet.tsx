@@ -2,13 +2,14 @@
 // 電話), the insurance as far as the patient knows it (種類, 保険者名, 本人・家族, 被保険者氏名, 勤務先, 記号・番号,
 // 資格取得日), the signature line, and the clinic's box (医療機関名・コード, 受診日, 受付番号). Pre-filled from the
 // visit's declaration, else from the patient; what is unknown stays a blank line to fill in by hand.
-import type { DeclaredInsuranceType, Visit } from '../../claims/visit.ts';
+import { DECLARED_TYPES } from '../../claims/declaration.ts';
+import type { Visit } from '../../claims/visit.ts';
 import { strings } from '../strings.ts';
 import { usePrintContext } from './context.ts';
 import { formatDateWareki } from './format.ts';
+import { Row } from './Row.tsx';
 
 const s = strings.declSheet;
-const typeOrder: DeclaredInsuranceType[] = ['kyokai', 'kumiai', 'kyosai', 'seamen', 'kokuho', 'kouki', 'unknown'];
 
 function Value({ text }: { text: string | undefined }) {
   return text !== undefined && text !== '' ? <>{text}</> : <span className="blank">&nbsp;</span>;
@@ -49,49 +50,31 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
         <h2>{s.patientTitle}</h2>
         <table>
           <tbody>
-            <tr>
-              <th scope="row">{s.kana}</th>
-              <td>
-                <Value text={d?.nameKana || p.nameKana} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.name}</th>
-              <td>
-                <Value text={d?.name || p.name} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.birthDate}</th>
-              <td>
-                <Value text={formatDateWareki(d?.birthDate || p.birthDate)} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.sex}</th>
-              <td className="choices">
-                <Check on={sex === 'male'} label={strings.printing.sex.male} />
-                <Check on={sex === 'female'} label={strings.printing.sex.female} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.address}</th>
-              <td>
-                {postal !== '' && (
-                  <>
-                    {s.postal}
-                    {postal}&ensp;
-                  </>
-                )}
-                <Value text={d?.address || p.address} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.phone}</th>
-              <td>
-                <Value text={d?.phone || p.phone} />
-              </td>
-            </tr>
+            <Row label={s.kana}>
+              <Value text={d?.nameKana || p.nameKana} />
+            </Row>
+            <Row label={s.name}>
+              <Value text={d?.name || p.name} />
+            </Row>
+            <Row label={s.birthDate}>
+              <Value text={formatDateWareki(d?.birthDate || p.birthDate)} />
+            </Row>
+            <Row label={s.sex} className="choices">
+              <Check on={sex === 'male'} label={strings.printing.sex.male} />
+              <Check on={sex === 'female'} label={strings.printing.sex.female} />
+            </Row>
+            <Row label={s.address}>
+              {postal !== '' && (
+                <>
+                  {s.postal}
+                  {postal}&ensp;
+                </>
+              )}
+              <Value text={d?.address || p.address} />
+            </Row>
+            <Row label={s.phone}>
+              <Value text={d?.phone || p.phone} />
+            </Row>
           </tbody>
         </table>
       </section>
@@ -100,61 +83,41 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
         <h2>{s.insuranceTitle}</h2>
         <table>
           <tbody>
-            <tr>
-              <th scope="row">{s.insuranceType}</th>
-              <td className="choices">
-                {typeOrder.map((t) => (
-                  <Check key={t} on={d?.insuranceType === t} label={strings.insuranceTypes[t]} />
-                ))}
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.insurerName}</th>
-              <td>
-                <Value text={d?.insurerName} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.relationship}</th>
-              <td className="choices">
-                <Check on={d?.relationship === 'self'} label={strings.declSelf} />
-                <Check on={d?.relationship === 'family'} label={strings.declFamily} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.insuredPerson}</th>
-              <td>
-                <Value text={d?.relationship === 'self' ? d.name : d?.insuredPersonName} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.employer}</th>
-              <td>
-                <Value text={d?.employerName} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.employerAddress}</th>
-              <td>
-                <Value text={d?.employerAddress} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">
-                {s.numbers}
-                <br />
-                <span className="small">{s.numbersHint}</span>
-              </th>
-              <td>
-                <Value text={numbers} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.acquiredOn}</th>
-              <td>
-                <Value text={d?.acquiredOn ? formatDateWareki(d.acquiredOn) : undefined} />
-              </td>
-            </tr>
+            <Row label={s.insuranceType} className="choices">
+              {DECLARED_TYPES.map((t) => (
+                <Check key={t} on={d?.insuranceType === t} label={strings.insuranceTypes[t]} />
+              ))}
+            </Row>
+            <Row label={s.insurerName}>
+              <Value text={d?.insurerName} />
+            </Row>
+            <Row label={s.relationship} className="choices">
+              <Check on={d?.relationship === 'self'} label={strings.declSelf} />
+              <Check on={d?.relationship === 'family'} label={strings.declFamily} />
+            </Row>
+            <Row label={s.insuredPerson}>
+              <Value text={d?.relationship === 'self' ? d.name : d?.insuredPersonName} />
+            </Row>
+            <Row label={s.employer}>
+              <Value text={d?.employerName} />
+            </Row>
+            <Row label={s.employerAddress}>
+              <Value text={d?.employerAddress} />
+            </Row>
+            <Row
+              label={
+                <>
+                  {s.numbers}
+                  <br />
+                  <span className="small">{s.numbersHint}</span>
+                </>
+              }
+            >
+              <Value text={numbers} />
+            </Row>
+            <Row label={s.acquiredOn}>
+              <Value text={d?.acquiredOn ? formatDateWareki(d.acquiredOn) : undefined} />
+            </Row>
           </tbody>
         </table>
       </section>
@@ -163,16 +126,10 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
         <h2>{s.signatureTitle}</h2>
         <table className="signature">
           <tbody>
-            <tr>
-              <th scope="row">{s.signature}</th>
-              <td />
-            </tr>
-            <tr>
-              <th scope="row">{s.signedBy}</th>
-              <td>
-                <Value text={d?.signedBy} />
-              </td>
-            </tr>
+            <Row label={s.signature} />
+            <Row label={s.signedBy}>
+              <Value text={d?.signedBy} />
+            </Row>
           </tbody>
         </table>
       </section>
@@ -181,26 +138,14 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
         <h2>{s.clinicTitle}</h2>
         <table>
           <tbody>
-            <tr>
-              <th scope="row">{strings.printing.clinicName}</th>
-              <td>
-                <Value text={clinic.name} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{strings.printing.institutionCode}</th>
-              <td>
-                <Value text={clinic.institutionCode} />
-              </td>
-            </tr>
-            <tr>
-              <th scope="row">{s.serviceDate}</th>
-              <td>{formatDateWareki(visit.serviceDate)}</td>
-            </tr>
-            <tr>
-              <th scope="row">{s.visitId}</th>
-              <td>{visit.id}</td>
-            </tr>
+            <Row label={strings.printing.clinicName}>
+              <Value text={clinic.name} />
+            </Row>
+            <Row label={strings.printing.institutionCode}>
+              <Value text={clinic.institutionCode} />
+            </Row>
+            <Row label={s.serviceDate}>{formatDateWareki(visit.serviceDate)}</Row>
+            <Row label={s.visitId}>{visit.id}</Row>
           </tbody>
         </table>
       </section>

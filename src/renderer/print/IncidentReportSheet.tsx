@@ -5,23 +5,18 @@ import { useEffect, useState } from 'react';
 import type { RequestOutput } from '../../main/contract.ts';
 import type { EvidenceKind } from '../../claims/visit.ts';
 import { call } from '../api.ts';
+import { EVIDENCE_ORDER } from '../reception/model.ts';
 import { strings } from '../strings.ts';
 import { usePrintContext } from './context.ts';
 import { formatDateTime, formatDateTimeShort } from './format.ts';
+import { Row } from './Row.tsx';
 
 const s = strings.incidentReport;
 type Report = RequestOutput<'incidents.report'>;
 type ReportIncident = Report['incidents'][number];
 
-const evidenceOrder: EvidenceKind[] = [
-  'emergency_mode',
-  'portal',
-  'qualification_certificate',
-  'insurance_card',
-  'notice_with_card',
-  'verbal',
-  'declaration',
-];
+/** The wizard's order, システム障害時モード first (the visits this report is mostly about). */
+const evidenceOrder: EvidenceKind[] = ['emergency_mode', ...EVIDENCE_ORDER.filter((k) => k !== 'emergency_mode')];
 
 const total = (i: ReportIncident): number => Object.values(i.visits).reduce((a, b) => a + b, 0);
 
@@ -42,6 +37,34 @@ function Breakdown({ visits }: { visits: Record<string, number> }) {
   );
 }
 
+/** The first two columns of both tables: the number and the period. */
+function PeriodHeads() {
+  return (
+    <>
+      <th scope="col" className="col-no">
+        {s.no}
+      </th>
+      <th scope="col" className="col-time">
+        {s.startedAt}
+        <br />
+        {s.endedAt}
+      </th>
+    </>
+  );
+}
+
+function PeriodCells({ n, incident: i }: { n: number; incident: ReportIncident }) {
+  return (
+    <>
+      <td className="num">{n + 1}</td>
+      <td className="nowrap">
+        {formatDateTimeShort(i.startedAt)}
+        <br />〜 {i.endedAt === null ? s.ongoing : formatDateTimeShort(i.endedAt)}
+      </td>
+    </>
+  );
+}
+
 function EmergencyTable({ items }: { items: ReportIncident[] }) {
   const { staffName } = usePrintContext();
   if (items.length === 0) return <p>{s.none}</p>;
@@ -49,14 +72,7 @@ function EmergencyTable({ items }: { items: ReportIncident[] }) {
     <table className="tabular">
       <thead>
         <tr>
-          <th scope="col" className="col-no">
-            {s.no}
-          </th>
-          <th scope="col" className="col-time">
-            {s.startedAt}
-            <br />
-            {s.endedAt}
-          </th>
+          <PeriodHeads />
           <th scope="col" className="col-ref">
             {s.reference}
           </th>
@@ -73,11 +89,7 @@ function EmergencyTable({ items }: { items: ReportIncident[] }) {
       <tbody>
         {items.map((i, n) => (
           <tr key={i.id} data-incident={i.id}>
-            <td className="num">{n + 1}</td>
-            <td className="nowrap">
-              {formatDateTimeShort(i.startedAt)}
-              <br />〜 {i.endedAt === null ? s.ongoing : formatDateTimeShort(i.endedAt)}
-            </td>
+            <PeriodCells n={n} incident={i} />
             <td>{i.referenceNumber}</td>
             <td>{i.calledBy}</td>
             <td>{staffName(i.staff)}</td>
@@ -103,14 +115,7 @@ function OutageTable({ items }: { items: ReportIncident[] }) {
     <table className="tabular">
       <thead>
         <tr>
-          <th scope="col" className="col-no">
-            {s.no}
-          </th>
-          <th scope="col" className="col-time">
-            {s.startedAt}
-            <br />
-            {s.endedAt}
-          </th>
+          <PeriodHeads />
           <th scope="col">{s.cause}</th>
           <th scope="col" className="col-count">
             {s.visits}
@@ -123,11 +128,7 @@ function OutageTable({ items }: { items: ReportIncident[] }) {
       <tbody>
         {items.map((i, n) => (
           <tr key={i.id} data-incident={i.id}>
-            <td className="num">{n + 1}</td>
-            <td className="nowrap">
-              {formatDateTimeShort(i.startedAt)}
-              <br />〜 {i.endedAt === null ? s.ongoing : formatDateTimeShort(i.endedAt)}
-            </td>
+            <PeriodCells n={n} incident={i} />
             <td>{s.outageCauses[i.cause] ?? i.cause}</td>
             <td className="num">{s.count(total(i))}</td>
             <td>
@@ -172,20 +173,11 @@ export function IncidentReportSheet({ from, to }: { from: string; to: string }) 
       <p className="right small">{s.subtitle}</p>
       <table>
         <tbody>
-          <tr>
-            <th scope="row">{strings.printing.clinicName}</th>
-            <td>{report.clinic.name}</td>
-          </tr>
-          <tr>
-            <th scope="row">{strings.printing.institutionCode}</th>
-            <td>{report.clinic.institutionCode}</td>
-          </tr>
-          <tr>
-            <th scope="row">{s.period}</th>
-            <td>
-              {formatDateTime(report.from)} 〜 {formatDateTime(report.to)}
-            </td>
-          </tr>
+          <Row label={strings.printing.clinicName}>{report.clinic.name}</Row>
+          <Row label={strings.printing.institutionCode}>{report.clinic.institutionCode}</Row>
+          <Row label={s.period}>
+            {formatDateTime(report.from)} 〜 {formatDateTime(report.to)}
+          </Row>
         </tbody>
       </table>
 

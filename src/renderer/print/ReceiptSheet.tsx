@@ -1,21 +1,12 @@
 // 受付控え: a receipt-style summary of one saved visit (patient, date, cause, identity, evidence, 負担割合, staff,
 // 受付番号), for the clinic's paper file or to hand to the patient.
-import type { ReactNode } from 'react';
 import type { Visit } from '../../claims/visit.ts';
 import { strings } from '../strings.ts';
 import { usePrintContext } from './context.ts';
 import { formatDate, formatDateTime, formatDateWareki } from './format.ts';
+import { Row } from './Row.tsx';
 
 const s = strings.receiptSheet;
-
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <tr>
-      <th scope="row">{label}</th>
-      <td>{children}</td>
-    </tr>
-  );
-}
 
 export function ReceiptSheet({ visit }: { visit: Visit }) {
   const { clinic, staffName } = usePrintContext();

@@ -1,5 +1,5 @@
-// Date and time display for the printed sheets and the incident screen. Times are shown in the clinic PC's
-// local time (as the reception screens do); dates on the official form also in 和暦.
+// Local date and time, as the renderer shows and sends them (the printed sheets, the incident screen, the
+// reception wizard). Times are in the clinic PC's local time; dates on the official form also in 和暦.
 import { toWareki } from '../../claims/dates.ts';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -32,9 +32,25 @@ export function formatDateTimeShort(iso: string | null | undefined): string {
   return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** Local calendar date (the clinic's day), YYYY-MM-DD. */
+export function localDate(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** ISO 8601 with the local offset (+09:00 in Japan). */
+export function localIso(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  const abs = Math.abs(off);
+  return (
+    `${localDate(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}
+
 /** An instant as staff type it: 'YYYY-MM-DD HH:MM', local time. */
 export function toLocalInput(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return `${localDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /**
@@ -54,12 +70,7 @@ export function fromLocalInput(value: string, today: Date = new Date()): string 
   if (h > 23 || mi > 59 || sec > 59) return undefined;
   const d = new Date(y, mo - 1, da, h, mi, sec);
   if (d.getFullYear() !== y || d.getMonth() !== mo - 1 || d.getDate() !== da || d.getHours() !== h) return undefined;
-  const off = -d.getTimezoneOffset();
-  const abs = Math.abs(off);
-  return (
-    `${y}-${pad(mo)}-${pad(da)}T${pad(h)}:${pad(mi)}:${pad(sec)}` +
-    `${off >= 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
+  return localIso(d);
 }
 
 /** A local calendar date 'YYYY-MM-DD' → the ISO instant of its start (from) or its last second (to). */

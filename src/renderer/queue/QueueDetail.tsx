@@ -1,5 +1,6 @@
-// One visit of the 事後確認 queue: what was taken at reception, the terminal's answer, the proposed decision with
-// its reasons, the claim as it will be exported, and the staff review forms (visits.review). Esc closes.
+// One visit of the 事後確認 queue: what was taken at reception, the terminal's answer (with the answer files archived
+// for it: Evidence.tsx), the proposed decision with its reasons, the claim as it will be exported, and the staff
+// review forms (visits.review). Esc closes.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RequestInput, StaffView, VisitDetailView } from '../../main/contract.ts';
 import { parseInsurerNumber } from '../../claims/insurer.ts';
@@ -8,6 +9,7 @@ import { call } from '../api.ts';
 import { useReception } from '../reception/model.ts';
 import { RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
+import { Evidence } from './Evidence.tsx';
 
 const s = strings.queue;
 const ACTIONS = ['accept', 'choose_basis', 'edit_numbers', 'manual_lookup'] as const;
@@ -323,6 +325,7 @@ export function QueueDetail(props: { id: string; onClose: () => void; onChanged:
           ) : (
             <p>{s.noAnswer}</p>
           )}
+          <Evidence visitId={v.id} reload={d.reconciliations.length} />
 
           <h4>{s.proposalTitle}</h4>
           <p className="proposal" data-testid="proposal">

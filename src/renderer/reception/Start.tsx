@@ -26,6 +26,46 @@ export function birthFeedback(textValue: string, showError: boolean): { ok?: str
   return showError ? { error: r.errors[0]?.message ?? strings.birthRequired } : {};
 }
 
+/** 生年月日 as typed, read back (birthFeedback) beside the field; `error` (the form's own) comes first. */
+export function BirthField(props: {
+  value: string;
+  onChange(v: string): void;
+  tried: boolean;
+  error?: string | undefined;
+}) {
+  const fb = birthFeedback(props.value, props.tried);
+  return (
+    <TextField
+      label={strings.patientBirth}
+      value={props.value}
+      onChange={props.onChange}
+      ok={fb.ok}
+      error={props.error ?? fb.error}
+      required
+    />
+  );
+}
+
+/** 性別: 男 / 女, nothing chosen while the draft's sex is ''. */
+export function SexField(props: {
+  name: string;
+  value: PatientDraft['sex'];
+  onChange(v: 'male' | 'female'): void;
+  error?: string | undefined;
+}) {
+  return (
+    <RadioGroup
+      legend={strings.patientSex}
+      name={props.name}
+      options={['male', 'female'] as const}
+      labelOf={(v) => (v === 'male' ? strings.sexMale : strings.sexFemale)}
+      value={props.value === '' ? undefined : props.value}
+      onChange={props.onChange}
+      error={props.error}
+    />
+  );
+}
+
 function StaffPicker() {
   const staff = useReception((s) => s.staff);
   const ready = useConnection((s) => s.status.state === 'ready');
@@ -166,9 +206,9 @@ export function focusSoon(selector: string): void {
 
 type PatientErrors = Partial<Record<'staff' | 'name' | 'birth' | 'sex', string>>;
 
-export function patientErrors(p: PatientDraft, staff: string): PatientErrors {
-  const e: PatientErrors = {};
-  if (staff === '') e.staff = strings.staffRequired;
+/** 氏名・生年月日 (a real date)・性別, needed wherever a patient is taken down (here, and the card's 4 items). */
+export function personErrors(p: PatientDraft): Omit<PatientErrors, 'staff'> {
+  const e: Omit<PatientErrors, 'staff'> = {};
   if (nfkc(p.name).trim() === '') e.name = strings.nameRequired;
   if (p.birthText.trim() === '') e.birth = strings.birthRequired;
   else {
@@ -177,6 +217,10 @@ export function patientErrors(p: PatientDraft, staff: string): PatientErrors {
   }
   if (p.sex === '') e.sex = strings.sexRequired;
   return e;
+}
+
+export function patientErrors(p: PatientDraft, staff: string): PatientErrors {
+  return { ...(staff === '' ? { staff: strings.staffRequired } : {}), ...personErrors(p) };
 }
 
 function PatientForm() {
@@ -202,7 +246,6 @@ function PatientForm() {
   };
 
   const live = tried ? patientErrors(patient, staff) : errors;
-  const fb = birthFeedback(patient.birthText, tried);
   return (
     <section className="card" aria-labelledby="patient-title">
       <h2 id="patient-title">{strings.patientTitle}</h2>
@@ -217,23 +260,8 @@ function PatientForm() {
             required
           />
           <TextField label={strings.patientKana} value={patient.nameKana} onChange={set('nameKana')} />
-          <TextField
-            label={strings.patientBirth}
-            value={patient.birthText}
-            onChange={set('birthText')}
-            ok={fb.ok}
-            error={live.birth ?? fb.error}
-            required
-          />
-          <RadioGroup
-            legend={strings.patientSex}
-            name="sex"
-            options={['male', 'female'] as const}
-            labelOf={(v) => (v === 'male' ? strings.sexMale : strings.sexFemale)}
-            value={patient.sex === '' ? undefined : patient.sex}
-            onChange={(v) => patchPatient({ sex: v })}
-            error={live.sex}
-          />
+          <BirthField value={patient.birthText} onChange={set('birthText')} tried={tried} error={live.birth} />
+          <SexField name="sex" value={patient.sex} onChange={(v) => patchPatient({ sex: v })} error={live.sex} />
           <TextField
             label={strings.patientPostal}
             value={patient.postalCode}

@@ -2,8 +2,8 @@
 // 負担割合 → summary and 保存). Enter advances, Esc goes back, nothing typed is lost going back and forth. On
 // a choice step a number key chooses the option showing it (「1」「2」…) and advances at once.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { formatBothCalendars, parseTypedDate } from '../../claims/dates.ts';
-import { validateDeclaration } from '../../claims/declaration.ts';
+import { formatBothCalendars } from '../../claims/dates.ts';
+import { DECLARED_TYPES, validateDeclaration } from '../../claims/declaration.ts';
 import { parseInsurerNumber } from '../../claims/insurer.ts';
 import { nfkc } from '../../claims/normalize.ts';
 import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
@@ -24,7 +24,6 @@ import {
   CAUSES,
   COPAY_PERCENTS,
   IDENTITY_METHODS,
-  INSURANCE_TYPES,
   buildVisit,
   hasStoredInsurance,
   localIso,
@@ -46,7 +45,7 @@ import {
   type Step,
   type WizardDraft,
 } from './model.ts';
-import { birthFeedback } from './Start.tsx';
+import { BirthField, personErrors, SexField } from './Start.tsx';
 
 type Errors = Record<string, string>;
 
@@ -131,14 +130,7 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
 
 /** The card's 4 items (システム障害時モード): every one is needed, the birth date as a real date. */
 function fourItemsErrors(p: PatientDraft): Errors {
-  const e: Errors = {};
-  if (nfkc(p.name).trim() === '') e.name = strings.nameRequired;
-  if (p.birthText.trim() === '') e.birth = strings.birthRequired;
-  else {
-    const r = parseTypedDate(p.birthText);
-    if (!r.ok) e.birth = r.errors[0]?.message ?? strings.birthRequired;
-  }
-  if (p.sex === '') e.sex = strings.sexRequired;
+  const e: Errors = personErrors(p);
   if (nfkc(p.address).trim() === '') e.address = strings.fourAddressRequired;
   return e;
 }
@@ -609,29 +601,13 @@ function FourItemsForm(props: { state: ReceptionState; errors: Errors; tried: bo
   const { errors } = props;
   const p = props.state.patient;
   const set = (k: keyof PatientDraft) => (v: string) => patchPatient({ [k]: v });
-  const fb = birthFeedback(p.birthText, props.tried);
   return (
     <div className="four-items">
       <p className="note">{strings.fourItemsNote}</p>
       <div className="grid">
         <TextField label={strings.patientName} value={p.name} onChange={set('name')} error={errors.name} required />
-        <TextField
-          label={strings.patientBirth}
-          value={p.birthText}
-          onChange={set('birthText')}
-          ok={fb.ok}
-          error={errors.birth ?? fb.error}
-          required
-        />
-        <RadioGroup
-          legend={strings.patientSex}
-          name="four-sex"
-          options={['male', 'female'] as const}
-          labelOf={(v) => (v === 'male' ? strings.sexMale : strings.sexFemale)}
-          value={p.sex === '' ? undefined : p.sex}
-          onChange={(sex) => patchPatient({ sex })}
-          error={errors.sex}
-        />
+        <BirthField value={p.birthText} onChange={set('birthText')} tried={props.tried} error={errors.birth} />
+        <SexField name="four-sex" value={p.sex} onChange={(sex) => patchPatient({ sex })} error={errors.sex} />
         <TextField
           label={strings.patientAddress}
           value={p.address}
@@ -683,7 +659,7 @@ function DeclarationForm(props: { state: ReceptionState; w: WizardDraft; errors:
         <SelectField
           label={strings.declInsuranceType}
           value={d.insuranceType}
-          options={INSURANCE_TYPES}
+          options={DECLARED_TYPES}
           labelOf={(t) => strings.insuranceTypes[t]}
           placeholder={strings.staffChoose}
           onChange={(insuranceType) => setD({ insuranceType })}

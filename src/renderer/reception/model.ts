@@ -14,6 +14,7 @@ import type {
   Visit,
 } from '../../claims/visit.ts';
 import type { HealthStateView, IncidentView, PatientRecordView, StaffView } from '../../main/contract.ts';
+import { localDate, localIso, toLocalInput } from '../print/format.ts';
 
 export const CAUSES: FailureCause[] = [
   'reader_fault',
@@ -39,15 +40,6 @@ export const EVIDENCE_ORDER: EvidenceKind[] = [
   'verbal',
   'declaration',
   'emergency_mode',
-];
-export const INSURANCE_TYPES: DeclaredInsuranceType[] = [
-  'kyokai',
-  'kumiai',
-  'kyosai',
-  'seamen',
-  'kokuho',
-  'kouki',
-  'unknown',
 ];
 export const COPAY_PERCENTS = [30, 20, 10, 0] as const;
 export type CopayPercent = (typeof COPAY_PERCENTS)[number];
@@ -122,28 +114,10 @@ export const needsNumbers = (k: EvidenceKind | undefined): boolean =>
 
 // ------------------------------------------------------------------------------------------------- dates
 
-const pad = (n: number) => String(n).padStart(2, '0');
+export { localDate, localIso } from '../print/format.ts';
 
-/** Local calendar date (the clinic's day), YYYY-MM-DD. */
-export function localDate(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** ISO 8601 with the local offset (+09:00 in Japan). */
-export function localIso(d: Date): string {
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const abs = Math.abs(off);
-  return (
-    `${localDate(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
-}
-
-export function localTime(iso: string): string {
-  const d = new Date(iso);
-  return `${localDate(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+/** An ISO instant as 'YYYY-MM-DD HH:MM', local time. */
+export const localTime = (iso: string): string => toLocalInput(new Date(iso));
 
 /** A typed birth date as ISO, or undefined while it is not (yet) a date. */
 export function typedDate(text: string): string | undefined {

@@ -4,8 +4,9 @@
 // reconciliations, archives the answer (evidence) and completes the jobs, so a crash between chunks leaves every
 // job either applied-and-done or untouched-and-leased (redelivered later; the job key makes it exactly-once).
 // What the bulk request does not settle (upload or fetch failed or timed out, still 処理中 after maxFetches, a row
-// missing or in error) goes to the single request. Rows whose echo is about someone else are set aside (job
-// failed for a retry, audit entry; the answer file is kept in res/ under a new name, never deleted).
+// missing or in error) goes to the single request; when the reconciler stops or pauses during that fallback, the
+// jobs not worked yet are released at once (Reconciler.release). Rows whose echo is about someone else are set
+// aside (job failed for a retry, audit entry; the answer file is kept in res/ under a new name, never deleted).
 import { randomBytes } from 'node:crypto';
 import { isTerminalError, type BulkFetchResult } from '../../../hardware/terminal/index.ts';
 import { decisionRecord, echoMismatch, queryNumbers, type JobOutcome, type Reconciler } from '../reconciler.ts';
@@ -273,14 +274,18 @@ export class BulkRound {
     if (!a.ok) this.r.emit('warning', { action, entityId: upload, code: a.error.code });
   }
 
-  /** The jobs the bulk request did not settle: single requests, with the reconciler's concurrency. */
+  /**
+   * The jobs the bulk request did not settle: single requests, with the reconciler's concurrency. Stopped or paused
+   * (the terminal went silent): the jobs not worked yet are released at once (pending, due now, the claim not
+   * counted), not left leased until the round's lease expires.
+   */
   private async runFallback(): Promise<void> {
     const r = this.r;
     let next = 0;
     const lane = async () => {
-      // Stopped or paused (the terminal went silent): the rest stay leased and come back when the lease expires.
       while (next < this.fallback.length && !r.isStopped && !r.isPaused) await r.work(this.fallback[next++]!);
     };
     await Promise.all(Array.from({ length: r.concurrency }, lane));
+    for (const job of this.fallback.slice(next)) r.release(job);
   }
 }

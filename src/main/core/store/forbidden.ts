@@ -5,6 +5,8 @@ const FORBIDDEN_KEY =
   /(my_?number|mynumber|kojin_?bang[o]u?|individual_?number|個人番号|マイナンバー(?!カード)|^pin$|pin_?code|暗証番号)/i;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID inside a longer string (a job key `<visit id>:reconcile`, a review key): an id, never typed digits. */
+const UUID_IN_TEXT = /(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])/gi;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** 12 digits, bare or grouped 4-4-4 (as printed on the card), not part of a longer number. */
 const TWELVE_DIGITS = /(?<!\d)(\d{4})[\s\-‐]?(\d{4})[\s\-‐]?(\d{4})(?!\d)/g;
@@ -28,7 +30,7 @@ export function findForbidden(value: unknown, path = ''): string | undefined {
   if (typeof value === 'string') {
     if (UUID.test(value)) return undefined; // ids are hex with hyphens, never a number someone typed
     if (SHA256_HEX.test(value)) return undefined; // a digest (evidence, files): ~2% hold a check-digit-valid run
-    const t = value.normalize('NFKC');
+    const t = value.normalize('NFKC').replace(UUID_IN_TEXT, ' ');
     for (const m of t.matchAll(TWELVE_DIGITS)) {
       if (isMyNumberLike(m[1]! + m[2]! + m[3]!)) return path || '(value)';
     }

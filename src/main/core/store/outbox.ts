@@ -178,6 +178,11 @@ export function checkLease(db: Database.Database, id: number, token: string): Le
   return { ok: true, row };
 }
 
+export function get(db: Database.Database, id: number): OutboxJob | undefined {
+  const row = prep(db, 'SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+  return row ? rowToJob(row) : undefined;
+}
+
 export function markDone(db: Database.Database, id: number, now: number): OutboxJob {
   return rowToJob(
     prep(
@@ -204,6 +209,20 @@ export function markFailed(
       `UPDATE outbox SET status = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
            last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ? RETURNING *`,
     ).get(dead ? 'dead' : 'pending', next, failure.code, failure.message.slice(0, 2000), now, row.id) as OutboxRow,
+  );
+}
+
+/**
+ * Gives a claimed job back unworked (the consumer stopped before working it): pending, due now, the claim's
+ * attempt not counted, lease cleared. The caller has checked the lease.
+ */
+export function release(db: Database.Database, id: number, now: number): OutboxJob {
+  return rowToJob(
+    prep(
+      db,
+      `UPDATE outbox SET status = 'pending', attempts = max(attempts - 1, 0), next_attempt_at = ?, lease_until = NULL,
+           lease_token = NULL, updated_at = ? WHERE id = ? RETURNING *`,
+    ).get(now, now, id) as OutboxRow,
   );
 }
 

@@ -1091,6 +1091,27 @@ export class Store {
     );
   }
 
+  /**
+   * Gives back a job claimed but not worked (the reconciler stopped or paused before it): pending and due at once,
+   * the claim not counted as an attempt. Lease-checked (LEASE_LOST when another consumer holds it or it is done or
+   * dead) and idempotent: releasing a job that is already pending changes nothing. No audit entry (no decision).
+   */
+  releaseOutbox(id: number, leaseToken: string): Result<outbox.OutboxJob> {
+    if (!Number.isSafeInteger(id) || !isId(leaseToken)) return fail('INVALID_INPUT', 'outbox id / lease token');
+    return this.write(() =>
+      this.db
+        .transaction((): Result<outbox.OutboxJob> => {
+          const c = outbox.checkLease(this.db, id, leaseToken);
+          if (c.ok) return ok(outbox.release(this.db, id, this.opts.clock()));
+          if (c.reason === 'not_found') return fail('NOT_FOUND', `outbox ${id}`);
+          const job = outbox.get(this.db, id);
+          if (job?.status === 'pending') return ok(job); // released before: nothing to do
+          return fail('LEASE_LOST', `outbox ${id}`);
+        })
+        .immediate(),
+    );
+  }
+
   /** Staff put a dead job back in the queue. */
   requeueOutbox(id: number, actor: string): Result<outbox.OutboxJob> {
     if (!Number.isSafeInteger(id)) return fail('INVALID_INPUT', 'outbox id');
