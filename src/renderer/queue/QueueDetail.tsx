@@ -3,11 +3,9 @@
 // review forms (visits.review). Esc closes.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RequestInput, StaffView, VisitDetailView } from '../../main/contract.ts';
-import { parseInsurerNumber } from '../../claims/insurer.ts';
-import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
 import { call } from '../api.ts';
 import { useReception } from '../reception/model.ts';
-import { RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
+import { numberErrors, NumbersFields, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
 import { Evidence } from './Evidence.tsx';
 
@@ -27,48 +25,6 @@ function numbersLine(n: Partial<Numbers> | null | undefined): string {
     number: n.number ?? '',
     branch: n.branch ?? '',
   });
-}
-
-/** Errors of the numbers as typed, one per field (the same rules the store checks). */
-function numberErrors(n: Numbers): Partial<Record<keyof Numbers, string>> {
-  const r = normalizeInsuranceNumbers(n);
-  const out: Partial<Record<keyof Numbers, string>> = {};
-  if (!r.ok) for (const e of r.errors) out[e.field as keyof Numbers] ??= e.message;
-  return out;
-}
-
-function NumbersFields(props: { value: Numbers; onChange: (n: Numbers) => void; tried: boolean }) {
-  const n = props.value;
-  const errs = numberErrors(n);
-  const show = (k: keyof Numbers) => (props.tried || n[k] !== '' ? errs[k] : undefined);
-  const insurer = parseInsurerNumber(n.insurerNumber);
-  const ok = insurer.valid
-    ? strings.insurerOk([insurer.houbetsuName, insurer.prefectureName].filter(Boolean).join('・'))
-    : undefined;
-  const set = (k: keyof Numbers) => (v: string) => props.onChange({ ...n, [k]: v });
-  return (
-    <div className="grid">
-      <TextField
-        label={strings.insurerNumber}
-        value={n.insurerNumber}
-        onChange={set('insurerNumber')}
-        error={show('insurerNumber')}
-        ok={ok}
-        inputMode="numeric"
-        required
-        testId="review-insurer"
-      />
-      <TextField label={strings.symbol} value={n.symbol} onChange={set('symbol')} error={show('symbol')} />
-      <TextField label={strings.number} value={n.number} onChange={set('number')} error={show('number')} required />
-      <TextField
-        label={strings.branch}
-        value={n.branch}
-        onChange={set('branch')}
-        error={show('branch')}
-        inputMode="numeric"
-      />
-    </div>
-  );
 }
 
 function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) => void }) {
@@ -179,7 +135,7 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
           error={show(errors.found)}
         />
       )}
-      {needsNumbers && <NumbersFields value={numbers} onChange={setNumbers} tried={tried} />}
+      {needsNumbers && <NumbersFields value={numbers} onChange={setNumbers} tried={tried} required />}
       {action !== undefined && (
         <TextField
           label={reasonRequired ? s.reason : s.reasonOptional}

@@ -4,7 +4,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { formatBothCalendars } from '../../claims/dates.ts';
 import { DECLARED_TYPES, validateDeclaration } from '../../claims/declaration.ts';
-import { parseInsurerNumber } from '../../claims/insurer.ts';
 import { nfkc } from '../../claims/normalize.ts';
 import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
 import type { ClaimError } from '../../claims/result.ts';
@@ -19,7 +18,7 @@ import type {
 import { call } from '../api.ts';
 import { openPrint } from '../print/index.ts';
 import { strings } from '../strings.ts';
-import { RadioGroup, SelectField, TextField } from './fields.tsx';
+import { NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx';
 import {
   CAUSES,
   COPAY_PERCENTS,
@@ -199,51 +198,6 @@ const isTextEntry = (t: HTMLElement): boolean =>
   t.tagName === 'SELECT' ||
   t.tagName === 'TEXTAREA' ||
   (t.tagName === 'INPUT' && !['radio', 'checkbox'].includes((t as HTMLInputElement).type));
-
-function NumbersFields(props: {
-  value: NumbersDraft;
-  onChange: (n: NumbersDraft) => void;
-  tried: boolean;
-  required: boolean;
-}) {
-  const n = props.value;
-  const r = normalizeInsuranceNumbers(n);
-  const errs = r.ok ? {} : firstByField(r.errors);
-  const show = (k: keyof NumbersDraft) => (props.tried || n[k] !== '' ? errs[k] : undefined);
-  const insurer = parseInsurerNumber(n.insurerNumber);
-  const insurerOk = insurer.valid
-    ? strings.insurerOk([insurer.houbetsuName, insurer.prefectureName].filter(Boolean).join('・'))
-    : undefined;
-  const set = (k: keyof NumbersDraft) => (v: string) => props.onChange({ ...n, [k]: v });
-  return (
-    <div className="grid">
-      <TextField
-        label={strings.insurerNumber}
-        value={n.insurerNumber}
-        onChange={set('insurerNumber')}
-        error={props.required ? show('insurerNumber') : undefined}
-        ok={insurerOk}
-        inputMode="numeric"
-        required={props.required}
-      />
-      <TextField label={strings.symbol} value={n.symbol} onChange={set('symbol')} error={show('symbol')} />
-      <TextField
-        label={strings.number}
-        value={n.number}
-        onChange={set('number')}
-        error={props.required ? show('number') : undefined}
-        required={props.required}
-      />
-      <TextField
-        label={strings.branch}
-        value={n.branch}
-        onChange={set('branch')}
-        error={show('branch')}
-        inputMode="numeric"
-      />
-    </div>
-  );
-}
 
 function NumbersLine({ n }: { n: VisitInput['evidence']['insurance'] | InsuranceNumbers | undefined }) {
   if (!n) return null;

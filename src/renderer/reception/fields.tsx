@@ -1,7 +1,9 @@
 // Form controls with a visible label, the reason for an error next to the field (aria-describedby), and NFKC
 // applied when the field is left (not while typing, so an IME composition is never disturbed).
 import { useId, type ReactNode } from 'react';
+import { parseInsurerNumber } from '../../claims/insurer.ts';
 import { nfkc } from '../../claims/normalize.ts';
+import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
 import { strings } from '../strings.ts';
 
 export function TextField(props: {
@@ -199,6 +201,71 @@ export function SelectField<T extends string>(props: {
           {props.error}
         </div>
       )}
+    </div>
+  );
+}
+
+/** 保険者番号・記号・番号・枝番 as typed (strings; leading zeros matter). */
+export interface NumbersInput {
+  insurerNumber: string;
+  symbol: string;
+  number: string;
+  branch: string;
+}
+
+/** The first error of each field of the numbers as typed (the same rules the store and the claims check). */
+export function numberErrors(n: NumbersInput): Partial<Record<keyof NumbersInput, string>> {
+  const r = normalizeInsuranceNumbers(n);
+  const out: Partial<Record<keyof NumbersInput, string>> = {};
+  if (!r.ok) for (const e of r.errors) out[e.field as keyof NumbersInput] ??= e.message;
+  return out;
+}
+
+/**
+ * The four number fields, checked as typed: an error shows once a field has content (or after a try), and a valid
+ * 保険者番号 reads back its 法別 and 都道府県. `required: false` (numbers a patient remembers) shows no error for
+ * a missing 保険者番号 or 番号.
+ */
+export function NumbersFields(props: {
+  value: NumbersInput;
+  onChange: (n: NumbersInput) => void;
+  tried: boolean;
+  required: boolean;
+}) {
+  const n = props.value;
+  const errs = numberErrors(n);
+  const show = (k: keyof NumbersInput) => (props.tried || n[k] !== '' ? errs[k] : undefined);
+  const insurer = parseInsurerNumber(n.insurerNumber);
+  const insurerOk = insurer.valid
+    ? strings.insurerOk([insurer.houbetsuName, insurer.prefectureName].filter(Boolean).join('・'))
+    : undefined;
+  const set = (k: keyof NumbersInput) => (v: string) => props.onChange({ ...n, [k]: v });
+  return (
+    <div className="grid">
+      <TextField
+        label={strings.insurerNumber}
+        value={n.insurerNumber}
+        onChange={set('insurerNumber')}
+        error={props.required ? show('insurerNumber') : undefined}
+        ok={insurerOk}
+        inputMode="numeric"
+        required={props.required}
+      />
+      <TextField label={strings.symbol} value={n.symbol} onChange={set('symbol')} error={show('symbol')} />
+      <TextField
+        label={strings.number}
+        value={n.number}
+        onChange={set('number')}
+        error={props.required ? show('number') : undefined}
+        required={props.required}
+      />
+      <TextField
+        label={strings.branch}
+        value={n.branch}
+        onChange={set('branch')}
+        error={show('branch')}
+        inputMode="numeric"
+      />
     </div>
   );
 }
