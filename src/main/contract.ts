@@ -433,6 +433,14 @@ export const requests = {
       incidents: z.array(incidentSchema.extend({ visits: z.record(z.string(), z.number().int()) })),
     }),
   },
+  /**
+   * 訓練モード (simulated devices only): cause or clear a device fault as a trainer would — the reader unplugged or
+   * back, mains power lost or back — so staff practise the flow from a detected fault. Refused with real devices.
+   */
+  'drill.fault': {
+    input: z.object({ fault: z.enum(['reader_lost', 'reader_back', 'mains_lost', 'mains_back']) }).strict(),
+    output: z.object({ fault: z.string(), at: z.string() }),
+  },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {
     input: z.object({ onBattery: z.boolean() }).strict(),

@@ -110,7 +110,14 @@ const compact = (s: string) => s.replace(/\s+/g, '');
 describe('reception: マイナ保険証で確認できない', () => {
   it('returning patient, verbal 「前回から変更なし（患者に確認した）」 chosen with the stored insurance in view', async () => {
     const { page, act, problems } = await openReception('verbal');
-    await act.type(page.getByLabel(strings.searchKana, { exact: true }), 'やまだ');
+    // Start from a detected fault: 訓練モード unplugs the (simulated) reader. The health bar announces 障害時 without
+    // taking the focus from the search field.
+    const kana = page.getByLabel(strings.searchKana, { exact: true });
+    await kana.focus();
+    await page.evaluate(() => window.shikaku!.invoke('drill.fault', { fault: 'reader_lost' }));
+    await page.locator('[data-testid="health-bar"][data-mode="outage"]').waitFor();
+    expect(await focused(kana)).toBe(true);
+    await act.type(kana, 'やまだ');
     await act.press('Enter');
     await act.click(page.getByRole('button', { name: strings.choosePatient('山田 太郎') }));
     await expect.poll(() => page.getByLabel(strings.patientName, { exact: true }).inputValue()).toBe('山田 太郎');
@@ -119,7 +126,10 @@ describe('reception: マイナ保険証で確認できない', () => {
 
     expect(await act.step()).toBe('cause');
     expect(await page.getByText(strings.stepOf(1, 6)).count()).toBe(1);
-    await chooseByKey(page, act, strings.causes.card_fault);
+    // The detected cause is chosen already (and says so); Enter confirms it.
+    expect(await radio(page, strings.causes.reader_fault).isChecked()).toBe(true);
+    expect(await page.getByText(strings.causePreselected).count()).toBe(1);
+    await act.press('Enter');
     expect(await act.step()).toBe('identity');
     await chooseByKey(page, act, strings.identity.visual); // the option says the photo was compared
     expect(await act.step()).toBe('evidenceKind');
@@ -141,7 +151,7 @@ describe('reception: マイナ保険証で確認できない', () => {
     const v = storedVisit(id);
     expect(v.staff).toBe(STAFF.id);
     expect(v.patient).toMatchObject({ patientId: 'K-1001', name: '山田 太郎', birthDate: '1960-05-20', sex: 'male' });
-    expect(v.cause).toBe('card_fault');
+    expect(v.cause).toBe('reader_fault');
     expect(v.identity.method).toBe('visual');
     expect(v.identity.confirmedBy).toBe(STAFF.id);
     expect(v.identity.confirmedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
@@ -152,6 +162,9 @@ describe('reception: マイナ保険証で確認できない', () => {
       confirmedUnchanged: true,
     });
     expect(v.copay).toMatchObject({ percent: 30, source: 'age' });
+    // The reader is back: the outage ends after 5 s of health (the other specs start from a healthy clinic).
+    await page.evaluate(() => window.shikaku!.invoke('drill.fault', { fault: 'reader_back' }));
+    await page.locator('[data-testid="health-bar"]:not([data-mode="outage"])').waitFor();
     expect(problems).toEqual([]);
     await page.close();
   });

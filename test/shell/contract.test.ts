@@ -250,3 +250,22 @@ describe('layering rules', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('drill.fault (訓練モード)', () => {
+  it('drives the simulated devices, and is refused in Japanese with real devices', async () => {
+    const faults: string[] = [];
+    const drill = createDispatcher(buildHandlers(fakeDeps({ drill: (f) => faults.push(f) })), { testHooks: false });
+    const r = await drill({ id: 1, name: 'drill.fault', input: { fault: 'reader_lost' } });
+    expect(r).toMatchObject({ ok: true, value: { fault: 'reader_lost' } });
+    expect(faults).toEqual(['reader_lost']);
+    expect(errorOf(await drill({ id: 2, name: 'drill.fault', input: { fault: 'fire' } })).code).toBe(
+      'CONTRACT_INVALID_REQUEST',
+    );
+    expect(faults).toEqual(['reader_lost']);
+
+    const real = createDispatcher(buildHandlers(fakeDeps({ drill: null })), { testHooks: false });
+    const refused = errorOf(await real({ id: 3, name: 'drill.fault', input: { fault: 'mains_lost' } }));
+    expect(refused.code).toBe('DRILL_UNAVAILABLE');
+    expect(hasJapanese(refused.message)).toBe(true);
+  });
+});

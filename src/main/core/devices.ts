@@ -48,6 +48,8 @@ export interface Devices {
   battery: BatteryHooks;
   /** The demo terminal simulator, when running simulated. */
   simulator: TerminalSimulator | null;
+  /** 訓練モード only (simulated devices): cause or clear a fault, as a trainer would; null with real devices. */
+  drill: ((fault: DrillFault) => void) | null;
   /** Probe the share folder and network now (also runs on an interval). */
   probe(): Promise<void>;
   close(): Promise<void>;
@@ -55,10 +57,18 @@ export interface Devices {
 
 export const DEMO_READER = '訓練用カードリーダー';
 
-/** Device-class causes are definitive events (the PC/SC service is gone), so they need no long debounce. */
+/** Faults a drill can cause on the simulated devices (and their recoveries). */
+export const drillFaults = ['reader_lost', 'reader_back', 'mains_lost', 'mains_back'] as const;
+export type DrillFault = (typeof drillFaults)[number];
+
+/**
+ * Device-class causes are definitive events (the PC/SC service is gone, the reader is unplugged or back), so they
+ * need no long debounce either way: 1.5 s to enter, 5 s of health to leave (a loose cable flapping still reads as
+ * one outage).
+ */
 const DEVICE_DEBOUNCE: HealthMonitorOptions['debounceFor'] = {
-  pcsc_service_down: { enterAfterMs: 1500, enterAfterFailures: 1 },
-  reader_fault: { enterAfterMs: 1500, enterAfterFailures: 1 },
+  pcsc_service_down: { enterAfterMs: 1500, enterAfterFailures: 1, exitAfterMs: 5000 },
+  reader_fault: { enterAfterMs: 1500, enterAfterFailures: 1, exitAfterMs: 5000 },
 };
 
 export async function openDevices(opts: DeviceOptions): Promise<Devices> {
@@ -75,11 +85,23 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   let cardReader: CardReaderPort;
   let power: PowerPort;
   let terminalDir = opts.terminalDir;
+  let drill: Devices['drill'] = null;
   if (opts.mode === 'simulated') {
     const sim = new SimulatedCardReader({ readers: [DEMO_READER] });
-    sim.insertCard(DEMO_READER, { kind: 'certificate', notAfter: new Date(Date.now() + 3 * 365 * 86_400_000) });
+    const card = () =>
+      sim.insertCard(DEMO_READER, { kind: 'certificate', notAfter: new Date(Date.now() + 3 * 365 * 86_400_000) });
+    card();
     cardReader = sim;
-    power = new SimulatedPowerPort();
+    const simPower = new SimulatedPowerPort();
+    power = simPower;
+    drill = (fault) => {
+      if (fault === 'reader_lost') sim.detachReader(DEMO_READER);
+      else if (fault === 'reader_back') {
+        sim.attachReader(DEMO_READER);
+        card();
+      } else if (fault === 'mains_lost') simPower.mainsLost();
+      else simPower.mainsRestored();
+    };
     terminalDir = join(opts.dataDir, 'terminal-share');
     simulator = await TerminalSimulator.start({ dir: terminalDir });
   } else {
@@ -129,6 +151,7 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     health,
     battery,
     simulator,
+    drill,
     probe,
     async close() {
       clearInterval(timer);

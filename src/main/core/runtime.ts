@@ -99,6 +99,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     journal,
     terminalDirEnv: env.SHIKAKU_TERMINAL_DIR || null,
     reconciler,
+    drill: devices.drill,
     health: devices.health,
     acChanged: (onBattery) => {
       // A UPS that reports its state is more precise than the OS's power source: it wins when present.

@@ -47,6 +47,8 @@ export interface CoreDeps {
   journal: Journal;
   /** The reconciler's state; null when it is not running (no journal, no terminal, or manual mode). */
   reconciler: { readonly isPaused: boolean } | null;
+  /** 訓練モード's fault injection on the simulated devices; absent or null with real devices. */
+  drill?: ((fault: 'reader_lost' | 'reader_back' | 'mains_lost' | 'mains_back') => void) | null;
   /** SHIKAKU_TERMINAL_DIR when set: it wins over the stored 'terminal.dir' (shown on the 設定 screen). */
   terminalDirEnv?: string | null;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
@@ -241,6 +243,11 @@ export function buildHandlers(deps: CoreDeps): Handlers {
         clinic: clinicOf(store),
         incidents: incidents.map((i) => ({ ...i, visits: counts[i.id] ?? {} })),
       };
+    },
+    'drill.fault': (input) => {
+      if (!deps.drill) throw new ContractError('DRILL_UNAVAILABLE', '訓練モード（模擬の機器）でだけ使えます。');
+      deps.drill(input.fault);
+      return { fault: input.fault, at: new Date().toISOString() };
     },
     'power.acChanged': (input) => {
       deps.acChanged(input.onBattery);
