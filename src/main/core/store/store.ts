@@ -1167,28 +1167,8 @@ export class Store {
           const who = this.resolveActor(r.staff);
           if (!who.ok) return who;
           const existing = prep(this.db, 'SELECT * FROM reconciliations WHERE idempotency_key = ?').get(key) as
-            | {
-                id: number;
-                idempotency_key: string;
-                visit_id: string;
-                decision: Reconciliation['decision'];
-                json: string;
-                staff: string;
-                created_at: number;
-              }
-            | undefined;
-          if (existing) {
-            return ok({
-              id: existing.id,
-              key,
-              visitId: existing.visit_id,
-              decision: existing.decision,
-              detail: JSON.parse(existing.json) as Record<string, unknown>,
-              staff: existing.staff,
-              createdAt: existing.created_at,
-              created: false,
-            });
-          }
+            ReconciliationRow | undefined;
+          if (existing) return ok({ ...reconciliationFromRow(existing), created: false });
           if (!prep(this.db, 'SELECT 1 FROM visits WHERE id = ?').get(r.visitId))
             return fail('NOT_FOUND', `visit ${r.visitId}`);
           const now = this.opts.clock();
@@ -1226,24 +1206,10 @@ export class Store {
     return this.read(() =>
       ok(
         (
-          prep(this.db, 'SELECT * FROM reconciliations WHERE visit_id = ? ORDER BY created_at, id').all(visitId) as {
-            id: number;
-            idempotency_key: string;
-            visit_id: string;
-            decision: Reconciliation['decision'];
-            json: string;
-            staff: string;
-            created_at: number;
-          }[]
-        ).map((x) => ({
-          id: x.id,
-          key: x.idempotency_key,
-          visitId: x.visit_id,
-          decision: x.decision,
-          detail: JSON.parse(x.json) as Record<string, unknown>,
-          staff: x.staff,
-          createdAt: x.created_at,
-        })),
+          prep(this.db, 'SELECT * FROM reconciliations WHERE visit_id = ? ORDER BY created_at, id').all(
+            visitId,
+          ) as ReconciliationRow[]
+        ).map(reconciliationFromRow),
       ),
     );
   }
