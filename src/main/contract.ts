@@ -275,7 +275,7 @@ export const requests = {
     input: z.object({ id: z.string().min(1).max(64), endedAt: isoDateTime, staff: z.string().min(1).max(64) }).strict(),
     output: incidentSchema,
   },
-  // -- requests added for the 事後確認 queue and staff review (visits.get, visits.review, …) go here --
+  // -- 事後確認 queue and staff review --
   /** One visit for the review panel: the visit, the terminal's answer, the history and the claim as it stands. */
   'visits.get': {
     input: z.object({ id: z.string().min(1).max(200) }).strict(),
@@ -369,7 +369,7 @@ export const requests = {
       text: z.string(),
     }),
   },
-  // -- requests added for settings (settings.get, settings.set, staff.save, …) go here --
+  // -- settings --
   /**
    * Every known setting (src/main/core/store/settings.ts): its value, its default, whether it is the default,
    * and whether the running core applies a change only after a restart. `terminalDirEnv`: SHIKAKU_TERMINAL_DIR
@@ -406,7 +406,7 @@ export const requests = {
       errors: z.array(fieldErrorSchema),
     }),
   },
-  // -- requests added for printing go here --
+  // -- printing --
   /**
    * Saves the page's print (the open print preview) as an A4 PDF through a save dialog. Answered by the
    * Electron main process itself (webContents.printToPDF); the core and the web host answer PRINT_PDF_UNAVAILABLE.

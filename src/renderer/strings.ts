@@ -18,7 +18,6 @@ export const strings = {
   hostDisconnected: 'アプリ本体との接続が切れました。画面を再読み込みしてください。',
   hostMissing: 'アプリ本体に接続できません（接続情報がありません）。',
   invalidRequest: '要求の内容が正しくありません。',
-  mainPlaceholder: '受付画面はここに表示されます。',
   healthLabel: '機器の状態',
   journalNotices: 'データファイルについてのお知らせ',
   journalMode: {
@@ -108,7 +107,6 @@ export const strings = {
     visual: '目視（カードの写真と本人を見比べて確認した）',
     none: 'カードなし',
   } satisfies Record<IdentityMethod, string>,
-  visualConfirm: 'カードの写真と本人を見比べて、同じ人であることを確認しました',
   visualRequired: '写真と本人を見比べたら、確認欄にチェックしてください。',
   visualRecorded: (who: string, at: string) => `確認者 ${who}・${at}`,
 
@@ -133,10 +131,7 @@ export const strings = {
   insurerOk: (detail: string) => `正しい番号です（${detail}）`,
 
   verbalTitle: '前回の保険情報',
-  verbalAsk: '患者に「前回から保険が変わっていないか」を尋ねてください。',
-  verbalConfirm: '「変更なし」と患者に確認しました',
   verbalRequired: '「変更なし」を確認したらチェックしてください。変わっている場合は戻って別の方法を選んでください。',
-  pastRecordFrom: (d: string) => `記録日 ${d}`,
 
   declTitle: '被保険者資格申立書',
   declDeclaredOn: '申立日',
@@ -189,7 +184,6 @@ export const strings = {
   // --------------------------------------------------------------------------------------------------- queue
   queueTitle: '事後確認の一覧',
   queueStatus: '状態',
-  queueAll: 'すべて',
   queueStatuses: {
     pending: '未確認',
     needs_review: '要確認',
@@ -204,7 +198,6 @@ export const strings = {
   queueReload: '再読み込み',
 
   // ------------------------------------------------------------------------- 事後確認 queue and staff review
-  // (added strings for the queue screen and review actions go here)
   queue: {
     tabsLabel: '事後確認の区分',
     tabs: {
@@ -330,7 +323,6 @@ export const strings = {
   },
 
   // -------------------------------------------------------------------------------------------- settings
-  // (added strings for the settings screen go here)
   settings: {
     title: '設定',
     intro:
@@ -442,7 +434,6 @@ export const strings = {
   },
 
   // ----------------------------------------------------------------------------- システム障害時モード, printing
-  // (added strings for the incident record and the printed sheets go here)
   /** The wizard's button on the 申立書 step (opens the print preview of the pre-filled form). */
   printDeclaration: '申立書を印刷',
   /** The saved screen's button (a receipt-style summary of the visit). */
@@ -613,7 +604,6 @@ export const strings = {
   },
 
   // --------------------------------------------------------------------------------- wizard (added later)
-  // (added strings for the wizard go here)
   /** An option's number key, shown before its label (aria-hidden; the key is in aria-keyshortcuts). */
   optionKey: (k: string) => `「${k}」`,
   choiceKeyHint: '数字キーで選ぶと、そのまま次へ進みます。Enter で次へ、Esc で戻ります。',
@@ -629,10 +619,8 @@ export const strings = {
   fourItemsTitle: 'カードの基本4情報（システム障害時モード）',
   fourItemsNote:
     'マイナンバーカードの券面と見比べて、違っていれば直してください。復旧後、この4情報で資格を確認します。',
-  fourItemsLabel: '基本4情報',
   fourAddressRequired: '住所をカードの券面のとおり入力してください。',
   fourPhoneHint: '復旧後に資格を確認できなかったときの連絡先です。',
   summaryFourItems: 'カードの4情報',
   summaryIncident: (ref: string) => `システム障害時モード 受付番号 ${ref}`,
-  printNeedsFields: '印刷する前に、必要な項目を入力してください。',
 } as const;

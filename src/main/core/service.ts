@@ -152,7 +152,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
         }),
       ),
     'incidents.close': (input) => unwrap(storeOf(deps).closeIncident(input.id, input.endedAt, input.staff)),
-    // -- handlers for the 事後確認 queue and staff review go here --
+    // -- 事後確認 queue and staff review --
     'visits.get': ({ id }) => {
       const store = storeOf(deps);
       const stored = unwrap(store.getVisit(id));
@@ -217,14 +217,14 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     },
     'visits.evidence': ({ visitId }) => ({ items: unwrap(evidenceList(storeOf(deps), visitId)) }),
     'visits.evidenceFile': ({ visitId, sha256 }) => unwrap(evidenceText(storeOf(deps), visitId, sha256)),
-    // -- handlers for settings go here --
+    // -- settings --
     'settings.get': () => ({
       items: listSettings(storeOf(deps)),
       terminalDirEnv: deps.terminalDirEnv ?? null,
     }),
     'settings.set': (input) => unwrapSaved(saveSetting(storeOf(deps), input)),
     'staff.save': (input) => unwrapSaved(saveStaff(storeOf(deps), input)),
-    // -- handlers for printing go here --
+    // -- printing --
     'print.savePdf': () => {
       // Only the Electron main process can print a page to PDF; it answers this request before the core sees it.
       throw new ContractError(
