@@ -124,6 +124,13 @@ async function main(): Promise<void> {
   });
   // Some of them reconciled, as in a real month-end queue.
   store.db.prepare(`UPDATE visits SET status = 'reconciled' WHERE rowid % 3 = 0`).run();
+  store.db
+    .prepare(
+      `INSERT INTO reconciliations (idempotency_key, visit_id, decision, json, staff, created_at)
+       SELECT id || ':reconcile', id, 'current', '{"basis":"current","needsDecision":[]}', 'bench', created_at
+         FROM visits WHERE rowid % 3 = 0`,
+    )
+    .run();
   store.checkpoint('TRUNCATE');
   store.db.pragma('optimize');
 
@@ -133,6 +140,7 @@ async function main(): Promise<void> {
     'pending + cause, one month': { status: 'pending', month: '2024-06', cause: 'power_outage', limit: 100 },
     'all statuses, one month': { month: '2024-06', limit: 100 },
     'pending, all months, first page': { status: 'pending', limit: 100 },
+    'confirmed tab + tab counts, one month': { category: 'confirmed', month: '2024-06', withCounts: true, limit: 100 },
   };
   const rows: string[] = [];
   for (const [name, q] of Object.entries(queries)) {
@@ -147,6 +155,26 @@ async function main(): Promise<void> {
     rows.push(
       `  ${name.padEnd(36)} median ${f(pct(ts, 50)).padStart(6)} ms  p99 ${f(pct(ts, 99)).padStart(6)} ms  (${total} matching)`,
     );
+  }
+  // 5. What the visits.list request needs per row (the visit, its latest reconciliation): read row by row after
+  // the page (getVisit + latestReconciliation twice, as the handler did) or in the page's one statement (withDetail).
+  const screen: Parameters<Store['listVisits']>[0] = { month: '2024-06', withCounts: true, limit: 500 };
+  const perRow: number[] = [];
+  const oneStatement: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    perRow.push(
+      time(() => {
+        const page = store.listVisits(screen);
+        if (!page.ok) throw new Error(page.error.code);
+        for (const s of page.value.items) {
+          store.getVisit(s.id);
+          store.latestReconciliation(s.id);
+          store.latestReconciliation(s.id);
+        }
+      })[1],
+    );
+    const [page, t] = time(() => store.listVisits({ ...screen, withDetail: true }));
+    if (page.ok && page.value.items[0]?.visit !== undefined) oneStatement.push(t);
   }
   const [, searchMs] = time(() => store.searchPatients({ name: 'ｶﾝｼﾞｬ' }));
   const bytes = statSync(store.file).size;
@@ -166,6 +194,13 @@ async function main(): Promise<void> {
   );
   console.log(`listVisits over ${TOTAL} visits (30 runs each, target < 50 ms):`);
   for (const r of rows) console.log(r);
+  console.log(`visits.list reads, one month, up to 500 rows with visit + latest reconciliation (20 runs):`);
+  console.log(`  page + 3 reads per row               median ${f(pct(perRow, 50)).padStart(6)} ms`);
+  console.log(
+    oneStatement.length
+      ? `  one statement (withDetail)           median ${f(pct(oneStatement, 50)).padStart(6)} ms  (${f(pct(perRow, 50) / pct(oneStatement, 50))}× faster)`
+      : '  one statement (withDetail)           n/a (this store has no withDetail)',
+  );
   console.log(`(empty patients table) searchPatients: ${f(searchMs)} ms`);
   console.log(
     `database size: ${(bytes / 1e6).toFixed(1)} MB total, ${(((bytes / TOTAL) * 10_000) / 1e6).toFixed(2)} MB per 10,000 visits (visit + outbox + audit rows)`,

@@ -129,3 +129,22 @@ export function formatBothCalendars(iso: string): string {
   if (!p) return iso;
   return `${p.y}年${p.m}月${p.d}日（${toWareki(iso)}）`;
 }
+
+/** Japan Standard Time is UTC+9 all year (no daylight saving): claims follow the clinic's calendar. */
+export const JST_OFFSET_MS = 9 * 3_600_000;
+
+/** 'YYYY-MM-DD' of an epoch-ms instant in Japan time. */
+export function jstDate(ms: number): string {
+  return new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** 'YYYY-MM' of an epoch-ms instant in Japan time. */
+export function jstMonth(ms: number): string {
+  return jstDate(ms).slice(0, 7);
+}
+
+/** The month after a 'YYYY-MM' month ('2025-12' → '2026-01'). */
+export function nextMonth(month: string): string {
+  const [y, mo] = month.split('-').map(Number) as [number, number];
+  return mo === 12 ? `${pad(y + 1, 4)}-01` : `${pad(y, 4)}-${pad(mo + 1)}`;
+}

@@ -5,6 +5,7 @@
 // the server copy) is what detects that.
 import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -17,6 +18,23 @@ export interface AuditEntryInput {
   detail?: Record<string, unknown>;
   at?: string;
 }
+
+/** An entry from outside the store (Store.appendAudit), as received. */
+export const AuditInput = z.object({
+  actor: z.string().min(1),
+  action: z.string().min(1).max(100),
+  entity: z.string().max(100).optional(),
+  entityId: z.string().max(200).optional(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+  at: z.string().datetime({ offset: true }).optional(),
+});
+
+/** Store.listAudit's query. */
+export const AuditQuery = z.object({
+  entity: z.string().optional(),
+  entityId: z.string().optional(),
+  limit: z.number().int().min(1).max(10_000).optional(),
+});
 
 export interface AuditEntry {
   seq: number;

@@ -7,27 +7,13 @@ export {
   type StartupReport,
   type StartupOutcome,
 } from './open.ts';
-export {
-  Store,
-  VisitStatus,
-  VisitFilter,
-  IncidentInput,
-  ReconciliationInput,
-  ReturnInput,
-  ReviewInput,
-  QueueCategory,
-  type ReviewOutcome,
-  type ReviewAction,
-  type ClaimReturn,
-  type SavedVisit,
-  type StoredVisit,
-  type VisitSummary,
-  type VisitPage,
-  type Incident,
-  type Reconciliation,
-  type StoreHealth,
-  type CheckReport,
-} from './store.ts';
+export { Store, type StoreHealth, type CheckReport } from './store.ts';
+export { VisitStatus, type SavedVisit, type StoredVisit } from './visits.ts';
+export { VisitFilter, QueueCategory, type VisitSummary, type VisitPage } from './queue.ts';
+export { ReconciliationInput, type Reconciliation } from './reconciliations.ts';
+export { ReviewInput, type ReviewOutcome, type ReviewAction } from './reviews.ts';
+export { ReturnInput, type ClaimReturn } from './returns.ts';
+export { IncidentInput, type Incident } from './incidents.ts';
 export { ok, fail, type Result, type StoreError, type StoreMode } from './result.ts';
 export { storeMessages, startupMessages, importMessages, type StoreErrorCode } from './messages.ts';
 export { resolveDataDir, defaultDataDir, dbPath, backupDir, DB_FILE_NAME } from './paths.ts';

@@ -5,9 +5,28 @@
 import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { auditTx, type Tx } from './tx.ts';
 
 export type OutboxStatus = 'pending' | 'inflight' | 'done' | 'dead';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'inflight', 'done', 'dead'];
+
+/** Store.claimOutbox's options. */
+export const ClaimOptions = z.object({
+  limit: z.number().int().min(1).max(1000).optional(),
+  kinds: z.array(z.string()).max(50).optional(),
+  leaseMs: z.number().int().min(1).optional(),
+});
+
+/** A consumer's failed attempt (Store.failOutbox). */
+export const Failure = z.object({ permanent: z.boolean(), code: z.string(), message: z.string() });
+
+/** Store.listOutbox's query. */
+export const OutboxQuery = z.object({
+  status: z.enum(OUTBOX_STATUSES as [OutboxStatus, ...OutboxStatus[]]).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  offset: z.number().int().min(0).optional(),
+});
 
 export interface OutboxPolicy {
   /** First retry delay. */
@@ -235,6 +254,26 @@ export function requeue(db: Database.Database, id: number, now: number): OutboxJ
   return row ? rowToJob(row) : undefined;
 }
 
+/** A visit's latest job of a kind ('reconcile': attempts, last error), or undefined. */
+export function latestForVisit(db: Database.Database, visitId: string, kind: string): OutboxJob | undefined {
+  const row = prep(db, 'SELECT * FROM outbox WHERE visit_id = ? AND kind = ? ORDER BY id DESC LIMIT 1').get(
+    visitId,
+    kind,
+  ) as OutboxRow | undefined;
+  return row ? rowToJob(row) : undefined;
+}
+
+/** Closes a visit's jobs of a kind still waiting (pending or dead) as done; returns their keys. */
+export function closeWaiting(db: Database.Database, visitId: string, kind: string, now: number): string[] {
+  return prep(
+    db,
+    `UPDATE outbox SET status = 'done', done_at = ?, updated_at = ?, lease_until = NULL, lease_token = NULL
+      WHERE visit_id = ? AND kind = ? AND status IN ('pending', 'dead') RETURNING idempotency_key`,
+  )
+    .pluck()
+    .all(now, now, visitId, kind) as string[];
+}
+
 export function counts(db: Database.Database): Record<OutboxStatus, number> {
   const out: Record<OutboxStatus, number> = { pending: 0, inflight: 0, done: 0, dead: 0 };
   for (const r of prep(db, 'SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as {
@@ -260,4 +299,27 @@ export function list(
       : prep(db, 'SELECT * FROM outbox ORDER BY id LIMIT ? OFFSET ?').all(opts.limit ?? 100, opts.offset ?? 0)
   ) as OutboxRow[];
   return rows.map(rowToJob);
+}
+
+/** The audit entry of a job that went dead (by the system: the attempts ran out or the failure is permanent). */
+export function auditDead(tx: Tx, job: OutboxJob, failure: { permanent: boolean; code: string }): void {
+  auditTx(tx, {
+    action: 'outbox.dead',
+    entity: 'outbox',
+    entityId: String(job.id),
+    detail: { key: job.idempotencyKey, attempts: job.attempts, code: failure.code, permanent: failure.permanent },
+  });
+}
+
+/** Staff put a dead job back in the queue (inside the transaction), with an audit entry 'outbox.requeue'. */
+export function requeueAudited(tx: Tx, id: number): OutboxJob | undefined {
+  const job = requeue(tx.db, id, tx.now);
+  if (job)
+    auditTx(tx, {
+      action: 'outbox.requeue',
+      entity: 'outbox',
+      entityId: String(id),
+      detail: { key: job.idempotencyKey },
+    });
+  return job;
 }

@@ -4,10 +4,14 @@ import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 import { findForbidden } from './forbidden.ts';
 import { isKanaOnly, kanaKey, prefixUpperBound } from './kana.ts';
 import { importMessages, storeMessages } from './messages.ts';
+import { storageFailure } from './result.ts';
+import { auditTx, type Tx } from './tx.ts';
 
 export interface PatientRecord {
   id: string;
@@ -26,6 +30,21 @@ export interface PatientRecord {
 }
 
 export type PatientInput = Omit<PatientRecord, 'id' | 'updatedAt' | 'source'> & { source?: string };
+
+/** The shape Store.upsertPatient checks before the values (PatientInput as a schema). */
+export const PatientInputShape = z.object({
+  patientId: z.string(),
+  name: z.string(),
+  nameKana: z.string(),
+  birthDate: z.string(),
+  sex: z.enum(['male', 'female']).nullable(),
+  postalCode: z.string(),
+  address: z.string(),
+  phone: z.string(),
+  insurance: z.object({ insurerNumber: z.string(), symbol: z.string(), number: z.string(), branch: z.string() }),
+  lastVisitDate: z.string().nullable(),
+  source: z.string().optional(),
+});
 
 interface PatientRow {
   id: string;
@@ -169,6 +188,17 @@ export function upsertPatient(
   return { id, action: 'inserted' };
 }
 
+/** Inserts or updates a patient (inside the transaction) with an audit entry 'patient.create' / 'patient.update'. */
+export function upsertAudited(tx: Tx, p: PatientInput): { id: string; action: 'inserted' | 'updated' } {
+  const r = upsertPatient(tx.db, p, tx.now);
+  auditTx(tx, {
+    action: `patient.${r.action === 'inserted' ? 'create' : 'update'}`,
+    entity: 'patient',
+    entityId: r.id,
+  });
+  return r;
+}
+
 export interface PatientQuery {
   /** Kana (any width, hiragana or katakana) or kanji name prefix. */
   name?: string;
@@ -176,6 +206,13 @@ export interface PatientQuery {
   birthDate?: string;
   limit?: number;
 }
+
+/** Store.searchPatients's query, as received. */
+export const PatientQueryShape = z.object({
+  name: z.string().max(200).optional(),
+  birthDate: z.string().max(40).optional(),
+  limit: z.number().optional(),
+});
 
 export function searchPatients(
   db: Database.Database,
@@ -242,6 +279,55 @@ export interface ImportReport {
   errors: ImportRowError[];
   /** Header cells that matched no field (not imported). */
   ignoredColumns: string[];
+}
+
+/**
+ * Imports parsed CSV rows (inside the transaction): each row its own savepoint, so a bad row is reported (row
+ * number, code, Japanese message) and never half-imported; good rows are kept. One audit entry with the file's hash.
+ */
+export function importRows(tx: Tx, data: Buffer, encoding: CsvEncoding, parsed: ParsedCsv): ImportReport {
+  const report: ImportReport = {
+    encoding,
+    rows: parsed.rows.length,
+    inserted: 0,
+    updated: 0,
+    failed: 0,
+    errors: [],
+    ignoredColumns: parsed.ignoredColumns,
+  };
+  const one = tx.db.transaction((p: PatientInput) => upsertPatient(tx.db, p, tx.now));
+  for (const row of parsed.rows) {
+    if (!row.ok) {
+      report.failed++;
+      report.errors.push(row.error);
+      continue;
+    }
+    try {
+      const r = one(row.value);
+      if (r.action === 'inserted') report.inserted++;
+      else report.updated++;
+    } catch (e) {
+      if (storageFailure(e)) throw e;
+      report.failed++;
+      report.errors.push({
+        row: row.row,
+        code: 'CSV_INVALID_ROW',
+        message: `${storeMessages.CSV_INVALID_ROW} (${(e as Error).message})`,
+      });
+    }
+  }
+  auditTx(tx, {
+    action: 'patients.import',
+    entity: 'patient',
+    detail: {
+      sha256: createHash('sha256').update(data).digest('hex'),
+      rows: report.rows,
+      inserted: report.inserted,
+      updated: report.updated,
+      failed: report.failed,
+    },
+  });
+  return report;
 }
 
 export function decodeCsv(buf: Buffer, encoding?: CsvEncoding): { text: string; encoding: CsvEncoding } {

@@ -1,8 +1,14 @@
 // Settings: key → JSON value. Known keys are validated; the staff list lives here (no passwords: reception
 // PCs are shared, staff pick their name, and the audit log records it).
+import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { ClaimSettings, defaultClaimSettings } from '../../../claims/settings.ts';
 import { institutionCodeProblem } from '../../../claims/institution.ts';
+import { sha256Hex } from './canonical.ts';
+import { findForbidden } from './forbidden.ts';
+import { prep } from './prep.ts';
+import { fail, ok, type Result } from './result.ts';
+import { auditTx, zodIssues, type Tx } from './tx.ts';
 
 export const StaffMember = z.object({
   id: z.string().trim().min(1).max(64),
@@ -76,3 +82,66 @@ export const settingDefaults: { [K in KnownSettingKey]: z.infer<(typeof knownSet
 
 /** The actor recorded for what the app does by itself (migrations, restores, salvage, imports by CLI). */
 export const SYSTEM_ACTOR = 'system';
+
+/** A setting's stored JSON text, or undefined when it was never set. */
+export function readRaw(db: Database.Database, key: string): string | undefined {
+  return prep(db, 'SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+}
+
+/** The value to store for a key: validated when known, never carrying a My Number; as JSON text. */
+export function checkValue(key: string, value: unknown): Result<{ value: unknown; json: string }> {
+  let v = value;
+  if (key in knownSettings) {
+    const p = knownSettings[key as KnownSettingKey].safeParse(value);
+    if (!p.success) return fail('INVALID_INPUT', `setting ${key}`, zodIssues(p.error));
+    v = p.data;
+  }
+  if (findForbidden(v) !== undefined) return fail('FORBIDDEN_MY_NUMBER', `setting ${key}`);
+  return ok({ value: v, json: JSON.stringify(v ?? null) });
+}
+
+/** Writes a setting (inside the transaction) with an audit entry 'setting.set' naming its hash. */
+export function write(tx: Tx, key: string, json: string): void {
+  prep(
+    tx.db,
+    'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  ).run(key, json, tx.now);
+  auditTx(tx, { action: 'setting.set', entity: 'setting', entityId: key, detail: { sha256: sha256Hex(json) } });
+}
+
+/**
+ * Known settings, cached. The cache is dropped when this connection writes a setting (clear), and when another
+ * connection (the CLI beside the app) has committed anything (PRAGMA data_version changes).
+ */
+export class SettingsCache {
+  private db: Database.Database | null = null;
+  private version = -1;
+  private values = new Map<string, unknown>();
+
+  get<K extends KnownSettingKey>(db: Database.Database, key: K): z.infer<(typeof knownSettings)[K]> {
+    type V = z.infer<(typeof knownSettings)[K]>;
+    try {
+      const version = prep(db, 'PRAGMA data_version').pluck().get() as number;
+      if (this.db !== db || this.version !== version) {
+        this.db = db;
+        this.version = version;
+        this.values = new Map();
+      }
+      if (this.values.has(key)) return this.values.get(key) as V;
+      const raw = readRaw(db, key);
+      let value: V = settingDefaults[key];
+      if (raw !== undefined) {
+        const parsed = knownSettings[key].safeParse(JSON.parse(raw));
+        if (parsed.success) value = parsed.data as V;
+      }
+      this.values.set(key, value);
+      return value;
+    } catch {
+      return settingDefaults[key];
+    }
+  }
+
+  clear(): void {
+    this.values.clear();
+  }
+}

@@ -1,0 +1,142 @@
+// Staff reviews (事後確認): a staff decision on a visit's claim basis, recorded as a new reconciliation row. What
+// the decision is lives in src/claims/review.ts (pure); here: the input, loading, writing, the audit entry.
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { normalizeInsuranceNumbers } from '../../../claims/numbers.ts';
+import type { ClaimError } from '../../../claims/result.ts';
+import { decideReview, type ReviewChoice } from '../../../claims/review.ts';
+import type { ClaimSettings } from '../../../claims/settings.ts';
+import { findForbidden } from './forbidden.ts';
+import { storeMessages } from './messages.ts';
+import * as outbox from './outbox.ts';
+import * as reconciliations from './reconciliations.ts';
+import { fail, ok, type Result } from './result.ts';
+import { auditTx, parseInput, type Tx } from './tx.ts';
+import * as visits from './visits.ts';
+
+const ReviewNumbers = z.object({
+  insurerNumber: z.string().max(40),
+  symbol: z.string().max(60).default(''),
+  number: z.string().max(60),
+  branch: z.string().max(10).default(''),
+});
+const reviewBase = {
+  visitId: z.string().min(1).max(200),
+  /** Staff id or name (an active member of the staff list: reviews are never the system's). */
+  staff: z.string().min(1).max(100),
+  /** Why; required for choose_basis and edit_numbers. */
+  reason: z.string().max(2000).default(''),
+};
+/** A staff decision on a visit's claim basis (事後確認 review). */
+export const ReviewInput = z.discriminatedUnion('action', [
+  /** Take the reconciler's proposed basis, acknowledging its needsDecision reasons. */
+  z.object({ ...reviewBase, action: z.literal('accept') }),
+  /** Claim on ① / ② / ③ (numbers from the visit or the terminal's answer). */
+  z.object({ ...reviewBase, action: z.literal('choose_basis'), basis: z.enum(['current', 'past', 'unknown']) }),
+  /** Corrected numbers (check digit verified) → ① with them. */
+  z.object({ ...reviewBase, action: z.literal('edit_numbers'), numbers: ReviewNumbers }),
+  /** 申立書 cases looked up by hand on the terminal (緊急時 function): found → ① with the numbers, else ③. */
+  z.object({
+    ...reviewBase,
+    action: z.literal('manual_lookup'),
+    found: z.boolean(),
+    numbers: ReviewNumbers.optional(),
+  }),
+]);
+export type ReviewInput = z.input<typeof ReviewInput>;
+export type ReviewAction = ReviewInput['action'];
+
+export interface ReviewOutcome {
+  reconciliation: reconciliations.Reconciliation;
+  /** The decision before the review (null: the visit had none). */
+  before: reconciliations.Reconciliation['decision'] | null;
+  /** Reconcile jobs closed because staff decided (pending or dead ones). */
+  closedJobs: number;
+}
+
+/** A review request checked before any transaction: who, which visit, why, and the action with its numbers. */
+export interface CheckedReview {
+  visitId: string;
+  staff: string;
+  reason: string;
+  choice: ReviewChoice;
+}
+
+function invalidNumbers(errors: ClaimError[]): Result<never> {
+  return {
+    ok: false,
+    error: {
+      code: 'REVIEW_INVALID_NUMBERS',
+      message: `${storeMessages.REVIEW_INVALID_NUMBERS} ${errors.map((e) => e.message).join(' ')}`,
+      issues: errors.map((e) => ({ path: `numbers.${e.field ?? ''}`, message: e.message })),
+    },
+  };
+}
+
+/** Validates a review request: its shape, no My Number, a reason where required, the typed numbers. */
+export function check(input: unknown): Result<CheckedReview> {
+  const forbidden = findForbidden(input);
+  if (forbidden !== undefined) return fail('FORBIDDEN_MY_NUMBER', `field ${forbidden}`);
+  const p = parseInput(ReviewInput, input, 'review');
+  if (!p.ok) return p;
+  const r = p.value;
+  const reason = r.reason.normalize('NFKC').trim();
+  if ((r.action === 'choose_basis' || r.action === 'edit_numbers') && reason === '')
+    return fail('REVIEW_REASON_REQUIRED', 'reason', [
+      { path: 'reason', message: storeMessages.REVIEW_REASON_REQUIRED },
+    ]);
+  const checked = { visitId: r.visitId, staff: r.staff, reason };
+  if (r.action === 'accept') return ok({ ...checked, choice: { action: 'accept' } });
+  if (r.action === 'choose_basis') return ok({ ...checked, choice: { action: 'choose_basis', basis: r.basis } });
+  if (r.action === 'manual_lookup' && !r.found)
+    return ok({ ...checked, choice: { action: 'manual_lookup', found: false } });
+  if (!r.numbers) return invalidNumbers([{ code: 'NUMBER_EMPTY', message: storeMessages.REVIEW_INVALID_NUMBERS }]);
+  const n = normalizeInsuranceNumbers(r.numbers);
+  if (!n.ok) return invalidNumbers(n.errors);
+  return ok({
+    ...checked,
+    choice:
+      r.action === 'edit_numbers'
+        ? { action: r.action, numbers: n.value }
+        : { action: r.action, found: true, numbers: n.value },
+  });
+}
+
+/**
+ * Records the review (inside the transaction, by its staff actor): a reconciliation `<visit id>:review:<uuidv7>`,
+ * the visit 'reconciled', its reconcile jobs still waiting (pending or dead) closed, an audit entry 'visit.review'.
+ */
+export function record(tx: Tx, r: CheckedReview, settings: ClaimSettings): Result<ReviewOutcome> {
+  const stored = visits.get(tx.db, r.visitId);
+  if (!stored) return fail('NOT_FOUND', `visit ${r.visitId}`);
+  const { status, visit } = stored;
+  if (status === 'claimed' || status === 'void') return fail('REVIEW_NOT_ALLOWED', status);
+  const latest = reconciliations.latest(tx.db, r.visitId);
+  const d = decideReview({ visit, settings, choice: r.choice, reason: r.reason, latest });
+  if (!d.ok)
+    return d.code === 'REVIEW_NO_NUMBERS'
+      ? fail(d.code, `visit ${r.visitId} basis ${d.basis ?? ''}`)
+      : fail(d.code, `visit ${r.visitId}`);
+  const { basis, acknowledged, detail } = d.value;
+  if (findForbidden(detail) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'review detail');
+  const key = `${r.visitId}:review:${uuidv7()}`;
+  const reconciliation = reconciliations.insert(tx, { key, visitId: r.visitId, decision: basis, detail });
+  visits.updateStatus(tx.db, r.visitId, 'reconciled', tx.now);
+  const closed = outbox.closeWaiting(tx.db, r.visitId, 'reconcile', tx.now);
+  auditTx(tx, {
+    action: 'visit.review',
+    entity: 'visit',
+    entityId: r.visitId,
+    detail: {
+      action: r.choice.action,
+      reason: r.reason,
+      before: latest?.decision ?? null,
+      after: basis,
+      from: status,
+      key,
+      acknowledged,
+      ...(closed.length ? { closedJobs: closed.map((k) => k.slice(r.visitId.length)) } : {}),
+    },
+  });
+  return ok({ reconciliation, before: latest?.decision ?? null, closedJobs: closed.length });
+}
