@@ -35,7 +35,8 @@ import {
 import type { OutboxPolicy } from './outbox.ts';
 import { backupDir, dbPath, resolveDataDir } from './paths.ts';
 import { fail, ok, storageFailure, type Result } from './result.ts';
-import { applyPragmas, Store, type StoreOptions } from './store.ts';
+import { applyPragmas } from './connection.ts';
+import { Store, type StoreOptions } from './store.ts';
 
 export interface OpenStoreOptions {
   /** Data folder; default SHIKAKU_DATA_DIR, else the OS user data folder. */

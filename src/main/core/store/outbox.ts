@@ -6,6 +6,7 @@ import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { fail, ok, type Result } from './result.ts';
 import { auditTx, type Tx } from './tx.ts';
 
 export type OutboxStatus = 'pending' | 'inflight' | 'done' | 'dead';
@@ -301,25 +302,55 @@ export function list(
   return rows.map(rowToJob);
 }
 
-/** The audit entry of a job that went dead (by the system: the attempts ran out or the failure is permanent). */
-export function auditDead(tx: Tx, job: OutboxJob, failure: { permanent: boolean; code: string }): void {
-  auditTx(tx, {
-    action: 'outbox.dead',
-    entity: 'outbox',
-    entityId: String(job.id),
-    detail: { key: job.idempotencyKey, attempts: job.attempts, code: failure.code, permanent: failure.permanent },
-  });
+/** A lease check that failed, as the store reports it. */
+export function leaseFailure(c: { reason: 'not_found' | 'lease_lost' }, id: number): Result<never> {
+  return fail(c.reason === 'not_found' ? 'NOT_FOUND' : 'LEASE_LOST', `outbox ${id}`);
+}
+
+/**
+ * Records a failed attempt of a leased job (inside the transaction, by the system actor): retried later, or dead
+ * (permanent, or past the attempt cap) with an audit entry 'outbox.dead'.
+ */
+export function failAudited(
+  tx: Tx,
+  row: OutboxRow,
+  failure: { permanent: boolean; code: string; message: string },
+  policy: OutboxPolicy,
+  random: () => number,
+): OutboxJob {
+  const job = markFailed(tx.db, row, failure, policy, tx.now, random);
+  if (job.status === 'dead') {
+    auditTx(tx, {
+      action: 'outbox.dead',
+      entity: 'outbox',
+      entityId: String(job.id),
+      detail: { key: job.idempotencyKey, attempts: job.attempts, code: failure.code, permanent: failure.permanent },
+    });
+  }
+  return job;
+}
+
+/**
+ * Gives back a claimed job unworked when the lease is still held; releasing a job already pending again changes
+ * nothing (ok); else NOT_FOUND / LEASE_LOST.
+ */
+export function releaseLeased(db: Database.Database, id: number, token: string, now: number): Result<OutboxJob> {
+  const c = checkLease(db, id, token);
+  if (c.ok) return ok(release(db, id, now));
+  if (c.reason === 'not_found') return leaseFailure(c, id);
+  const job = get(db, id);
+  return job?.status === 'pending' ? ok(job) : leaseFailure(c, id);
 }
 
 /** Staff put a dead job back in the queue (inside the transaction), with an audit entry 'outbox.requeue'. */
-export function requeueAudited(tx: Tx, id: number): OutboxJob | undefined {
+export function requeueAudited(tx: Tx, id: number): Result<OutboxJob> {
   const job = requeue(tx.db, id, tx.now);
-  if (job)
-    auditTx(tx, {
-      action: 'outbox.requeue',
-      entity: 'outbox',
-      entityId: String(id),
-      detail: { key: job.idempotencyKey },
-    });
-  return job;
+  if (!job) return fail('NOT_FOUND', `dead outbox job ${id}`);
+  auditTx(tx, {
+    action: 'outbox.requeue',
+    entity: 'outbox',
+    entityId: String(id),
+    detail: { key: job.idempotencyKey },
+  });
+  return ok(job);
 }

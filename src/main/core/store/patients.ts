@@ -10,8 +10,8 @@ import { z } from 'zod';
 import { findForbidden } from './forbidden.ts';
 import { isKanaOnly, kanaKey, prefixUpperBound } from './kana.ts';
 import { importMessages, storeMessages } from './messages.ts';
-import { storageFailure } from './result.ts';
-import { auditTx, type Tx } from './tx.ts';
+import { fail, ok, storageFailure, type Result } from './result.ts';
+import { auditTx, parseInput, type Tx } from './tx.ts';
 
 export interface PatientRecord {
   id: string;
@@ -213,6 +213,32 @@ export const PatientQueryShape = z.object({
   birthDate: z.string().max(40).optional(),
   limit: z.number().optional(),
 });
+
+/** A search as received, to what searchPatients takes: a name key and/or a birth date, a bounded limit. */
+export function checkQuery(input: PatientQuery): Result<{ key?: string; birthDate?: string; limit: number }> {
+  const o = parseInput(PatientQueryShape, input ?? {}, 'patient query');
+  if (!o.ok) return o;
+  const q = o.value;
+  const key = typeof q.name === 'string' ? kanaKey(q.name) : '';
+  let birth: string | undefined;
+  if (q.birthDate !== undefined && q.birthDate.trim() !== '') {
+    birth = parseFlexibleDate(q.birthDate);
+    if (!birth) return fail('INVALID_INPUT', 'birthDate', [{ path: 'birthDate', message: 'unreadable date' }]);
+  }
+  if (!key && !birth) return fail('INVALID_INPUT', 'name or birthDate required');
+  const limit = Math.min(Math.max(1, Math.floor(q.limit ?? 50)), 500);
+  return ok({ limit, ...(key ? { key } : {}), ...(birth ? { birthDate: birth } : {}) });
+}
+
+/** A patient as received (Store.upsertPatient): its shape, no My Number, a name, a readable birth date (to ISO). */
+export function checkInput(p: PatientInput): Result<PatientInput> {
+  const shape = parseInput(PatientInputShape, p, 'patient');
+  if (!shape.ok) return shape;
+  if (findForbidden(p) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'patient');
+  const birthDate = parseFlexibleDate(String(p.birthDate));
+  if (!p.name.trim() || !birthDate) return fail('INVALID_INPUT', 'patient name/birthDate');
+  return ok({ ...p, birthDate });
+}
 
 export function searchPatients(
   db: Database.Database,

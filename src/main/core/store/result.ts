@@ -24,6 +24,11 @@ export function fail<T = never>(code: StoreErrorCode, detail?: string, issues?: 
   return { ok: false, error };
 }
 
+/** NOT_FOUND naming `what` when a lookup found nothing. */
+export function found<T>(value: T | null | undefined, what: string): Result<T> {
+  return value === undefined || value === null ? fail('NOT_FOUND', what) : ok(value);
+}
+
 /** The store's health as the UI shows it. */
 export type StoreMode = 'ok' | 'read_only' | 'disk_full';
 

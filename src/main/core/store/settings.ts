@@ -90,6 +90,7 @@ export function readRaw(db: Database.Database, key: string): string | undefined 
 
 /** The value to store for a key: validated when known, never carrying a My Number; as JSON text. */
 export function checkValue(key: string, value: unknown): Result<{ value: unknown; json: string }> {
+  if (typeof key !== 'string' || key.length === 0 || key.length > 100) return fail('INVALID_INPUT', 'setting key');
   let v = value;
   if (key in knownSettings) {
     const p = knownSettings[key as KnownSettingKey].safeParse(value);

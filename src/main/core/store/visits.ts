@@ -1,7 +1,7 @@
 // Visits: one reception each (the visit row, its 申立書, its outbox 'reconcile' job, the audit entry), the
 // 事後確認 states, and the queue listing. Functions over the connection; Store opens the transactions.
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
+import { validate as uuidValidate, v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { Visit, type EvidenceKind, type FailureCause } from '../../../claims/visit.ts';
 import { appendAudit } from './audit.ts';
@@ -11,7 +11,7 @@ import { kanaKey } from './kana.ts';
 import * as outbox from './outbox.ts';
 import { prep } from './prep.ts';
 import { fail, ok, type Result } from './result.ts';
-import { auditTx, isoOf, type Tx } from './tx.ts';
+import { auditTx, isoOf, zodIssues, type Tx } from './tx.ts';
 
 export const VisitStatus = z.enum(['pending', 'needs_review', 'reconciled', 'claimed', 'returned', 'void']);
 export type VisitStatus = z.infer<typeof VisitStatus>;
@@ -57,6 +57,22 @@ function storedFromRow(r: VisitRow): StoredVisit {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+/** A visit as received: no My Number anywhere, the Visit schema, a client-generated UUID. */
+export function check(input: unknown): Result<Visit> {
+  const forbidden = findForbidden(input);
+  if (forbidden !== undefined)
+    return fail('FORBIDDEN_MY_NUMBER', `field ${forbidden}`, [
+      { path: forbidden, message: 'My Number or PIN-like value' },
+    ]);
+  const parsed = Visit.safeParse(input);
+  if (!parsed.success) return fail('INVALID_VISIT', 'visit does not match the Visit schema', zodIssues(parsed.error));
+  if (!uuidValidate(parsed.data.id))
+    return fail('INVALID_VISIT', 'id must be a UUID (client-generated UUIDv7)', [
+      { path: 'id', message: 'UUID expected' },
+    ]);
+  return ok(parsed.data);
 }
 
 /**

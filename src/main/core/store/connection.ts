@@ -1,0 +1,363 @@
+// The journal's connection: one SQLite file (WAL, synchronous=FULL), its health (storage failures put it in a
+// degraded mode that a probe leaves as soon as writing works again), the write/read wrappers that turn storage
+// failures into typed errors, the transactions the aggregate modules run in, checkpoints and backups on a schedule,
+// and the settings cache. Store (store.ts) builds the public API on it.
+import Database from 'better-sqlite3';
+import { statfsSync } from 'node:fs';
+import type { z } from 'zod';
+import { listBackups, takeBackup, type BackupInfo } from './backup.ts';
+import type * as outbox from './outbox.ts';
+import { backupDir } from './paths.ts';
+import { prep } from './prep.ts';
+import { fail, ok, storageFailure, type Result, type StoreMode } from './result.ts';
+import * as settings from './settings.ts';
+import type { KnownSettingKey, StaffMember } from './settings.ts';
+import * as staff from './staff.ts';
+import { isId, parseInput, type Tx } from './tx.ts';
+
+export interface StoreHealth {
+  mode: StoreMode;
+  since: number | null;
+  /** SQLite's code for the failure that caused the mode (help desk). */
+  cause: string | null;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  file: string;
+  appVersion: string;
+  clock: () => number;
+  random: () => number;
+  busyTimeoutMs: number;
+  checkpointIntervalMs: number;
+  backupCheckIntervalMs: number;
+  probeIntervalMs: number;
+  outboxPolicy: Partial<outbox.OutboxPolicy>;
+  /**
+   * The connection is an in-memory copy of the file, because the folder could not even be opened read-only
+   * (a WAL database needs its -shm file). Writes are refused outright; the probe reopens the real file.
+   */
+  snapshot?: boolean;
+}
+
+export function applyPragmas(db: Database.Database, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch {
+    // A read-only medium: the mode stays as the file says; writes are refused and reported.
+  }
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // Keep the WAL file from staying huge after a burst (it is reused, not shrunk, otherwise).
+  db.pragma('journal_size_limit = 8388608');
+}
+
+export class Connection {
+  /** The open connection. Exposed for the store's own tools (CLI check, tests); others use the methods. */
+  db: Database.Database;
+  readonly dataDir: string;
+  readonly file: string;
+  protected readonly opts: StoreOptions;
+  private mode: StoreMode = 'ok';
+  private degradedSince: number | null = null;
+  private degradedCause: string | null = null;
+  private closed = false;
+  private timers: NodeJS.Timeout[] = [];
+  private probeTimer: NodeJS.Timeout | undefined;
+  private backupRunning: Promise<Result<BackupInfo>> | undefined;
+  private listeners = new Set<(h: StoreHealth) => void>();
+  private snapshot: boolean;
+  protected readonly settingsCache = new settings.SettingsCache();
+
+  constructor(db: Database.Database, opts: StoreOptions) {
+    this.db = db;
+    this.opts = opts;
+    this.dataDir = opts.dataDir;
+    this.file = opts.file;
+    this.snapshot = opts.snapshot === true;
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  /** Starts the checkpoint and daily-backup schedules (timers do not keep the process alive). */
+  startSchedules(): void {
+    if (this.opts.checkpointIntervalMs > 0) {
+      this.timers.push(setInterval(() => void this.checkpoint('PASSIVE'), this.opts.checkpointIntervalMs).unref());
+    }
+    if (this.opts.backupCheckIntervalMs > 0) {
+      this.timers.push(setInterval(() => void this.backupIfDue(), this.opts.backupCheckIntervalMs).unref());
+    }
+  }
+
+  /** Clean shutdown: stop schedules, fold the WAL into the main file, close. Safe to call twice. */
+  close(): void {
+    if (this.closed) return;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = undefined;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Read-only or full disk: the WAL stays and is replayed at the next open.
+    }
+    try {
+      this.db.close();
+    } catch {
+      // A backup still running holds the connection; the process is ending anyway.
+    }
+    this.closed = true;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // ---------------------------------------------------------------------------------------- health
+
+  health(): StoreHealth {
+    return { mode: this.mode, since: this.degradedSince, cause: this.degradedCause };
+  }
+
+  /** Called with the new health whenever the mode changes. Returns an unsubscribe function. */
+  onHealthChange(listener: (h: StoreHealth) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setMode(mode: StoreMode, cause: string | null): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.degradedSince = mode === 'ok' ? null : this.opts.clock();
+    this.degradedCause = mode === 'ok' ? null : cause;
+    if (mode === 'ok' && this.probeTimer) {
+      clearInterval(this.probeTimer);
+      this.probeTimer = undefined;
+    }
+    if (mode !== 'ok' && !this.probeTimer && this.opts.probeIntervalMs > 0 && !this.closed) {
+      this.probeTimer = setInterval(() => void this.probe(), this.opts.probeIntervalMs).unref();
+    }
+    const h = this.health();
+    for (const l of this.listeners) {
+      try {
+        l(h);
+      } catch {
+        // a listener's bug must not break the store
+      }
+    }
+  }
+
+  /** Marks the store degraded from outside (startup found the folder read-only). */
+  markDegraded(mode: Exclude<StoreMode, 'ok'>, cause: string): void {
+    this.setMode(mode, cause);
+  }
+
+  /**
+   * Tries one tiny durable write. Leaves the degraded mode when it works; when it does not and the
+   * connection itself may be stale (opened read-only, I/O error), reopens the connection and tries again.
+   */
+  probe(): Result<StoreHealth> {
+    if (this.closed) return fail('STORE_CLOSED');
+    const attempt = (): unknown => {
+      try {
+        prep(this.db, 'UPDATE health_probe SET n = n + 1, at = ? WHERE id = 1').run(this.opts.clock());
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    };
+    let err = this.snapshot ? Object.assign(new Error('in-memory snapshot'), { code: 'SQLITE_READONLY' }) : attempt();
+    if (err !== undefined && this.classify(err)) {
+      try {
+        const fresh = new Database(this.file, { fileMustExist: true });
+        applyPragmas(fresh, this.opts.busyTimeoutMs);
+        try {
+          this.db.close();
+        } catch {
+          // already unusable
+        }
+        this.db = fresh;
+        this.snapshot = false;
+        err = attempt();
+      } catch (e) {
+        err = e;
+      }
+    }
+    if (err === undefined) {
+      this.setMode('ok', null);
+      return ok(this.health());
+    }
+    const f = this.classify(err);
+    if (!f) throw err;
+    this.setMode(f.mode, f.sqlite);
+    return fail(f.code, `${f.sqlite}: ${(err as Error).message}`);
+  }
+
+  private classify(e: unknown): ReturnType<typeof storageFailure> {
+    return storageFailure(e, () => {
+      try {
+        const s = statfsSync(this.dataDir);
+        return s.bavail * s.bsize;
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  /** Runs a write; storage failures become typed errors and a degraded mode, never lost data. */
+  protected write<T>(fn: () => Result<T>, proves = true): Result<T> {
+    if (this.closed) return fail('STORE_CLOSED');
+    if (this.snapshot) {
+      // Never "save" into the in-memory copy: try to get the real file back first.
+      const p = this.probe();
+      if (!p.ok) return p;
+    }
+    try {
+      const r = fn();
+      // A committed write proves the medium takes writes again (a checkpoint does not: it only copies
+      // pages the WAL already holds into a file that may not need to grow).
+      if (proves && this.mode !== 'ok') this.setMode('ok', null);
+      return r;
+    } catch (e) {
+      const f = this.classify(e);
+      if (f) {
+        this.setMode(f.mode, f.sqlite);
+        return fail(f.code, `${f.sqlite}: ${(e as Error).message}`);
+      }
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) return fail('STORE_BUSY', (e as Error).message);
+      throw e;
+    }
+  }
+
+  protected read<T>(fn: () => Result<T>): Result<T> {
+    if (this.closed) return fail('STORE_CLOSED');
+    try {
+      return fn();
+    } catch (e) {
+      const f = storageFailure(e);
+      if (f)
+        return fail(f.code === 'STORE_DISK_FULL' ? 'STORE_IO_ERROR' : f.code, `${f.sqlite}: ${(e as Error).message}`);
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY')) return fail('STORE_BUSY', (e as Error).message);
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------------------- checkpoints, backups
+
+  /** Folds the WAL into the main file. Call on a schedule, at shutdown, and when the UPS reports battery. */
+  checkpoint(
+    mode: 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE' = 'TRUNCATE',
+  ): Result<{ busy: boolean; walFrames: number; checkpointed: number }> {
+    return this.write(() => {
+      const r = this.db.pragma(`wal_checkpoint(${mode})`) as { busy: number; log: number; checkpointed: number }[];
+      const row = r[0] ?? { busy: 0, log: 0, checkpointed: 0 };
+      return ok({ busy: row.busy !== 0, walFrames: row.log, checkpointed: row.checkpointed });
+    }, false);
+  }
+
+  /** Takes an online backup now and rotates old ones (keep N: setting 'backup.keep'). */
+  async backup(reason = 'manual'): Promise<Result<BackupInfo>> {
+    if (this.closed) return fail('STORE_CLOSED');
+    if (this.backupRunning) await this.backupRunning;
+    const run = (async (): Promise<Result<BackupInfo>> => {
+      try {
+        const info = await takeBackup(
+          this.db,
+          backupDir(this.dataDir),
+          reason,
+          this.setting('backup.keep'),
+          new Date(this.opts.clock()),
+        );
+        return ok(info);
+      } catch (e) {
+        const f = this.classify(e) ?? fsFailure(e);
+        if (f) return fail(f.code, `${f.sqlite}: ${(e as Error).message}`);
+        throw e;
+      }
+    })();
+    this.backupRunning = run;
+    try {
+      return await run;
+    } finally {
+      this.backupRunning = undefined;
+    }
+  }
+
+  /** Takes the daily backup when the newest one is older than 'backup.intervalHours'. */
+  async backupIfDue(): Promise<Result<BackupInfo | null>> {
+    if (this.closed) return ok(null);
+    const newest = listBackups(backupDir(this.dataDir))[0];
+    const due =
+      !newest || this.opts.clock() - Date.parse(newest.takenAt) >= this.setting('backup.intervalHours') * 3_600_000;
+    if (!due) return ok(null);
+    return this.backup('daily');
+  }
+
+  listBackups(): BackupInfo[] {
+    return listBackups(backupDir(this.dataDir));
+  }
+
+  // ------------------------------------------------------------------------------------------ transactions
+
+  /**
+   * One write transaction (BEGIN IMMEDIATE) by `actor`: a staff id or name from the staff list, or (unless
+   * `staffOnly`) the system actor. Runs `body` with the connection, the actor's staff id and the time.
+   */
+  protected tx<T>(actor: string, body: (tx: Tx) => Result<T>, staffOnly = false): Result<T> {
+    return this.write(() =>
+      this.db
+        .transaction((): Result<T> => {
+          const who = staffOnly ? this.resolveStaff(actor) : this.resolveActor(actor);
+          if (!who.ok) return who;
+          const id = typeof who.value === 'string' ? who.value : who.value.id;
+          return body({ db: this.db, actor: id, now: this.opts.clock() });
+        })
+        .immediate(),
+    );
+  }
+
+  /** A read about one id: INVALID_INPUT naming `what` when it is not one. */
+  protected byId<T>(id: unknown, what: string, fn: (id: string) => Result<T>): Result<T> {
+    return isId(id) ? this.read(() => fn(id)) : fail('INVALID_INPUT', what);
+  }
+
+  /** A read whose query is checked by its schema first. */
+  protected query<S extends z.ZodType, T>(
+    schema: S,
+    input: unknown,
+    what: string,
+    fn: (q: z.output<S>) => T,
+  ): Result<T> {
+    const q = parseInput(schema, input, what);
+    return q.ok ? this.read(() => ok(fn(q.value))) : q;
+  }
+
+  /** One write transaction with no actor (the reconciler's bookkeeping). */
+  protected txBare<T>(body: () => Result<T>): Result<T> {
+    return this.write(() => this.db.transaction(body).immediate());
+  }
+
+  // ------------------------------------------------------------------------------------------ settings
+
+  /** Known settings, cached (settings.SettingsCache). */
+  protected setting<K extends KnownSettingKey>(key: K): z.infer<(typeof settings.knownSettings)[K]> {
+    return this.settingsCache.get(this.db, key);
+  }
+
+  /** Staff id for an id or a name in the staff list; the system actor passes as itself. */
+  protected resolveActor(who: string): Result<string> {
+    return staff.resolveActor(this.setting('staff'), who);
+  }
+
+  resolveStaff(who: string): Result<StaffMember> {
+    return staff.resolve(this.setting('staff'), who);
+  }
+}
+
+function fsFailure(e: unknown): { code: 'STORE_DISK_FULL' | 'STORE_READ_ONLY'; sqlite: string } | undefined {
+  const c = (e as { code?: unknown } | null)?.code;
+  if (c === 'ENOSPC') return { code: 'STORE_DISK_FULL', sqlite: c };
+  if (c === 'EROFS' || c === 'EACCES' || c === 'EPERM' || c === 'EIO') return { code: 'STORE_READ_ONLY', sqlite: c };
+  return undefined;
+}
