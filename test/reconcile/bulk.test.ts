@@ -12,7 +12,7 @@ import {
   type SimPerson,
   type SimulatorOptions,
 } from '../../src/hardware/terminal/index.ts';
-import { Reconciler } from '../../src/main/core/reconciler.ts';
+import { Reconciler } from '../../src/main/core/reconcile/reconciler.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { HANAKO, fakeClock, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
 

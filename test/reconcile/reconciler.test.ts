@@ -7,14 +7,13 @@ import { decideClaim } from '../../src/claims/decide.ts';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
 import type { Visit } from '../../src/claims/visit.ts';
 import { FileTerminalClient, TerminalSimulator, type SimPerson } from '../../src/hardware/terminal/index.ts';
-import { recordedFinding } from '../../src/main/core/reconcile/export.ts';
+import { recordedFinding } from '../../src/main/core/reconcile/claim.ts';
+import { queryNumbers, terminalKey } from '../../src/main/core/reconcile/decision.ts';
 import {
   Reconciler,
-  queryNumbers,
-  terminalKey,
   type ReconcileProgress,
   type ReconcilerTerminal,
-} from '../../src/main/core/reconciler.ts';
+} from '../../src/main/core/reconcile/reconciler.ts';
 import { isMyNumberLike } from '../../src/main/core/store/forbidden.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { HANAKO, example, fakeClock, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
