@@ -8,8 +8,8 @@ import { ClaimSettings } from '../../claims/settings.ts';
 import { FileTerminalClient } from '../../hardware/terminal/index.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type Command } from './command.ts';
 import { exportMonth } from '../core/reconcile/export.ts';
-import { progressLine, reconcileMessages } from '../core/reconcile-messages.ts';
-import { Reconciler } from '../core/reconciler.ts';
+import { progressLine, reconcileMessages } from '../core/reconcile/messages.ts';
+import { Reconciler } from '../core/reconcile/reconciler.ts';
 import { SYSTEM_ACTOR, writeFileDurable, type Store } from '../core/store/index.ts';
 import { reportError, withStore } from './store.ts';
 
