@@ -9,7 +9,7 @@
 // Dependencies of the Electron bundles stay external (they ship in the app's node_modules; native ones are
 // unpacked from asar). The CLI bundle carries its pure-JS dependencies inside (but iconv-lite), so it starts
 // without resolving dozens of node_modules files.
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,9 +85,30 @@ const importMetaShim = {
   banner: { js: "const __shikakuUrl=require('node:url').pathToFileURL(__filename).href;" },
 };
 
+/**
+ * esbuild in memory, then each output written beside its place and renamed over it: a `shikaku` started
+ * while a test or `npm run build` rebuilds never reads half a file.
+ */
+async function esbuildAtomic(options) {
+  const result = await esbuild({ ...options, write: false });
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+  return result;
+}
+
+function writeAtomic(path, text) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
 /** The PC/SC worker (forked by src/hardware/pcsc/real.ts, which looks for it next to itself). */
 async function buildPcscWorker(outDir) {
-  await esbuild({
+  await esbuildAtomic({
     entryPoints: [join(root, 'src/hardware/pcsc/worker.ts')],
     outfile: join(dist, outDir, 'pcsc-worker.cjs'),
     bundle: true,
@@ -101,7 +122,7 @@ async function buildPcscWorker(outDir) {
 }
 
 export async function buildCli() {
-  const result = await esbuild({
+  const result = await esbuildAtomic({
     entryPoints: [join(root, 'src/main/cli/bundle.ts')],
     outfile: CLI_BUNDLE,
     bundle: true,
@@ -119,7 +140,7 @@ export async function buildCli() {
   });
   await buildPcscWorker('cli');
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)));
-  writeFileSync(CLI_INPUTS, JSON.stringify(inputs));
+  writeAtomic(CLI_INPUTS, JSON.stringify(inputs));
 }
 
 export async function buildElectron() {

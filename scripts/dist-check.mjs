@@ -22,8 +22,7 @@ export const NOT_RUNTIME = ['react', 'react-dom', 'zustand', 'tsx', 'vite', 'ws'
 export const MIN_ELECTRON_MAJOR = 43;
 
 const japanese = (v) => typeof v === 'string' && /[\u3040-\u30ff\u4e00-\u9fff]/.test(v);
-const targetsOf = (platform) =>
-  [platform?.target ?? []].flat().map((t) => (typeof t === 'string' ? t : t.target));
+const targetsOf = (platform) => [platform?.target ?? []].flat().map((t) => (typeof t === 'string' ? t : t.target));
 
 /** electron-builder's own default deb `depends` (a custom list replaces it, so ours must repeat it). */
 export function electronBuilderDebDefaults() {
@@ -85,9 +84,12 @@ export function projectProblems(config, projectDir = root) {
     .filter((f) => typeof f === 'string');
   for (const f of ['dist/renderer/**', 'dist/electron/**', 'dist/core/**', 'dist/cli/**'])
     if (!files.includes(f)) problems.push(`files must include ${f}`);
-  for (const dir of ['deps', 'src'])
-    if (!files.some((f) => f.startsWith('!') && f.includes('better-sqlite3') && f.includes(dir)))
-      problems.push(`files must exclude better-sqlite3's ${dir}/ (sources are not shipped)`);
+  // Matched the way electron-builder matches `files` (its own minimatch).
+  const { minimatch } = createRequire(require.resolve('app-builder-lib/package.json'))('minimatch');
+  const excluded = (path) => files.some((f) => f.startsWith('!') && minimatch(path, f.slice(1), { dot: true }));
+  for (const path of ['deps/sqlite3/sqlite3.c', 'src/better_sqlite3.cpp', 'build/Release/obj.target/x.o'])
+    if (!excluded(`node_modules/better-sqlite3/${path}`))
+      problems.push(`files must exclude node_modules/better-sqlite3/${path} (sources are not shipped)`);
   const unpack = [config.asarUnpack ?? []].flat();
   for (const m of ['better-sqlite3', 'smartcard', 'node-hid']) {
     if (!unpack.some((p) => p.includes(`node_modules/${m}`)))
@@ -154,7 +156,8 @@ export const SIGNING_SAMPLES = {
   store: { SHIKAKU_SIGN_CERT_SHA1: '0123456789abcdef0123456789abcdef01234567' },
 };
 
-async function loadConfig(path) {
+/** electron-builder's own loading of a config file (defaults, `extends`, normalised `files`). */
+export async function loadConfig(path) {
   const { getConfig } = require('app-builder-lib/out/util/config/config.js');
   const { Lazy } = require('lazy-val');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -52,5 +52,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const [size, png] of pngs) writeFileSync(join(resources, 'icons', `${size}x${size}.png`), png);
   writeFileSync(join(resources, 'icon.png'), pngs.get(512));
   writeFileSync(join(resources, 'icon.ico'), icoOf(ICO_SIZES.map((size) => ({ size, png: pngs.get(size) }))));
-  console.log(`icons: resources/icon.png, resources/icon.ico, resources/icons/{${LINUX_SIZES.join(',')}} from icon.svg`);
+  console.log(
+    `icons: resources/icon.png, resources/icon.ico, resources/icons/{${LINUX_SIZES.join(',')}} from icon.svg`,
+  );
 }
