@@ -4,6 +4,7 @@
 import type { App, MenuItemConstructorOptions, RenderProcessGoneDetails } from 'electron';
 import type { CallResult, SettingItemView } from '../contract.ts';
 import { shellText } from '../host/messages.ts';
+import { resolveLaunchOptions, type LaunchOptions } from '../host/options.ts';
 
 const m = shellText.menu;
 
@@ -49,6 +50,18 @@ export function menuRoles(template: readonly MenuItemConstructorOptions[]): stri
   ]);
 }
 
+/**
+ * The app's launch options. An installed app (app.isPackaged) refuses SHIKAKU_TEST_HOOKS and SHIKAKU_DEVICES:
+ * test hooks stay off and the core gets real devices, unless 訓練モード (--demo) asks for simulated ones.
+ */
+export function launchOptionsFor(
+  app: Pick<App, 'isPackaged' | 'getVersion'>,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): LaunchOptions {
+  return resolveLaunchOptions(argv, env, { version: app.getVersion(), packaged: app.isPackaged });
+}
+
 export function windowTitle(demo: boolean): string {
   return demo ? `${shellText.appName}${shellText.demoTitleSuffix}` : shellText.appName;
 }
@@ -68,7 +81,9 @@ export interface RendererRecoveryDeps {
  * The window's renderer died (crash, OOM, killed): log why and reload the page, at once the first time, then
  * after 1, 2, 4 … 30 s while it keeps dying within a minute. A clean exit (window closing) is not a crash.
  */
-export function rendererRecovery(deps: RendererRecoveryDeps): (details: Pick<RenderProcessGoneDetails, 'reason' | 'exitCode'>) => boolean {
+export function rendererRecovery(
+  deps: RendererRecoveryDeps,
+): (details: Pick<RenderProcessGoneDetails, 'reason' | 'exitCode'>) => boolean {
   const setTimer = deps.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const now = deps.now ?? Date.now;
   let recent: number[] = [];
