@@ -20,12 +20,32 @@ export {
   type TerminalErrorCode,
   type TerminalErrorDetails,
 } from './errors.ts';
-export { terminalErrorMessages, qualificationValidityLabels } from './messages.ts';
+export { terminalErrorMessages, answerRefusedText } from './messages.ts';
+export {
+  SegmentOfResult,
+  ProcessingResultStatus,
+  QualificationValidity,
+  CharacterCodeIdentifier,
+  ReferenceClassification,
+  PersonalFamilyClassification,
+  isSegmentOfResult,
+  isProcessingResultStatus,
+  isQualificationValidity,
+  isCharacterCodeIdentifier,
+  isReferenceClassification,
+  isPersonalFamilyClassification,
+  segmentOfResultLabels,
+  processingResultStatusLabels,
+  qualificationValidityLabels,
+  referenceClassificationLabels,
+  personalFamilyClassificationLabels,
+} from './codes.ts';
 export { QualificationQuery } from './model.ts';
 export type {
   BulkConfirmUnit,
   BulkResultAnswer,
   BulkUploadAnswer,
+  FieldProblem,
   MessageHeader,
   QualificationAnswer,
   QualificationBody,
