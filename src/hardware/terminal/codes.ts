@@ -54,6 +54,11 @@ export const CharacterCodeIdentifier = { utf8: '0', shiftJis: '1' } as const;
 export type CharacterCodeIdentifier = CodeOf<typeof CharacterCodeIdentifier>;
 export const isCharacterCodeIdentifier = codeGuard(CharacterCodeIdentifier);
 
+/** The CharacterCodeIdentifier that announces a file's encoding. */
+export function characterCodeIdentifierOf(encoding: 'utf-8' | 'shift_jis'): CharacterCodeIdentifier {
+  return encoding === 'utf-8' ? CharacterCodeIdentifier.utf8 : CharacterCodeIdentifier.shiftJis;
+}
+
 /** MessageHeader/ReferenceClassification: what the 資格確認 was made with. */
 export const ReferenceClassification = { card: '1', insuranceNumbers: '2' } as const;
 export type ReferenceClassification = CodeOf<typeof ReferenceClassification>;
@@ -71,6 +76,10 @@ export const personalFamilyClassificationLabels: Readonly<Record<PersonalFamilyC
   '1': '本人',
   '2': '家族',
 };
+
+/** ResultOfQualificationConfirmation/Sex1, Sex2 (券面 / 性別2). */
+export const SexCode = { male: '1', female: '2' } as const;
+export type SexCode = CodeOf<typeof SexCode>;
 
 /** This link's failure codes (TerminalError.code): for machines (health, outbox, logs). */
 export const TerminalErrorCodes = [

@@ -7,7 +7,7 @@ import type {
   QualificationRecord,
   QualificationSearchInfo,
 } from './model.ts';
-import { QualificationValidity } from './codes.ts';
+import { QualificationValidity, SexCode } from './codes.ts';
 import { unpadInsurerNumber } from './parser.ts';
 
 export const VALIDITY_BY_CODE: Readonly<Record<string, TerminalValidity>> = {
@@ -36,7 +36,7 @@ export function isoDateTimeFromTerminal(s: string | undefined): string | undefin
 }
 
 export function sexFromTerminal(code: string | undefined): Sex | undefined {
-  return code === '1' ? 'male' : code === '2' ? 'female' : undefined;
+  return code === SexCode.male ? 'male' : code === SexCode.female ? 'female' : undefined;
 }
 
 /** "030" → 30 (percent). Non-numeric → undefined. */

@@ -2,11 +2,13 @@
 export {
   FileTerminalClient,
   type AnswerHealth,
+  type BulkFetchOptions,
   type BulkFetchResult,
   type BulkRow,
   type BulkUploadResult,
   type ConfirmOptions,
   type FaceEvent,
+  type KeyEcho,
   type TerminalBulkPort,
   type TerminalClientOptions,
   type TerminalLinkStatus,
