@@ -10,20 +10,9 @@ import { toTerminalFinding } from '../../src/hardware/terminal/finding.ts';
 import type { QualificationAnswer } from '../../src/hardware/terminal/model.ts';
 import { parseAnswer } from '../../src/hardware/terminal/parser.ts';
 import { encodeXmlText } from '../../src/hardware/terminal/xml.ts';
+import { TAKAHASHI } from './helpers.ts';
 
-const person: SimPerson = {
-  insurerNumber: '138057',
-  symbol: '0012',
-  number: '0001234',
-  branch: '01',
-  name: '髙橋　●美',
-  nameKana: 'ﾀｶﾊｼ ｴﾐ',
-  birthDate: '1950-01-05',
-  sex: 'female',
-  copayPercent: 20,
-  elderlyCopayPercent: 20,
-  validFrom: '2024-04-01',
-};
+const person: SimPerson = { ...TAKAHASHI, elderlyCopayPercent: 20, validFrom: '2024-04-01' };
 const FILE = 'OQSsiquc01res_fuzzkey.xml';
 const BASE_XML = qualificationAnswerXml(
   {

@@ -13,18 +13,9 @@ import { toTerminalFinding } from '../../src/hardware/terminal/finding.ts';
 import { qualificationAnswerXml, recordElems, type SimPerson } from '../../src/hardware/terminal/answers.ts';
 import { encodeXmlText } from '../../src/hardware/terminal/xml.ts';
 import type { BulkResultAnswer } from '../../src/hardware/terminal/model.ts';
-import { makeShare, tempDir } from './helpers.ts';
+import { YAMADA, makeShare, tempDir } from './helpers.ts';
 
-const person: SimPerson = {
-  insurerNumber: '06130012',
-  symbol: 'ｱｲｳ',
-  number: '0456',
-  branch: '00',
-  name: '山田 太郎',
-  birthDate: '1988-12-24',
-  sex: 'male',
-  copayPercent: 30,
-};
+const person: SimPerson = YAMADA;
 const query = {
   insurerNumber: person.insurerNumber,
   symbol: person.symbol ?? '',

@@ -46,19 +46,29 @@ export class BulkDesk {
 
   constructor(private readonly sim: SimDesk) {}
 
-  async upload(name: string, bytes: Buffer): Promise<void> {
-    const req = parseBulkUploadRequest(bytes, name);
-    const spec = this.sim.pickRule('bulk_upload', req.key, {});
-    const logBase = {
-      requestFile: name,
-      request: 'bulk_upload' as const,
-      ...(req.key !== undefined ? { key: req.key } : {}),
-    };
+  /** The rule for a request; a 'never' is logged and left in req/, anything else is taken out of req/. */
+  private async take(name: string, kind: 'bulk_upload' | 'bulk_fetch', key: string | undefined) {
+    const spec = this.sim.pickRule(kind, key, {});
+    const logBase = { requestFile: name, request: kind, ...(key !== undefined ? { key } : {}) };
     if (spec.kind === 'never') {
       this.sim.record({ ...logBase, answer: 'never' });
-      return;
+      return undefined;
     }
     await this.sim.consume(name);
+    return { spec, logBase };
+  }
+
+  /** Answer now, or after the rule's delay. */
+  private async run(spec: AnswerSpec, write: () => Promise<void>): Promise<void> {
+    if (spec.delayMs) this.sim.later(spec.delayMs, write);
+    else await write();
+  }
+
+  async upload(name: string, bytes: Buffer): Promise<void> {
+    const req = parseBulkUploadRequest(bytes, name);
+    const taken = await this.take(name, 'bulk_upload', req.key);
+    if (!taken) return;
+    const { spec, logBase } = taken;
     const write = async () => {
       this.receptionSeq += 1;
       const receptionNumber = `R${Date.now()}${String(this.receptionSeq).padStart(4, '0')}`;
@@ -85,23 +95,14 @@ export class BulkDesk {
       );
       this.sim.record({ ...logBase, answer: 'bulk', answerFile: file });
     };
-    if (spec.delayMs) this.sim.later(spec.delayMs, write);
-    else await write();
+    await this.run(spec, write);
   }
 
   async fetch(name: string, bytes: Buffer): Promise<void> {
     const req = parseBulkFetchRequest(bytes, name);
-    const spec = this.sim.pickRule('bulk_fetch', req.key, {});
-    const logBase = {
-      requestFile: name,
-      request: 'bulk_fetch' as const,
-      ...(req.key !== undefined ? { key: req.key } : {}),
-    };
-    if (spec.kind === 'never') {
-      this.sim.record({ ...logBase, answer: 'never' });
-      return;
-    }
-    await this.sim.consume(name);
+    const taken = await this.take(name, 'bulk_fetch', req.key);
+    if (!taken) return;
+    const { spec, logBase } = taken;
     const write = async () => {
       const job = req.receptionNumber !== undefined ? this.jobs.get(req.receptionNumber) : undefined;
       const header: HeaderInput = {
@@ -164,7 +165,6 @@ export class BulkDesk {
       await atomicWrite(this.sim.dirs.res, file, data);
       this.sim.record({ ...logBase, answer: 'bulk', answerFile: file });
     };
-    if (spec.delayMs) this.sim.later(spec.delayMs, write);
-    else await write();
+    await this.run(spec, write);
   }
 }
