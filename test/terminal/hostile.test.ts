@@ -6,6 +6,7 @@ import { open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import { FileTerminalClient, type TerminalClientOptions } from '../../src/hardware/terminal/client.ts';
+import { TerminalSimulator } from '../../src/hardware/terminal/simulator.ts';
 import { isTerminalError, TerminalError } from '../../src/hardware/terminal/errors.ts';
 import { answerBaseName, requestFileName } from '../../src/hardware/terminal/files.ts';
 import { parseAnswer, parseQualificationAnswer } from '../../src/hardware/terminal/parser.ts';
@@ -133,6 +134,24 @@ describe('answer size limit', () => {
     expect(resNames().some((n) => n.includes('zipbomb.zip.rejected-'))).toBe(true);
   });
 
+  it('一括照会 results are allowed the base limit plus an allowance per row of the batch', async () => {
+    const sim = await TerminalSimulator.start({ dir: share.dir, registry: [person], pollMs: 50 });
+    try {
+      const c = newClient({ maxAnswerBytes: 1024, bulkAnswerBytesPerRow: 64 });
+      const up = await c.bulkUpload([query, { ...query, number: '0457' }, { ...query, number: '0458' }], {
+        key: 'bulkup',
+      });
+      const e = await refusal(c.bulkFetch(up.receptionNumber, { key: 'bulkf1' }));
+      expect(e.details).toMatchObject({ cause: 'oversized', limit: 1024 + 3 * 64 });
+      const r = await c.bulkFetch(up.receptionNumber, { key: 'bulkf2', rows: 100 });
+      expect(r.rows).toHaveLength(3);
+      expect(r.answer.fieldProblems).toEqual([]);
+      expect(r.rows[0]?.finding?.validity).toBe('valid');
+    } finally {
+      await sim.stop();
+    }
+  });
+
   it('a normal answer under the default limit is applied', async () => {
     await placeAnswer('normal1', sjis(answerXml('normal1')));
     const r = await newClient().confirm(query, { key: 'normal1' });
@@ -185,6 +204,8 @@ describe('every parser failure is a TerminalError', () => {
     ],
     ['a broken zip', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(40, 0xff)])],
     ['a zip without xml', zipSync({ 'a.txt': new Uint8Array(3) })],
+    ['a megabyte of unterminated comments', Buffer.from(`<XmlMsg>${'<!--'.repeat(256 * 1024)}`)],
+    ['a megabyte of ampersands', Buffer.from(`<XmlMsg>${'&amp;'.repeat(200 * 1024)}</XmlMsg>`)],
     ['invalid Shift_JIS bytes', Buffer.concat([sjis(answerXml('k').slice(0, 200)), Buffer.from([0x81, 0xff, 0xfc])])],
   ];
   it.each(cases)('%s', (_name, bytes) => {

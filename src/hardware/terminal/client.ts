@@ -136,7 +136,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       faceIncludeExisting: options.faceIncludeExisting ?? false,
       faceSettleTimeoutMs: options.faceSettleTimeoutMs ?? 10_000,
       maxAnswerBytes: options.maxAnswerBytes ?? 1024 * 1024,
-      bulkAnswerBytesPerRow: options.bulkAnswerBytesPerRow ?? 32 * 1024,
+      bulkAnswerBytesPerRow: options.bulkAnswerBytesPerRow ?? 16 * 1024,
       bulkAssumedRows: options.bulkAssumedRows ?? 200,
     };
     const o = this.opts;

@@ -40,7 +40,7 @@ export interface TerminalClientOptions {
    * Default 1 MiB.
    */
   maxAnswerBytes?: number;
-  /** 一括照会 results may be `maxAnswerBytes` + this much per row asked. Default 32 KiB. */
+  /** 一括照会 results may be `maxAnswerBytes` + this much per row asked (rows are kilobytes). Default 16 KiB. */
   bulkAnswerBytesPerRow?: number;
   /** Rows assumed for a 一括照会 result when the client does not know the batch (not uploaded by it). Default 200. */
   bulkAssumedRows?: number;

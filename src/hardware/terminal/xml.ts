@@ -119,12 +119,35 @@ function isXmlChar(cp: number): boolean {
 }
 
 /**
+ * The text outside comments and CDATA sections, in one pass (an unterminated one runs to the end; the validator
+ * refuses the file later). A regular expression with lazy matching would be quadratic on many unterminated `<!--`.
+ */
+function withoutCommentsAndCdata(text: string): string {
+  const out: string[] = [];
+  let i = 0;
+  let comment = text.indexOf('<!--');
+  let cdata = text.indexOf('<![CDATA[');
+  while (comment !== -1 || cdata !== -1) {
+    const isComment = cdata === -1 || (comment !== -1 && comment < cdata);
+    const start = isComment ? comment : cdata;
+    out.push(text.slice(i, start));
+    const end = text.indexOf(isComment ? '-->' : ']]>', start + (isComment ? 4 : 9));
+    if (end === -1) return out.join('');
+    i = end + 3;
+    if (comment !== -1 && comment < i) comment = text.indexOf('<!--', i);
+    if (cdata !== -1 && cdata < i) cdata = text.indexOf('<![CDATA[', i);
+  }
+  out.push(text.slice(i));
+  return out.join('');
+}
+
+/**
  * The terminal never writes a DOCTYPE or its own entities. A file that does (e.g. `<!ENTITY v "3">` and `&v;` as
  * QualificationValidity) is refused before parsing, as is any `&` that is not one of the five XML entities or a
  * numeric reference to an XML character. Comments and CDATA sections are plain text and not looked into.
  */
 function checkDeclarations(text: string, file: string | undefined): void {
-  const plain = text.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  const plain = withoutCommentsAndCdata(text);
   const decl = /<!(DOCTYPE|ENTITY)/i.exec(plain);
   if (decl) {
     throw new TerminalError(
