@@ -41,6 +41,8 @@ export {
   qualificationValidityLabels,
   referenceClassificationLabels,
   personalFamilyClassificationLabels,
+  SexCode,
+  characterCodeIdentifierOf,
 } from './codes.ts';
 export { QualificationQuery } from './model.ts';
 export type {

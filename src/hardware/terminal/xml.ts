@@ -2,6 +2,7 @@
 // and the bytes themselves), a strict parse that keeps every value as a string, and a small serializer.
 import iconv from 'iconv-lite';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { CharacterCodeIdentifier } from './codes.ts';
 import { TerminalError } from './errors.ts';
 import { answerRefusedText } from './messages.ts';
 import type { TextEncodingName, XmlTree } from './model.ts';
@@ -59,7 +60,13 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
     return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
   }
   const cci = characterCodeIdentifier(bytes);
-  const declared = declaredEncoding(bytes) ?? (cci === '0' ? 'utf-8' : cci === '1' ? 'shift_jis' : undefined);
+  const declared =
+    declaredEncoding(bytes) ??
+    (cci === CharacterCodeIdentifier.utf8
+      ? 'utf-8'
+      : cci === CharacterCodeIdentifier.shiftJis
+        ? 'shift_jis'
+        : undefined);
   const nonAscii = hasNonAscii(bytes);
   const utf8ok = isStrictUtf8(bytes);
   if (declared === 'shift_jis') {
