@@ -115,6 +115,8 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     medicalInstitutionCode: string;
   };
   private readonly pending = new Map<string, Pending>();
+  /** Exchanges in progress by request file (see exchange()). */
+  private readonly exchanges = new Map<string, Promise<{ found: Found; reused: boolean }>>();
   private resWatch: FolderWatch | undefined;
   private readonly face: FaceWatcher;
   /** Rows of the 一括照会 uploads this client made, by ReceptionNumber (sizes the result's limit). */
@@ -289,6 +291,10 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
 
   // ---- exchange: request → answer ----
 
+  /**
+   * One exchange per request file at a time: a second call with the same key while the first is still writing
+   * its request (before it is pending) joins it instead of writing the request again.
+   */
   private async exchange(
     kind: RequestKind,
     key: string,
@@ -298,9 +304,25 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
   ): Promise<{ found: Found; reused: boolean }> {
     if (this.closed) throw new TerminalError('TERMINAL_CLOSED', 'client is closed', { key });
     const requestFile = requestFileName(kind, key);
-    const existing = this.pending.get(requestFile);
-    if (existing) return { found: await existing.promise, reused: true };
+    const running = this.exchanges.get(requestFile);
+    if (running) return { found: (await running).found, reused: true };
+    const run = this.exchangeOnce(kind, key, requestFile, build, timeoutMs, maxBytes);
+    this.exchanges.set(requestFile, run);
+    try {
+      return await run;
+    } finally {
+      this.exchanges.delete(requestFile);
+    }
+  }
 
+  private async exchangeOnce(
+    kind: RequestKind,
+    key: string,
+    requestFile: string,
+    build: () => Buffer,
+    timeoutMs: number | undefined,
+    maxBytes: number,
+  ): Promise<{ found: Found; reused: boolean }> {
     if (!(await isDir(this.dirs.req)) || !(await isDir(this.dirs.res))) {
       throw this.fail(
         new TerminalError('TERMINAL_SHARE_MISSING', `share folders missing under ${this.dirs.root}`, { key }),
@@ -333,8 +355,6 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       this.stats.lastRequestAt = new Date().toISOString();
     }
     if (this.closed) throw new TerminalError('TERMINAL_CLOSED', 'client closed while writing the request', { key });
-    const again = this.pending.get(requestFile); // a concurrent call with the same key got here first
-    if (again) return { found: await again.promise, reused: true };
     const p = this.addPending(kind, key, requestFile, base, timeoutMs ?? this.opts.timeoutMs, maxBytes);
     const started = Date.now();
     this.check(p);
