@@ -5,18 +5,9 @@ import { parseAnswer, parseQualificationAnswer } from '../../src/hardware/termin
 import { qualificationAnswerXml, recordElems, type SimPerson } from '../../src/hardware/terminal/answers.ts';
 import { encodeXmlText } from '../../src/hardware/terminal/xml.ts';
 import type { BulkResultAnswer } from '../../src/hardware/terminal/model.ts';
-import { fixture } from './helpers.ts';
+import { YAMADA, fixture } from './helpers.ts';
 
-const person: SimPerson = {
-  insurerNumber: '06130012',
-  symbol: 'ｱｲｳ',
-  number: '0456',
-  branch: '00',
-  name: '山田 太郎',
-  birthDate: '1988-12-24',
-  sex: 'male',
-  copayPercent: 30,
-};
+const person: SimPerson = YAMADA;
 
 function answer(validityCode: string | undefined, records: SimPerson[]) {
   const xml = qualificationAnswerXml(

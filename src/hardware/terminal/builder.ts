@@ -1,4 +1,5 @@
 // Request documents the client writes into req/ (Shift_JIS by default, like every terminal file).
+import { characterCodeIdentifierOf } from './codes.ts';
 import { TerminalError } from './errors.ts';
 import { QualificationQuery, type QualificationQueryInput, type TextEncodingName } from './model.ts';
 import { padInsurerNumber } from './parser.ts';
@@ -72,7 +73,7 @@ export function buildQualificationRequest(
             ['MedicalInstitutionCode', q.medicalInstitutionCode || undefined],
             ['ArbitraryFileIdentifier', key],
             ['QualificationConfirmationDate', q.confirmationDate ? ymd(q.confirmationDate) : undefined],
-            ['CharacterCodeIdentifier', encoding === 'utf-8' ? '0' : '1'],
+            ['CharacterCodeIdentifier', characterCodeIdentifierOf(encoding)],
           ],
         ],
         ['MessageBody', [['QualificationConfirmSearchInfo', searchInfoElems(q, opts)]]],
@@ -102,7 +103,7 @@ export function buildBulkUploadRequest(
           [
             ['MedicalInstitutionCode', medicalInstitutionCode || undefined],
             ['ArbitraryFileIdentifier', key],
-            ['CharacterCodeIdentifier', encoding === 'utf-8' ? '0' : '1'],
+            ['CharacterCodeIdentifier', characterCodeIdentifierOf(encoding)],
           ],
         ],
         ['MessageBody', qs.map((q): XmlElem => ['QualificationConfirmSearchInfo', searchInfoElems(q, opts)])],
@@ -130,7 +131,7 @@ export function buildBulkFetchRequest(
           [
             ['MedicalInstitutionCode', medicalInstitutionCode || undefined],
             ['ArbitraryFileIdentifier', key],
-            ['CharacterCodeIdentifier', encoding === 'utf-8' ? '0' : '1'],
+            ['CharacterCodeIdentifier', characterCodeIdentifierOf(encoding)],
           ],
         ],
         ['MessageBody', [['ReceptionNumber', receptionNumber]]],
