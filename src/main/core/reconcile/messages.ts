@@ -25,6 +25,8 @@ export const reconcileMessages = {
   ANSWER_NUMBER_INVALID: `資格確認端末の回答の番号に、番号に使われない文字が含まれています。${CHECK}`,
   ANSWER_BRANCH_INVALID: `資格確認端末の回答の枝番が2桁の数字ではありません。${CHECK}`,
   ANSWER_BIRTHDATE_INVALID: `資格確認端末の回答の生年月日が日付として正しくありません。${CHECK}`,
+  ANSWER_FIELD_MISMATCH: `資格確認端末の回答に、照会内容と異なる項目があります。${CHECK}`,
+  ANSWER_FIELD_INVALID: `資格確認端末の回答に、形式が正しくない項目があります（負担割合・区分など）。${CHECK}`,
   RECORD_FAILED: '確認結果を保存できませんでした。',
   PAUSED: '資格確認端末から応答がないため、事後確認を一時停止しました。端末が応答すると自動的に再開します。',
   RESUMED: '資格確認端末が応答したため、事後確認を再開しました。',
