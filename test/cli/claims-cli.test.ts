@@ -85,7 +85,8 @@ describe('shikaku claims decide', () => {
   const expected: Record<string, string> = {
     'portal.json': 'current',
     'qualification-certificate.json': 'current',
-    'insurance-card.json': 'current',
+    // A 健康保険証 shown after 2025-12-01 gives past numbers (DOMAIN.md §7); the example is dated 2026-11-20.
+    'insurance-card.json': 'past',
     'notice-with-card.json': 'current',
     'verbal.json': 'current',
     'emergency-mode.json': 'current',
