@@ -15,7 +15,7 @@ import {
   type ReconcileProgress,
   type ReconcilerTerminal,
 } from '../../src/main/core/reconciler.ts';
-import { isMyNumberLike } from '../../src/main/core/store/forbidden.ts';
+import { isMyNumberLike } from '../../src/claims/mynumber.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { HANAKO, example, fakeClock, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
 

@@ -7,7 +7,7 @@ import { checkDigit } from '../../src/claims/insurer.ts';
 import { parseCsv } from '../../src/claims/export.ts';
 import type { TerminalFinding, Visit } from '../../src/claims/visit.ts';
 import { claimSettingsOf, exportMonth } from '../../src/main/core/reconcile/export.ts';
-import { isMyNumberLike } from '../../src/main/core/store/forbidden.ts';
+import { isMyNumberLike } from '../../src/claims/mynumber.ts';
 import { SYSTEM_ACTOR, type Store } from '../../src/main/core/store/index.ts';
 import { example, openTestStore, removeDir, tempDir, unwrap, visitWith } from '../reconcile/helpers.ts';
 import { v7 as uuidv7 } from 'uuid';

@@ -259,7 +259,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
   if (seen.kind === 'unreadable') {
     const f = storageFailure(seen.error);
     if (!f) return fail('STORE_IO_ERROR', `${(seen.error as Error).message}`);
-    return openSnapshot(storeOpts, report, list, f.sqlite);
+    return openSnapshot(storeOpts, report, list, f);
   }
   if (seen.kind === 'damaged') {
     let keptAs: string;
@@ -357,7 +357,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
   const probe = store.probe();
   if (!probe.ok) {
     report.readOnly = true;
-    report.notices.push(startupMessages.readOnly);
+    report.notices.push(probe.error.code === 'STORE_DISK_FULL' ? startupMessages.diskFull : startupMessages.readOnly);
   }
 
   if (report.damage && salvage.length && !report.readOnly) {
@@ -387,7 +387,7 @@ function openSnapshot(
   storeOpts: StoreOptions,
   report: StartupReport,
   list: readonly Migration[],
-  cause: string,
+  cause: { mode: 'read_only' | 'disk_full'; sqlite: string },
 ): Result<OpenedStore> {
   let db: Database.Database;
   try {
@@ -411,10 +411,10 @@ function openSnapshot(
     return fail('STORE_READ_ONLY', 'read-only folder and the database is damaged or needs an upgrade');
   }
   const store = new Store(db, { ...storeOpts, snapshot: true });
-  store.markDegraded('read_only', cause);
+  store.markDegraded(cause.mode, cause.sqlite);
   report.readOnly = true;
   report.fromVersion = report.toVersion = schemaVersion(state);
-  report.notices.push(startupMessages.readOnly);
+  report.notices.push(cause.mode === 'disk_full' ? startupMessages.diskFull : startupMessages.readOnly);
   store.startSchedules();
   return ok({ store, report });
 }

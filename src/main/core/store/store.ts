@@ -991,6 +991,7 @@ export class Store {
   /** Moves a visit along the 事後確認 states, with an audit entry naming who and why. */
   setVisitStatus(id: string, status: VisitStatus, actor: string, reason = ''): Result<VisitStatus> {
     if (!isId(id) || typeof reason !== 'string') return fail('INVALID_INPUT', 'visit id / reason');
+    if (findForbidden(reason) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'reason');
     const s = VisitStatus.safeParse(status);
     if (!s.success) return fail('INVALID_INPUT', 'visit status', zodIssues(s.error));
     return this.write(() =>
@@ -1615,6 +1616,8 @@ export class Store {
     const p = IncidentInput.safeParse(input);
     if (!p.success) return fail('INVALID_INPUT', 'incident', zodIssues(p.error));
     const i = p.data;
+    const forbidden = findForbidden(i);
+    if (forbidden !== undefined) return fail('FORBIDDEN_MY_NUMBER', `incident ${forbidden}`);
     return this.write(() =>
       this.db
         .transaction((): Result<Incident> => {
@@ -1655,6 +1658,7 @@ export class Store {
     if (!isId(id) || (cause !== undefined && typeof cause !== 'string'))
       return fail('INVALID_INPUT', 'incident id / cause');
     if (!z.string().datetime({ offset: true }).safeParse(endedAt).success) return fail('INVALID_INPUT', 'endedAt');
+    if (findForbidden(cause) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'incident cause');
     return this.write(() =>
       this.db
         .transaction((): Result<Incident> => {
