@@ -2,6 +2,7 @@
 // impossible, from what a visit knows (its evidence, past data, what the terminal said at reception) and,
 // after the fact, what the terminal answered during reconciliation.
 import { splitByBytes } from './bytes.ts';
+import { insuranceCardIsPast } from './card-dates.ts';
 import { payerForDeclaredType, validateDeclaration } from './declaration.ts';
 import { contactComplete, fillNumbers, unknownContact, unknownRemarks, type UnknownContact } from './fill.ts';
 import { parseInsurerNumber, payerOf, type Payer } from './insurer.ts';
@@ -268,7 +269,7 @@ export function decideClaim(
   let oldCard: InsuranceNumbers | null = null;
   if (
     visit.evidence.kind === 'insurance_card' &&
-    visit.serviceDate > settings.insuranceCardValidUntil &&
+    insuranceCardIsPast(visit.serviceDate, settings.insuranceCardValidUntil) &&
     fromEvidence
   ) {
     oldCard = fromEvidence;

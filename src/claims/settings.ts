@@ -1,5 +1,6 @@
 // Claim settings: everything DOMAIN.md marks UNCONFIRMED is a setting with its documented default.
 import { z } from 'zod';
+import { INSURANCE_CARD_VALID_UNTIL, TRANSITIONAL_UNTIL } from './card-dates.ts';
 
 export const ClaimSettings = z.object({
   /**
@@ -61,7 +62,7 @@ export const ClaimSettings = z.object({
   insuranceCardValidUntil: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .default('2025-12-01'),
+    .default(INSURANCE_CARD_VALID_UNTIL),
   /**
    * End of the 暫定的な取扱い (事務連絡 2025-06-27, to 2026-03-31 [S60]): until then, when the online check
    * confirms the 資格, the 資格情報のお知らせ counts without the card.
@@ -69,7 +70,7 @@ export const ClaimSettings = z.object({
   transitionalUntil: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .default('2026-03-31'),
+    .default(TRANSITIONAL_UNTIL),
   /**
    * Bytes of one UKE CO 文字データ (漢字, 2 bytes a character). UNCONFIRMED: 76 (38 characters) as read from the
    * 記録条件仕様; a longer 摘要 line is continued on the next CO record.

@@ -121,6 +121,8 @@ export const strings = {
     declaration: '被保険者資格申立書（患者が記入）',
     emergency_mode: 'システム障害時モード',
   } satisfies Record<EvidenceKind, string>,
+  oldInsuranceCard:
+    '2025年12月2日からは健康保険証では現在の資格を確かめられません。番号は旧資格情報として記録します。資格確認書かマイナポータルの資格情報画面があれば、戻ってそちらを選んでください（事後確認で有効と分かれば現資格で請求します）。',
   verbalUnavailable: '過去の受付データで保険がわかる再来の患者を選んだときだけ使えます。',
 
   numbersTitle: (what: string) => `${what}の記号・番号`,
@@ -139,6 +141,7 @@ export const strings = {
   declRelationship: '本人・家族',
   declSelf: '本人',
   declFamily: '家族',
+  declDisability: '65〜74歳で障害認定を受けている（後期高齢者医療）',
   declInsuredPerson: '被保険者の氏名（家族のとき）',
   declInsurerName: '保険者名（わかれば）',
   declEmployer: '勤務先（事業所名）',
