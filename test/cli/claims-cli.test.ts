@@ -128,6 +128,26 @@ describe('shikaku claims decide', () => {
     });
   });
 
+  it('gives the published ③ fill and 摘要 (2023-07-19 事務連絡): 77777777, no 記号, 777777777, 「不詳」 first; 本人/家族', () => {
+    const input = readFileSync(join(examplesDir, 'declaration-unknown.json'), 'utf8');
+    const j = shikaku(['claims', 'decide', '--json'], { input }).json() as Record<string, unknown>;
+    expect(j).toMatchObject({
+      basis: 'unknown',
+      ho: { insurerNumber: '77777777', symbol: '', number: '777777777' },
+      remarks: [
+        '不詳',
+        '住所：東京都中野区中野1-1-1 コーポ中野101',
+        '事業所名：株式会社なかの商事',
+        '連絡先：090-1234-5678',
+      ],
+      personalFamily: '1',
+      needsDecision: [],
+    });
+    expect(shikaku(['claims', 'decide'], { input }).stdout).toBe(
+      '③不詳: 77777777  777777777 本人 摘要: 不詳 / 住所：東京都中野区中野1-1-1 コーポ中野101 / 事業所名：株式会社なかの商事 / 連絡先：090-1234-5678\n',
+    );
+  });
+
   it('exits 1 with field reasons for an invalid visit, 2 for text that is not JSON', () => {
     const r = shikaku(['claims', 'decide', '--json'], { input: JSON.stringify({ id: 'x' }) });
     expect(r.status).toBe(1);
