@@ -21,7 +21,8 @@ import {
   rmSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fsyncPath, listBackups, takeBackup } from './backup.ts';
+import { cleanUpPartialsAtStart, listBackups, takeBackup } from './backup.ts';
+import { fsyncDir, fsyncFile } from './durable.ts';
 import { startupMessages } from './messages.ts';
 import {
   applyMigration,
@@ -161,7 +162,7 @@ function keepDamaged(file: string, now: number): string {
   for (const suffix of ['-wal', '-shm']) {
     if (existsSync(file + suffix)) renameSync(file + suffix, kept + suffix);
   }
-  fsyncPath(dirname(file));
+  fsyncDir(dirname(file));
   return kept;
 }
 
@@ -240,7 +241,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
   if (!existsSync(file) && existsSync(restoring) && inspectFile(restoring, list).kind === 'sound') {
     try {
       renameSync(restoring, file);
-      fsyncPath(dataDir);
+      fsyncDir(dataDir);
       report.notices.push(startupMessages.restoreFinished);
     } catch (e) {
       return fail('STORE_READ_ONLY', `cannot finish the interrupted restore: ${(e as Error).message}`);
@@ -275,14 +276,20 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
       if (c.kind !== 'sound') continue;
       // The copy sits complete under its temporary name before it takes the journal's place; a power cut
       // in between is finished at the next start (see `finishInterruptedRestore`).
-      copyFileSync(b.file, restoring);
-      fsyncPath(restoring);
+      try {
+        copyFileSync(b.file, restoring);
+        fsyncFile(restoring);
+        renameSync(restoring, file);
+        fsyncDir(dataDir);
+      } catch (e) {
+        rmSync(restoring, { force: true });
+        return fail(
+          'STORE_IO_ERROR',
+          `cannot restore ${b.file}: ${(e as Error).message}; damaged file kept as ${keptAs}`,
+        );
+      }
       restoredFrom = { file: b.file, takenAt: b.takenAt };
       break;
-    }
-    if (restoredFrom) {
-      renameSync(restoring, file);
-      fsyncPath(dataDir);
     }
     if (options.salvage !== false) salvage = readSalvage(keptAs);
     report.outcome = restoredFrom ? 'restored' : 'damaged_no_backup';
@@ -368,6 +375,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
       // salvage is best effort
     }
   }
+
+  // Leftovers of backups a power cut interrupted (counted for `db check`).
+  cleanUpPartialsAtStart(backupDir(dataDir), !report.readOnly);
 
   // 5. Daily backup and schedules.
   if (!report.readOnly && options.backupOnOpen !== false && report.outcome !== 'created') {
