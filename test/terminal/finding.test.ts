@@ -31,10 +31,12 @@ describe('toTerminalFinding', () => {
       name: '山田 太郎',
       birthDate: '1988-12-24',
       sex: 'male',
+      personalFamily: '1', // PersonalFamilyClassification 1 本人: the レセコン needs it (issue #12)
       copayPercent: 30,
       answeredAt: '2025-03-01T09:30:00+09:00',
     });
     expect(TerminalFinding.parse(f)).toEqual(f);
+    expect(toTerminalFinding(answer('1', [{ ...person, personalFamily: '2' }]))!.personalFamily).toBe('2');
   });
 
   it('valid 国保 answer: insurer number in its 6-digit card form; elderly ratio used when no partial ratio', () => {

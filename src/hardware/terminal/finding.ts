@@ -85,10 +85,13 @@ function personFields(r: QualificationRecord | undefined): Partial<TerminalFindi
   if (!r) return {};
   const birthDate = isoDateFromTerminal(r.birthdate);
   const sex = sexFromTerminal(r.sex1);
+  const pf = r.personalFamilyClassification;
   return {
     ...(r.name !== undefined ? { name: r.name } : {}),
     ...(birthDate ? { birthDate } : {}),
     ...(sex ? { sex } : {}),
+    // 本人/家族: the レセコン needs it, and for a claim after the fact the answer is its only source.
+    ...(pf === '1' || pf === '2' ? { personalFamily: pf } : {}),
   };
 }
 

@@ -32,6 +32,7 @@ export const reconcileMessages = {
   RESUMED: '資格確認端末が応答したため、事後確認を再開しました。',
   EXPORT_REFUSED: '次の受付は請求データに出力できません。内容を確認してください。',
   EXPORT_WRITTEN: '請求データを出力しました。',
+  UKE_UNREADABLE: 'UKE ファイルを読めません。',
   SETTINGS_INVALID: '請求の設定（claims）に誤りがあります。設定を確認してください。',
   NEEDS_DECISION_OTHER: '職員の判断が必要です。内容を確認して請求区分を選んでください。',
   RETURN_ADDED: '返戻を登録しました。この受付は再度事後確認され、再請求の対象になります。',
