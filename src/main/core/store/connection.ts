@@ -355,9 +355,12 @@ export class Connection {
   }
 }
 
-function fsFailure(e: unknown): { code: 'STORE_DISK_FULL' | 'STORE_READ_ONLY'; sqlite: string } | undefined {
+function fsFailure(
+  e: unknown,
+): { code: 'STORE_DISK_FULL' | 'STORE_READ_ONLY' | 'STORE_IO_ERROR'; sqlite: string } | undefined {
   const c = (e as { code?: unknown } | null)?.code;
   if (c === 'ENOSPC') return { code: 'STORE_DISK_FULL', sqlite: c };
-  if (c === 'EROFS' || c === 'EACCES' || c === 'EPERM' || c === 'EIO') return { code: 'STORE_READ_ONLY', sqlite: c };
+  if (c === 'EIO') return { code: 'STORE_IO_ERROR', sqlite: c };
+  if (c === 'EROFS' || c === 'EACCES' || c === 'EPERM') return { code: 'STORE_READ_ONLY', sqlite: c };
   return undefined;
 }

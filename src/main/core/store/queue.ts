@@ -8,7 +8,7 @@ import { prep } from './prep.ts';
 import { fromRow as reconciliationFromRow, type Reconciliation, type ReconciliationRow } from './reconciliations.ts';
 import { fail, ok, type Result } from './result.ts';
 import { Month } from './tx.ts';
-import { VisitStatus } from './visits.ts';
+import { VisitStatus, type VisitRow } from './visits.ts';
 
 export interface VisitSummary {
   id: string;
@@ -83,24 +83,14 @@ const CATEGORY_SQL: Record<QueueCategory, string> = {
 
 const where = (conds: string[]): string => (conds.length ? `WHERE ${conds.join(' AND ')}` : '');
 
-interface PageRow {
+/** The page's visit columns (all null on the one row of an empty page), with the total and counts. */
+interface PageRow extends Omit<VisitRow, 'id' | 'json' | 'json_sha256' | 'updated_at'> {
   total: number;
   unconfirmed?: number;
   needs_review?: number;
   confirmed?: number;
   dead?: number;
-  /** The page's columns: all null on the one row of an empty page. */
   id: string | null;
-  service_date: string;
-  received_at: string;
-  patient_name: string;
-  patient_kana: string;
-  patient_birth: string;
-  cause: FailureCause;
-  evidence_kind: EvidenceKind;
-  status: VisitStatus;
-  staff: string;
-  created_at: number;
   json?: string;
   /** The latest reconciliation's decision and needsDecision (JSON); null: none. */
   r_decision: Reconciliation['decision'] | null;

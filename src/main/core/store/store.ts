@@ -7,7 +7,7 @@
 // reconciliations, reviews, returns, incidents, staff, settings, patients, outbox, audit, evidence).
 import { ClaimSettings } from '../../../claims/settings.ts';
 import * as audit from './audit.ts';
-import type { BackupInfo } from './backup.ts';
+import { partialBackups, type BackupInfo, type PartialBackups } from './backup.ts';
 import { Connection, type StoreHealth } from './connection.ts';
 import * as evidence from './evidence.ts';
 import { findForbidden } from './forbidden.ts';
@@ -15,6 +15,7 @@ import * as incidents from './incidents.ts';
 import { LATEST_VERSION, readSchemaState, schemaVersion } from './migrations.ts';
 import * as outbox from './outbox.ts';
 import * as patients from './patients.ts';
+import { backupDir } from './paths.ts';
 import { prep } from './prep.ts';
 import * as queue from './queue.ts';
 import * as reconciliations from './reconciliations.ts';
@@ -43,6 +44,8 @@ export interface CheckReport {
   outbox: Record<outbox.OutboxStatus, number>;
   health: StoreHealth;
   backups: BackupInfo[];
+  /** Leftovers of interrupted backups: found and removed at startup, and there now. */
+  partialBackups: PartialBackups;
 }
 
 const TABLES = [
@@ -129,6 +132,7 @@ export class Store extends Connection {
   /** Moves a visit along the 事後確認 states, with an audit entry naming who and why. */
   setVisitStatus(id: string, status: visits.VisitStatus, actor: string, reason = ''): Result<visits.VisitStatus> {
     if (!isId(id) || typeof reason !== 'string') return fail('INVALID_INPUT', 'visit id / reason');
+    if (findForbidden(reason) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'reason');
     const s = parseInput(visits.VisitStatus, status, 'visit status');
     return s.ok ? this.tx(actor, (tx) => visits.setStatus(tx, id, s.value, reason)) : s;
   }
@@ -372,13 +376,17 @@ export class Store extends Connection {
   /** Records an outage or a システム障害時モード activation (time, reference number, who called). */
   openIncident(input: incidents.IncidentInput): Result<incidents.Incident> {
     const i = parseInput(incidents.IncidentInput, input, 'incident');
-    return i.ok ? this.tx(i.value.staff, (tx) => ok(incidents.open(tx, i.value))) : i;
+    if (!i.ok) return i;
+    const forbidden = findForbidden(i.value);
+    if (forbidden !== undefined) return fail('FORBIDDEN_MY_NUMBER', `incident ${forbidden}`);
+    return this.tx(i.value.staff, (tx) => ok(incidents.open(tx, i.value)));
   }
 
   closeIncident(id: string, endedAt: string, actor: string, cause?: string): Result<incidents.Incident> {
     if (!isId(id) || (cause !== undefined && typeof cause !== 'string'))
       return fail('INVALID_INPUT', 'incident id / cause');
     if (!incidents.IncidentInput.shape.startedAt.safeParse(endedAt).success) return fail('INVALID_INPUT', 'endedAt');
+    if (findForbidden(cause) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'incident cause');
     return this.tx(actor, (tx) => incidents.close(tx, id, endedAt, cause));
   }
 
@@ -463,6 +471,7 @@ export class Store extends Connection {
         outbox: outbox.counts(this.db),
         health: this.health(),
         backups: this.listBackups(),
+        partialBackups: partialBackups(backupDir(this.dataDir)),
       });
     });
   }

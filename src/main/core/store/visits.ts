@@ -32,7 +32,7 @@ export interface StoredVisit {
   updatedAt: number;
 }
 
-interface VisitRow {
+export interface VisitRow {
   id: string;
   service_date: string;
   received_at: string;
