@@ -1,7 +1,7 @@
 // The 事後確認 queue: its counts and the reconciler's state, and its listing (one row per visit with the latest
 // decision, what needs staff, and the claim as it stands).
 import { decideClaim } from '../../../claims/decide.ts';
-import { claimFor, claimSettingsOf } from '../reconcile/claim.ts';
+import { claimFrom, claimSettingsOf } from '../reconcile/claim.ts';
 import { parseReconciliationDetail } from '../reconcile/detail.ts';
 import { needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
@@ -16,12 +16,14 @@ export function queueHandlers(deps: CoreDeps): Handlers<QueueRequest> {
     },
     'visits.list': (query) => {
       const store = storeOf(deps);
-      const page = unwrap(store.listVisits({ ...query, limit: query.limit ?? 100, withCounts: true }));
+      const page = unwrap(
+        store.listVisits({ ...query, limit: query.limit ?? 100, withCounts: true, withDetail: true }),
+      );
       const settings = claimSettingsOf(store);
       const items = page.items.map((s) => {
-        const visit = unwrap(store.getVisit(s.id)).visit;
-        const claim = unwrap(claimFor(store, visit, settings));
-        const detail = parseReconciliationDetail(unwrap(store.latestReconciliation(s.id))?.detail);
+        const visit = s.visit!;
+        const detail = parseReconciliationDetail(s.latest?.detail);
+        const claim = claimFrom(visit, settings, detail);
         const proposal = decideClaim(visit, settings, detail.finding ?? undefined);
         return {
           id: s.id,

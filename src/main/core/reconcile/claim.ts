@@ -44,9 +44,13 @@ export function recordedAnswerNeeds(detail: ReconciliationDetail): ClaimError[] 
 export function claimFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ClaimDecision> {
   const latest = store.latestReconciliation(visit.id);
   if (!latest.ok) return latest;
-  const detail = parseReconciliationDetail(latest.value?.detail);
+  return ok(claimFrom(visit, settings, parseReconciliationDetail(latest.value?.detail)));
+}
+
+/** claimFor over a reconciliation detail already read (a listing that fetched each visit's latest in one query). */
+export function claimFrom(visit: Visit, settings: ClaimSettings, detail: ReconciliationDetail): ClaimDecision {
   const override = recordedOverride(detail);
   const decision = decideClaim(visit, settings, detail.finding ?? undefined, override);
   if (!override) decision.needsDecision.push(...recordedAnswerNeeds(detail));
-  return ok(decision);
+  return decision;
 }
