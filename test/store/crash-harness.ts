@@ -21,14 +21,15 @@ export interface KillResult {
 export interface KillPlan {
   /** Extra writer arguments after the data folder (see crash-writer.ts). */
   args?: string[];
-  /** Kill once the writer printed DONE instead of at a random moment. */
-  afterDone?: boolean;
+  /**
+   * When to kill: just after OPENING (startup: quick_check, WAL recovery, migration, backup), after 1–15
+   * acks (mid-save), at a random moment after READY, or once the writer printed DONE (--stop-after).
+   * Default: opening 20%, acks 55%, ready 25%.
+   */
+  kill?: 'opening' | 'acks' | 'ready' | 'done';
 }
 
-/**
- * Runs one writer and SIGKILLs it after a random number of acks, or after a random delay (20% just after
- * OPENING: startup, WAL recovery, migration, backup; 55% after 1–15 acks; 25% at a random moment after READY).
- */
+/** Runs one writer and SIGKILLs it at a random moment (see KillPlan). */
 export function runAndKill(dir: string, plan: KillPlan = {}): Promise<KillResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', writerScript, dir, ...(plan.args ?? [])], {
@@ -38,7 +39,7 @@ export function runAndKill(dir: string, plan: KillPlan = {}): Promise<KillResult
     let buf = '';
     let stderr = '';
     const roll = Math.random();
-    const mode = plan.afterDone ? 'done' : roll < 0.2 ? 'opening' : roll < 0.75 ? 'acks' : 'ready';
+    const mode = plan.kill ?? (roll < 0.2 ? 'opening' : roll < 0.75 ? 'acks' : 'ready');
     const ackTarget = 1 + Math.floor(Math.random() * 15);
     let timer: NodeJS.Timeout | undefined;
     const kill = () => {

@@ -3,7 +3,8 @@
 // moments. Also claims/completes outbox jobs and checkpoints now and then, so kills land in those too.
 // Options after the folder:
 //   --backups        every 23rd save also takes store.backup() and prints `BACKUP <file>` once it returned
-//   --sync=off       after opening, switch the connection to synchronous=OFF (to show what that loses)
+//   --sync=MODE      after opening, switch the connection to synchronous=MODE (off, normal: to show what
+//                    the store's FULL is for)
 //   --stop-after=N   after N saves print DONE and idle until killed (no checkpoints then: the parent
 //                    decides exactly what was written)
 import { writeSync } from 'node:fs';
@@ -28,11 +29,11 @@ function say(line: string): void {
 
 const [dir, ...flags] = process.argv.slice(2);
 if (!dir) {
-  process.stderr.write('usage: crash-writer.ts <dataDir> [--backups] [--sync=off] [--stop-after=N]\n');
+  process.stderr.write('usage: crash-writer.ts <dataDir> [--backups] [--sync=off|normal] [--stop-after=N]\n');
   process.exit(2);
 }
 const backups = flags.includes('--backups');
-const syncOff = flags.includes('--sync=off');
+const sync = flags.find((f) => f.startsWith('--sync='))?.slice('--sync='.length);
 const stopAfter = Number(flags.find((f) => f.startsWith('--stop-after='))?.slice('--stop-after='.length) ?? Infinity);
 const checkpoints = stopAfter === Infinity;
 
@@ -52,7 +53,7 @@ if (store.listStaff().length === 0) {
   const s = store.setStaff(STAFF, 'system');
   if (!s.ok) process.exit(1);
 }
-if (syncOff) store.db.pragma('synchronous = OFF');
+if (sync === 'off' || sync === 'normal') store.db.pragma(`synchronous = ${sync}`);
 say('READY');
 
 let i = Math.floor(Math.random() * 1e6);

@@ -1,14 +1,14 @@
 // Power cuts for real: the journal lives on powercutfs (test/support/powercut), a FUSE file system that
 // keeps everything not fsynced in memory and drops it at a cut — unlike SIGKILL (crash.test.ts), which
 // leaves the OS page cache intact. First we prove the layer bites (unsynced data, unsynced directory
-// entries and synchronous=OFF are lost), then the harness: the real writer (crash-writer.ts: saves, outbox,
-// checkpoints, backups; each folder starts from the v1 fixture, so migrations are cut too) is SIGKILLed at a
-// random moment, the power is cut (dropping unsynced state, tearing the last write, or letting a random part
-// of it through), the disk is mounted again and the app's own startup path opens the journal: every
-// acknowledged visit must be there and whole, the audit chain valid, `db check` clean, every acknowledged
-// backup sound. 12 cuts here; SHIKAKU_SOAK=1 (`npm run test:soak`) for 240.
+// entries, and visits saved with synchronous=OFF or NORMAL are lost), then the harness: the real writer (crash-writer.ts: saves, outbox,
+// checkpoints, backups; folders start empty or from the v1 fixture, so creation and migrations are cut
+// too) is SIGKILLed at a random moment, the power is cut (dropping unsynced state, tearing the last write,
+// or letting a random part of it through), the disk is mounted again and the app's own startup path opens
+// the journal: every acknowledged visit must be there and whole, the audit chain valid, `db check` clean,
+// the newest acknowledged backups sound. 12 cuts here; SHIKAKU_SOAK=1 (`npm run test:soak`) for 240.
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectFile, openStore } from '../../src/main/core/store/index.ts';
@@ -21,12 +21,20 @@ import {
   type CutReport,
 } from '../support/powercut/mount.ts';
 import { lostVisits, runAndKill, verifyJournal } from './crash-harness.ts';
-import { quiet, removeDir, tempDir } from './helpers.ts';
+import { openTestStore, quiet, removeDir, tempDir, unwrap } from './helpers.ts';
 
 const SOAK = process.env.SHIKAKU_SOAK === '1';
 const CUTS = Number(process.env.SHIKAKU_POWERCUT_CUTS ?? (SOAK ? 240 : 12));
 const LANES = 2; // independent disks cut in parallel (2 cores; spawning the writer dominates)
-const FRESH_EVERY = 6; // cuts per data folder before a new one starts from the v1 fixture
+const FRESH_EVERY = 4; // cuts per data folder; a new one starts empty or from the v1 fixture (a migration)
+/**
+ * KNOWN GAP (found by this harness): takeBackup creates `backups/` without fsyncing the data folder, so the
+ * folder — with every backup in it — can vanish at a power cut until something else fsyncs the data folder.
+ * The fix (fsync each parent a mkdir changed) is on the h-guard branch (backup.ts makeDir); once it is
+ * merged the test below fails: set this to false, which also makes the harness count a lost backups/ folder
+ * as a failure.
+ */
+const BACKUPS_FOLDER_NOT_FSYNCED = true;
 const V1 = fileURLToPath(new URL('../fixtures/store/v1.sqlite3', import.meta.url));
 
 const missing = powercutUnavailable();
@@ -60,12 +68,17 @@ function writeFile(path: string, data: string, sync: boolean): void {
   }
 }
 
-/** A data folder holding a copy of the v1 journal, all of it durable (the machine had it for weeks). */
-function durableV1Folder(mnt: string, name: string): string {
+/**
+ * A new data folder, durable (the machine had it for weeks): empty (the app creates the journal) or holding
+ * a copy of the v1 journal (the app migrates it).
+ */
+function durableFolder(mnt: string, name: string, v1: boolean): string {
   const dir = join(mnt, name);
   mkdirSync(dir);
-  copyFileSync(V1, join(dir, 'journal.sqlite3'));
-  syncPath(join(dir, 'journal.sqlite3'));
+  if (v1) {
+    copyFileSync(V1, join(dir, 'journal.sqlite3'));
+    syncPath(join(dir, 'journal.sqlite3'));
+  }
   syncPath(dir);
   syncPath(mnt);
   return dir;
@@ -153,16 +166,18 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
     }
   });
 
-  it('loses acknowledged visits with synchronous=OFF, and none with the store setting (FULL, WAL)', async () => {
+  // This SQLite build defaults WAL connections to synchronous=NORMAL (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1), which
+  // syncs only at checkpoints: the store's explicit FULL is what makes a save durable when it returns.
+  it('loses acknowledged visits with synchronous=OFF or NORMAL, and none with the store setting (FULL)', async () => {
     const m = await freshDisk();
     try {
       const lost: Record<string, number> = {};
-      for (const sync of ['off', 'full']) {
+      for (const sync of ['off', 'normal', 'full']) {
         const dir = join(m.mountpoint, sync);
         mkdirSync(dir);
         syncPath(m.mountpoint);
-        const args = ['--stop-after=25', ...(sync === 'off' ? ['--sync=off'] : [])];
-        const run = await runAndKill(dir, { args, afterDone: true });
+        const args = ['--stop-after=25', ...(sync === 'full' ? [] : [`--sync=${sync}`])];
+        const run = await runAndKill(dir, { args, kill: 'done' });
         expect(run.failed).toBeNull();
         expect(run.acked.length).toBe(25);
         await cutAndRemount(m);
@@ -175,8 +190,27 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
           o.value.store.close();
         }
       }
-      expect(lost.off).toBeGreaterThan(0);
-      expect(lost.full).toBe(0);
+      expect(lost).toEqual({ off: 25, normal: 25, full: 0 });
+    } finally {
+      await m.stop();
+    }
+  });
+
+  it(`keeps a backup taken into a new backups/ folder${BACKUPS_FOLDER_NOT_FSYNCED ? ' — KNOWN GAP: it does not yet' : ''}`, async () => {
+    const m = await freshDisk();
+    try {
+      const dir = join(m.mountpoint, 'data');
+      mkdirSync(dir);
+      syncPath(m.mountpoint);
+      const { store } = await openTestStore(dir);
+      let file: string;
+      try {
+        file = unwrap(await store.backup('manual')).file; // resolves once the backup is "durable"
+      } finally {
+        store.close();
+      }
+      await cutAndRemount(m);
+      expect(existsSync(file)).toBe(!BACKUPS_FOLDER_NOT_FSYNCED);
     } finally {
       await m.stop();
     }
@@ -197,7 +231,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
         `power-cut harness: ${cuts} cuts (${sum((l) => l.withPending)} with unsynced state pending, ` +
           `${sum((l) => l.torn)} torn writes), ${sum((l) => l.acked)} acknowledged visits ` +
           `(${sum((l) => l.checks)} visit checks), ${sum((l) => l.backups)} acknowledged backups, ` +
-          `${lost} lost; ${seconds.toFixed(1)} s, ${((seconds * LANES) / cuts).toFixed(2)} s per cut per lane`,
+          `${lost} lost${gaps.backupsFolderLost ? `; KNOWN GAP: backups/ folder lost ${gaps.backupsFolderLost} times` : ''}; ${seconds.toFixed(1)} s, ${((seconds * LANES) / cuts).toFixed(2)} s per cut per lane`,
       );
       expect(lanes.flatMap((l) => l.problems)).toEqual([]);
       expect(lost).toBe(0);
@@ -219,6 +253,9 @@ interface LaneResult {
   problems: string[];
 }
 
+/** Losses the known gap explains (BACKUPS_FOLDER_NOT_FSYNCED), counted and printed rather than failed. */
+const gaps = { backupsFolderLost: 0 };
+
 const MODES: CutMode[] = ['drop', 'drop', 'tear', 'tear', 'writeback'];
 
 async function runLane(cuts: number): Promise<LaneResult> {
@@ -229,12 +266,18 @@ async function runLane(cuts: number): Promise<LaneResult> {
     let acked = new Map<string, unknown>();
     let backups: string[] = [];
     for (let k = 0; k < cuts && out.problems.length === 0; k++) {
-      if (k % FRESH_EVERY === 0) {
-        dir = durableV1Folder(m.mountpoint, `data${k}`);
+      const fresh = k % FRESH_EVERY === 0;
+      if (fresh) {
+        // Mostly v1 folders, so that migrations (and their backups) are cut too.
+        dir = durableFolder(m.mountpoint, `data${k}`, Math.random() < 0.75);
         acked = new Map();
         backups = [];
       }
-      const run = await runAndKill(dir, { args: ['--backups'] });
+      // A fresh folder's first start creates or migrates the journal: cut half of those right there.
+      const run = await runAndKill(dir, {
+        args: ['--backups'],
+        ...(fresh && Math.random() < 0.5 ? { kill: 'opening' } : {}),
+      });
       if (run.failed) out.problems.push(`cut ${k}: ${run.failed}`);
       for (const v of run.acked) acked.set((v as { id: string }).id, v);
       out.acked += run.acked.length;
@@ -282,6 +325,10 @@ async function checkAfterCut(dir: string, acked: Map<string, unknown>, backups: 
   }
   // Rotation (backup.keep, 14) may retire old ones on purpose: the newest ten acknowledged must be there.
   for (const b of backups.slice(-10)) {
+    if (BACKUPS_FOLDER_NOT_FSYNCED && !existsSync(dirname(b))) {
+      gaps.backupsFolderLost++;
+      break;
+    }
     const seen = inspectFile(b);
     if (seen.kind !== 'sound') problems.push(`acknowledged backup ${b}: ${seen.kind}`);
   }
