@@ -15,13 +15,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/pcsc/**', 'test/e2e/**'],
+          exclude: ['test/pcsc-rig/**', 'test/e2e/**'],
           env: { SHIKAKU_DEVICES: 'simulated', SHIKAKU_RECONCILE: 'manual' },
         },
       },
       {
         extends: true,
-        test: { name: 'pcsc', include: ['test/pcsc/**/*.test.ts'], fileParallelism: false },
+        test: { name: 'pcsc', include: ['test/pcsc-rig/**/*.test.ts'], fileParallelism: false },
       },
       {
         extends: true,

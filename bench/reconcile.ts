@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../src/claims/visit.ts';
 import { FileTerminalClient, TerminalSimulator, type SimPerson } from '../src/hardware/terminal/index.ts';
-import { Reconciler } from '../src/main/core/reconciler.ts';
+import { Reconciler } from '../src/main/core/reconcile/reconciler.ts';
 import { openStore } from '../src/main/core/store/index.ts';
 
 const { values, positionals } = parseArgs({

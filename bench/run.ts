@@ -11,6 +11,7 @@ const all = [
   { name: 'shell', args: [] },
   { name: 'reconcile', args: [] },
   { name: 'ui', args: [] },
+  { name: 'cli', args: [] },
 ] as const;
 
 const only = process.argv.slice(2);

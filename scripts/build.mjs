@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // Builds the app: the renderer (vite.config.ts → dist/renderer) and, with --electron (or when called for
-// `npm run dist`), the Electron main process, preload and core process bundles:
-//   dist/electron/main.mjs     ESM, Electron main
-//   dist/electron/preload.cjs  CommonJS (sandboxed preloads cannot be ES modules)
-//   dist/core/process.cjs      CommonJS, run by utilityProcess.fork
-// Dependencies stay external (they ship in the app's node_modules; native ones are unpacked from asar).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// `npm run dist`), the Electron main process, preload and core process bundles, and the CLI:
+//   dist/electron/main.mjs      ESM, Electron main
+//   dist/electron/preload.cjs   CommonJS (sandboxed preloads cannot be ES modules)
+//   dist/core/process.cjs       CommonJS, run by utilityProcess.fork
+//   dist/cli/shikaku.cjs        CommonJS, the `shikaku` command in one file (esbuild; --cli builds only this)
+//   dist/{core,cli}/pcsc-worker.cjs  the PC/SC worker process, next to the code that forks it
+// Dependencies of the Electron bundles stay external (they ship in the app's node_modules; native ones are
+// unpacked from asar). The CLI bundle carries its pure-JS dependencies inside (but iconv-lite), so it starts
+// without resolving dozens of node_modules files.
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
 import { build } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,14 +73,89 @@ async function bundle(entry, outDir, fileName, format) {
   });
 }
 
+/** Native modules (and Electron) are never bundled: they load from node_modules (app.asar.unpacked). */
+export const NATIVE_MODULES = ['better-sqlite3', 'smartcard', 'node-hid', 'electron'];
+export const CLI_BUNDLE = join(dist, 'cli', 'shikaku.cjs');
+/** The files the CLI bundle was built from (bin/shikaku.js falls back to the sources when one is newer). */
+export const CLI_INPUTS = join(dist, 'cli', 'inputs.json');
+
+/** CommonJS has no import.meta: the sources' import.meta.url / dirname become the bundle file's own. */
+const importMetaShim = {
+  define: { 'import.meta.url': '__shikakuUrl', 'import.meta.dirname': '__dirname' },
+  banner: { js: "const __shikakuUrl=require('node:url').pathToFileURL(__filename).href;" },
+};
+
+/**
+ * esbuild in memory, then each output written beside its place and renamed over it: a `shikaku` started
+ * while a test or `npm run build` rebuilds never reads half a file.
+ */
+async function esbuildAtomic(options) {
+  const result = await esbuild({ ...options, write: false });
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+  return result;
+}
+
+function writeAtomic(path, text) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** The PC/SC worker (forked by src/hardware/pcsc/real.ts, which looks for it next to itself). */
+async function buildPcscWorker(outDir) {
+  await esbuildAtomic({
+    entryPoints: [join(root, 'src/hardware/pcsc/worker.ts')],
+    outfile: join(dist, outDir, 'pcsc-worker.cjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: NATIVE_MODULES,
+    ...importMetaShim,
+    logLevel: 'warning',
+  });
+}
+
+export async function buildCli() {
+  const result = await esbuildAtomic({
+    entryPoints: [join(root, 'src/main/cli/bundle.ts')],
+    outfile: CLI_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    // iconv-lite loads its encoding tables on demand from node_modules; bundled, every table is parsed at start.
+    external: [...NATIVE_MODULES, 'iconv-lite'],
+    ...importMetaShim,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  await buildPcscWorker('cli');
+  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)));
+  writeAtomic(CLI_INPUTS, JSON.stringify(inputs));
+}
+
 export async function buildElectron() {
   await bundle('src/main/electron/main.ts', 'electron', 'main.mjs', 'es');
   await bundle('src/main/electron/preload.ts', 'electron', 'preload.cjs', 'cjs');
   await bundle('src/main/core/process.ts', 'core', 'process.cjs', 'cjs');
+  await buildPcscWorker('core');
+  await buildCli();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  if (!args.includes('--if-stale') || rendererIsStale()) await buildRenderer();
-  if (args.includes('--electron')) await buildElectron();
+  if (args.includes('--cli')) await buildCli();
+  else {
+    if (!args.includes('--if-stale') || rendererIsStale()) await buildRenderer();
+    if (args.includes('--electron')) await buildElectron();
+  }
 }

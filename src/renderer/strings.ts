@@ -349,6 +349,7 @@ export const strings = {
       staff: '職員',
       claims: '請求の設定',
       backup: 'バックアップ',
+      startup: 'この端末',
     },
     institutionCode: '医療機関コード（10桁）',
     institutionCodeHint:
@@ -429,6 +430,8 @@ export const strings = {
     backupKeepHint: '古いものから削除し、この数だけ残します。1〜400。',
     backupInterval: 'バックアップの間隔（時間）',
     backupIntervalHint: '最後のバックアップからこの時間がたつと、新しいバックアップを作ります（24 = 1日1回）。1〜168。',
+    openAtLogin: 'Windows起動時に開く',
+    openAtLoginHint: 'この端末にサインインしたとき、このアプリを自動で開きます（インストールしたアプリのみ）。',
     intRange: (min: number, max: number) => `${min}〜${max}の整数で入力してください。`,
     digitsN: (n: string) => `${n}桁の数字で入力してください。`,
   },

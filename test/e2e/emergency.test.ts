@@ -3,7 +3,7 @@
 // its detail step captures the card's 4 items (氏名・生年月日・性別・住所) prefilled from the patient form. The
 // stored JSON is asserted, and the saved visit is valid for the claim decision. (The simulated devices are
 // healthy and their UPS overrides the OS power source, so no fault can be raised from here: the cause is
-// chosen with one key; the preselection from a detected fault is covered by reception-model.test.ts.)
+// chosen with one key; the preselection from a detected fault is covered by test/renderer/reception-model.test.ts.)
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideClaim } from '../../src/claims/decide.ts';

@@ -1,60 +1,50 @@
-// `shikaku pcsc status|diagnose` with the real adapter against the rig.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// `shikaku pcsc status|diagnose` over the simulated reader (the real one is exercised in test/pcsc-rig).
+import { describe, expect, it } from 'vitest';
+import { SimulatedCardReader } from '../../src/hardware/pcsc/simulated.ts';
 import type { CliIO, Command } from '../../src/main/cli/command.ts';
 import { parseCommandArgs } from '../../src/main/cli/command.ts';
-import { pcscCommands } from '../../src/main/cli/pcsc.ts';
-import type { VpcdCardLink } from '../support/vcard/vpcd.ts';
-import { PcscdRig, READER, cardIn, newPort, pcscdPids, virtualCard, waitForSnapshot, workerPids } from './helpers.ts';
+import { makePcscCommands } from '../../src/main/cli/pcsc.ts';
 
-const rig = new PcscdRig();
-let card: VpcdCardLink | undefined;
+const NOW = new Date('2026-06-15T00:00:00Z');
+const R = 'Simulated Reader 00 00';
 
-beforeAll(async () => {
-  await rig.start();
-});
-
-afterAll(async () => {
-  await card?.remove();
-  await rig.stop();
-  expect(pcscdPids()).toEqual([]);
-  expect(workerPids()).toEqual([]);
-});
-
-async function run(argv: string[]) {
-  const cmd = pcscCommands.find((c) => c.path.every((w, i) => argv[i] === w))!;
+function io() {
   const out: string[] = [];
-  const io: CliIO = { out: (t) => out.push(t), err: (t) => out.push(t), readStdin: async () => '' };
-  const code = await cmd.run(parseCommandArgs(cmd, argv.slice(cmd.path.length)) as Parameters<Command['run']>[0], io);
+  const cli: CliIO = { out: (t) => out.push(t), err: (t) => out.push(t), readStdin: async () => '' };
+  return { out, cli };
+}
+
+async function run(commands: Command[], argv: string[]) {
+  const cmd = commands.find((c) => c.path.every((w, i) => argv[i] === w))!;
+  const args = parseCommandArgs(cmd, argv.slice(cmd.path.length));
+  const { out, cli } = io();
+  const code = await cmd.run(args as Parameters<Command['run']>[0], cli);
   return { code, out };
 }
 
-describe('pcsc CLI on the rig', () => {
-  it('status lists the vpcd reader; diagnose reads the card', async () => {
-    const s = await run(['pcsc', 'status']);
-    expect(s.code).toBe(0);
-    expect(s.out[0]).toContain(`PC/SCサービス: 稼働中 / カードリーダー: ${READER}（カードなし）`);
-
-    card = virtualCard({ notAfter: new Date(Date.now() + 2 * 365 * 86_400_000) });
-    await card.insert();
-    // Make sure pcscd itself has registered the card before the command's own worker looks.
-    const watcher = newPort();
-    await watcher.start();
-    try {
-      await waitForSnapshot(watcher, 'card in', cardIn);
-    } finally {
-      await watcher.stop();
-    }
-    const d = await run(['pcsc', 'diagnose', '--reader', READER, '--json']);
-    expect(d.code).toBe(0);
-    expect(JSON.parse(d.out[0]!)).toMatchObject({ reader: READER, status: 'ok', fallbackTrigger: false });
+describe('pcsc CLI', () => {
+  it('status prints one Japanese line, or JSON', async () => {
+    const sim = new SimulatedCardReader({ now: () => NOW });
+    const cmds = makePcscCommands(() => sim);
+    const { code, out } = await run(cmds, ['pcsc', 'status']);
+    expect(code).toBe(0);
+    expect(out).toEqual([`PC/SCサービス: 稼働中 / カードリーダー: ${R}（カードなし）`]);
+    const j = await run(cmds, ['pcsc', 'status', '--json']);
+    expect(JSON.parse(j.out[0]!)).toMatchObject({ service: 'running', readers: [{ name: R, cardPresent: false }] });
   });
 
-  it('status says the service is stopped when pcscd is not running', async () => {
-    await rig.stop();
-    const s = await run(['pcsc', 'status', '--json']);
-    expect(JSON.parse(s.out[0]!)).toMatchObject({
-      service: 'unavailable',
-      lastError: { name: 'SCARD_E_NO_SERVICE', code: 0x8010001d },
-    });
+  it('diagnose prints the classification and the next step; failures exit 1 with the code', async () => {
+    const sim = new SimulatedCardReader({ now: () => NOW });
+    sim.insertCard(R, { kind: 'certificate', notAfter: new Date('2026-01-01T00:00:00Z') });
+    const cmds = makePcscCommands(() => sim);
+    const ok = await run(cmds, ['pcsc', 'diagnose', '--reader', R]);
+    expect(ok.code).toBe(0);
+    expect(ok.out[0]).toMatch(/^\[Simulated Reader 00 00\] .*3か月を過ぎている.*次の対応: 障害時受付/);
+    const j = await run(cmds, ['pcsc', 'diagnose', '--json']);
+    expect(JSON.parse(j.out[0]!)).toMatchObject({ status: 'expired', fallbackTrigger: true });
+    sim.removeCard(R);
+    const none = await run(cmds, ['pcsc', 'diagnose']);
+    expect(none.code).toBe(1);
+    expect(none.out[0]).toMatch(/カードが挿入されていません.*SCARD_E_NO_SMARTCARD/);
   });
 });

@@ -8,13 +8,26 @@ import type { Visit } from '../../src/claims/visit.ts';
 import {
   FileTerminalClient,
   TerminalSimulator,
+  bulkUnitToFinding,
+  parseAnswer,
+  type BulkResultAnswer,
   type SimLogEntry,
   type SimPerson,
   type SimulatorOptions,
 } from '../../src/hardware/terminal/index.ts';
-import { Reconciler } from '../../src/main/core/reconciler.ts';
+import { claimFor, claimSettingsOf } from '../../src/main/core/reconcile/claim.ts';
+import { Reconciler, type ReconcilerTerminal } from '../../src/main/core/reconcile/reconciler.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
-import { HANAKO, fakeClock, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
+import {
+  HANAKO,
+  fakeClock,
+  flipResultSymbol,
+  openTestStore,
+  removeDir,
+  tempDir,
+  unwrap,
+  visitWith,
+} from './helpers.ts';
 
 const hanako = (number: string, over: Partial<SimPerson> = {}): SimPerson => ({ ...HANAKO, number, ...over });
 const numbersOf = (number: string) => ({ insurerNumber: '06132013', symbol: '1234', number, branch: '01' });
@@ -266,6 +279,74 @@ describe('一括照会', () => {
     );
     expect(applied).toHaveLength(1);
     expect(unwrap(store.listOutbox()).counts).toMatchObject({ pending: 0, inflight: 0, done: 6 });
+  });
+});
+
+describe('一括照会: the answer must be about the numbers asked (#13)', () => {
+  it("a flipped byte in one row's result 記号 (3@200457 for 3-200457) sends that visit to 要確認; the rest are applied", async () => {
+    const visits = saveMany(5, 5500);
+    const target = visitWith({ insurerNumber: '06132013', symbol: '3-200457', number: '5599', branch: '01' });
+    unwrap(store.saveVisit(target));
+    await startSim(visits, {
+      registry: [...visits.map((v) => hanako(v.evidence.insurance!.number)), hanako('5599', { symbol: '3-200457' })],
+    });
+    // The 一括照会 result arrives with one byte of that row's result 記号 changed ('-' → '@'); its echo is intact.
+    const flipping: ReconcilerTerminal = {
+      dirs: client.dirs,
+      discardAnswer: (k, kind) => client.discardAnswer(k, kind),
+      confirm: (q, o) => client.confirm(q, o),
+      bulkUpload: (qs, o) => client.bulkUpload(qs, o),
+      bulkFetch: async (rn, o) => {
+        const f = await client.bulkFetch(rn, o);
+        if (f.status !== 'done') return f;
+        const bytes = flipResultSymbol(f.bytes, '3-200457', '3@200457');
+        const answer = parseAnswer(bytes, { file: f.file, kind: 'bulk_result' }) as BulkResultAnswer;
+        const rows = answer.units.map((unit) => ({
+          ...(unit.searchInfo?.arbitraryIdentifier !== undefined ? { rowId: unit.searchInfo.arbitraryIdentifier } : {}),
+          unit,
+          finding: bulkUnitToFinding(unit, answer.header),
+        }));
+        return { ...f, bytes, answer, rows };
+      },
+    };
+    const summary = await reconciler({ terminal: flipping }).run({ once: true });
+    expect(summary).toMatchObject({
+      processed: 6,
+      failed: 0,
+      ignoredAnswers: 0,
+      decisions: { current: 5, none: 1 },
+      needsDecision: [{ visitId: target.id, codes: ['ANSWER_SYMBOL_INVALID'] }],
+      bulk: { batches: 1, rows: 6, answered: 6, fallback: 0 },
+    });
+    expect(count('qualification')).toBe(0);
+    expect(unwrap(store.latestReconciliation(target.id))).toMatchObject({
+      decision: 'none',
+      detail: {
+        via: 'bulk',
+        finding: { validity: 'valid', insurance: { symbol: '3@200457' } },
+        answerProblems: [{ part: 'result', field: 'symbol', kind: 'invalid' }],
+        needsDecision: ['ANSWER_SYMBOL_INVALID'],
+      },
+    });
+    expect(unwrap(store.getVisit(target.id)).status).toBe('needs_review');
+    expect(unwrap(claimFor(store, target, claimSettingsOf(store))).needsDecision.map((n) => n.code)).toEqual([
+      'ANSWER_SYMBOL_INVALID',
+    ]);
+    for (const v of visits) expect(unwrap(store.latestReconciliation(v.id))).toMatchObject({ decision: 'current' });
+  });
+
+  it('a row whose echo 記号 differs from the query goes to 要確認 (not set aside: the numbers and birth date match)', async () => {
+    const visits = saveMany(6, 5600);
+    await startSim(visits, {
+      rules: [{ match: { number: '5603' }, answer: { kind: 'registry', echo: { symbol: '1235' } }, times: 1 }],
+    });
+    const odd = visits.find((v) => v.evidence.insurance!.number === '5603')!;
+    const summary = await reconciler().run({ once: true });
+    expect(summary).toMatchObject({ processed: 6, failed: 0, ignoredAnswers: 0, decisions: { current: 5, none: 1 } });
+    expect(unwrap(store.latestReconciliation(odd.id))).toMatchObject({
+      decision: 'none',
+      detail: { via: 'bulk', answerProblems: [{ part: 'echo', field: 'symbol', kind: 'mismatch' }] },
+    });
   });
 });
 

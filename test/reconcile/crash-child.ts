@@ -5,7 +5,7 @@
 // Modes 'bulk-crash' / 'bulk-finish': the same with the 一括照会 (every job in one batch, applied 3 per transaction);
 // 'bulk-crash' SIGKILLs itself at the 5th reconciliation, i.e. inside the second chunk's open transaction.
 import { FileTerminalClient } from '../../src/hardware/terminal/index.ts';
-import { Reconciler } from '../../src/main/core/reconciler.ts';
+import { Reconciler } from '../../src/main/core/reconcile/reconciler.ts';
 import { openStore } from '../../src/main/core/store/index.ts';
 
 const [dataDir, shareDir, mode] = process.argv.slice(2) as [

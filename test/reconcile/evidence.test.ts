@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Visit } from '../../src/claims/visit.ts';
 import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import { FileTerminalClient, TerminalSimulator, type SimulatorOptions } from '../../src/hardware/terminal/index.ts';
-import { Reconciler } from '../../src/main/core/reconciler.ts';
+import { Reconciler } from '../../src/main/core/reconcile/reconciler.ts';
 import { buildHandlers, createDispatcher, type CoreDeps } from '../../src/main/core/service.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { HANAKO, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';

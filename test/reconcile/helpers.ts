@@ -77,3 +77,19 @@ export function fakeClock(start = Date.now()): { now: () => number; advance: (ms
   let t = start;
   return { now: () => t, advance: (ms) => (t += ms) };
 }
+
+/**
+ * An answer file's bytes with one result row's 記号 changed on the way, as a flipped byte would (`3-200457` →
+ * `3@200457`): only inside ResultOfQualificationConfirmation, so the echo of the query stays as it was asked. The
+ * file's other bytes (Shift_JIS included) are untouched: the replaced characters are ASCII.
+ */
+export function flipResultSymbol(bytes: Uint8Array, from: string, to: string): Buffer {
+  const text = Buffer.from(bytes).toString('latin1');
+  const flipped = text.replace(
+    /<ResultOfQualificationConfirmation>[\s\S]*?<\/ResultOfQualificationConfirmation>/g,
+    (row) =>
+      row.replace(`<InsuredCardSymbol>${from}</InsuredCardSymbol>`, `<InsuredCardSymbol>${to}</InsuredCardSymbol>`),
+  );
+  if (flipped === text) throw new Error(`no result row with 記号 ${from} in the answer`);
+  return Buffer.from(flipped, 'latin1');
+}

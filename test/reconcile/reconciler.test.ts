@@ -6,18 +6,35 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decideClaim } from '../../src/claims/decide.ts';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
 import type { Visit } from '../../src/claims/visit.ts';
-import { FileTerminalClient, TerminalSimulator, type SimPerson } from '../../src/hardware/terminal/index.ts';
-import { recordedFinding } from '../../src/main/core/reconcile/export.ts';
+import {
+  FileTerminalClient,
+  TerminalSimulator,
+  parseQualificationAnswer,
+  toTerminalFinding,
+  type SimPerson,
+} from '../../src/hardware/terminal/index.ts';
+import { claimFor, claimSettingsOf, recordedFinding } from '../../src/main/core/reconcile/claim.ts';
+import { queryNumbers, terminalKey } from '../../src/main/core/reconcile/decision.ts';
 import {
   Reconciler,
-  queryNumbers,
-  terminalKey,
   type ReconcileProgress,
   type ReconcilerTerminal,
-} from '../../src/main/core/reconciler.ts';
-import { isMyNumberLike } from '../../src/main/core/store/forbidden.ts';
+} from '../../src/main/core/reconcile/reconciler.ts';
+import { exportMonth } from '../../src/main/core/reconcile/export.ts';
+import { reconcileMessages } from '../../src/main/core/reconcile/messages.ts';
+import { isMyNumberLike } from '../../src/claims/mynumber.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
-import { HANAKO, example, fakeClock, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
+import {
+  HANAKO,
+  example,
+  fakeClock,
+  flipResultSymbol,
+  openTestStore,
+  removeDir,
+  tempDir,
+  unwrap,
+  visitWith,
+} from './helpers.ts';
 
 const hanako = (number: string, over: Partial<SimPerson> = {}): SimPerson => ({ ...HANAKO, number, ...over });
 const numbersOf = (number: string) => ({ insurerNumber: '06132013', symbol: '1234', number, branch: '01' });
@@ -389,5 +406,93 @@ describe('reconciler: ids that look like numbers', () => {
     const summary = await reconciler().run({ once: true });
     expect(summary).toMatchObject({ processed: 1, dead: 0, decisions: { current: 1 } });
     expect(unwrap(store.latestReconciliation(visit.id))).toMatchObject({ decision: 'current' });
+  });
+});
+
+describe('reconciler: the answer must be about the numbers asked (#13)', () => {
+  const asked = { insurerNumber: '06132013', symbol: '3-200457', number: '9101', branch: '01' };
+
+  it('a flipped byte in the result row 記号 (3@200457 for 3-200457) goes to 要確認, never to a claim', async () => {
+    const visit = save(visitWith(asked));
+    sim = await TerminalSimulator.start({
+      dir: shareDir,
+      pollMs: 50,
+      registry: [hanako('9101', { symbol: '3-200457' })],
+    });
+    // The terminal's answer arrives with one byte of the result row's 記号 changed ('-' → '@'); the echo is intact.
+    const flipping: ReconcilerTerminal = {
+      dirs: client.dirs,
+      discardAnswer: (k) => client.discardAnswer(k),
+      confirm: async (q, o) => {
+        const r = await client.confirm(q, o);
+        const bytes = flipResultSymbol(r.bytes, '3-200457', '3@200457');
+        const answer = parseQualificationAnswer(bytes, r.file);
+        return { ...r, bytes, answer, finding: toTerminalFinding(answer) };
+      },
+    };
+    const summary = await reconciler({ terminal: flipping }).run({ once: true });
+    expect(summary).toMatchObject({
+      processed: 1,
+      failed: 0,
+      decisions: { current: 0, past: 0, unknown: 0, none: 1 },
+      needsDecision: [{ visitId: visit.id, codes: ['ANSWER_SYMBOL_INVALID'] }],
+    });
+    const rec = unwrap(store.latestReconciliation(visit.id))!;
+    expect(rec).toMatchObject({
+      decision: 'none',
+      detail: {
+        via: 'single',
+        query: { symbol: '3-200457' },
+        finding: { validity: 'valid', insurance: { symbol: '3@200457' } },
+        answerProblems: [{ part: 'result', field: 'symbol', kind: 'invalid' }],
+        needsDecision: ['ANSWER_SYMBOL_INVALID'],
+      },
+    });
+    expect(unwrap(store.getVisit(visit.id)).status).toBe('needs_review');
+    // Without the check the corrupted 記号 would have been claimed as ①:
+    expect(decideClaim(visit, defaultClaimSettings, recordedFinding(rec.detail))).toMatchObject({
+      basis: 'current',
+      needsDecision: [],
+      ho: { symbol: '3@200457' },
+    });
+    // The claim as it stands keeps the reason, in Japanese, until staff decide; the month export refuses the visit.
+    const claim = unwrap(claimFor(store, visit, claimSettingsOf(store)));
+    expect(claim.needsDecision).toEqual([
+      { code: 'ANSWER_SYMBOL_INVALID', message: reconcileMessages.ANSWER_SYMBOL_INVALID },
+    ]);
+    const month = unwrap(exportMonth(store, visit.serviceDate.slice(0, 7), 'csv', claimSettingsOf(store), 'utf8'));
+    expect(month.file.ok).toBe(false);
+    // Staff correct the numbers: the claim is made with the 記号 asked.
+    unwrap(
+      store.reviewVisit({
+        visitId: visit.id,
+        staff: 'uketsuke-01',
+        action: 'edit_numbers',
+        numbers: asked,
+        reason: '保険証で確認',
+      }),
+    );
+    expect(unwrap(claimFor(store, visit, claimSettingsOf(store)))).toMatchObject({
+      basis: 'current',
+      needsDecision: [],
+      ho: { symbol: '3-200457' },
+    });
+  });
+
+  it('an echo whose 枝番 differs from the query is recorded as 要確認, not applied as a claim', async () => {
+    const visit = save(visitWith(asked));
+    sim = await TerminalSimulator.start({
+      dir: shareDir,
+      pollMs: 50,
+      registry: [hanako('9101', { symbol: '3-200457' })],
+      rules: [{ match: { number: '9101' }, answer: { kind: 'registry', echo: { branch: '02' } } }],
+    });
+    const summary = await reconciler().run({ once: true });
+    expect(summary).toMatchObject({ processed: 1, decisions: { none: 1 }, ignoredAnswers: 0 });
+    expect(unwrap(store.latestReconciliation(visit.id))).toMatchObject({
+      decision: 'none',
+      detail: { answerProblems: [{ part: 'echo', field: 'branch', kind: 'mismatch' }] },
+    });
+    expect(unwrap(store.getVisit(visit.id)).status).toBe('needs_review');
   });
 });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { institutionCodeProblem } from '../../src/claims/institution.ts';
 import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import { openJournal } from '../../src/main/core/journal.ts';
-import { terminalSettings } from '../../src/main/core/settings-service.ts';
+import { terminalSettings } from '../../src/main/core/handlers/settings.ts';
 import { buildHandlers, createDispatcher, type CoreDeps } from '../../src/main/core/service.ts';
 import {
   checkTerminalDir,
@@ -15,7 +15,7 @@ import {
   saveStaff,
   validateSetting,
   settingMessages,
-} from '../../src/main/core/settings-service.ts';
+} from '../../src/main/core/handlers/settings.ts';
 import { knownSettings, settingDefaults } from '../../src/main/core/store/settings.ts';
 import { makeVisit, openTestStore, removeDir, STAFF, tempDir, unwrap, type Store } from './helpers.ts';
 

@@ -7,7 +7,8 @@ import { chmodSync, closeSync, mkdirSync, openSync, rmSync, writeSync } from 'no
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Visit } from '../../src/claims/visit.ts';
-import { openStore, storeMessages, type Store } from '../../src/main/core/store/index.ts';
+import { openStore, startupMessages, storeMessages, type Store } from '../../src/main/core/store/index.ts';
+import { shikaku } from '../cli/run.ts';
 import { makeVisit, openTestStore, quiet, removeDir, tempDir, unwrap } from './helpers.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -97,6 +98,15 @@ describe('disk full', () => {
       // Still readable, nothing lost.
       for (const v of saved) expect(unwrap(store.getVisit(v.id)).visit).toEqual(v);
       expect(store.probe()).toMatchObject({ ok: false, error: { code: 'STORE_DISK_FULL' } });
+      // Opening it now (the app restarting, the CLI beside it) names the real cause, not a read-only folder.
+      const second = unwrap(await openStore({ dataDir: dir, ...quiet, backupOnOpen: false }));
+      expect(second.report.readOnly).toBe(true);
+      expect(second.report.notices).toContain(startupMessages.diskFull);
+      expect(second.report.notices).not.toContain(startupMessages.readOnly);
+      second.store.close();
+      const cli = shikaku(['visits', 'list', '--data-dir', dir]);
+      expect(cli.stderr.split('\n')[0]).toBe(startupMessages.diskFull);
+      expect(cli.stderr).toContain('ディスクの空き容量が不足しています');
 
       // Space returns: the probe recovers and saving works again.
       rmSync(filler);

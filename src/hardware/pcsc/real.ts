@@ -4,6 +4,7 @@
 // poisoned native call) or dies. Every in-flight request is rejected when the worker goes away.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CardReaderError, type CardReaderErrorCode, type PcscErrorInfo } from './errors.ts';
@@ -25,7 +26,7 @@ export interface PcscCardReaderOptions {
   /** Worker restart backoff (default 200 ms doubling to 5 s; reset after 30 s of healthy running). */
   restartInitialMs?: number;
   restartMaxMs?: number;
-  /** Worker entry point and Node flags (defaults: worker.ts next to this file, run with `--import tsx`). */
+  /** Worker entry point and Node flags (defaults: the built pcsc-worker.cjs or worker.ts with `--import tsx`). */
   workerPath?: string;
   execArgv?: string[];
   /** Diagnostic lines (worker restarts and why). */
@@ -43,6 +44,12 @@ const HEALTHY_RESET_MS = 30_000;
 /** tsx's loader as an absolute URL, so the worker starts whatever the current directory is. */
 function tsxLoader(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+/** The worker: its bundle next to this code once built (dist/core, dist/cli), else worker.ts through tsx. */
+function defaultWorkerPath(): string {
+  const built = fileURLToPath(new URL('./pcsc-worker.cjs', import.meta.url));
+  return existsSync(built) ? built : fileURLToPath(new URL('./worker.ts', import.meta.url));
 }
 
 export class PcscCardReader extends EventEmitter implements CardReaderPort {
@@ -65,7 +72,7 @@ export class PcscCardReader extends EventEmitter implements CardReaderPort {
 
   constructor(options: PcscCardReaderOptions = {}) {
     super();
-    const workerPath = options.workerPath ?? fileURLToPath(new URL('./worker.ts', import.meta.url));
+    const workerPath = options.workerPath ?? defaultWorkerPath();
     this.opts = {
       now: options.now ?? (() => new Date()),
       transmitTimeoutMs: options.transmitTimeoutMs ?? 3000,

@@ -2,15 +2,15 @@
 // claims export from the journal, and returned claims (返戻).
 // Exit codes: 0 ok, 1 invalid input or refused (export: visits listed), 2 usage.
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ClaimSettings } from '../../claims/settings.ts';
 import { FileTerminalClient } from '../../hardware/terminal/index.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type Command } from './command.ts';
 import { exportMonth } from '../core/reconcile/export.ts';
-import { progressLine, reconcileMessages } from '../core/reconcile-messages.ts';
-import { Reconciler } from '../core/reconciler.ts';
-import { SYSTEM_ACTOR, type Store } from '../core/store/index.ts';
+import { progressLine, reconcileMessages } from '../core/reconcile/messages.ts';
+import { Reconciler } from '../core/reconcile/reconciler.ts';
+import { SYSTEM_ACTOR, writeFileDurable, type Store } from '../core/store/index.ts';
 import { reportError, withStore } from './store.ts';
 
 const dataDirOption = { 'data-dir': { type: 'string' } } as const;
@@ -128,9 +128,7 @@ const exportCommand: Command = {
         return EXIT_INVALID;
       }
       const target = path.resolve(out);
-      const tmp = `${target}.partial-${process.pid}`;
-      writeFileSync(tmp, file.value.bytes);
-      renameSync(tmp, target);
+      writeFileDurable(target, file.value.bytes);
       const sha256 = createHash('sha256').update(file.value.bytes).digest('hex');
       const reclaimed = r.value.reclaims.filter((x) => file.value.visitIds.includes(x.visitId)).map((x) => x.id);
       if (reclaimed.length > 0) store.markReturnsReclaimed(reclaimed, SYSTEM_ACTOR);
@@ -245,9 +243,7 @@ const evidence: Command = {
           if (!b.ok) return reportError(io, json, b.error);
           // The terminal's own file name, prefixed by the evidence row: one visit may hold several answers.
           const target = path.join(path.resolve(out), `${e.id}-${path.basename(e.file)}`);
-          const tmp = `${target}.partial-${process.pid}`;
-          writeFileSync(tmp, b.value);
-          renameSync(tmp, target);
+          writeFileDurable(target, b.value);
           written.push({ file: target, sha256: e.sha256, bytes: b.value.length });
         }
       }

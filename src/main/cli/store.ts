@@ -138,6 +138,7 @@ export const storeCommands: Command[] = [
                 .map(([t, n]) => `${t}=${n}`)
                 .join(' ')}`,
               `backups: ${c.backups.length}${c.backups[0] ? ` (newest ${c.backups[0].takenAt})` : ''}`,
+              `partial backups: ${c.partialBackups.present} now (found ${c.partialBackups.foundAtStart} at start, removed ${c.partialBackups.removedAtStart})`,
             ].join('\n'),
           );
         }

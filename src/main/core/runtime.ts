@@ -9,8 +9,8 @@ import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './
 import type { CoreTransport } from './transport.ts';
 import { openDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
-import { Reconciler } from './reconciler.ts';
-import { terminalSettings } from './settings-service.ts';
+import { Reconciler } from './reconcile/reconciler.ts';
+import { terminalSettings } from './handlers/settings.ts';
 
 import { powerSignalOf } from '../../hardware/health/index.ts';
 

@@ -1,10 +1,22 @@
 // Starts the core as an Electron utilityProcess (the app); the web host and tests fork a Node child instead.
+// The core's stdout and stderr (a crash's stack trace, a native library's own messages) go to `output`, line
+// by line: the main process's log.
 import { utilityProcess } from 'electron';
 import type { CoreChild, CoreExit, SpawnCore } from '../host/core-client.ts';
+import { lineSplitter } from '../host/logging.ts';
 
-export function utilityCoreSpawner(entry: string, env: NodeJS.ProcessEnv): SpawnCore {
+export function utilityCoreSpawner(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  output: (stream: 'stdout' | 'stderr', line: string) => void,
+): SpawnCore {
   return (): CoreChild => {
-    const child = utilityProcess.fork(entry, [], { serviceName: 'shikaku-core', env, stdio: 'inherit' });
+    const child = utilityProcess.fork(entry, [], { serviceName: 'shikaku-core', env, stdio: 'pipe' });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const lines = lineSplitter((line) => output(stream, line));
+      child[stream]?.on('data', (chunk: Buffer) => lines.push(chunk));
+      child[stream]?.on('end', () => lines.end());
+    }
     let exited = false;
     const exitListeners: Array<(exit: CoreExit) => void> = [];
     child.on('exit', (code) => {

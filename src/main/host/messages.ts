@@ -11,3 +11,31 @@ export const statusDetails = {
     signal !== null ? `シグナル ${signal}` : `終了コード ${code ?? '不明'}`,
   readyTimeout: '起動が時間内に完了しませんでした',
 } as const;
+
+/** What the installed app shows outside the page: window title, menu, dialogs (Electron main). */
+export const shellText = {
+  /** The product's name (electron-builder productName, shortcuts, uninstall entry, window title). */
+  appName: '資格確認受付支援',
+  demoTitleSuffix: '（訓練モード）',
+  menu: {
+    file: 'ファイル',
+    quit: '終了',
+    edit: '編集',
+    undo: '元に戻す',
+    redo: 'やり直し',
+    cut: '切り取り',
+    copy: 'コピー',
+    paste: '貼り付け',
+    selectAll: 'すべて選択',
+    view: '表示',
+    zoomIn: '拡大',
+    zoomOut: '縮小',
+    resetZoom: '実際のサイズ',
+    fullScreen: '全画面表示',
+    devTools: '開発者ツール',
+  },
+  openAtLogin: {
+    notBoolean: '「開く」か「開かない」を選んでください。',
+    failed: (why: string) => `Windows起動時に開く設定を変更できませんでした（${why}）。`,
+  },
+} as const;

@@ -1,4 +1,6 @@
 // Launch options shared by both hosts: demo mode, the data folder, test hooks, and the core's environment.
+// An installed (packaged) app refuses the switches meant for tests and development: only 訓練モード's own
+// switch (--demo / SHIKAKU_DEMO) remains.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataDir } from '../core/store/paths.ts';
@@ -10,7 +12,14 @@ export interface LaunchOptions {
   dataDir: string;
   testHooks: boolean;
   version: string;
+  /** Installed app (Electron's app.isPackaged): the development switches are refused. */
+  packaged?: boolean;
+  /** Development switches that were set but refused because the app is installed (logged by the host). */
+  refused?: string[];
 }
+
+/** Environment switches for tests and development only, refused by an installed app. */
+export const DEV_ONLY_SWITCHES = ['SHIKAKU_TEST_HOOKS', 'SHIKAKU_DEVICES'] as const;
 
 export const DEMO_SUBDIR = 'demo';
 
@@ -21,21 +30,25 @@ export const DEMO_SUBDIR = 'demo';
 export function resolveLaunchOptions(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
-  defaults: { dataDir?: string; version: string },
+  defaults: { dataDir?: string; version: string; packaged?: boolean },
 ): LaunchOptions {
   const demo = argv.includes('--demo') || env[CORE_ENV.demo] === '1';
   const base = resolveDataDir(env.SHIKAKU_DATA_DIR ? undefined : defaults.dataDir, env);
+  const packaged = defaults.packaged === true;
   return {
     demo,
     dataDir: demo ? join(base, DEMO_SUBDIR) : base,
-    testHooks: env[CORE_ENV.testHooks] === '1',
+    testHooks: !packaged && env[CORE_ENV.testHooks] === '1',
     version: defaults.version,
+    packaged,
+    refused: packaged ? DEV_ONLY_SWITCHES.filter((k) => env[k] !== undefined && env[k] !== '' && env[k] !== '0') : [],
   };
 }
 
 /** The environment the core process gets (inherits the host's, plus the launch options). */
 export function coreEnv(options: LaunchOptions, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
+  if (options.packaged === true) for (const k of DEV_ONLY_SWITCHES) delete env[k];
   env[CORE_ENV.dataDir] = options.dataDir;
   env[CORE_ENV.demo] = options.demo ? '1' : '0';
   env[CORE_ENV.testHooks] = options.testHooks ? '1' : '0';

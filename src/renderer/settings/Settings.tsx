@@ -59,6 +59,7 @@ const sectionFields: Record<Exclude<SectionId, 'staff'>, string[]> = {
   reconcile: ['reconcile.concurrency', 'reconcile.pauseAfterTimeouts'],
   claims: claimFields.map((f) => `claims.${f}`),
   backup: ['backup.keep', 'backup.intervalHours'],
+  startup: ['app.openAtLogin'],
 };
 
 function localError(field: string, value: string): string | null {
@@ -77,7 +78,7 @@ function draftOf(items: Map<string, SettingItemView>): Draft {
       for (const [f, v] of Object.entries(item.value)) d[`claims.${f}`] = String(v);
     } else if (key === 'terminal.timeoutMs') {
       d[key] = String(Math.round(Number(item.value) / 1000));
-    } else if (typeof item.value === 'string' || typeof item.value === 'number') {
+    } else if (typeof item.value === 'string' || typeof item.value === 'number' || typeof item.value === 'boolean') {
       d[key] = String(item.value);
     }
   }
@@ -169,6 +170,8 @@ export function Settings() {
         return v.trim();
       case 'terminal.timeoutMs':
         return (parseIntIn(v, 1, 600) ?? 0) * 1000;
+      case 'app.openAtLogin':
+        return v === 'true';
       case 'claims': {
         const o: Record<string, unknown> = {};
         for (const f of claimFields) {
@@ -543,6 +546,23 @@ export function Settings() {
         </>,
         (e) => void saveSection('backup', e),
       )}
+
+      {/* Only the installed app (Electron main answers it, Windows and macOS) offers this setting. */}
+      {items.has('app.openAtLogin') &&
+        section(
+          'startup',
+          <>
+            <Checkbox
+              label={t.openAtLogin}
+              checked={draft['app.openAtLogin'] === 'true'}
+              onChange={(v) => set('app.openAtLogin')(String(v))}
+              error={errorOf('app.openAtLogin')}
+            />
+            <p className="field-hint">{t.openAtLoginHint}</p>
+            {footer('startup')}
+          </>,
+          (e) => void saveSection('startup', e),
+        )}
     </Frame>
   );
 }

@@ -5,12 +5,13 @@
 // job either applied-and-done or untouched-and-leased (redelivered later; the job key makes it exactly-once).
 // What the bulk request does not settle (upload or fetch failed or timed out, still 処理中 after maxFetches, a row
 // missing or in error) goes to the single request; when the reconciler stops or pauses during that fallback, the
-// jobs not worked yet are released at once (Reconciler.release). Rows whose echo is about someone else are set
-// aside (job failed for a retry, audit entry; the answer file is kept in res/ under a new name, never deleted).
+// jobs not worked yet are released at once (BulkHost.release). Rows whose echo is about someone else are set
+// aside (job failed for a retry, audit entry; the answer file is kept in res/ under a new name, never deleted);
+// rows whose answer is not about the numbers asked in another way (checkAnswer) are recorded as 要確認.
+// The round runs against the narrow BulkHost (the Reconciler implements it), not the Reconciler class.
 import { randomBytes } from 'node:crypto';
+import type { InsuranceNumbers, Visit } from '../../../claims/visit.ts';
 import { isTerminalError, type BulkFetchResult } from '../../../hardware/terminal/index.ts';
-import { decisionRecord, echoMismatch, queryNumbers, type JobOutcome, type Reconciler } from '../reconciler.ts';
-import { reconcileMessages as msg } from '../reconcile-messages.ts';
 import {
   SYSTEM_ACTOR,
   sha256Of,
@@ -18,7 +19,10 @@ import {
   type OutboxJob,
   type ReconciliationInput,
 } from '../store/index.ts';
-import type { InsuranceNumbers, Visit } from '../../../claims/visit.ts';
+import { checkAnswer, decisionRecord, queryInput, queryNumbers, type QuerySource } from './decision.ts';
+import type { ReconciliationDetail } from './detail.ts';
+import type { JobHost, JobOutcome } from './host.ts';
+import { reconcileMessages as msg } from './messages.ts';
 
 export interface BulkSettings {
   /** Use the 一括照会 at all (when the terminal link offers it). */
@@ -47,10 +51,27 @@ export const DEFAULT_BULK: BulkSettings = {
   leaseMs: 10 * 60_000,
 };
 
+/** What a round needs of the reconciler that runs it (the Reconciler implements it). */
+export interface BulkHost extends JobHost {
+  readonly bulkSettings: BulkSettings;
+  /** Single requests in flight during the fallback. */
+  readonly concurrency: number;
+  readonly isStopped: boolean;
+  readonly isPaused: boolean;
+  /** Waits (cut short by a stop). */
+  sleep(ms: number): Promise<void>;
+  /** Counts a job's outcome (summary, timeouts in a row, progress). */
+  finish(outcome: JobOutcome): void;
+  /** Gives back a claimed job not worked: due again at once, the claim not counted. */
+  release(job: OutboxJob): void;
+  /** One job by the single request, start to end, counted. */
+  work(job: OutboxJob): Promise<void>;
+}
+
 interface Row {
   job: OutboxJob;
   visit: Visit;
-  q: { source: 'evidence' | 'past' | 'declaration'; numbers: InsuranceNumbers };
+  q: { source: QuerySource; numbers: InsuranceNumbers };
   rowId: string;
 }
 
@@ -77,7 +98,7 @@ export class BulkRound {
   private readonly fallback: OutboxJob[] = [];
 
   constructor(
-    private readonly r: Reconciler,
+    private readonly r: BulkHost,
     private readonly jobs: OutboxJob[],
   ) {}
 
@@ -146,8 +167,14 @@ export class BulkRound {
       }
       const visitId = row.visit.id;
       const key = row.job.idempotencyKey;
-      const mismatch = echoMismatch(a.unit.searchInfo, row.q.numbers, row.visit.patient.birthDate);
-      if (mismatch.length > 0) {
+      const check = checkAnswer({
+        numbers: row.q.numbers,
+        birthDate: row.visit.patient.birthDate,
+        echo: a.unit.searchInfo,
+        finding: a.finding,
+        results: a.unit.results,
+      });
+      if (check.otherPatient.length > 0) {
         setAside += 1;
         r.summary.ignoredAnswers += 1;
         r.audit('reconcile.answer_rejected', visitId, {
@@ -157,13 +184,13 @@ export class BulkRound {
           bulk: { upload, fetch: fetch.key, rowId: row.rowId },
           file: fetch.file,
           answerSha256: sha,
-          fields: mismatch,
+          fields: check.otherPatient,
         });
         r.finish(r.fail(row.job, false, 'ANSWER_OTHER_PATIENT', msg.ANSWER_OTHER_PATIENT));
         continue;
       }
       const n = row.q.numbers;
-      const rec = decisionRecord(row.visit, r.settings, true, a.finding ?? undefined, {
+      const detail: ReconciliationDetail = {
         askedTerminal: true,
         querySource: row.q.source,
         query: { insurerNumber: n.insurerNumber, symbol: n.symbol, number: n.number, branch: n.branch },
@@ -175,7 +202,8 @@ export class BulkRound {
         validity: a.finding?.validity ?? null,
         validityCode: a.unit.qualificationValidity ?? null,
         finding: a.finding ?? null,
-      });
+      };
+      const rec = decisionRecord(row.visit, r.settings, true, a.finding ?? undefined, detail, check.problems);
       decided.push({
         row,
         decision: rec.decision,
@@ -243,7 +271,7 @@ export class BulkRound {
     let fetches = 0;
     try {
       const up = await t.bulkUpload!(
-        rows.map((x) => ({ ...r.query(x.visit, x.q.numbers), rowId: x.rowId })),
+        rows.map((x) => ({ ...queryInput(x.visit, x.q.numbers), rowId: x.rowId })),
         { key: upload, timeoutMs: r.timeoutMs },
       );
       // The upload's answer only carries the ReceptionNumber (not evidence of any decision): clear it now.
@@ -271,7 +299,7 @@ export class BulkRound {
       entityId: upload,
       detail,
     });
-    if (!a.ok) this.r.emit('warning', { action, entityId: upload, code: a.error.code });
+    if (!a.ok) this.r.warn({ action, entityId: upload, code: a.error.code });
   }
 
   /**

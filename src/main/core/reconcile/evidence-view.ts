@@ -4,7 +4,7 @@
 // read: the sha256 alone never opens a blob.
 import { unzipAnswer } from '../../../hardware/terminal/parser.ts';
 import { decodeXmlBytes } from '../../../hardware/terminal/xml.ts';
-import { reconcileMessages as msg } from '../reconcile-messages.ts';
+import { reconcileMessages as msg } from './messages.ts';
 import type { AnswerEvidence, Store } from '../store/index.ts';
 
 export interface EvidenceItemView {

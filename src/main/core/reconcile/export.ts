@@ -1,53 +1,21 @@
 // The month export from the journal: each visit of the month with the decision of its latest reconciliation
 // (decideClaim recomputed from the recorded terminal finding, so the file carries the full HO/SN/CO values), or
 // decideClaim on the visit as stored when it has none yet; plus the re-claims of returns (返戻) assigned to the
-// month. A staff review (Store.reviewVisit) is the latest reconciliation: its basis and numbers are claimed.
+// month. A staff review (Store.reviewVisit) is the latest reconciliation: its basis and numbers are claimed. The
+// claim per visit is claim.ts's claimFor (shared with the 事後確認 screens).
 // Void visits are left out. The file itself is src/claims' buildMonthExport (deterministic, refusing).
-import { decideClaim, type ClaimDecision, type StaffOverride } from '../../../claims/decide.ts';
+import type { TextEncoding } from '../../../claims/export.ts';
 import {
   buildMonthExport,
   type ExportFormat,
   type ExportItem,
   type MonthExport,
 } from '../../../claims/month-export.ts';
-import type { TextEncoding } from '../../../claims/export.ts';
 import type { Result as ClaimResult } from '../../../claims/result.ts';
-import { ClaimSettings } from '../../../claims/settings.ts';
-import { InsuranceNumbers, TerminalFinding, type Visit } from '../../../claims/visit.ts';
+import type { ClaimSettings } from '../../../claims/settings.ts';
+import type { Visit } from '../../../claims/visit.ts';
 import { fail, ok, type ClaimReturn, type Result, type Store } from '../store/index.ts';
-
-/** The terminal finding a reconciliation recorded, if any (validated: old or hand-made rows may lack it). */
-export function recordedFinding(detail: Record<string, unknown> | undefined): TerminalFinding | undefined {
-  const f = TerminalFinding.safeParse(detail?.finding);
-  return f.success ? f.data : undefined;
-}
-
-/** Claim settings from the store ('claims'), defaults when absent or unreadable. */
-export function claimSettingsOf(store: Store): ClaimSettings {
-  const r = store.getSetting('claims');
-  const parsed = ClaimSettings.safeParse(r.ok ? r.value : {});
-  return parsed.success ? parsed.data : ClaimSettings.parse({});
-}
-
-/** The staff decision a review recorded (Store.reviewVisit), if the reconciliation is one. */
-export function recordedOverride(detail: Record<string, unknown> | undefined): StaffOverride | undefined {
-  const review = detail?.review as { basis?: unknown; numbers?: unknown } | undefined;
-  if (!review || (review.basis !== 'current' && review.basis !== 'past' && review.basis !== 'unknown'))
-    return undefined;
-  const n = InsuranceNumbers.safeParse(review.numbers);
-  return { basis: review.basis, numbers: n.success ? n.data : null };
-}
-
-/**
- * The claim as it stands for a visit: decideClaim with the latest reconciliation's terminal finding and, when
- * staff reviewed it, their basis and numbers.
- */
-export function claimFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ClaimDecision> {
-  const latest = store.latestReconciliation(visit.id);
-  if (!latest.ok) return latest;
-  const detail = latest.value?.detail;
-  return ok(decideClaim(visit, settings, recordedFinding(detail), recordedOverride(detail)));
-}
+import { claimFor } from './claim.ts';
 
 function itemFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ExportItem> {
   const decision = claimFor(store, visit, settings);

@@ -1,8 +1,11 @@
-// Online backups (better-sqlite3's db.backup(), safe while the app writes), written under a temporary name,
-// fsynced, then renamed, so a backup that exists under its final name is complete. Rotated: keep N newest.
+// Online backups (better-sqlite3's db.backup(), safe while the app writes), written under a temporary name
+// (`.partial-<pid>-…`), fsynced, then renamed and the folder fsynced, so a backup that exists under its final
+// name is complete and a backup reported done survives a power cut. Rotated: keep N newest. Leftovers of
+// interrupted backups are removed at startup and by rotation, once no running process can be writing them.
 import type Database from 'better-sqlite3';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { durableFs, fsyncDir, fsyncFile } from './durable.ts';
 
 const NAME = /^journal-(\d{8}T\d{9}Z)-([a-z0-9-]+)\.sqlite3$/;
 
@@ -21,18 +24,6 @@ function stamp(d: Date): string {
 function parseStamp(s: string): string {
   // 20250102T030405678Z → 2025-01-02T03:04:05.678Z
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}.${s.slice(15, 18)}Z`;
-}
-
-export function fsyncPath(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Directories cannot be fsynced on every platform (Windows); the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
 
 export function listBackups(dir: string): BackupInfo[] {
@@ -56,6 +47,22 @@ export function listBackups(dir: string): BackupInfo[] {
   return out.sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
 }
 
+/** Creates `dir` (and missing parents), fsyncing each parent whose entries changed. */
+function makeDir(dir: string): void {
+  const created = mkdirSync(dir, { recursive: true });
+  if (created === undefined) return;
+  for (let d = dir; dirname(d) !== d; d = dirname(d)) {
+    fsyncDir(dirname(d));
+    if (d === created) break;
+  }
+}
+
+/**
+ * Takes a backup. Resolves only when it is durable: the copy fsynced, renamed into place, the folder fsynced.
+ * Throws (errno code kept: EIO, ENOSPC…) when any step fails; the copy is then removed, so nothing incomplete
+ * or not durable is left under a final name, and earlier backups are untouched. Rotation comes after: a
+ * failure to make the rotation durable is thrown too, the new backup being kept (it is complete and durable).
+ */
 export async function takeBackup(
   db: Database.Database,
   dir: string,
@@ -63,7 +70,8 @@ export async function takeBackup(
   keep: number,
   now: Date,
 ): Promise<BackupInfo> {
-  mkdirSync(dir, { recursive: true });
+  const fs = durableFs();
+  makeDir(dir);
   const safeReason =
     reason
       .toLowerCase()
@@ -76,42 +84,115 @@ export async function takeBackup(
     at = new Date(at.getTime() + 1);
     name = `journal-${stamp(at)}-${safeReason}.sqlite3`;
   }
-  const tmp = join(dir, `.partial-${name}`);
-  rmSync(tmp, { force: true });
+  const tmp = join(dir, `${PARTIAL}${process.pid}-${name}`);
+  const file = join(dir, name);
+  fs.rmSync(tmp, { force: true });
   try {
     await db.backup(tmp);
-    fsyncPath(tmp);
-    renameSync(tmp, join(dir, name));
-    fsyncPath(dir);
+    fsyncFile(tmp);
+    fs.renameSync(tmp, file);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    fs.rmSync(tmp, { force: true });
     throw e;
   }
-  rotate(dir, keep);
-  const file = join(dir, name);
+  try {
+    fsyncDir(dir);
+  } catch (e) {
+    fs.rmSync(file, { force: true });
+    throw e;
+  }
+  if (rotate(dir, keep).length > 0) fsyncDir(dir);
   return { file, takenAt: at.toISOString(), reason: safeReason, bytes: statSync(file).size };
 }
 
-/** Deletes all but the `keep` newest backups, and leftovers of interrupted ones. */
-export function rotate(dir: string, keep: number): string[] {
+const PARTIAL = '.partial-';
+/** A leftover this old is stale whoever wrote it (db.backup() touches its file at every step). */
+const PARTIAL_STALE_MS = 10 * 60_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/**
+ * A `.partial-*` no running process can still be writing: its writer's pid is gone (the name carries it), or
+ * it has not been touched for 10 minutes (a pid reused after a restart, names from older versions).
+ */
+function isStalePartial(path: string, name: string, now: number): boolean {
+  const pid = /^\.partial-(\d+)-journal-/.exec(name)?.[1];
+  if (pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid))) return true;
+  try {
+    return now - statSync(path).mtimeMs > PARTIAL_STALE_MS;
+  } catch {
+    return false; // gone already
+  }
+}
+
+/** Deletes all but the `keep` newest backups, and stale leftovers of interrupted ones. */
+export function rotate(dir: string, keep: number, now = Date.now()): string[] {
   const removed: string[] = [];
   for (const b of listBackups(dir).slice(Math.max(1, keep))) {
-    rmSync(b.file, { force: true });
+    durableFs().rmSync(b.file, { force: true });
     removed.push(b.file);
   }
-  for (const n of readdirSync(dir)) {
-    // Another process (the CLI beside the app) may be writing one right now: only clear old leftovers.
-    if (n.startsWith('.partial-')) {
-      const f = join(dir, n);
-      try {
-        if (Date.now() - statSync(f).mtimeMs > 10 * 60_000) {
-          rmSync(f, { force: true });
-          removed.push(f);
-        }
-      } catch {
-        // gone already
-      }
-    }
+  return [...removed, ...removeStalePartials(dir, now).removed];
+}
+
+export interface PartialBackups {
+  /** `.partial-*` files found in the backup folder when the store was opened. */
+  foundAtStart: number;
+  /** Of those, removed then (the others may still be being written by another process). */
+  removedAtStart: number;
+  /** `.partial-*` files there now. */
+  present: number;
+}
+
+/** What the startup cleanup of each backup folder found, for `db check`. */
+const startupCleanups = new Map<string, { found: number; removed: number }>();
+
+/** Removes stale `.partial-*` leftovers (see isStalePartial); the caller fsyncs the folder. */
+export function removeStalePartials(dir: string, now = Date.now()): { found: string[]; removed: string[] } {
+  const found: string[] = [];
+  const removed: string[] = [];
+  for (const n of partialNames(dir)) {
+    const f = join(dir, n);
+    found.push(f);
+    if (!isStalePartial(f, n, now)) continue;
+    durableFs().rmSync(f, { force: true });
+    removed.push(f);
   }
-  return removed;
+  return { found, removed };
+}
+
+function partialNames(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.startsWith(PARTIAL));
+  } catch {
+    return [];
+  }
+}
+
+/** At store start: removes stale leftovers of interrupted backups and remembers the counts for `db check`. */
+export function cleanUpPartialsAtStart(dir: string, writable: boolean): void {
+  let r: { found: string[]; removed: string[] } = { found: partialNames(dir), removed: [] };
+  try {
+    if (writable) r = removeStalePartials(dir);
+    if (r.removed.length > 0) fsyncDir(dir);
+  } catch {
+    // Housekeeping only: a leftover that could not be removed is counted by `db check` and retried by rotation.
+  }
+  startupCleanups.set(dir, { found: r.found.length, removed: r.removed.length });
+}
+
+export function partialBackups(dir: string): PartialBackups {
+  const start = startupCleanups.get(dir);
+  return {
+    foundAtStart: start?.found ?? 0,
+    removedAtStart: start?.removed ?? 0,
+    present: partialNames(dir).length,
+  };
 }

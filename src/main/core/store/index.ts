@@ -41,7 +41,8 @@ export {
   type OutboxPolicy,
 } from './outbox.ts';
 export type { AuditEntry, AuditEntryInput, AuditVerdict } from './audit.ts';
-export type { BackupInfo } from './backup.ts';
+export type { BackupInfo, PartialBackups } from './backup.ts';
+export { writeFileDurable } from './durable.ts';
 export {
   PATIENT_CSV_COLUMNS,
   type PatientRecord,

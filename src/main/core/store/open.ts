@@ -21,7 +21,8 @@ import {
   rmSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { fsyncPath, listBackups, takeBackup } from './backup.ts';
+import { cleanUpPartialsAtStart, listBackups, takeBackup } from './backup.ts';
+import { fsyncDir, fsyncFile } from './durable.ts';
 import { startupMessages } from './messages.ts';
 import {
   applyMigration,
@@ -161,7 +162,7 @@ function keepDamaged(file: string, now: number): string {
   for (const suffix of ['-wal', '-shm']) {
     if (existsSync(file + suffix)) renameSync(file + suffix, kept + suffix);
   }
-  fsyncPath(dirname(file));
+  fsyncDir(dirname(file));
   return kept;
 }
 
@@ -240,7 +241,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
   if (!existsSync(file) && existsSync(restoring) && inspectFile(restoring, list).kind === 'sound') {
     try {
       renameSync(restoring, file);
-      fsyncPath(dataDir);
+      fsyncDir(dataDir);
       report.notices.push(startupMessages.restoreFinished);
     } catch (e) {
       return fail('STORE_READ_ONLY', `cannot finish the interrupted restore: ${(e as Error).message}`);
@@ -259,7 +260,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
   if (seen.kind === 'unreadable') {
     const f = storageFailure(seen.error);
     if (!f) return fail('STORE_IO_ERROR', `${(seen.error as Error).message}`);
-    return openSnapshot(storeOpts, report, list, f.sqlite);
+    return openSnapshot(storeOpts, report, list, f);
   }
   if (seen.kind === 'damaged') {
     let keptAs: string;
@@ -275,14 +276,20 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
       if (c.kind !== 'sound') continue;
       // The copy sits complete under its temporary name before it takes the journal's place; a power cut
       // in between is finished at the next start (see `finishInterruptedRestore`).
-      copyFileSync(b.file, restoring);
-      fsyncPath(restoring);
+      try {
+        copyFileSync(b.file, restoring);
+        fsyncFile(restoring);
+        renameSync(restoring, file);
+        fsyncDir(dataDir);
+      } catch (e) {
+        rmSync(restoring, { force: true });
+        return fail(
+          'STORE_IO_ERROR',
+          `cannot restore ${b.file}: ${(e as Error).message}; damaged file kept as ${keptAs}`,
+        );
+      }
       restoredFrom = { file: b.file, takenAt: b.takenAt };
       break;
-    }
-    if (restoredFrom) {
-      renameSync(restoring, file);
-      fsyncPath(dataDir);
     }
     if (options.salvage !== false) salvage = readSalvage(keptAs);
     report.outcome = restoredFrom ? 'restored' : 'damaged_no_backup';
@@ -357,7 +364,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
   const probe = store.probe();
   if (!probe.ok) {
     report.readOnly = true;
-    report.notices.push(startupMessages.readOnly);
+    report.notices.push(probe.error.code === 'STORE_DISK_FULL' ? startupMessages.diskFull : startupMessages.readOnly);
   }
 
   if (report.damage && salvage.length && !report.readOnly) {
@@ -368,6 +375,9 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
       // salvage is best effort
     }
   }
+
+  // Leftovers of backups a power cut interrupted (counted for `db check`).
+  cleanUpPartialsAtStart(backupDir(dataDir), !report.readOnly);
 
   // 5. Daily backup and schedules.
   if (!report.readOnly && options.backupOnOpen !== false && report.outcome !== 'created') {
@@ -387,7 +397,7 @@ function openSnapshot(
   storeOpts: StoreOptions,
   report: StartupReport,
   list: readonly Migration[],
-  cause: string,
+  cause: { mode: 'read_only' | 'disk_full'; sqlite: string },
 ): Result<OpenedStore> {
   let db: Database.Database;
   try {
@@ -411,10 +421,10 @@ function openSnapshot(
     return fail('STORE_READ_ONLY', 'read-only folder and the database is damaged or needs an upgrade');
   }
   const store = new Store(db, { ...storeOpts, snapshot: true });
-  store.markDegraded('read_only', cause);
+  store.markDegraded(cause.mode, cause.sqlite);
   report.readOnly = true;
   report.fromVersion = report.toVersion = schemaVersion(state);
-  report.notices.push(startupMessages.readOnly);
+  report.notices.push(cause.mode === 'disk_full' ? startupMessages.diskFull : startupMessages.readOnly);
   store.startSchedules();
   return ok({ store, report });
 }

@@ -2,6 +2,7 @@
 // 'reconcile' job). Consumers claim jobs with a lease; an expired lease is reclaimable, so delivery is
 // at-least-once and consumers must be idempotent on `idempotencyKey` (visit id + kind).
 // Times are epoch milliseconds in SQL.
+import { redactMyNumbers } from './forbidden.ts';
 import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
@@ -193,6 +194,7 @@ export function markDone(db: Database.Database, id: number, now: number): Outbox
   );
 }
 
+/** Records a failed attempt; the error text is kept with any My Number in it replaced by a marker. */
 export function markFailed(
   db: Database.Database,
   row: OutboxRow,
@@ -208,7 +210,14 @@ export function markFailed(
       db,
       `UPDATE outbox SET status = ?, next_attempt_at = ?, lease_until = NULL, lease_token = NULL,
            last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ? RETURNING *`,
-    ).get(dead ? 'dead' : 'pending', next, failure.code, failure.message.slice(0, 2000), now, row.id) as OutboxRow,
+    ).get(
+      dead ? 'dead' : 'pending',
+      next,
+      failure.code,
+      redactMyNumbers(failure.message).slice(0, 2000),
+      now,
+      row.id,
+    ) as OutboxRow,
   );
 }
 

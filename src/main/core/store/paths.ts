@@ -1,5 +1,6 @@
-// Where the journal lives: `--data-dir` / a setting, else SHIKAKU_DATA_DIR, else the OS user data folder
-// (the same folder Electron's app.getPath('userData') gives for this app name).
+// Where the journal lives: `--data-dir` / a setting, else SHIKAKU_DATA_DIR, else the default data folder:
+// one per PC on Windows (%ProgramData%\shikaku-fallback, created by the installer so every account can write
+// it), the user's folder elsewhere. The app, the core and the CLI all resolve it here.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,7 +13,7 @@ export function defaultDataDir(
   platform: NodeJS.Platform = process.platform,
   home: string = homedir(),
 ): string {
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
+  if (platform === 'win32') return join(env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData', APP_DIR_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', APP_DIR_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_DIR_NAME);
 }

@@ -21,7 +21,7 @@ import { normalizeInsuranceNumbers } from '../../../claims/numbers.ts';
 import type { ClaimError } from '../../../claims/result.ts';
 import { ClaimSettings } from '../../../claims/settings.ts';
 import * as audit from './audit.ts';
-import { listBackups, takeBackup, type BackupInfo } from './backup.ts';
+import { listBackups, partialBackups, takeBackup, type BackupInfo, type PartialBackups } from './backup.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { findForbidden } from './forbidden.ts';
 import { kanaKey } from './kana.ts';
@@ -352,6 +352,8 @@ export interface CheckReport {
   outbox: Record<outbox.OutboxStatus, number>;
   health: StoreHealth;
   backups: BackupInfo[];
+  /** Leftovers of interrupted backups: found and removed at startup, and there now. */
+  partialBackups: PartialBackups;
 }
 
 export interface StoreOptions {
@@ -991,6 +993,7 @@ export class Store {
   /** Moves a visit along the 事後確認 states, with an audit entry naming who and why. */
   setVisitStatus(id: string, status: VisitStatus, actor: string, reason = ''): Result<VisitStatus> {
     if (!isId(id) || typeof reason !== 'string') return fail('INVALID_INPUT', 'visit id / reason');
+    if (findForbidden(reason) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'reason');
     const s = VisitStatus.safeParse(status);
     if (!s.success) return fail('INVALID_INPUT', 'visit status', zodIssues(s.error));
     return this.write(() =>
@@ -1615,6 +1618,8 @@ export class Store {
     const p = IncidentInput.safeParse(input);
     if (!p.success) return fail('INVALID_INPUT', 'incident', zodIssues(p.error));
     const i = p.data;
+    const forbidden = findForbidden(i);
+    if (forbidden !== undefined) return fail('FORBIDDEN_MY_NUMBER', `incident ${forbidden}`);
     return this.write(() =>
       this.db
         .transaction((): Result<Incident> => {
@@ -1655,6 +1660,7 @@ export class Store {
     if (!isId(id) || (cause !== undefined && typeof cause !== 'string'))
       return fail('INVALID_INPUT', 'incident id / cause');
     if (!z.string().datetime({ offset: true }).safeParse(endedAt).success) return fail('INVALID_INPUT', 'endedAt');
+    if (findForbidden(cause) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'incident cause');
     return this.write(() =>
       this.db
         .transaction((): Result<Incident> => {
@@ -1897,6 +1903,7 @@ export class Store {
         outbox: outbox.counts(this.db),
         health: this.health(),
         backups: this.listBackups(),
+        partialBackups: partialBackups(backupDir(this.dataDir)),
       });
     });
   }
@@ -1988,10 +1995,13 @@ function incidentFromRow(r: IncidentRow): Incident {
   };
 }
 
-function fsFailure(e: unknown): { code: 'STORE_DISK_FULL' | 'STORE_READ_ONLY'; sqlite: string } | undefined {
+function fsFailure(
+  e: unknown,
+): { code: 'STORE_DISK_FULL' | 'STORE_READ_ONLY' | 'STORE_IO_ERROR'; sqlite: string } | undefined {
   const c = (e as { code?: unknown } | null)?.code;
   if (c === 'ENOSPC') return { code: 'STORE_DISK_FULL', sqlite: c };
-  if (c === 'EROFS' || c === 'EACCES' || c === 'EPERM' || c === 'EIO') return { code: 'STORE_READ_ONLY', sqlite: c };
+  if (c === 'EIO') return { code: 'STORE_IO_ERROR', sqlite: c };
+  if (c === 'EROFS' || c === 'EACCES' || c === 'EPERM') return { code: 'STORE_READ_ONLY', sqlite: c };
   return undefined;
 }
 

@@ -1,17 +1,20 @@
-// The 設定 screen's requests: every known setting with its default, per-field validation with Japanese
-// reasons, the terminal folder check (it must exist and be readable and writable), and the staff list editor
-// (ids unique; an id that records refer to can only be deactivated, never removed).
+// The 設定 screen's requests (settings.get, settings.set, staff.list, staff.save: settingsHandlers at the end):
+// every known setting with its default, per-field validation with Japanese reasons, the terminal folder check (it
+// must exist and be readable and writable), and the staff list editor (ids unique; an id that records refer to can
+// only be deactivated, never removed).
 //
 // What applies when: see `restartRequired` (the core reads those once at startup: the terminal link and the
 // reconciler are built in runtime.ts) and docs/ui.md "Settings".
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
-import { institutionCodeProblem, type InstitutionCodeProblem } from '../../claims/institution.ts';
-import { digitsOnly } from '../../claims/normalize.ts';
-import type { Store } from './store/index.ts';
-import { SYSTEM_ACTOR, StaffMember } from './store/index.ts';
-import { knownSettings, settingDefaults, type KnownSettingKey } from './store/settings.ts';
+import { institutionCodeProblem, type InstitutionCodeProblem } from '../../../claims/institution.ts';
+import { digitsOnly } from '../../../claims/normalize.ts';
+import { ContractError } from '../../contract.ts';
+import type { Store } from '../store/index.ts';
+import { SYSTEM_ACTOR, StaffMember } from '../store/index.ts';
+import { knownSettings, settingDefaults, type KnownSettingKey } from '../store/settings.ts';
+import { storeOf, type CoreDeps, type Handlers } from './common.ts';
 
 /** The terminal client's default answer timeout (ms), used when 'terminal.timeoutMs' is absent. */
 export const DEFAULT_TERMINAL_TIMEOUT_MS = 30_000;
@@ -309,4 +312,24 @@ export function saveStaff(
   const r = store.setStaff(list, input.staff);
   if (!r.ok) return r;
   return { saved: true, list: r.value, errors: [] };
+}
+
+/** The settings requests answer {saved:false, errors} for bad input; a store failure is a wire error. */
+function unwrapSaved<T extends object>(r: T | StoreFailure): T {
+  if ('ok' in r && r.ok === false) throw new ContractError(r.error.code, r.error.message);
+  return r as T;
+}
+
+export type SettingsRequest = 'settings.get' | 'settings.set' | 'staff.list' | 'staff.save';
+
+export function settingsHandlers(deps: CoreDeps): Handlers<SettingsRequest> {
+  return {
+    'settings.get': () => ({
+      items: listSettings(storeOf(deps)),
+      terminalDirEnv: deps.terminalDirEnv ?? null,
+    }),
+    'settings.set': (input) => unwrapSaved(saveSetting(storeOf(deps), input)),
+    'staff.list': () => storeOf(deps).listStaff(),
+    'staff.save': (input) => unwrapSaved(saveStaff(storeOf(deps), input)),
+  };
 }

@@ -1,6 +1,10 @@
 // Every staff-facing text of the reconciler, the claims export and returns (返戻), in one place.
 // Codes are stable machine identifiers; the UI and the CLI show the Japanese text as is.
 
+/** What staff should do when an answer cannot be trusted as it is. */
+const CHECK =
+  '回答の読み取り誤りか別の方の資格の可能性があるため、請求には使っていません。保険証等で番号を確かめて請求区分を選んでください。';
+
 export const reconcileMessages = {
   VISIT_NOT_FOUND: '受付データが見つかりません。',
   NO_NUMBERS: '保険者番号等が分からないため、資格確認端末への照会は行わず③不詳として判定しました。',
@@ -9,6 +13,18 @@ export const reconcileMessages = {
   ANSWER_REJECTED: '資格確認端末の回答を読み取れないか、別の照会への回答でした。回答は適用せず、再照会します。',
   ANSWER_DUPLICATE: 'すでに確認済みの受付に、資格確認端末から重複した回答が届きました。回答は適用していません。',
   UNKNOWN_VALIDITY: '資格確認端末の回答に不明な資格有効性が含まれています。職員が確認してください。',
+  // The answer is not about the numbers asked, or holds values no 資格 can have (reconcile/decision.ts
+  // checkAnswer): the visit goes to 要確認, never straight to a claim.
+  ANSWER_INSURER_MISMATCH: `資格確認端末の回答の保険者番号が、照会した保険者番号と異なります。${CHECK}`,
+  ANSWER_SYMBOL_MISMATCH: `資格確認端末の回答の記号が、照会した記号と異なります。${CHECK}`,
+  ANSWER_NUMBER_MISMATCH: `資格確認端末の回答の番号が、照会した番号と異なります。${CHECK}`,
+  ANSWER_BRANCH_MISMATCH: `資格確認端末の回答の枝番が、照会した枝番と異なります。${CHECK}`,
+  ANSWER_BIRTHDATE_MISMATCH: `資格確認端末の回答の生年月日が、照会した生年月日と異なります。${CHECK}`,
+  ANSWER_INSURER_INVALID: `資格確認端末の回答の保険者番号の桁数または検証番号が正しくありません。${CHECK}`,
+  ANSWER_SYMBOL_INVALID: `資格確認端末の回答の記号に、記号に使われない文字が含まれています。${CHECK}`,
+  ANSWER_NUMBER_INVALID: `資格確認端末の回答の番号に、番号に使われない文字が含まれています。${CHECK}`,
+  ANSWER_BRANCH_INVALID: `資格確認端末の回答の枝番が2桁の数字ではありません。${CHECK}`,
+  ANSWER_BIRTHDATE_INVALID: `資格確認端末の回答の生年月日が日付として正しくありません。${CHECK}`,
   RECORD_FAILED: '確認結果を保存できませんでした。',
   PAUSED: '資格確認端末から応答がないため、事後確認を一時停止しました。端末が応答すると自動的に再開します。',
   RESUMED: '資格確認端末が応答したため、事後確認を再開しました。',

@@ -5,7 +5,7 @@ import { Visit } from '../../src/claims/visit.ts';
 import type { HealthStateView, PatientRecordView } from '../../src/main/contract.ts';
 import { decideClaim } from '../../src/claims/decide.ts';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
-import { choicesFor, stepErrors, visitFor } from '../../src/renderer/reception/Wizard.tsx';
+import { choicesFor, stepErrors, visitFor } from '../../src/renderer/reception/steps.ts';
 import {
   causeFromHealth,
   emptyPatient,

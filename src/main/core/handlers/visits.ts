@@ -1,0 +1,84 @@
+// Visits: saving a reception, reception's patient search, and the 事後確認 review panel (one visit with the
+// terminal's answer, its history, the proposal and the claim as it stands; the staff decision; the archived
+// answers).
+import { candidateNumbers, decideClaim } from '../../../claims/decide.ts';
+import { claimFor, claimSettingsOf } from '../reconcile/claim.ts';
+import { parseReconciliationDetail } from '../reconcile/detail.ts';
+import { evidenceList, evidenceText } from '../reconcile/evidence-view.ts';
+import { needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
+
+export type VisitRequest =
+  'visits.save' | 'patients.search' | 'visits.get' | 'visits.review' | 'visits.evidence' | 'visits.evidenceFile';
+
+export function visitHandlers(deps: CoreDeps): Handlers<VisitRequest> {
+  return {
+    'visits.save': (visit) => {
+      const saved = unwrap(storeOf(deps).saveVisit(visit));
+      return { id: saved.id, created: saved.created };
+    },
+    'patients.search': (query) => unwrap(storeOf(deps).searchPatients(query)),
+    'visits.get': ({ id }) => {
+      const store = storeOf(deps);
+      const stored = unwrap(store.getVisit(id));
+      const history = unwrap(store.listReconciliations(id));
+      const latest = history.at(-1);
+      const detail = parseReconciliationDetail(latest?.detail);
+      const settings = claimSettingsOf(store);
+      const finding = detail.finding ?? undefined;
+      const proposal = decideClaim(stored.visit, settings, finding);
+      const claim = unwrap(claimFor(store, stored.visit, settings));
+      const recordedNeeds = detail.needsDecision ?? proposal.needsDecision.map((n) => n.code);
+      const job = unwrap(store.visitJob(id));
+      const candidates = candidateNumbers(stored.visit, finding);
+      return {
+        visit: stored.visit,
+        status: stored.status,
+        staff: stored.staff,
+        finding: finding ?? null,
+        decision: latest?.decision ?? null,
+        reconciliations: history.map((r) => {
+          const review = parseReconciliationDetail(r.detail).review;
+          return {
+            key: r.key,
+            decision: r.decision,
+            staff: r.staff,
+            at: new Date(r.createdAt).toISOString(),
+            review: review ? { action: String(review.action), reason: String(review.reason ?? '') } : null,
+          };
+        }),
+        proposal: {
+          basis: proposal.basis,
+          needsDecision: detail.review ? [] : needsWithMessages(recordedNeeds, proposal.needsDecision),
+        },
+        claim: {
+          basis: claim.basis,
+          rule: claim.rule,
+          numbers: { ...claim.ho, branch: claim.sn.branch },
+          remarks: claim.remarks,
+          comments: claim.comments.map((c) => `${c.code} ${c.text}`),
+          payer: claim.payer,
+          needsDecision: claim.needsDecision.map(({ code, message }) => ({ code, message })),
+          warnings: claim.warnings.map(({ code, message }) => ({ code, message })),
+        },
+        candidates,
+        job: job && {
+          status: job.status,
+          attempts: job.attempts,
+          lastErrorCode: job.lastErrorCode,
+          lastError: job.lastError,
+        },
+      };
+    },
+    'visits.review': (input) => {
+      const r = unwrap(storeOf(deps).reviewVisit({ ...input, reason: input.reason ?? '' }));
+      return {
+        key: r.reconciliation.key,
+        decision: r.reconciliation.decision,
+        before: r.before,
+        closedJobs: r.closedJobs,
+      };
+    },
+    'visits.evidence': ({ visitId }) => ({ items: unwrap(evidenceList(storeOf(deps), visitId)) }),
+    'visits.evidenceFile': ({ visitId, sha256 }) => unwrap(evidenceText(storeOf(deps), visitId, sha256)),
+  };
+}
