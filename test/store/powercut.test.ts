@@ -8,18 +8,13 @@
 // the journal: every acknowledged visit must be there and whole, the audit chain valid, `db check` clean,
 // the newest acknowledged backups sound. 12 cuts here; SHIKAKU_SOAK=1 (`npm run test:soak`) for 240.
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fsyncDir, fsyncFile } from '../../src/main/core/store/durable.ts';
 import { inspectFile, openStore } from '../../src/main/core/store/index.ts';
 import { shikaku } from '../cli/run.ts';
-import {
-  PowercutMount,
-  powercutUnavailable,
-  syncPath,
-  type CutMode,
-  type CutReport,
-} from '../support/powercut/mount.ts';
+import { PowercutMount, powercutUnavailable, type CutMode, type CutReport } from '../support/powercut/mount.ts';
 import { lostVisits, runAndKill, verifyJournal } from './crash-harness.ts';
 import { openTestStore, quiet, removeDir, tempDir, unwrap } from './helpers.ts';
 
@@ -27,14 +22,6 @@ const SOAK = process.env.SHIKAKU_SOAK === '1';
 const CUTS = Number(process.env.SHIKAKU_POWERCUT_CUTS ?? (SOAK ? 240 : 12));
 const LANES = 2; // independent disks cut in parallel (2 cores; spawning the writer dominates)
 const FRESH_EVERY = 4; // cuts per data folder; a new one starts empty or from the v1 fixture (a migration)
-/**
- * KNOWN GAP (found by this harness): takeBackup creates `backups/` without fsyncing the data folder, so the
- * folder — with every backup in it — can vanish at a power cut until something else fsyncs the data folder.
- * The fix (fsync each parent a mkdir changed) is on the h-guard branch (backup.ts makeDir); once it is
- * merged the test below fails: set this to false, which also makes the harness count a lost backups/ folder
- * as a failure.
- */
-const BACKUPS_FOLDER_NOT_FSYNCED = true;
 const V1 = fileURLToPath(new URL('../fixtures/store/v1.sqlite3', import.meta.url));
 
 const missing = powercutUnavailable();
@@ -62,7 +49,7 @@ function writeFile(path: string, data: string, sync: boolean): void {
   const fd = openSync(path, 'w');
   try {
     writeSync(fd, data);
-    if (sync) syncPath(path);
+    if (sync) fsyncFile(path);
   } finally {
     closeSync(fd);
   }
@@ -77,10 +64,10 @@ function durableFolder(mnt: string, name: string, v1: boolean): string {
   mkdirSync(dir);
   if (v1) {
     copyFileSync(V1, join(dir, 'journal.sqlite3'));
-    syncPath(join(dir, 'journal.sqlite3'));
+    fsyncFile(join(dir, 'journal.sqlite3'));
   }
-  syncPath(dir);
-  syncPath(mnt);
+  fsyncDir(dir);
+  fsyncDir(mnt);
   return dir;
 }
 
@@ -90,7 +77,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
     try {
       const f = join(m.mountpoint, 'f');
       writeFile(f, 'durable', true);
-      syncPath(m.mountpoint);
+      fsyncDir(m.mountpoint);
       writeFile(f, 'overwritten but never synced', false);
       expect(readFileSync(f, 'utf8')).toBe('overwritten but never synced'); // reads see the page cache
       const report = await cutAndRemount(m);
@@ -111,7 +98,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
       const at = (n: string) => join(m.mountpoint, n);
       writeFile(at('kept'), 'k', true);
       writeFile(at('a'), 'renamed', true);
-      syncPath(m.mountpoint);
+      fsyncDir(m.mountpoint);
       // Neither is followed by a directory fsync:
       writeFile(at('new'), 'data synced, directory not', true);
       renameSync(at('a'), at('b'));
@@ -121,7 +108,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
       expect([existsSync(at('a')), existsSync(at('b'))]).toEqual([true, false]);
 
       renameSync(at('a'), at('b'));
-      syncPath(m.mountpoint);
+      fsyncDir(m.mountpoint);
       await cutAndRemount(m);
       expect([existsSync(at('a')), existsSync(at('b'))]).toEqual([false, true]);
       expect(readFileSync(at('b'), 'utf8')).toBe('renamed');
@@ -135,7 +122,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
     try {
       const f = join(m.mountpoint, 'f');
       writeFile(f, 'A'.repeat(12_288), true);
-      syncPath(m.mountpoint);
+      fsyncDir(m.mountpoint);
       for (const mode of ['tear-prefix', 'tear-sectors', 'tear-prefix', 'tear-sectors'] as const) {
         // One unsynced write of 9000 'B's at an unaligned offset over the synced 'A's.
         const fd = openSync(f, 'r+');
@@ -175,7 +162,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
       for (const sync of ['off', 'normal', 'full']) {
         const dir = join(m.mountpoint, sync);
         mkdirSync(dir);
-        syncPath(m.mountpoint);
+        fsyncDir(m.mountpoint);
         const args = ['--stop-after=25', ...(sync === 'full' ? [] : [`--sync=${sync}`])];
         const run = await runAndKill(dir, { args, kill: 'done' });
         expect(run.failed).toBeNull();
@@ -196,12 +183,14 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
     }
   });
 
-  it(`keeps a backup taken into a new backups/ folder${BACKUPS_FOLDER_NOT_FSYNCED ? ' — KNOWN GAP: it does not yet' : ''}`, async () => {
+  // The harness found this one: takeBackup used to create backups/ without fsyncing the data folder, so the
+  // folder, with every backup in it, vanished at a cut until something else fsynced the data folder.
+  it('keeps a backup taken into a new backups/ folder', async () => {
     const m = await freshDisk();
     try {
       const dir = join(m.mountpoint, 'data');
       mkdirSync(dir);
-      syncPath(m.mountpoint);
+      fsyncDir(m.mountpoint);
       const { store } = await openTestStore(dir);
       let file: string;
       try {
@@ -210,7 +199,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
         store.close();
       }
       await cutAndRemount(m);
-      expect(existsSync(file)).toBe(!BACKUPS_FOLDER_NOT_FSYNCED);
+      expect(inspectFile(file).kind).toBe('sound');
     } finally {
       await m.stop();
     }
@@ -222,7 +211,10 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
     async () => {
       const started = Date.now();
       const perLane = Math.ceil(CUTS / LANES);
-      const lanes = await Promise.all(Array.from({ length: LANES }, () => runLane(perLane)));
+      // Every lane finishes (and unmounts) before anything is judged, even when one of them threw.
+      const settled = await Promise.allSettled(Array.from({ length: LANES }, () => runLane(perLane)));
+      for (const s of settled) if (s.status === 'rejected') throw s.reason;
+      const lanes = settled.map((s) => (s as PromiseFulfilledResult<LaneResult>).value);
       const seconds = (Date.now() - started) / 1000;
       const sum = (f: (l: LaneResult) => number) => lanes.reduce((n, l) => n + f(l), 0);
       const cuts = sum((l) => l.cuts);
@@ -231,7 +223,7 @@ describe.skipIf(missing !== null)(`power cuts (powercutfs)${missing ? ` — skip
         `power-cut harness: ${cuts} cuts (${sum((l) => l.withPending)} with unsynced state pending, ` +
           `${sum((l) => l.torn)} torn writes), ${sum((l) => l.acked)} acknowledged visits ` +
           `(${sum((l) => l.checks)} visit checks), ${sum((l) => l.backups)} acknowledged backups, ` +
-          `${lost} lost${gaps.backupsFolderLost ? `; KNOWN GAP: backups/ folder lost ${gaps.backupsFolderLost} times` : ''}; ${seconds.toFixed(1)} s, ${((seconds * LANES) / cuts).toFixed(2)} s per cut per lane`,
+          `${lost} lost; ${seconds.toFixed(1)} s, ${((seconds * LANES) / cuts).toFixed(2)} s per cut per lane`,
       );
       expect(lanes.flatMap((l) => l.problems)).toEqual([]);
       expect(lost).toBe(0);
@@ -252,9 +244,6 @@ interface LaneResult {
   torn: number;
   problems: string[];
 }
-
-/** Losses the known gap explains (BACKUPS_FOLDER_NOT_FSYNCED), counted and printed rather than failed. */
-const gaps = { backupsFolderLost: 0 };
 
 const MODES: CutMode[] = ['drop', 'drop', 'tear', 'tear', 'writeback'];
 
@@ -325,10 +314,6 @@ async function checkAfterCut(dir: string, acked: Map<string, unknown>, backups: 
   }
   // Rotation (backup.keep, 14) may retire old ones on purpose: the newest ten acknowledged must be there.
   for (const b of backups.slice(-10)) {
-    if (BACKUPS_FOLDER_NOT_FSYNCED && !existsSync(dirname(b))) {
-      gaps.backupsFolderLost++;
-      break;
-    }
     const seen = inspectFile(b);
     if (seen.kind !== 'sound') problems.push(`acknowledged backup ${b}: ${seen.kind}`);
   }

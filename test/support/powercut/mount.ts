@@ -1,7 +1,7 @@
 // Mounts powercutfs (powercutfs.py beside this file: a FUSE file system that keeps what was not fsynced in
 // memory) and cuts its power. Linux, root, /dev/fuse, Debian's python3-pyfuse3 and fuse3 (scripts/setup.sh).
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Debian's interpreter: python3-pyfuse3 installs into its dist-packages (not into a pyenv or venv one). */
@@ -51,19 +51,6 @@ function isMounted(mountpoint: string): boolean {
 /** Detaches a mount left behind (a daemon that died); harmless when nothing is mounted there. */
 export function forceUnmount(mountpoint: string): void {
   if (isMounted(mountpoint)) spawnSync(FUSERMOUNT, ['-u', '-z', mountpoint], { stdio: 'ignore' });
-}
-
-/**
- * fsync of a file or a directory, throwing on failure (unlike the store's fsyncPath, which tolerates
- * platforms that cannot fsync a directory): the tests need to know the sync happened.
- */
-export function syncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**
@@ -126,9 +113,25 @@ export class PowercutMount {
         throw new Error(`powercutfs ${what}: expected ${word}, got ${line}`);
       }
       if (!this.alive) throw new Error(`powercutfs ${what}: daemon exited: ${this.stderr.slice(-2000)}`);
-      if (Date.now() > until) throw new Error(`powercutfs ${what}: no answer in ${ms} ms: ${this.stderr.slice(-2000)}`);
+      if (Date.now() > until) throw new Error(`powercutfs ${what}: no answer in ${ms} ms: ${await this.diagnose()}`);
       await new Promise((r) => setTimeout(r, 5));
     }
+  }
+
+  /** What a daemon that stopped answering is doing: its kernel wait channel and Python stacks. */
+  private async diagnose(): Promise<string> {
+    const pid = this.proc.pid!;
+    const read = (f: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/${f}`, 'utf8').trim();
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const state = `state ${/State:\s*(.*)/.exec(read('status'))?.[1]}, wchan ${read('wchan')}, syscall ${read('syscall')}`;
+    this.proc.kill('SIGUSR1');
+    await new Promise((r) => setTimeout(r, 500));
+    return `${state}; stderr: ${this.stderr.slice(-4000)}`;
   }
 
   /**

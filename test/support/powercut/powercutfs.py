@@ -38,9 +38,11 @@ Without --host-fsync the backing files are not fsynced on the host: the host doe
 """
 
 import errno
+import faulthandler
 import json
 import os
 import random
+import signal
 import stat
 import sys
 import time
@@ -542,6 +544,7 @@ async def run(backing, mountpoint, host_fsync):
 
 
 def main():
+    faulthandler.register(signal.SIGUSR1)  # the harness asks for the stacks of a daemon that stopped answering
     args = [a for a in sys.argv[1:] if not a.startswith('--')]
     if len(args) != 2:
         sys.stderr.write('usage: powercutfs.py BACKING MOUNTPOINT [--host-fsync]\n')
