@@ -45,6 +45,7 @@ import random
 import signal
 import stat
 import sys
+import threading
 import time
 
 import pyfuse3
@@ -476,20 +477,42 @@ class PowercutFS(pyfuse3.Operations):
 
 class Control:
     """Commands on stdin, one a line: `cut <mode> <seed>` (answers `CUT <json>` and unmounts), then `mount`
-    (mounts the backing directory again, as after a reboot; answers READY). EOF ends everything."""
+    (mounts the backing directory again, as after a reboot; answers READY). EOF ends everything.
 
-    def __init__(self):
-        self.stream = trio.lowlevel.FdStream(os.dup(0))
-        self.buf = b''
+    A thread reads stdin, because the trio thread can sit in a blocking read of /dev/fuse: pyfuse3 waits until
+    the device is readable, then reads, and a request withdrawn in between (its process was SIGKILLed) leaves
+    that read blocked until the next request comes. So while a command waits to be handed over, the thread
+    sends one: a lookup of a name that does not exist."""
+
+    def __init__(self, mountpoint):
+        self.wake = os.path.join(mountpoint, '.powercutfs-wake')
+        self.send, self.recv = trio.open_memory_channel(100)
+        self.token = trio.lowlevel.current_trio_token()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in sys.stdin.buffer:
+            self._hand_over(raw.decode().split())
+        self._hand_over(None)
+
+    def _hand_over(self, words):
+        done = threading.Event()
+
+        def poke():
+            while not done.wait(0.2):
+                try:
+                    os.stat(self.wake)
+                except OSError:
+                    pass
+
+        threading.Thread(target=poke, daemon=True).start()
+        try:
+            trio.from_thread.run_sync(self.send.send_nowait, words, trio_token=self.token)
+        finally:
+            done.set()
 
     async def line(self):
-        while b'\n' not in self.buf:
-            chunk = await self.stream.receive_some(4096)
-            if not chunk:
-                return None
-            self.buf += chunk
-        line, self.buf = self.buf.split(b'\n', 1)
-        return line.decode().split()
+        return await self.recv.receive()
 
 
 def say(line):
@@ -532,7 +555,7 @@ async def serve(fs, control, options, mountpoint):
 async def run(backing, mountpoint, host_fsync):
     options = set(pyfuse3.default_options)
     options.add('fsname=powercutfs')
-    control = Control()
+    control = Control(mountpoint)
     while await serve(PowercutFS(backing, host_fsync), control, options, mountpoint):
         say('DOWN')
         while True:
