@@ -481,13 +481,14 @@ class Control:
 
     A thread reads stdin, because the trio thread can sit in a blocking read of /dev/fuse: pyfuse3 waits until
     the device is readable, then reads, and a request withdrawn in between (its process was SIGKILLed) leaves
-    that read blocked until the next request comes. So while a command waits to be handed over, the thread
-    sends one: a lookup of a name that does not exist."""
+    that read blocked until the next request comes. So until a command has been handled, the thread sends
+    such requests every 0.2 s: lookups of a name that does not exist."""
 
     def __init__(self, mountpoint):
         self.wake = os.path.join(mountpoint, '.powercutfs-wake')
         self.send, self.recv = trio.open_memory_channel(100)
         self.token = trio.lowlevel.current_trio_token()
+        self.current = threading.Event()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -506,13 +507,16 @@ class Control:
                     pass
 
         threading.Thread(target=poke, daemon=True).start()
-        try:
-            trio.from_thread.run_sync(self.send.send_nowait, words, trio_token=self.token)
-        finally:
-            done.set()
+        trio.from_thread.run_sync(self.send.send_nowait, (words, done), trio_token=self.token)
 
     async def line(self):
-        return await self.recv.receive()
+        """The next command (None: EOF). The one before counts as handled."""
+        self.handled()
+        words, self.current = await self.recv.receive()
+        return words
+
+    def handled(self):
+        self.current.set()
 
 
 def say(line):
@@ -524,6 +528,7 @@ async def serve(fs, control, options, mountpoint):
     """Serves one mount until a cut (or EOF, a cut in drop mode). Returns False on EOF."""
     pyfuse3.init(fs, mountpoint, options)
     say('READY')
+    control.handled()
     alive = True
     try:
         async with trio.open_nursery() as nursery:
@@ -558,6 +563,7 @@ async def run(backing, mountpoint, host_fsync):
     control = Control(mountpoint)
     while await serve(PowercutFS(backing, host_fsync), control, options, mountpoint):
         say('DOWN')
+        control.handled()
         while True:
             words = await control.line()
             if words is None:
