@@ -6,7 +6,7 @@
 // too) is SIGKILLed at a random moment, the power is cut (dropping unsynced state, tearing the last write,
 // or letting a random part of it through), the disk is mounted again and the app's own startup path opens
 // the journal: every acknowledged visit must be there and whole, the audit chain valid, `db check` clean,
-// the newest acknowledged backups sound. 12 cuts here; SHIKAKU_SOAK=1 (`npm run test:soak`) for 240.
+// the newest acknowledged backups sound. 10 cuts here; SHIKAKU_SOAK=1 (`npm run test:soak`) for 240.
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import { lostVisits, runAndKill, verifyJournal } from './crash-harness.ts';
 import { openTestStore, quiet, removeDir, tempDir, unwrap } from './helpers.ts';
 
 const SOAK = process.env.SHIKAKU_SOAK === '1';
-const CUTS = Number(process.env.SHIKAKU_POWERCUT_CUTS ?? (SOAK ? 240 : 12));
+const CUTS = Number(process.env.SHIKAKU_POWERCUT_CUTS ?? (SOAK ? 240 : 10));
 const LANES = 2; // independent disks cut in parallel (2 cores; spawning the writer dominates)
 const FRESH_EVERY = 4; // cuts per data folder; a new one starts empty or from the v1 fixture (a migration)
 const V1 = fileURLToPath(new URL('../fixtures/store/v1.sqlite3', import.meta.url));
