@@ -1,16 +1,23 @@
 // The claim basis decision (DOMAIN.md §2): ① 現資格 → ② 旧資格 → ③ 不詳, each only if the previous is
 // impossible, from what a visit knows (its evidence, past data, what the terminal said at reception) and,
 // after the fact, what the terminal answered during reconciliation.
-import { formatPhone, payerForDeclaredType, validateDeclaration } from './declaration.ts';
+import { splitByBytes } from './bytes.ts';
+import { insuranceCardIsPast } from './card-dates.ts';
+import { payerForDeclaredType, validateDeclaration } from './declaration.ts';
+import { contactComplete, fillNumbers, unknownContact, unknownRemarks, type UnknownContact } from './fill.ts';
 import { parseInsurerNumber, payerOf, type Payer } from './insurer.ts';
 import { claimMessages as m } from './messages.ts';
-import { hasUnrepresentableMark, kanaKey, nfkc } from './normalize.ts';
+import { hasUnrepresentableMark, kanaKey, nfkc, toFullWidth } from './normalize.ts';
 import { normalizeInsuranceNumbers, sameNumbers } from './numbers.ts';
 import type { ClaimError } from './result.ts';
 import type { ClaimSettings } from './settings.ts';
 import type { Declaration, InsuranceNumbers, TerminalFinding, Visit } from './visit.ts';
 
 export type ClaimBasis = 'current' | 'past' | 'unknown';
+export type PersonalFamily = '1' | '2' | '';
+
+/** ①②③ as staff read them. */
+export const BASIS_LABEL = { current: '①現資格', past: '②旧資格', unknown: '③不詳' } as const;
 
 /** UKE HO: 保険者レコード's qualification fields. */
 export interface HoValues {
@@ -46,6 +53,7 @@ export type DecisionRule =
   | 'evidence_current'
   | 'terminal_invalid_past'
   | 'past_record'
+  | 'expired_card_past'
   | 'unknown_declaration'
   | 'unknown_no_declaration'
   | 'staff_decision';
@@ -106,6 +114,10 @@ export interface ClaimDecision {
   /** The same lines as UKE CO records. */
   comments: CommentLine[];
   payer: Payer;
+  /** 本人/家族 for the レセコン: '1' 本人, '2' 家族 (terminal's PersonalFamilyClassification, else the 申立書), '' unknown. */
+  personalFamily: PersonalFamily;
+  /** For ③ and disaster fills: the 住所・事業所名・連絡先 the 摘要 carries (a ③ without 住所 and 連絡先 is not claimable). */
+  contact: UnknownContact | null;
   /** Claim-ready only when this is empty: each item needs a staff decision. */
   needsDecision: ClaimError[];
   /** Worth telling staff, but not blocking (情報不一致, ● in a name, …). */
@@ -115,7 +127,12 @@ export interface ClaimDecision {
 const issue = (code: string, message: string): ClaimError => ({ code, message });
 
 /** Numbers the visit's own evidence shows as current, when that evidence is usable. */
-function currentFromEvidence(visit: Visit, warnings: ClaimError[], needs: ClaimError[]): InsuranceNumbers | null {
+function currentFromEvidence(
+  visit: Visit,
+  warnings: ClaimError[],
+  needs: ClaimError[],
+  noticeAloneAccepted: boolean,
+): InsuranceNumbers | null {
   const ev = visit.evidence;
   let candidate: Partial<InsuranceNumbers> | undefined;
   switch (ev.kind) {
@@ -126,7 +143,7 @@ function currentFromEvidence(visit: Visit, warnings: ClaimError[], needs: ClaimE
       candidate = ev.insurance;
       break;
     case 'notice_with_card':
-      if (visit.identity.method === 'none') {
+      if (visit.identity.method === 'none' && !noticeAloneAccepted) {
         needs.push(issue('NOTICE_WITHOUT_CARD', m.noticeNeedsCard()));
         return null;
       }
@@ -188,28 +205,24 @@ function identityDifferences(visit: Visit, finding: TerminalFinding): ClaimError
   return out;
 }
 
-/** 摘要 for ③ 不詳: the 申立書's 住所, 事業所名, 連絡先 (falling back to the 4 items and the patient record). */
-function unknownRemarks(visit: Visit, declaration: Declaration | null, settings: ClaimSettings) {
-  const address = declaration?.address || visit.evidence.fourItems?.address || visit.patient.address;
-  const phone = declaration?.phone || visit.patient.phone;
-  const lines: string[] = [];
-  if (settings.mode === 'disaster') lines.push(m.remarkDisasterHead());
-  if (address) lines.push(m.remarkAddress(address));
-  if (declaration?.employerName) lines.push(m.remarkEmployer(declaration.employerName));
-  if (phone) lines.push(m.remarkPhone(formatPhone(phone)));
-  return { lines, reachable: address !== '' && phone !== '' };
+const RELATIONSHIP_CODE = { self: '1', family: '2' } as const;
+
+/** 「2025-12-01」 → 「2025年12月1日」 for messages. */
+function jpDate(iso: string): string {
+  const [y, mo, d] = iso.split('-').map(Number);
+  return `${y}年${mo}月${d}日`;
 }
 
-function unknownHo(declaration: Declaration | null, settings: ClaimSettings): HoValues {
-  if (settings.mode === 'disaster') {
-    return { insurerNumber: settings.disasterInsurerNumber, symbol: '', number: settings.disasterNumber };
-  }
-  const kokuho = declaration?.insuranceType === 'kokuho' && settings.kokuhoUnknownForm !== '8digit';
-  return {
-    insurerNumber: kokuho ? settings.kokuhoUnknownForm : settings.unknownInsurerNumber,
-    symbol: '7'.repeat(settings.unknownSymbolLength),
-    number: '7'.repeat(settings.unknownNumberLength),
-  };
+/** Numbers as staff typed them, for messages: 保険者番号 記号 番号 枝番. */
+function numbersText(n: InsuranceNumbers): string {
+  return [
+    `保険者番号 ${n.insurerNumber}`,
+    n.symbol && `記号 ${n.symbol}`,
+    `番号 ${n.number}`,
+    n.branch && `枝番 ${n.branch}`,
+  ]
+    .filter(Boolean)
+    .join('・');
 }
 
 /**
@@ -248,7 +261,21 @@ export function decideClaim(
     }
   }
 
-  const fromEvidence = currentFromEvidence(visit, warnings, needs);
+  // 暫定的な取扱い (to settings.transitionalUntil): the お知らせ alone counts when the online check confirms.
+  const noticeAloneAccepted = finding?.validity === 'valid' && visit.serviceDate <= settings.transitionalUntil;
+  let fromEvidence = currentFromEvidence(visit, warnings, needs, noticeAloneAccepted);
+  // An old 健康保険証 shown after it stopped being valid gives past numbers (DOMAIN.md §7); reconciliation may
+  // still confirm them as current (the terminal's valid answer wins below).
+  let oldCard: InsuranceNumbers | null = null;
+  if (
+    visit.evidence.kind === 'insurance_card' &&
+    insuranceCardIsPast(visit.serviceDate, settings.insuranceCardValidUntil) &&
+    fromEvidence
+  ) {
+    oldCard = fromEvidence;
+    fromEvidence = null;
+    warnings.push(issue('OLD_INSURANCE_CARD', m.oldInsuranceCard(jpDate(settings.insuranceCardValidUntil))));
+  }
   let basis: ClaimBasis;
   let rule: DecisionRule;
   let numbers: InsuranceNumbers | null = null;
@@ -262,10 +289,16 @@ export function decideClaim(
   const terminalLost =
     finding?.validity === 'invalid' || finding?.validity === 'invalid_newer' ? validNumbers(finding.insurance) : null;
 
-  // 該当資格なし for the numbers a document showed, answered at reconciliation: ③ (or ②) by default.
+  // 該当資格なし at reconciliation for the numbers a document showed: ③ (or ②) proposed; by default staff check
+  // the typed numbers first (要確認), the setting can make the proposal automatic or keep the document.
+  const shown = fromEvidence ?? oldCard;
   const notFoundOverrides =
-    answer?.validity === 'not_found' && fromEvidence !== null && settings.notFoundWithEvidence === 'unknown';
-  if (notFoundOverrides) warnings.push(issue('TERMINAL_NOT_FOUND_UNKNOWN', m.terminalNotFoundUnknown()));
+    answer?.validity === 'not_found' && shown !== null && settings.notFoundWithEvidence !== 'evidence';
+  if (notFoundOverrides) {
+    if (settings.notFoundWithEvidence === 'review') {
+      needs.push(issue('TERMINAL_NOT_FOUND_REVIEW', m.terminalNotFoundReview(numbersText(shown))));
+    } else warnings.push(issue('TERMINAL_NOT_FOUND_UNKNOWN', m.terminalNotFoundUnknown()));
+  }
 
   if (finding?.validity === 'multiple') {
     needs.push(issue('MULTIPLE_MATCHES', m.multipleMatches()));
@@ -275,7 +308,7 @@ export function decideClaim(
     numbers = terminalCurrent;
     basis = 'current';
     rule = finding!.validity === 'valid' ? 'terminal_valid' : 'terminal_newer';
-    if (fromEvidence && !sameNumbers(fromEvidence, terminalCurrent)) {
+    if (shown && !sameNumbers(shown, terminalCurrent)) {
       warnings.push(issue('INFO_MISMATCH', m.infoMismatch()));
     }
   } else if (fromEvidence && !notFoundOverrides && !(terminalLost && sameNumbers(fromEvidence, terminalLost))) {
@@ -289,6 +322,10 @@ export function decideClaim(
     numbers = terminalLost;
     basis = 'past';
     rule = 'terminal_invalid_past';
+  } else if (oldCard && !notFoundOverrides) {
+    numbers = oldCard;
+    basis = 'past';
+    rule = 'expired_card_past';
   } else if (validNumbers(visit.pastInsurance)) {
     numbers = validNumbers(visit.pastInsurance);
     basis = 'past';
@@ -311,23 +348,28 @@ export function decideClaim(
   let branch = '';
   let remarks: string[];
   let payer: Payer;
+  let contact: UnknownContact | null = null;
   if (numbers) {
     ho = { insurerNumber: numbers.insurerNumber, symbol: numbers.symbol, number: numbers.number };
     branch = numbers.branch;
     remarks = basis === 'past' ? [m.remarkPastQualification()] : [];
     payer = payerOf(parseInsurerNumber(numbers.insurerNumber).kind) ?? settings.unknownInsuranceTypePayer;
   } else {
-    ho = unknownHo(declaration, settings);
-    const unknown = unknownRemarks(visit, declaration, settings);
-    remarks = unknown.lines;
-    if (!unknown.reachable && !override) {
+    ho = fillNumbers(visit, declaration, settings);
+    contact = unknownContact(visit, declaration);
+    remarks = unknownRemarks(contact);
+    // Not claimable without 住所 and 連絡先 [S1b]: a person must get them (the export refuses it even after review).
+    if (!contactComplete(contact) && !override) {
       needs.push(issue('UNKNOWN_NO_ADDRESS', m.unknownNeedsContact()));
     }
     // The 審査支払機関 still follows the insurer a document showed (該当資格なし does not make a 国保 card 社保).
+    const known = fromEvidence ?? oldCard;
     payer =
-      (!declaration && fromEvidence ? payerOf(parseInsurerNumber(fromEvidence.insurerNumber).kind) : undefined) ??
+      (!declaration && known ? payerOf(parseInsurerNumber(known.insurerNumber).kind) : undefined) ??
       payerForDeclaredType(declaration?.insuranceType ?? 'unknown', settings);
   }
+  const personalFamily: PersonalFamily =
+    finding?.personalFamily ?? (declaration ? RELATIONSHIP_CODE[declaration.relationship] : '');
 
   return {
     basis,
@@ -344,13 +386,18 @@ export function decideClaim(
       recipientNumber: '',
     },
     remarks,
-    comments: remarks.map((text) => ({
-      shinryoShikibetsu: settings.commentShinryoShikibetsu,
-      futanKubun: '1',
-      code: settings.commentCode,
-      text,
-    })),
+    // One CO record per 摘要 line; a line longer than the CO 文字データ (bytes, full-width) continues on the next.
+    comments: remarks.flatMap((line) =>
+      splitByBytes(toFullWidth(line), settings.commentMaxBytes).map((text) => ({
+        shinryoShikibetsu: settings.commentShinryoShikibetsu,
+        futanKubun: '1',
+        code: settings.commentCode,
+        text,
+      })),
+    ),
     payer,
+    personalFamily,
+    contact,
     needsDecision: needs,
     warnings,
   };

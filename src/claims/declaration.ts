@@ -38,6 +38,7 @@ const shapeReason = {
   object: '項目の組ではありません',
   date: 'YYYY-MM-DD',
   choice: '選べる値ではありません',
+  boolean: 'はい・いいえではありません',
 } as const;
 
 interface ShapeIssue {
@@ -115,6 +116,9 @@ export function parseDeclarationShape(input: unknown): { value: Declaration } | 
   }
   const acquiredOn = src.acquiredOn === undefined ? undefined : date('acquiredOn');
   const signedBy = str('signedBy', '');
+  const certified = src.disabilityCertified;
+  if (certified !== undefined && typeof certified !== 'boolean')
+    issues.push({ field: 'disabilityCertified', reason: shapeReason.boolean });
   if (issues.length > 0) return { issues };
   return {
     value: {
@@ -135,6 +139,7 @@ export function parseDeclarationShape(input: unknown): { value: Declaration } | 
       ...(knownNumbers === undefined ? {} : { knownNumbers }),
       ...(acquiredOn === undefined ? {} : { acquiredOn }),
       signedBy,
+      ...(typeof certified === 'boolean' ? { disabilityCertified: certified } : {}),
     },
   };
 }

@@ -1,9 +1,11 @@
-// Export records for the レセコン: a CSV row per visit, and the UKE (レセ電) HO / SN / CO lines of one visit.
+// Export records for the レセコン: a CSV row per visit, the checks every export makes, and the file encoding.
 // Pure: these functions build strings and bytes; writing files is the caller's business.
 import iconv from 'iconv-lite';
+import { sjisByteLength, UKE_SYMBOL_NUMBER_MAX_BYTES } from './bytes.ts';
 import { parseInsurerNumber } from './insurer.ts';
-import type { ClaimDecision } from './decide.ts';
+import { BASIS_LABEL, type ClaimDecision } from './decide.ts';
 import { toWareki } from './dates.ts';
+import { contactComplete } from './fill.ts';
 import { claimMessages as m } from './messages.ts';
 import { toFullWidth } from './normalize.ts';
 import { fail, ok, type ClaimError, type Result } from './result.ts';
@@ -35,9 +37,8 @@ export const CSV_COLUMNS = [
   'needs_decision',
   'cause',
   'evidence',
+  'relationship',
 ] as const;
-
-const BASIS_LABEL = { current: '①現資格', past: '②旧資格', unknown: '③不詳' } as const;
 
 export function csvRow(visit: Visit, decision: ClaimDecision): string[] {
   const byColumn: Record<(typeof CSV_COLUMNS)[number], string> = {
@@ -62,6 +63,7 @@ export function csvRow(visit: Visit, decision: ClaimDecision): string[] {
     needs_decision: decision.needsDecision.map((e) => e.code).join(' '),
     cause: visit.cause,
     evidence: visit.evidence.kind,
+    relationship: decision.personalFamily,
   };
   return CSV_COLUMNS.map((c) => byColumn[c]);
 }
@@ -108,73 +110,42 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/**
- * UKE lines of one visit's qualification: HO (保険者), SN (資格確認), then one CO (コメント) per 摘要 line.
- * HO fields the レセコン computes (診療実日数, 合計点数, amounts) are left empty. 記号・番号 and the comment text
- * are 漢字 fields in the UKE layout and are written full-width.
- */
-export function ukeLines(decision: ClaimDecision): string[] {
-  const ho = decision.ho;
-  const sn = decision.sn;
-  const lines = [
-    [
-      'HO',
-      ho.insurerNumber,
-      toFullWidth(ho.symbol),
-      toFullWidth(ho.number),
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ],
-    [
-      'SN',
-      sn.payerType,
-      sn.confirmationCode,
-      sn.insurerNumber,
-      toFullWidth(sn.symbol),
-      toFullWidth(sn.number),
-      sn.branch,
-      sn.recipientNumber,
-      '',
-    ],
-    ...decision.comments.map((c) => ['CO', c.shinryoShikibetsu, c.futanKubun, c.code, toFullWidth(c.text)]),
-  ];
-  return lines.map((f) => f.join(','));
-}
-
-export interface UkeRecord {
-  type: string;
-  fields: string[];
-}
-
-/** Parse UKE text (CRLF lines of comma-separated fields) back into records. */
-export function parseUke(text: string): UkeRecord[] {
-  return text
-    .split(/\r?\n/)
-    .filter((l) => l !== '')
-    .map((l) => {
-      const [type = '', ...fields] = l.split(',');
-      return { type, fields };
-    });
+/** How a patient is named in export messages: カルテ番号 and 氏名 (the visit id when there is no カルテ番号). */
+export function patientLabel(visit: Visit): string {
+  const p = visit.patient;
+  return p.patientId ? `${p.name}（カルテ番号 ${p.patientId}）` : `${p.name}（受付 ${visit.id}）`;
 }
 
 /**
- * A decision's numbers are exportable when the 保険者番号 passes its check digit or is one of the configured
- * fills (不詳 / disaster). Returns the problems, empty when fine.
+ * A decision is exportable when the 保険者番号 passes its check digit or is one of the configured fills (不詳 /
+ * disaster), 記号・番号 fit the UKE 漢字 fields (38 bytes, full-width), nothing needs a decision, and a ③ has its
+ * 住所 and 連絡先 [S1b]. Returns the problems, empty when fine.
  */
-export function exportProblems(visitId: string, decision: ClaimDecision, settings: ClaimSettings): ClaimError[] {
+export function exportProblems(visit: Visit, decision: ClaimDecision, settings: ClaimSettings): ClaimError[] {
+  const visitId = visit.id;
   const problems: ClaimError[] = [];
   const insurer = decision.ho.insurerNumber;
   if (!fillInsurerNumbers(settings).has(insurer) && !parseInsurerNumber(insurer).valid) {
     problems.push({ code: 'EXPORT_BAD_NUMBER', message: m.exportBadNumber(visitId), field: visitId });
+  }
+  for (const [label, value] of [
+    ['記号', decision.ho.symbol],
+    ['番号', decision.ho.number],
+  ] as const) {
+    if (sjisByteLength(toFullWidth(value)) > UKE_SYMBOL_NUMBER_MAX_BYTES) {
+      problems.push({
+        code: 'EXPORT_FIELD_TOO_LONG',
+        message: m.exportFieldTooLong(patientLabel(visit), label, UKE_SYMBOL_NUMBER_MAX_BYTES),
+        field: visitId,
+      });
+    }
+  }
+  if (decision.basis === 'unknown' && decision.contact && !contactComplete(decision.contact)) {
+    problems.push({
+      code: 'EXPORT_UNKNOWN_NO_CONTACT',
+      message: m.exportUnknownNoContact(patientLabel(visit)),
+      field: visitId,
+    });
   }
   if (decision.needsDecision.length > 0) {
     problems.push({

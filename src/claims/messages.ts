@@ -17,7 +17,8 @@ export const claimMessages = {
   kouhiCheckDigit: (expected: number) => `公費負担者番号の検証番号が合いません。最後は「${expected}」のはずです。`,
   numberEmpty: (label: string) => `${label}が入力されていません。`,
   numberBadChars: (label: string) => `${label}に使えない文字があります。数字・かな・英字・ハイフンで入力してください。`,
-  numberTooLong: (label: string, max: number) => `${label}が長すぎます（${max}文字まで）。`,
+  numberTooLong: (label: string, chars: number, bytes: number) =>
+    `${label}が長すぎます（全角${chars}文字・${bytes}バイトまで）。`,
   branchFormat: () => '枝番は2桁の数字です（例: 00、01）。',
   dateFormat: (input: string) =>
     `日付「${input}」を読めません。1970-04-01、S45.4.1、昭和45年4月1日 のように入力してください。`,
@@ -42,7 +43,7 @@ export const claimMessages = {
   remarkAddress: (a: string) => `住所：${a}`,
   remarkEmployer: (e: string) => `事業所名：${e}`,
   remarkPhone: (p: string) => `連絡先：${p}`,
-  remarkDisasterHead: () => '不詳',
+  remarkUnknownHead: () => '不詳',
   answerNameUnrepresentable: (name: string) =>
     `資格確認の結果の氏名「${name}」に●（登録できない文字）があります。本人の氏名と照合してください。`,
   nameUnrepresentable: (name: string) => `氏名「${name}」に●があります。そのまま請求し、文字は直さないでください。`,
@@ -55,6 +56,39 @@ export const claimMessages = {
   terminalNotFoundUnknown: () =>
     '事後確認で、提示された資格は「該当資格なし」でした。この資格は使わずに請求します（提示された資格で請求する場合は事後確認の一覧で選び直してください）。',
   unknownNeedsContact: () => '不詳で請求するには住所と連絡先が必要です。被保険者資格申立書を記入してもらってください。',
+  terminalNotFoundReview: (numbers: string) =>
+    `事後確認で、提示された資格（${numbers}）は「該当資格なし」でした。書類の番号と見比べ、入力の誤りなら番号を直してください。誤りがなければ③不詳で請求します。`,
+  oldInsuranceCard: (until: string) =>
+    `${until}より後に提示された健康保険証の番号は旧資格情報として扱います。資格確認書かマイナポータルの資格情報画面で確認してください（事後確認で有効と分かれば現資格で請求します）。`,
+  exportUnknownNoContact: (who: string) =>
+    `${who} は③不詳ですが住所と連絡先がありません。不詳では請求できません。被保険者資格申立書で住所と連絡先を確認してください。`,
+  exportFieldTooLong: (who: string, label: string, bytes: number) =>
+    `${who} の${label}が${bytes}バイトを超えています。レセコンに入力できません。`,
+  cp932Unrepresentable: (label: string, ch: string) =>
+    `「${label}」の文字「${ch}」はShift_JISで送れません。別の書き方（例: ハイフンは「-」）で入力してください。`,
+  ukeNoRecordType: () => 'レコード識別情報（先頭の英字2文字）がありません。',
+  ukeShortRecord: (type: string, n: number, min: number) =>
+    `${type} レコードの項目が足りません（${n} 項目、${min} 項目以上必要）。途中で切れていないか確認してください。`,
+  ukeBadDate: (month: string, birth: string) => `RE レコードの診療年月「${month}」か生年月日「${birth}」を読めません。`,
+  ukeOrphanRecord: (type: string) => `${type} レコードの前に RE レコードがありません。`,
+  ukeNoTrailer: () => 'ファイルの終わりのレコード（GO）がありません。ファイルが途中で切れていないか確認してください。',
+  ukeNoHo: (who: string) => `${who}: 保険者レコード（HO）がありません。`,
+  ukeOldNumbers: (who: string, found: string, expected: string) =>
+    `${who}: 現資格が分かっているのに古い番号で請求しています（UKE: ${found}、判定: ${expected}）。`,
+  ukeHoDiffers: (who: string, found: string, expected: string) =>
+    `${who}: 保険者番号・記号・番号が判定と違います（UKE: ${found}、判定: ${expected}）。`,
+  ukeBranchDiffers: (who: string, found: string, expected: string) =>
+    `${who}: 枝番が判定と違います（UKE: ${found || 'なし'}、判定: ${expected}）。`,
+  ukeUnknownNoHead: (who: string) => `${who}: 摘要が「不詳」で始まっていません。`,
+  ukeRemarkMissing: (who: string, lines: string[]) => `${who}: 摘要に「${lines.join('」「')}」がありません。`,
+  ukeVisitMissing: (who: string) => `${who}: UKE ファイルにこの患者のレセプト（RE）がありません。`,
+  ukeTwoReceipts: (who: string, lines: number[]) =>
+    `${who}: UKE ファイルのレセプト ${lines.length} 件（行 ${lines.join('・')}）に当てはまります。どちらで請求するか確認してください。`,
+  ukeVisitUndecided: (who: string) => `${who}: まだ判断待ちの受付です。事後確認で判断してから点検してください。`,
+  ukeAtLine: (line: number, message: string) => `行 ${line}: ${message}`,
+  ukeSummary: (month: string, receipts: number, visits: number, findings: number, problems: number) =>
+    `請求前点検 ${month}: レセプト ${receipts} 件、障害時の受付 ${visits} 件、相違 ${findings} 件、ファイルの問題 ${problems} 件`,
+  relationshipLabel: (r: '1' | '2' | '') => (r === '1' ? '本人' : r === '2' ? '家族' : ''),
   exportNeedsDecision: (visitId: string, what: string) => `受付 ${visitId} は判断待ちの項目があります: ${what}`,
   encodingUnrepresentable: (ch: string) =>
     `文字「${ch}」はShift_JISで書き出せません。UTF-8で書き出すか、レセコン側で入力してください。`,

@@ -4,17 +4,8 @@
 import { claimMessages as m } from './messages.ts';
 import { kanaKey } from './normalize.ts';
 import type { ClaimDecision } from './decide.ts';
-import {
-  CSV_COLUMNS,
-  csvRow,
-  encodeText,
-  exportProblems,
-  parseUke,
-  toCsv,
-  ukeLines,
-  type TextEncoding,
-  type UkeRecord,
-} from './export.ts';
+import { CSV_COLUMNS, csvRow, encodeText, exportProblems, toCsv, type TextEncoding } from './export.ts';
+import { inputSheetCsv } from './input-sheet.ts';
 import { fail, ok, type ClaimError, type Result } from './result.ts';
 import type { ClaimSettings } from './settings.ts';
 import type { Visit } from './visit.ts';
@@ -26,7 +17,12 @@ export interface ExportItem {
   reclaimOf?: { returnId: string; originalMonth: string };
 }
 
-export type ExportFormat = 'csv' | 'uke' | 'unknown-list';
+/**
+ * 'csv': every visit with its decision; 'input-sheet': the レセコン入力票 (what to enter per patient, by カルテ番号);
+ * 'unknown-list': the ③ visits. (The former 'uke' HO/SN/CO lines had no RE record, so no レセコン could match
+ * them to a patient: the 入力票 and the 請求前点検 of the レセコン's own UKE file replace them.)
+ */
+export type ExportFormat = 'csv' | 'input-sheet' | 'unknown-list';
 
 export interface MonthExport {
   month: string;
@@ -79,14 +75,15 @@ export function buildMonthExport(
 ): Result<MonthExport> {
   if (!MONTH.test(month)) return fail({ code: 'EXPORT_MONTH', message: m.exportMonth(month) });
   const selected = itemsForMonth(items, month);
-  const problems: ClaimError[] = selected.flatMap((i) => exportProblems(i.visit.id, i.decision, settings));
+  const problems: ClaimError[] = selected.flatMap((i) => exportProblems(i.visit, i.decision, settings));
   if (problems.length > 0) return fail(...problems);
 
   let text: string;
   let visitIds: string[];
-  if (format === 'uke') {
-    text = selected.map((i) => ukeLines(i.decision).join('\r\n') + '\r\n').join('');
-    visitIds = selected.map((i) => i.visit.id);
+  if (format === 'input-sheet') {
+    const sheet = inputSheetCsv(selected);
+    text = sheet.text;
+    visitIds = sheet.visitIds;
   } else {
     const rows = format === 'unknown-list' ? selected.filter((i) => i.decision.basis === 'unknown') : selected;
     visitIds = rows.map((i) => i.visit.id);
@@ -98,14 +95,4 @@ export function buildMonthExport(
   const bytes = encodeText(text, encoding);
   if (!bytes.ok) return fail(...bytes.errors);
   return ok({ month, format, encoding, visitIds, text, bytes: bytes.value });
-}
-
-/** Split a UKE export back into one group of records per visit (each group starts at its HO record). */
-export function parseUkeExport(text: string): UkeRecord[][] {
-  const groups: UkeRecord[][] = [];
-  for (const r of parseUke(text)) {
-    if (r.type === 'HO' || groups.length === 0) groups.push([]);
-    groups.at(-1)!.push(r);
-  }
-  return groups;
 }

@@ -1,20 +1,27 @@
 // 保険者番号・記号・番号・枝番 together: normalised, validated, each error naming its field.
+import { sjisByteLength, UKE_SYMBOL_NUMBER_MAX_BYTES } from './bytes.ts';
 import { parseInsurerNumber } from './insurer.ts';
 import { claimMessages as m } from './messages.ts';
-import { digitsOnly, normalizeSymbolOrNumber } from './normalize.ts';
+import { digitsOnly, normalizeSymbolOrNumber, toFullWidth } from './normalize.ts';
 import { fail, ok, type ClaimError, type Result } from './result.ts';
 import type { InsuranceNumbers } from './visit.ts';
 
-/** UKE 記号/番号 fields take up to 38 bytes; a longer value is a typing accident. */
-const MAX_SYMBOL_OR_NUMBER = 38;
 /** Commas and quotes break CSV/UKE; control characters never belong in a number. */
 const FORBIDDEN = /[,"'\p{Cc}]/u;
 
 function checkFreeText(value: string, label: string, field: string, required: boolean): ClaimError[] {
   if (value === '') return required ? [{ code: 'NUMBER_EMPTY', message: m.numberEmpty(label), field }] : [];
   if (FORBIDDEN.test(value)) return [{ code: 'NUMBER_BAD_CHARS', message: m.numberBadChars(label), field }];
-  if (value.length > MAX_SYMBOL_OR_NUMBER) {
-    return [{ code: 'NUMBER_TOO_LONG', message: m.numberTooLong(label, MAX_SYMBOL_OR_NUMBER), field }];
+  // UKE 記号/番号 are 漢字 fields of at most 38 bytes, written full-width: 19 characters (issue #12: bytes, not
+  // characters).
+  if (sjisByteLength(toFullWidth(value)) > UKE_SYMBOL_NUMBER_MAX_BYTES) {
+    return [
+      {
+        code: 'NUMBER_TOO_LONG',
+        message: m.numberTooLong(label, UKE_SYMBOL_NUMBER_MAX_BYTES / 2, UKE_SYMBOL_NUMBER_MAX_BYTES),
+        field,
+      },
+    ];
   }
   return [];
 }

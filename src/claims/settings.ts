@@ -1,5 +1,6 @@
 // Claim settings: everything DOMAIN.md marks UNCONFIRMED is a setting with its documented default.
 import { z } from 'zod';
+import { INSURANCE_CARD_VALID_UNTIL, TRANSITIONAL_UNTIL } from './card-dates.ts';
 
 export const ClaimSettings = z.object({
   /**
@@ -14,10 +15,15 @@ export const ClaimSettings = z.object({
    * (the check-digit-valid 6-digit form) are used when the declaration says 国保.
    */
   kokuhoUnknownForm: z.enum(['8digit', '777777', '777771']).default('8digit'),
-  /** 不詳 記号: filled with 「7」 to this many digits; 0 omits the 記号 (default, UNCONFIRMED). */
-  unknownSymbolLength: z.number().int().min(0).max(38).default(0),
-  /** 不詳 番号: filled with 「7」 to this many digits (default 8, UNCONFIRMED). */
-  unknownNumberLength: z.number().int().min(1).max(38).default(8),
+  /**
+   * 不詳 記号: filled with 「7」 to this many digits; 0 omits the 記号 (default: the 2023-07-19 事務連絡 says the
+   * 記号 is not recorded [S1b]).
+   */
+  unknownSymbolLength: z.number().int().min(0).max(19).default(0),
+  /** 不詳 番号: filled with 「7」 to this many digits (default 9: 「777777777」, 2023-07-19 事務連絡 [S1b]). */
+  unknownNumberLength: z.number().int().min(1).max(19).default(9),
+  /** 不詳 番号 for 後期高齢者医療: 8 digits 「77777777」 by the same 事務連絡 [S1b]. */
+  unknownNumberLengthKouki: z.number().int().min(1).max(19).default(8),
   /** コメントコード for 摘要 text (UNCONFIRMED: no mandated code; 810000001 is the free-text comment). */
   commentCode: z
     .string()
@@ -30,11 +36,13 @@ export const ClaimSettings = z.object({
     .default('99'),
   /**
    * When reconciliation's answer for the visit's numbers is 該当資格なし although a document showed them:
-   * 'unknown' claims ③ 不詳 (or ② from a past record), as issue #7 asks; 'evidence' keeps ① from the document.
-   * Either way a warning says so and staff can pick the other basis in review. Only the reconciliation answer
-   * counts: 「資格情報なし」 at reception followed by a document is the official ① path.
+   * 'review' (default) proposes ③ 不詳 (or ② from a past record) and sends the visit to 要確認 with the typed
+   * numbers shown, so a typing slip is caught before a ③ claim that ① would have paid (issue #12); 'unknown'
+   * claims the proposal without asking (issue #7's 「資格情報なしの場合には『不詳レセプト』」); 'evidence' keeps ①
+   * from the document. Only the reconciliation answer counts: 「資格情報なし」 at reception followed by a
+   * document is the official ① path.
    */
-  notFoundWithEvidence: z.enum(['unknown', 'evidence']).default('unknown'),
+  notFoundWithEvidence: z.enum(['review', 'unknown', 'evidence']).default('review'),
   /** 審査支払機関 when the 申立書 says 「わからない」 and nothing else points one way. */
   unknownInsuranceTypePayer: z.enum(['shiharai_kikin', 'kokuhoren']).default('shiharai_kikin'),
   /** Disaster fills. */
@@ -42,10 +50,32 @@ export const ClaimSettings = z.object({
     .string()
     .regex(/^\d{8}$/)
     .default('99999999'),
+  /** Fill lengths stop at 19: UKE 記号・番号 hold 38 bytes, written full-width. */
   disasterNumber: z
     .string()
-    .regex(/^\d{1,38}$/)
+    .regex(/^\d{1,19}$/)
     .default('999999999'),
+  /**
+   * Last day an old 健康保険証 counts as evidence of the current 資格 (2025-12-01, DOMAIN.md §7). A 保険証
+   * shown after it gives *past* numbers (② unless reconciliation confirms them).
+   */
+  insuranceCardValidUntil: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .default(INSURANCE_CARD_VALID_UNTIL),
+  /**
+   * End of the 暫定的な取扱い (事務連絡 2025-06-27, to 2026-03-31 [S60]): until then, when the online check
+   * confirms the 資格, the 資格情報のお知らせ counts without the card.
+   */
+  transitionalUntil: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .default(TRANSITIONAL_UNTIL),
+  /**
+   * Bytes of one UKE CO 文字データ (漢字, 2 bytes a character). UNCONFIRMED: 76 (38 characters) as read from the
+   * 記録条件仕様; a longer 摘要 line is continued on the next CO record.
+   */
+  commentMaxBytes: z.number().int().min(20).max(2400).default(76),
 });
 export type ClaimSettings = z.infer<typeof ClaimSettings>;
 export type ClaimSettingsInput = z.input<typeof ClaimSettings>;

@@ -83,6 +83,11 @@ export const Declaration = z.object({
   /** Insurance acquired or changed recently (資格取得日 when the patient knows it). */
   acquiredOn: isoDate.optional(),
   signedBy: z.string().default(''), // 申立者 when not the patient (保護者 etc.)
+  /**
+   * 65–74 with a 障害認定 (後期高齢者医療 from 65): only staff can know it, so the form asks. With the age it
+   * decides the 後期 form of the ③ 不詳 番号 (8 digits, 2023-07-19 事務連絡).
+   */
+  disabilityCertified: z.boolean().optional(),
 });
 export type Declaration = z.infer<typeof Declaration>;
 
@@ -103,6 +108,8 @@ export const TerminalFinding = z.object({
   birthDate: isoDate.optional(),
   sex: Sex.optional(),
   copayPercent: z.number().int().optional(),
+  /** PersonalFamilyClassification of the 資格 claimed on: '1' 本人, '2' 家族. */
+  personalFamily: z.enum(['1', '2']).optional(),
   answeredAt: isoDateTime.optional(),
 });
 export type TerminalFinding = z.infer<typeof TerminalFinding>;

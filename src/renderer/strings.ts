@@ -121,6 +121,8 @@ export const strings = {
     declaration: '被保険者資格申立書（患者が記入）',
     emergency_mode: 'システム障害時モード',
   } satisfies Record<EvidenceKind, string>,
+  oldInsuranceCard:
+    '2025年12月2日からは健康保険証では現在の資格を確かめられません。番号は旧資格情報として記録します。資格確認書かマイナポータルの資格情報画面があれば、戻ってそちらを選んでください（事後確認で有効と分かれば現資格で請求します）。',
   verbalUnavailable: '過去の受付データで保険がわかる再来の患者を選んだときだけ使えます。',
 
   numbersTitle: (what: string) => `${what}の記号・番号`,
@@ -139,6 +141,7 @@ export const strings = {
   declRelationship: '本人・家族',
   declSelf: '本人',
   declFamily: '家族',
+  declDisability: '65〜74歳で障害認定を受けている（後期高齢者医療）',
   declInsuredPerson: '被保険者の氏名（家族のとき）',
   declInsurerName: '保険者名（わかれば）',
   declEmployer: '勤務先（事業所名）',
@@ -410,10 +413,12 @@ export const strings = {
     },
     kokuhoFormHint:
       '国保の保険者番号は6桁です。6桁で書くべきかどうかは公的な資料で確認できていません。777777 は検証番号が合わないため、チェックするレセコンでは 777771 になります。迷うときは初期値（8桁）のままにしてください。',
-    symbolLength: '③ 不詳のときの記号の桁数（未確定）',
-    symbolLengthHint: '記号を「7」で埋める桁数です。0 にすると記号を書きません（初期値）。0〜38。',
-    numberLength: '③ 不詳のときの番号の桁数（未確定）',
-    numberLengthHint: '番号を「7」で埋める桁数です（初期値 8 → 77777777）。1〜38。',
+    symbolLength: '③ 不詳のときの記号の桁数',
+    symbolLengthHint:
+      '記号を「7」で埋める桁数です。0 にすると記号を書きません（初期値。2023年7月19日の事務連絡では記号は記録しません）。0〜19。',
+    numberLength: '③ 不詳のときの番号の桁数',
+    numberLengthHint:
+      '番号を「7」で埋める桁数です（初期値 9 → 777777777。後期高齢者医療は 8 桁 77777777。2023年7月19日の事務連絡）。1〜19。',
     commentCode: '摘要欄に使うコメントコード（未確定）',
     commentCodeHint:
       '申立書の住所・勤務先・連絡先を摘要欄に書くときのコメントコードです。決められたコードは見つかっていないため、初期値はフリーコメント用の 810000001 です。9桁の数字。',
@@ -425,7 +430,7 @@ export const strings = {
     disasterInsurer: '災害時の保険者番号',
     disasterInsurerHint: '災害時モードで使う保険者番号です（初期値 99999999）。8桁の数字。',
     disasterNumber: '災害時の番号',
-    disasterNumberHint: '災害時モードで使う被保険者番号です（初期値 999999999）。1〜38桁の数字。',
+    disasterNumberHint: '災害時モードで使う被保険者番号です（初期値 999999999）。1〜19桁の数字。',
     backupKeep: 'バックアップを残す数',
     backupKeepHint: '古いものから削除し、この数だけ残します。1〜400。',
     backupInterval: 'バックアップの間隔（時間）',

@@ -26,7 +26,6 @@ describe('① 現資格', () => {
     for (const [file, insurer] of [
       ['portal.json', '06132013'],
       ['qualification-certificate.json', '01130012'],
-      ['insurance-card.json', '138057'],
       ['notice-with-card.json', '39131156'],
       ['verbal.json', '06132013'],
       ['emergency-mode.json', '06132013'],
@@ -81,11 +80,20 @@ describe('① 現資格', () => {
     expect(d.payer).toBe('kokuhoren');
   });
 
-  it('該当資格なし for a shown 資格確認書 at reconciliation: ③ by default, ① when the setting keeps the document', () => {
+  it('該当資格なし for a shown 資格確認書 at reconciliation: 要確認 with ③ proposed and the typed numbers shown (issue #12)', () => {
     const v = loadExample('qualification-certificate.json');
     const d = decideClaim(v, S, { validity: 'not_found' });
     expect(d.basis).toBe('unknown');
     expect(d.ho.insurerNumber).toBe(S.unknownInsurerNumber);
+    expect(d.needsDecision.map((n) => n.code)).toEqual(['TERMINAL_NOT_FOUND_REVIEW']);
+    expect(d.needsDecision[0]!.message).toContain('保険者番号 01130012・記号 12-34・番号 5678・枝番 00');
+  });
+
+  it('該当資格なし: the setting makes ③ automatic (seed: 「資格情報なしの場合には『不詳レセプト』」), or keeps ①', () => {
+    const v = loadExample('qualification-certificate.json');
+    const d = decideClaim(v, ClaimSettings.parse({ notFoundWithEvidence: 'unknown' }), { validity: 'not_found' });
+    expect(d.basis).toBe('unknown');
+    expect(d.needsDecision).toEqual([]);
     expect(d.warnings.map((w) => w.code)).toContain('TERMINAL_NOT_FOUND_UNKNOWN');
     const keep = decideClaim(v, ClaimSettings.parse({ notFoundWithEvidence: 'evidence' }), { validity: 'not_found' });
     expect(keep).toMatchObject({
@@ -144,11 +152,12 @@ describe('② 旧資格', () => {
 });
 
 describe('③ 不詳', () => {
-  it('fills 「7」 and puts the 申立書`s 住所, 事業所名, 連絡先 in 摘要', () => {
+  it('fills 77777777 / no 記号 / 777777777 and heads 摘要 with 「不詳」, then 住所, 事業所名, 連絡先 (2023-07-19 事務連絡 [S1b])', () => {
     const d = decideClaim(loadExample('declaration-unknown.json'), S);
     expect(d).toMatchObject({ basis: 'unknown', rule: 'unknown_declaration' });
-    expect(d.ho).toEqual({ insurerNumber: '77777777', symbol: '', number: '77777777' });
+    expect(d.ho).toEqual({ insurerNumber: '77777777', symbol: '', number: '777777777' });
     expect(d.remarks).toEqual([
+      '不詳',
       '住所：東京都中野区中野1-1-1 コーポ中野101',
       '事業所名：株式会社なかの商事',
       '連絡先：090-1234-5678',
@@ -186,7 +195,7 @@ describe('③ 不詳', () => {
 
   it('uses the configured comment code on every CO line', () => {
     const d = decideClaim(unknownVisit(), settings({ commentCode: '830100001', commentShinryoShikibetsu: '50' }));
-    expect(d.comments.length).toBe(3);
+    expect(d.comments.length).toBe(4);
     for (const c of d.comments) expect(c).toMatchObject({ code: '830100001', shinryoShikibetsu: '50' });
   });
 
@@ -231,17 +240,117 @@ describe('③ 不詳', () => {
   });
 });
 
+describe('③ 後期高齢者医療: 番号 8 digits 「77777777」 (2023-07-19 事務連絡 [S1b])', () => {
+  const born = (birthDate: string, over: Partial<Declaration> = {}) => {
+    const v = unknownVisit({ birthDate, ...over });
+    return { ...v, patient: { ...v.patient, birthDate } };
+  };
+  it('when the 申立書 says 後期', () => {
+    expect(decideClaim(unknownVisit({ insuranceType: 'kouki', employerName: '' }), S).ho.number).toBe('77777777');
+  });
+  it('from the 75th birthday itself (same-day switch), whatever the 申立書 says', () => {
+    const v = born('1951-11-20');
+    expect(decideClaim(v, S).ho.number).toBe('77777777');
+    expect(decideClaim(born('1951-11-21'), S).ho.number).toBe('777777777');
+  });
+  it('65–74 only with 障害認定, which staff mark on the 申立書', () => {
+    expect(decideClaim(born('1960-01-01'), S).ho.number).toBe('777777777');
+    expect(decideClaim(born('1960-01-01', { disabilityCertified: true }), S).ho.number).toBe('77777777');
+    expect(decideClaim(born('1970-01-01', { disabilityCertified: true }), S).ho.number).toBe('777777777');
+  });
+  it('both lengths are settings', () => {
+    const s = settings({ unknownNumberLength: 8, unknownNumberLengthKouki: 10 });
+    expect(decideClaim(unknownVisit(), s).ho.number).toBe('77777777');
+    expect(decideClaim(unknownVisit({ insuranceType: 'kouki', employerName: '' }), s).ho.number).toBe('7777777777');
+  });
+});
+
+describe('本人/家族 (PersonalFamilyClassification: 1 本人, 2 家族)', () => {
+  it('from the terminal`s answer, else from the 申立書; unknown otherwise', () => {
+    const v = loadExample('portal.json');
+    expect(decideClaim(v, S).personalFamily).toBe('');
+    expect(
+      decideClaim(v, S, { validity: 'valid', insurance: v.evidence.insurance!, personalFamily: '2' }).personalFamily,
+    ).toBe('2');
+    expect(decideClaim(unknownVisit(), S).personalFamily).toBe('1');
+    expect(
+      decideClaim(unknownVisit({ relationship: 'family', insuredPersonName: '鈴木 一郎' }), S).personalFamily,
+    ).toBe('2');
+  });
+});
+
+describe('old 健康保険証 (valid to 2025-12-01; 暫定的な取扱い to 2026-03-31: DOMAIN.md §7 [S60])', () => {
+  const card = (serviceDate: string) => ({ ...loadExample('insurance-card.json'), serviceDate });
+  it('shown on or before 2025-12-01: ① from the card', () => {
+    expect(decideClaim(card('2025-12-01'), S)).toMatchObject({ basis: 'current', rule: 'evidence_current' });
+  });
+  it('shown after: the numbers are past numbers (②) with a warning; reconciliation may still confirm ①', () => {
+    const v = card('2026-11-20');
+    const d = decideClaim(v, S);
+    expect(d).toMatchObject({ basis: 'past', rule: 'expired_card_past', remarks: ['旧資格情報'] });
+    expect(d.ho).toEqual({ insurerNumber: '138057', symbol: '新宿', number: '0012345' });
+    expect(d.warnings.map((w) => w.code)).toContain('OLD_INSURANCE_CARD');
+    const confirmed = decideClaim(v, S, { validity: 'valid', insurance: v.evidence.insurance! });
+    expect(confirmed).toMatchObject({ basis: 'current', rule: 'terminal_valid' });
+    expect(confirmed.warnings.map((w) => w.code)).not.toContain('INFO_MISMATCH');
+    const notFound = decideClaim(v, S, { validity: 'not_found' });
+    expect(notFound).toMatchObject({ basis: 'unknown' });
+    expect(notFound.needsDecision.map((n) => n.code)).toEqual(['TERMINAL_NOT_FOUND_REVIEW']);
+  });
+  it('the cut-off date is a setting', () => {
+    const later = settings({ insuranceCardValidUntil: '2026-12-31' });
+    expect(decideClaim(card('2026-11-20'), later)).toMatchObject({ basis: 'current', rule: 'evidence_current' });
+  });
+  it('the お知らせ alone counts, when the online check confirms, until the end of the 暫定的な取扱い', () => {
+    const notice = (serviceDate: string) => ({
+      ...visitWith({
+        identity: { method: 'none', confirmedBy: '' },
+        evidence: {
+          kind: 'notice_with_card',
+          insurance: { insurerNumber: '39131156', symbol: '', number: '00123456', branch: '' },
+        },
+      }),
+      serviceDate,
+    });
+    const answer = {
+      validity: 'valid' as const,
+      insurance: { insurerNumber: '39131156', symbol: '', number: '00123456', branch: '' },
+    };
+    expect(decideClaim(notice('2026-03-31'), S, answer).needsDecision).toEqual([]);
+    expect(decideClaim(notice('2026-04-01'), S, answer).needsDecision.map((n) => n.code)).toEqual([
+      'NOTICE_WITHOUT_CARD',
+    ]);
+  });
+});
+
 describe('disaster mode (「9」, a separate claim mode)', () => {
   it('fills 9s and heads 摘要 with 「不詳」 — never 7s', () => {
     const d = decideClaim(unknownVisit(), settings({ mode: 'disaster' }));
     expect(d.mode).toBe('disaster');
     expect(d.ho).toEqual({ insurerNumber: '99999999', symbol: '', number: '999999999' });
     expect(d.remarks[0]).toBe('不詳');
+    expect(d.remarks.filter((r) => r === '不詳')).toHaveLength(1);
     expect(JSON.stringify(d)).not.toContain('7777');
   });
 
   it('still claims known numbers normally', () => {
     expect(decideClaim(loadExample('portal.json'), settings({ mode: 'disaster' })).ho.insurerNumber).toBe('06132013');
+  });
+
+  it('insurer known → that 保険者番号 with the 9-filled 番号, 「不詳」 first (中医協 総-6-1 別添 [S12])', () => {
+    const v = unknownVisit({ knownNumbers: { insurerNumber: '06132013', symbol: '1234' } });
+    const d = decideClaim(v, settings({ mode: 'disaster' }));
+    expect(d).toMatchObject({
+      basis: 'unknown',
+      ho: { insurerNumber: '06132013', symbol: '1234', number: '999999999' },
+    });
+    expect(d.remarks[0]).toBe('不詳');
+  });
+
+  it('insurer unknown → 99999999 with any known 記号・番号 (中医協 総-6-1 別添 [S12])', () => {
+    const v = unknownVisit({ knownNumbers: { insurerNumber: '0613201', symbol: '1234', number: '567' } });
+    const d = decideClaim(v, settings({ mode: 'disaster' }));
+    expect(d.ho).toEqual({ insurerNumber: '99999999', symbol: '1234', number: '567' });
   });
 });
 

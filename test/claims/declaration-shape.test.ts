@@ -16,6 +16,7 @@ const anyValue = fc.oneof(
   fc.constantFrom('kyokai', 'kokuho', 'unknown', 'other', 'self', 'family', 'male', 'female'),
   fc.constant({}),
   fc.constant([]),
+  fc.boolean(),
 );
 const numbersValue = fc.oneof(
   anyValue,
@@ -47,6 +48,7 @@ const KEYS = [
   'employerAddress',
   'acquiredOn',
   'signedBy',
+  'disabilityCertified',
   'unknownKey',
 ] as const;
 /** Mostly-valid declarations with some fields replaced by anything (so both branches are exercised). */

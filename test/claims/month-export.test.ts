@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideClaim } from '../../src/claims/decide.ts';
 import { decodeText, parseCsv } from '../../src/claims/export.ts';
-import { buildMonthExport, itemsForMonth, parseUkeExport, type ExportItem } from '../../src/claims/month-export.ts';
+import { buildMonthExport, itemsForMonth, type ExportItem } from '../../src/claims/month-export.ts';
 import { defaultClaimSettings as S } from '../../src/claims/settings.ts';
 import { exampleNames, loadExample } from './helpers.ts';
 
@@ -48,19 +48,15 @@ describe('monthly export', () => {
     expect(reclaim[header.indexOf('return_id')]).toBe('R-1');
   });
 
-  it('round-trips UKE through the project`s own parser, one HO group per visit', () => {
-    const r = buildMonthExport(items(), '2026-11', 'uke', S);
+  it('writes the レセコン入力票 in Shift_JIS, one row per visit, sorted by カルテ番号', () => {
+    const r = buildMonthExport(items(), '2026-11', 'input-sheet', S);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    const groups = parseUkeExport(decodeText(r.value.bytes, 'shift_jis'));
-    expect(groups.length).toBe(r.value.visitIds.length);
-    const byId = new Map(items().map((i) => [i.visit.id, i.decision]));
-    groups.forEach((g, k) => {
-      const d = byId.get(r.value.visitIds[k]!)!;
-      expect(g[0]!.type).toBe('HO');
-      expect(g[0]!.fields[0]).toBe(d.ho.insurerNumber);
-      expect(g.filter((x) => x.type === 'CO').length).toBe(d.comments.length);
-    });
+    const rows = parseCsv(decodeText(r.value.bytes, 'shift_jis'));
+    expect(rows[0]!.slice(0, 3)).toEqual(['カルテ番号', '氏名', 'カナ氏名']);
+    expect(rows.length - 1).toBe(r.value.visitIds.length);
+    const ids = rows.slice(1).map((row) => row[0]!);
+    expect(ids).toEqual([...ids].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0)));
   });
 
   it('lists only 不詳 visits, with their 摘要, in the 不詳 list', () => {

@@ -85,7 +85,8 @@ describe('shikaku claims decide', () => {
   const expected: Record<string, string> = {
     'portal.json': 'current',
     'qualification-certificate.json': 'current',
-    'insurance-card.json': 'current',
+    // A 健康保険証 shown after 2025-12-01 gives past numbers (DOMAIN.md §7); the example is dated 2026-11-20.
+    'insurance-card.json': 'past',
     'notice-with-card.json': 'current',
     'verbal.json': 'current',
     'emergency-mode.json': 'current',
@@ -125,6 +126,26 @@ describe('shikaku claims decide', () => {
       basis: 'current',
       rule: 'terminal_valid',
     });
+  });
+
+  it('gives the published ③ fill and 摘要 (2023-07-19 事務連絡): 77777777, no 記号, 777777777, 「不詳」 first; 本人/家族', () => {
+    const input = readFileSync(join(examplesDir, 'declaration-unknown.json'), 'utf8');
+    const j = shikaku(['claims', 'decide', '--json'], { input }).json() as Record<string, unknown>;
+    expect(j).toMatchObject({
+      basis: 'unknown',
+      ho: { insurerNumber: '77777777', symbol: '', number: '777777777' },
+      remarks: [
+        '不詳',
+        '住所：東京都中野区中野1-1-1 コーポ中野101',
+        '事業所名：株式会社なかの商事',
+        '連絡先：090-1234-5678',
+      ],
+      personalFamily: '1',
+      needsDecision: [],
+    });
+    expect(shikaku(['claims', 'decide'], { input }).stdout).toBe(
+      '③不詳: 77777777  777777777 本人 摘要: 不詳 / 住所：東京都中野区中野1-1-1 コーポ中野101 / 事業所名：株式会社なかの商事 / 連絡先：090-1234-5678\n',
+    );
   });
 
   it('exits 1 with field reasons for an invalid visit, 2 for text that is not JSON', () => {

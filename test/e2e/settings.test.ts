@@ -116,7 +116,7 @@ describe('設定', () => {
       .toBe(t.savedRestart(t.sections.claims));
     expect(stored('claims')).toMatchObject({
       unknownInsurerNumber: '77777779',
-      unknownNumberLength: 8,
+      unknownNumberLength: 9, // 「777777777」: the 2023-07-19 事務連絡 (issue #12)
       mode: 'normal',
     });
 

@@ -125,9 +125,27 @@ describe('checkAnswer', () => {
     ]);
   });
 
-  it('takes the problems the terminal parser found as they are (once each)', () => {
-    const p = { part: 'result', field: 'symbol', kind: 'invalid' } as const;
-    expect(check({ finding: valid({ ...asked, symbol: '3@200457' }), parserProblems: [p] }).problems).toEqual([p]);
+  it('takes the fields the terminal parser found in the wrong form (once each, by element)', () => {
+    const path = 'MessageBody/ResultList/ResultOfQualificationConfirmation[0]';
+    const symbol = { path: `${path}/InsuredCardSymbol`, reason: 'bad_shape', expected: 'text', value: '3@' } as const;
+    const ratio = {
+      path: `${path}/InsuredPartialContributionRatio`,
+      reason: 'bad_shape',
+      expected: '3 digits',
+    } as const;
+    const echo = {
+      path: 'MessageBody/QualificationConfirmSearchInfo/Birthdate',
+      reason: 'bad_shape',
+      expected: '',
+    } as const;
+    expect(
+      check({ finding: valid({ ...asked, symbol: '3@200457' }), fieldProblems: [symbol, ratio, echo] }).problems,
+    ).toEqual([
+      { part: 'result', field: 'symbol', kind: 'invalid' },
+      { part: 'result', field: 'other', kind: 'invalid' },
+      { part: 'echo', field: 'birthDate', kind: 'invalid' },
+    ]);
+    expect(answerProblemCode({ part: 'result', field: 'other', kind: 'invalid' })).toBe('ANSWER_FIELD_INVALID');
   });
 
   it('names each problem with a code that has a Japanese message, and the export keeps them as needsDecision', () => {

@@ -5,11 +5,12 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseUkeExport } from '../../src/claims/month-export.ts';
+import { parseCsv } from '../../src/claims/export.ts';
 import type { Visit } from '../../src/claims/visit.ts';
 import { TerminalSimulator, type SimPerson } from '../../src/hardware/terminal/index.ts';
 import { main } from '../../src/main/cli/main.ts';
 import type { CliIO } from '../../src/main/cli/command.ts';
+import { ukeText, type Receipt } from '../claims/helpers.ts';
 import { FIXTURES, HANAKO, ROOT, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
 
 const EXAMPLES = readdirSync(path.join(ROOT, 'docs', 'examples'))
@@ -85,8 +86,9 @@ describe('shikaku reconcile / export / returns', () => {
       ok: true,
       total: 9,
       processed: 9,
-      decisions: { current: 5, past: 2, unknown: 2, none: 0 },
-      needsDecision: [],
+      decisions: { current: 5, past: 2, unknown: 1, none: 1 },
+      // 該当資格なし for the 保険証's numbers: ③ proposed, staff check the typed numbers first (issue #12)
+      needsDecision: [{ visitId: ex('insurance-card').id, codes: ['TERMINAL_NOT_FOUND_REVIEW'] }],
       failed: 0,
       dead: 0,
       already: 0,
@@ -100,8 +102,8 @@ describe('shikaku reconcile / export / returns', () => {
     const expected: Record<string, [string, string]> = {
       portal: ['current', 'terminal_valid'],
       'qualification-certificate': ['past', 'terminal_invalid_past'],
-      // 該当資格なし for the card's numbers: ③ by default (claims setting notFoundWithEvidence)
-      'insurance-card': ['unknown', 'unknown_no_declaration'],
+      // 該当資格なし for the card's numbers: 要確認 with ③ proposed (claims setting notFoundWithEvidence)
+      'insurance-card': ['none', 'unknown_no_declaration'],
       'notice-with-card': ['current', 'terminal_valid'],
       verbal: ['current', 'terminal_valid'],
       'declaration-unknown': ['unknown', 'unknown_declaration'],
@@ -128,16 +130,20 @@ describe('shikaku reconcile / export / returns', () => {
     const out = path.join(outDir, 'claims-2026-11.csv');
     const refused = await run(withData(['export', '--month', '2026-11', '--format', 'csv', '--out', out, '--json']));
     expect(refused.code).toBe(1);
-    expect(JSON.parse(refused.out)).toMatchObject({
-      ok: false,
-      code: 'EXPORT_REFUSED',
-      errors: [{ code: 'EXPORT_NEEDS_DECISION', field: multiple.id }],
-    });
+    const refusal = JSON.parse(refused.out) as { code: string; errors: { code: string; field: string }[] };
+    expect(refusal.code).toBe('EXPORT_REFUSED');
+    expect(refusal.errors.map((e) => [e.code, e.field]).sort()).toEqual(
+      [
+        ['EXPORT_NEEDS_DECISION', multiple.id],
+        ['EXPORT_NEEDS_DECISION', ex('insurance-card').id],
+      ].sort(),
+    );
     expect(existsSync(out)).toBe(false);
 
-    // Staff void it (a duplicate reception); the month exports.
+    // Staff void the duplicate and accept ③ for the 保険証 the terminal does not know; the month exports.
     const s2 = await openTestStore(dataDir);
     unwrap(s2.setVisitStatus(multiple.id, 'void', 'uketsuke-01', '重複受付'));
+    unwrap(s2.reviewVisit({ action: 'accept', visitId: ex('insurance-card').id, staff: 'uketsuke-01' }));
     s2.close();
     const written = await run(withData(['export', '--month', '2026-11', '--format', 'csv', '--out', out, '--json']));
     expect(written.code).toBe(0);
@@ -151,16 +157,16 @@ describe('shikaku reconcile / export / returns', () => {
     expect(bytes.equals(readFileSync(golden))).toBe(true);
     expect(iconv.decode(bytes, 'cp932')).toContain('旧資格情報');
 
-    // UKE: one HO/SN/CO group per visit, numbers as decided; round-trips through parseUkeExport.
-    const uke = path.join(outDir, 'claims-2026-11.uke');
-    expect(
-      (await run(withData(['export', '--month', '2026-11', '--format', 'uke', '--encoding', 'utf8', '--out', uke])))
-        .code,
-    ).toBe(0);
-    const groups = parseUkeExport(readFileSync(uke, 'utf8'));
-    expect(groups).toHaveLength(9);
-    const insurers = groups.map((g) => g.find((r) => r.type === 'HO')!.fields[0]).sort();
-    expect(insurers).toEqual(
+    // レセコン入力票: one row per visit by カルテ番号, 本人/家族 and each 摘要 line; the ③ rows begin with 「不詳」.
+    const sheet = path.join(outDir, 'input-sheet-2026-11.csv');
+    const sheetRun = await run(
+      withData(['export', '--month', '2026-11', '--format', 'input-sheet', '--encoding', 'utf8', '--out', sheet]),
+    );
+    expect(sheetRun.code).toBe(0);
+    const [header, ...rows] = parseCsv(readFileSync(sheet, 'utf8'));
+    expect(rows).toHaveLength(9);
+    const col = (name: string) => header!.indexOf(name);
+    expect(rows.map((r) => r[col('保険者番号')]).sort()).toEqual(
       [
         '01130012',
         '01130012',
@@ -173,6 +179,10 @@ describe('shikaku reconcile / export / returns', () => {
         '77777777',
       ].sort(),
     );
+    for (const r of rows.filter((x) => x[col('請求区分')] === '③不詳')) {
+      expect(r[col('番号')]).toBe('777777777');
+      expect(r[col('摘要1')]).toBe('不詳');
+    }
 
     // 不詳 list: the two ③ visits.
     const unknown = path.join(outDir, 'unknown.csv');
@@ -197,6 +207,80 @@ describe('shikaku reconcile / export / returns', () => {
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).join('\n')).toContain(ex('declaration-unknown').id);
     expect(lines.slice(1).join('\n')).toContain(ex('insurance-card').id);
+  });
+
+  it('請求前点検: `export --check-uke` lists the outage visits whose HO / 摘要 in the レセコン`s UKE file differ', async () => {
+    await reconcileOnce();
+    const store = await openTestStore(dataDir);
+    unwrap(store.reviewVisit({ action: 'accept', visitId: ex('insurance-card').id, staff: 'uketsuke-01' }));
+    // One visit per patient left in the month (山田 花子's others void), as one RE per patient and month holds.
+    for (const name of [
+      'insurance-card',
+      'qualification-certificate',
+      'verbal',
+      'declaration-known-numbers',
+      'invalid-past',
+      'emergency-mode',
+    ])
+      unwrap(store.setVisitStatus(ex(name).id, 'void', 'uketsuke-01', '点検テスト'));
+    store.close();
+    const sheet = path.join(outDir, 'input-sheet.csv');
+    expect(
+      (
+        await run(
+          withData(['export', '--month', '2026-11', '--format', 'input-sheet', '--encoding', 'utf8', '--out', sheet]),
+        )
+      ).code,
+    ).toBe(0);
+    const [header, ...rows] = parseCsv(readFileSync(sheet, 'utf8'));
+    const col = (name: string) => header!.indexOf(name);
+    // What staff enter from the 入力票 is what the レセコン writes.
+    const receipts: Receipt[] = rows.map((r) => ({
+      patientId: r[col('カルテ番号')]!,
+      name: r[col('氏名')]!,
+      birth: r[col('生年月日')]!.replace(/-/g, ''),
+      ho: [r[col('保険者番号')]!, r[col('記号')]!, r[col('番号')]!],
+      branch: r[col('枝番')]!,
+      comments: header!.flatMap((h, i) => (h.startsWith('摘要') && r[i] ? [r[i]!] : [])),
+    }));
+    expect(receipts.map((r) => [r.patientId, r.ho.join(' '), r.comments?.[0] ?? ''])).toEqual([
+      ['P000123', '06132013 1234 567', ''],
+      ['P000200', '39131156  00123456', ''],
+      ['', '77777777  777777777', '不詳'],
+    ]);
+    const uke = path.join(outDir, 'RECEIPTC.UKE');
+    writeFileSync(uke, iconv.encode(ukeText(receipts), 'cp932'));
+    const clean = await run(withData(['export', '--month', '2026-11', '--check-uke', uke]));
+    expect(clean).toMatchObject({
+      code: 0,
+      out: '請求前点検 2026-11: レセプト 3 件、障害時の受付 3 件、相違 0 件、ファイルの問題 0 件\n',
+    });
+
+    // The レセコン kept the old numbers for 山田 花子 and dropped 「不詳」 for 鈴木 次郎.
+    receipts[0]!.ho = ['01130012', '12-34', '5678'];
+    receipts[2]!.comments = receipts[2]!.comments?.slice(1);
+    writeFileSync(uke, iconv.encode(ukeText(receipts, '\n'), 'cp932'));
+    const differs = await run(withData(['export', '--month', '2026-11', '--check-uke', uke]));
+    expect(differs.code).toBe(1);
+    expect(differs.out).toBe(
+      [
+        '請求前点検 2026-11: レセプト 3 件、障害時の受付 3 件、相違 2 件、ファイルの問題 0 件',
+        '行 3: 山田 花子（カルテ番号 P000123） 2026-11-20 ①現資格: 保険者番号・記号・番号が判定と違います（UKE: 01130012 １２－３４ ５６７８、判定: 06132013 1234 567）。',
+        `行 12: 鈴木 次郎（受付 ${ex('declaration-unknown').id}） 2026-11-20 ③不詳: 摘要が「不詳」で始まっていません。`,
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await run(withData(['export', '--month', '2026-11', '--check-uke', uke, '--json']))).out);
+    expect(json).toMatchObject({ ok: false, month: '2026-11', receipts: 3, visits: 3, problems: [] });
+    expect(json.findings.map((f: { code: string }) => f.code)).toEqual(['UKE_HO_DIFFERS', 'UKE_UNKNOWN_NO_HEAD']);
+    // Read only: no export was audited, no file written next to the UKE file.
+    const s3 = await openTestStore(dataDir);
+    expect(unwrap(s3.listAudit({ entity: 'export' })).map((e) => e.entityId)).toEqual(['2026-11:input-sheet']);
+    s3.close();
+    expect(
+      (await run(withData(['export', '--month', '2026-11', '--check-uke', path.join(outDir, 'nope.UKE'), '--json'])))
+        .code,
+    ).toBe(1);
   });
 
   it('a returned claim is reconciled again and re-claimed in a later month', async () => {

@@ -128,7 +128,7 @@ describe('reconciler: answer kinds', () => {
     expect(first).toMatchObject({
       total: 11,
       processed: 11,
-      decisions: { current: 2, past: 1, unknown: 2, none: 2 },
+      decisions: { current: 2, past: 1, unknown: 1, none: 3 },
       failed: 3,
       dead: 1,
       already: 0,
@@ -140,6 +140,7 @@ describe('reconciler: answer kinds', () => {
       expect.arrayContaining([
         { visitId: v.multiple.id, codes: ['MULTIPLE_MATCHES'] },
         { visitId: v.nameMismatch.id, codes: ['NAME_MISMATCH'] },
+        { visitId: v.notFound.id, codes: ['TERMINAL_NOT_FOUND_REVIEW'] },
       ]),
     );
 
@@ -164,12 +165,18 @@ describe('reconciler: answer kinds', () => {
       symbol: '12-34',
       number: '9999',
     });
-    // 該当資格なし for the numbers the visit's document showed: ③ 不詳 by default (claims setting
-    // notFoundWithEvidence), with a warning staff see in review
+    // 該当資格なし for the numbers the visit's document showed: 要確認 with ③ 不詳 proposed by default (claims
+    // setting notFoundWithEvidence), so staff compare the typed numbers first (issue #12)
     expect(latest(v.notFound)).toMatchObject({
-      decision: 'unknown',
-      detail: { rule: 'unknown_no_declaration', validity: 'not_found', warnings: ['TERMINAL_NOT_FOUND_UNKNOWN'] },
+      decision: 'none',
+      detail: {
+        basis: 'unknown',
+        rule: 'unknown_no_declaration',
+        validity: 'not_found',
+        needsDecision: ['TERMINAL_NOT_FOUND_REVIEW'],
+      },
     });
+    expect(unwrap(store.getVisit(v.notFound.id)).status).toBe('needs_review');
     // 複数該当 / name mismatch → none, needs review
     expect(latest(v.multiple)).toMatchObject({ decision: 'none', detail: { needsDecision: ['MULTIPLE_MATCHES'] } });
     expect(unwrap(store.getVisit(v.multiple.id)).status).toBe('needs_review');

@@ -219,6 +219,28 @@ describe('the visit built for visits.save', () => {
     expect(Visit.safeParse(v).success).toBe(true);
   });
 
+  it('申立書: staff mark 障害認定 (65–74); the ③ claim then has the 後期 番号 「77777777」 (2023-07-19 事務連絡)', () => {
+    const state = {
+      ...base(),
+      patient: { ...base().patient, birthText: '1958-01-10', address: '東京都中野区中野1-1-1', phone: '09012345678' },
+    };
+    const wizard = newWizard('qualification_not_found', now);
+    const w = {
+      ...wizard,
+      identity: 'none' as const,
+      evidence: 'declaration' as const,
+      declaration: { ...wizard.declaration, insuranceType: 'kokuho' as const, disabilityCertified: true },
+    };
+    const v = Visit.parse(visitFor(state, w));
+    expect(v.evidence.declaration?.disabilityCertified).toBe(true);
+    expect(decideClaim(v, defaultClaimSettings).ho.number).toBe('77777777');
+    const unmarked = Visit.parse(
+      visitFor(state, { ...w, declaration: { ...w.declaration, disabilityCertified: false } }),
+    );
+    expect(unmarked.evidence.declaration).not.toHaveProperty('disabilityCertified');
+    expect(decideClaim(unmarked, defaultClaimSettings).ho.number).toBe('777777777');
+  });
+
   it('a wrong check digit keeps the numbers step from advancing, naming the field', () => {
     const w = {
       ...newWizard('reader_fault', now),

@@ -5,18 +5,9 @@ import { parseAnswer, parseQualificationAnswer } from '../../src/hardware/termin
 import { qualificationAnswerXml, recordElems, type SimPerson } from '../../src/hardware/terminal/answers.ts';
 import { encodeXmlText } from '../../src/hardware/terminal/xml.ts';
 import type { BulkResultAnswer } from '../../src/hardware/terminal/model.ts';
-import { fixture } from './helpers.ts';
+import { YAMADA, fixture } from './helpers.ts';
 
-const person: SimPerson = {
-  insurerNumber: '06130012',
-  symbol: 'ｱｲｳ',
-  number: '0456',
-  branch: '00',
-  name: '山田 太郎',
-  birthDate: '1988-12-24',
-  sex: 'male',
-  copayPercent: 30,
-};
+const person: SimPerson = YAMADA;
 
 function answer(validityCode: string | undefined, records: SimPerson[]) {
   const xml = qualificationAnswerXml(
@@ -40,10 +31,12 @@ describe('toTerminalFinding', () => {
       name: '山田 太郎',
       birthDate: '1988-12-24',
       sex: 'male',
+      personalFamily: '1', // PersonalFamilyClassification 1 本人: the レセコン needs it (issue #12)
       copayPercent: 30,
       answeredAt: '2025-03-01T09:30:00+09:00',
     });
     expect(TerminalFinding.parse(f)).toEqual(f);
+    expect(toTerminalFinding(answer('1', [{ ...person, personalFamily: '2' }]))!.personalFamily).toBe('2');
   });
 
   it('valid 国保 answer: insurer number in its 6-digit card form; elderly ratio used when no partial ratio', () => {

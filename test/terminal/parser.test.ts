@@ -209,6 +209,29 @@ describe('requests', () => {
     ).toThrow(expect.objectContaining({ code: 'TERMINAL_INVALID_QUERY' }));
   });
 
+  it('sends 〜 and − in their CP932 forms and refuses 𠮷, naming the field, instead of writing ? (issue #12)', () => {
+    const q = { insurerNumber: '06130012', symbol: '12〜3', number: '4−56', birthDate: '1950-01-05' };
+    const bytes = buildQualificationRequest(q, 'k');
+    expect(parseQualificationRequest(bytes).searchInfo).toMatchObject({
+      insuredCardSymbol: '12～3',
+      insuredIdentificationNumber: '4－56',
+    });
+    expect(() => buildQualificationRequest({ ...q, number: '𠮷1' }, 'k')).toThrow(
+      expect.objectContaining({
+        code: 'TERMINAL_INVALID_QUERY',
+        messageJa: expect.stringContaining('「番号」の文字「𠮷」'),
+      }),
+    );
+    expect(() => buildBulkUploadRequest([{ ...q, symbol: '𠮷' }], 'k', '1312345678')).toThrow(
+      expect.objectContaining({ code: 'TERMINAL_INVALID_QUERY' }),
+    );
+    // UTF-8 requests carry the characters as typed.
+    expect(
+      parseQualificationRequest(buildQualificationRequest({ ...q, number: '𠮷1' }, 'k', { encoding: 'utf-8' }))
+        .searchInfo,
+    ).toMatchObject({ insuredIdentificationNumber: '𠮷1' });
+  });
+
   it('builds a bulk upload with one search block per query and row ids', () => {
     const bytes = buildBulkUploadRequest(
       [

@@ -6,33 +6,12 @@ import path from 'node:path';
 import { FileTerminalClient, type TerminalClientOptions } from '../../src/hardware/terminal/client.ts';
 import { TerminalSimulator, type SimulatorOptions, type SimPerson } from '../../src/hardware/terminal/simulator.ts';
 import { TerminalError } from '../../src/hardware/terminal/errors.ts';
-import { makeShare, tempDir, until } from './helpers.ts';
+import { TAKAHASHI, YAMADA, makeShare, tempDir, until } from './helpers.ts';
 
 const MIC = '1312345678';
 
-const takahashi: SimPerson = {
-  insurerNumber: '138057', // 国保: travels as 00138057
-  symbol: '0012',
-  number: '0001234',
-  branch: '01',
-  name: '髙橋　●美',
-  nameKana: 'ﾀｶﾊｼ ｴﾐ',
-  birthDate: '1950-01-05',
-  sex: 'female',
-  copayPercent: 20,
-  insurerName: '千代田区国民健康保険',
-};
-const yamada: SimPerson = {
-  insurerNumber: '06130012',
-  symbol: 'ｱｲｳ',
-  number: '0456',
-  branch: '00',
-  name: '山田 太郎',
-  birthDate: '1988-12-24',
-  sex: 'male',
-  copayPercent: 30,
-  status: 'lost',
-};
+const takahashi: SimPerson = TAKAHASHI; // 国保: travels as 00138057
+const yamada: SimPerson = { ...YAMADA, status: 'lost' };
 const yamadaMoved: SimPerson = {
   ...yamada,
   number: '0457',

@@ -1,4 +1,12 @@
 // Answer documents as the connector writes them: used by the simulator, the fixtures and demo mode.
+import {
+  PersonalFamilyClassification,
+  ProcessingResultStatus,
+  ReferenceClassification,
+  SegmentOfResult,
+  SexCode,
+  type CharacterCodeIdentifier,
+} from './codes.ts';
 import { padInsurerNumber } from './parser.ts';
 import { treeToElems, xmlDocument, type XmlElem } from './xml.ts';
 import type { TextEncodingName } from './model.ts';
@@ -22,7 +30,7 @@ export interface SimPerson {
   postNumber?: string;
   insurerName?: string;
   /** 1 本人, 2 家族. */
-  personalFamily?: '1' | '2';
+  personalFamily?: PersonalFamilyClassification;
   /** 'lost': the 資格 ended (ReasonOfLoss, expiration date). Default 'valid'. */
   status?: 'valid' | 'lost';
   reasonOfLoss?: string;
@@ -49,10 +57,10 @@ export function recordElems(p: SimPerson, over: Partial<SimPerson> = {}): XmlEle
     ['InsuredCardSymbol', r.symbol || undefined],
     ['InsuredIdentificationNumber', r.number],
     ['InsuredBranchNumber', r.branch || undefined],
-    ['PersonalFamilyClassification', r.personalFamily ?? '1'],
+    ['PersonalFamilyClassification', r.personalFamily ?? PersonalFamilyClassification.insured],
     ['Name', r.name],
     ['NameKana', r.nameKana || undefined],
-    ['Sex1', r.sex === 'male' ? '1' : '2'],
+    ['Sex1', r.sex === 'male' ? SexCode.male : SexCode.female],
     ['Birthdate', ymd(r.birthDate)],
     ['Address', r.address || undefined],
     ['PostNumber', r.postNumber || undefined],
@@ -105,7 +113,7 @@ export interface HeaderInput {
   /** 1 card, 2 保険証情報. Default '2' (a number query). */
   referenceClassification?: string;
   receptionNumber?: string;
-  characterCodeIdentifier: '0' | '1';
+  characterCodeIdentifier: CharacterCodeIdentifier;
   extra?: Record<string, string>;
 }
 
@@ -116,8 +124,8 @@ function headerElems(h: HeaderInput): XmlElem[] {
     ['MedicalInstitutionCode', h.medicalInstitutionCode || undefined],
     ['ArbitraryFileIdentifier', h.key],
     ['ReceptionNumber', h.receptionNumber],
-    ['ReferenceClassification', h.referenceClassification ?? '2'],
-    ['SegmentOfResult', h.segmentOfResult ?? '1'],
+    ['ReferenceClassification', h.referenceClassification ?? ReferenceClassification.insuranceNumbers],
+    ['SegmentOfResult', h.segmentOfResult ?? SegmentOfResult.normal],
     ['ErrorCode', h.errorCode],
     ['ErrorMessage', h.errorMessage],
     ['CharacterCodeIdentifier', h.characterCodeIdentifier],
@@ -140,7 +148,7 @@ export interface QualificationAnswerInput {
 
 export function qualificationAnswerXml(a: QualificationAnswerInput, declared: TextEncodingName): string {
   const body: XmlElem[] = [
-    ['ProcessingResultStatus', a.processingResultStatus ?? '1'],
+    ['ProcessingResultStatus', a.processingResultStatus ?? ProcessingResultStatus.normal],
     ['ProcessingResultCode', a.processingResultCode],
     ['ProcessingResultMessage', a.processingResultMessage],
     ['QualificationValidity', a.validityCode],
@@ -173,7 +181,12 @@ export function bulkUploadAnswerXml(
       'XmlMsg',
       [
         ['MessageHeader', headerElems({ ...header, ...(receptionNumber !== undefined ? { receptionNumber } : {}) })],
-        ['MessageBody', header.segmentOfResult === '9' ? undefined : [['ProcessingResultStatus', '1']]],
+        [
+          'MessageBody',
+          header.segmentOfResult === SegmentOfResult.error
+            ? undefined
+            : [['ProcessingResultStatus', ProcessingResultStatus.normal]],
+        ],
       ],
     ],
     declared,
@@ -188,8 +201,10 @@ export interface BulkUnitInput {
 }
 
 export function bulkResultAnswerXml(header: HeaderInput, units: BulkUnitInput[], declared: TextEncodingName): string {
-  const done = (header.segmentOfResult ?? '1') === '1';
-  const errors = units.filter((u) => (u.processingResultStatus ?? '1') !== '1').length;
+  const done = (header.segmentOfResult ?? SegmentOfResult.normal) === SegmentOfResult.normal;
+  const errors = units.filter(
+    (u) => (u.processingResultStatus ?? ProcessingResultStatus.normal) !== ProcessingResultStatus.normal,
+  ).length;
   const extra: Record<string, string> = done
     ? {
         NumberOfProcessingResult: String(units.length),
@@ -209,7 +224,7 @@ export function bulkResultAnswerXml(header: HeaderInput, units: BulkUnitInput[],
                 'BulkConfirmUnit',
                 [
                   ['QualificationConfirmSearchInfo', searchEchoElems(u.search)],
-                  ['ProcessingResultStatus', u.processingResultStatus ?? '1'],
+                  ['ProcessingResultStatus', u.processingResultStatus ?? ProcessingResultStatus.normal],
                   ['QualificationValidity', u.validityCode],
                   [
                     'ResultList',

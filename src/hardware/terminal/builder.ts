@@ -1,4 +1,6 @@
 // Request documents the client writes into req/ (Shift_JIS by default, like every terminal file).
+import { cp932Fields } from '../../claims/cp932.ts';
+import { characterCodeIdentifierOf } from './codes.ts';
 import { TerminalError } from './errors.ts';
 import { QualificationQuery, type QualificationQueryInput, type TextEncodingName } from './model.ts';
 import { padInsurerNumber } from './parser.ts';
@@ -38,6 +40,30 @@ export function normalizeQuery(input: QualificationQueryInput): QualificationQue
   return out;
 }
 
+/**
+ * Shift_JIS requests: the text fields in their CP932 forms (〜 U+301C → ～, − U+2212 → －, …) and a refusal, naming
+ * the field, for what CP932 cannot hold — iconv would write '?', the terminal would be asked about another 記号
+ * and answer 該当資格なし (issue #12).
+ */
+function forEncoding(q: QualificationQuery, encoding: TextEncodingName): QualificationQuery {
+  if (encoding === 'utf-8') return q;
+  const { symbol, number, branch, medicalInstitutionCode } = q;
+  const r = cp932Fields(
+    { symbol, number, branch, medicalInstitutionCode, ...q.extra },
+    { symbol: '記号', number: '番号', branch: '枝番' },
+  );
+  if (!r.ok) {
+    throw new TerminalError(
+      'TERMINAL_INVALID_QUERY',
+      `not representable in Shift_JIS: ${r.errors.map((e) => e.field).join(', ')}`,
+      {},
+      r.errors.map((e) => e.message).join(' '),
+    );
+  }
+  const { symbol: s, number: n, branch: b, medicalInstitutionCode: c, ...extra } = r.value;
+  return { ...q, symbol: s, number: n, branch: b, medicalInstitutionCode: c, ...(q.extra ? { extra } : {}) };
+}
+
 const ymd = (iso: string) => iso.replace(/-/g, '');
 
 function searchInfoElems(q: QualificationQuery, opts: BuildOptions): XmlElem[] {
@@ -60,8 +86,8 @@ export function buildQualificationRequest(
   key: string,
   opts: BuildOptions = {},
 ): Buffer {
-  const q = normalizeQuery(input);
   const encoding = opts.encoding ?? 'shift_jis';
+  const q = forEncoding(normalizeQuery(input), encoding);
   const doc = xmlDocument(
     [
       'XmlMsg',
@@ -72,7 +98,7 @@ export function buildQualificationRequest(
             ['MedicalInstitutionCode', q.medicalInstitutionCode || undefined],
             ['ArbitraryFileIdentifier', key],
             ['QualificationConfirmationDate', q.confirmationDate ? ymd(q.confirmationDate) : undefined],
-            ['CharacterCodeIdentifier', encoding === 'utf-8' ? '0' : '1'],
+            ['CharacterCodeIdentifier', characterCodeIdentifierOf(encoding)],
           ],
         ],
         ['MessageBody', [['QualificationConfirmSearchInfo', searchInfoElems(q, opts)]]],
@@ -91,8 +117,8 @@ export function buildBulkUploadRequest(
   opts: BuildOptions = {},
 ): Buffer {
   if (inputs.length === 0) throw new TerminalError('TERMINAL_INVALID_QUERY', 'bulk upload needs at least one query');
-  const qs = inputs.map(normalizeQuery);
   const encoding = opts.encoding ?? 'shift_jis';
+  const qs = inputs.map((i) => forEncoding(normalizeQuery(i), encoding));
   const doc = xmlDocument(
     [
       'XmlMsg',
@@ -102,7 +128,7 @@ export function buildBulkUploadRequest(
           [
             ['MedicalInstitutionCode', medicalInstitutionCode || undefined],
             ['ArbitraryFileIdentifier', key],
-            ['CharacterCodeIdentifier', encoding === 'utf-8' ? '0' : '1'],
+            ['CharacterCodeIdentifier', characterCodeIdentifierOf(encoding)],
           ],
         ],
         ['MessageBody', qs.map((q): XmlElem => ['QualificationConfirmSearchInfo', searchInfoElems(q, opts)])],
@@ -130,7 +156,7 @@ export function buildBulkFetchRequest(
           [
             ['MedicalInstitutionCode', medicalInstitutionCode || undefined],
             ['ArbitraryFileIdentifier', key],
-            ['CharacterCodeIdentifier', encoding === 'utf-8' ? '0' : '1'],
+            ['CharacterCodeIdentifier', characterCodeIdentifierOf(encoding)],
           ],
         ],
         ['MessageBody', [['ReceptionNumber', receptionNumber]]],

@@ -1,12 +1,14 @@
 // The client side of the file interface: write a request into req/ atomically, wait for the matching answer in
-// res/ (fs.watch plus polling: change notifications do not always arrive from Windows shares), read it only once
-// it parses or has stopped changing, check it belongs to us, and report typed failures. Also watches face/.
-import { watch, promises as fsp, type FSWatcher } from 'node:fs';
+// res/ (watch.ts: fs.watch plus polling), read it only once it parses or has stopped changing — and never when it
+// is larger than the limit — check it belongs to us (answer-file.ts), and report typed failures. face/ is watched
+// by face.ts.
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { TerminalFinding } from '../../claims/visit.ts';
 import { buildBulkFetchRequest, buildBulkUploadRequest, buildQualificationRequest, normalizeQuery } from './builder.ts';
+import { keyEchoOf, quarantineAnswer, verifyAnswer } from './answer-file.ts';
+import { SegmentOfResult } from './codes.ts';
 import { TerminalError, isTerminalError, type TerminalErrorCode } from './errors.ts';
-import { errorSegmentMessage, processingErrorMessage } from './messages.ts';
+import { FaceWatcher } from './face.ts';
 import {
   ACCESS,
   answerBaseName,
@@ -14,148 +16,54 @@ import {
   atomicWrite,
   canAccess,
   isDir,
+  listNames,
   newKey,
-  parseFaceFileName,
+  readBounded,
   readIfExists,
   requestFileName,
   shareDirs,
   type RequestKind,
   type ShareDirs,
 } from './files.ts';
-import { bulkUnitToFinding, isoDateTimeFromTerminal, toTerminalFinding } from './finding.ts';
+import { bulkUnitToFinding, toTerminalFinding } from './finding.ts';
 import type {
-  BulkConfirmUnit,
   BulkResultAnswer,
   BulkUploadAnswer,
   QualificationAnswer,
   QualificationQueryInput,
   TerminalAnswer,
-  TextEncodingName,
 } from './model.ts';
-import { parseAnswer, type AnswerKindHint } from './parser.ts';
+import { oversizedAnswer, parseAnswer, type AnswerKindHint } from './parser.ts';
+import type {
+  AnswerHealth,
+  BulkFetchOptions,
+  BulkFetchResult,
+  BulkUploadResult,
+  ConfirmOptions,
+  FaceEvent,
+  TerminalBulkPort,
+  TerminalClientOptions,
+  TerminalLinkStatus,
+  TerminalPort,
+  TerminalResult,
+} from './ports.ts';
+import { FolderWatch } from './watch.ts';
 
-export interface TerminalClientOptions {
-  /** The share root holding req/, res/ and face/. */
-  dir: string;
-  /** How long to wait for an answer before TERMINAL_TIMEOUT. Default 30 000 ms. */
-  timeoutMs?: number;
-  /** Polling interval of the fallback scan. Default 500 ms. */
-  pollMs?: number;
-  /** Use fs.watch in addition to polling. Default true. */
-  watch?: boolean;
-  /** Wait between reads of an answer that does not parse yet (half-written). Default 200 ms. */
-  settleMs?: number;
-  /** Identical unparsable reads (the file stopped changing) before the answer is declared malformed. Default 5. */
-  stableReads?: number;
-  /** Used when a query carries no 医療機関コード. */
-  medicalInstitutionCode?: string;
-  /** Request encoding. Default Shift_JIS. */
-  encoding?: TextEncodingName;
-  /** Send 6-digit 国保 insurer numbers as "00" + 6 digits. Default true. */
-  padKokuhoInsurer?: boolean;
-  /** Emit face files that were already in face/ when watching started. Default false. */
-  faceIncludeExisting?: boolean;
-  /** How long a face file may stay unreadable before a face error event. Default 10 000 ms. */
-  faceSettleTimeoutMs?: number;
-}
-
-export interface ConfirmOptions {
-  timeoutMs?: number;
-  /** Idempotency key (ArbitraryFileIdentifier, part of the file name). Default: a fresh key. */
-  key?: string;
-}
-
-export interface TerminalResult {
-  key: string;
-  /** Answer file name in res/. */
-  file: string;
-  format: 'xml' | 'zip';
-  /** The answer file's raw bytes, exactly as read (evidence: archived by the reconciler). */
-  bytes: Buffer;
-  /** The answer was already in res/ (e.g. after a restart): no request was written. */
-  reused: boolean;
-  answer: QualificationAnswer;
-  /** null when the answer states no known QualificationValidity (kept raw in `answer`). */
-  finding: TerminalFinding | null;
-}
-
-export type FaceEvent =
-  | {
-      type: 'face';
-      file: string;
-      id: string;
-      timestamp: string;
-      at?: string;
-      answer: QualificationAnswer;
-      finding: TerminalFinding | null;
-    }
-  | { type: 'face_error'; file: string; error: TerminalError };
-
-export interface AnswerHealth {
-  lastRequestAt?: string;
-  lastAnswerAt?: string;
-  lastLatencyMs?: number;
-  /** 'answered', or the code of the last failure. */
-  lastOutcome?: 'answered' | TerminalErrorCode;
-  lastOutcomeAt?: string;
-  /** Failures in a row that point at the link (timeout, share missing, malformed, rejected); reset by an answer. */
-  consecutiveFailures: number;
-  pending: number;
-}
-
-export interface TerminalLinkStatus {
-  checkedAt: string;
-  ok: boolean;
-  /** TERMINAL_SHARE_MISSING / TERMINAL_SHARE_NOT_WRITABLE when not ok. */
-  problem?: TerminalErrorCode;
-  folders: {
-    req: { exists: boolean; writable: boolean };
-    res: { exists: boolean; readable: boolean };
-    face: { exists: boolean };
-  };
-  lastAnswer: AnswerHealth;
-}
-
-export interface TerminalPort {
-  confirm(query: QualificationQueryInput, opts?: ConfirmOptions): Promise<TerminalResult>;
-  onFace(cb: (event: FaceEvent) => void): () => void;
-  probe(): Promise<TerminalLinkStatus>;
-  health(): AnswerHealth;
-  close(): Promise<void>;
-}
-
-export interface BulkUploadResult {
-  key: string;
-  reused: boolean;
-  receptionNumber: string;
-  answer: BulkUploadAnswer;
-}
-
-export interface BulkRow {
-  /** ArbitraryIdentifier of the row (the query's rowId). */
-  rowId?: string;
-  unit: BulkConfirmUnit;
-  finding: TerminalFinding | null;
-}
-
-export interface BulkFetchResult {
-  key: string;
-  reused: boolean;
-  /** 'processing': SegmentOfResult 2, fetch again later with a new key. */
-  status: 'done' | 'processing';
-  /** Answer file name in res/, its format and raw bytes (evidence). */
-  file: string;
-  format: 'xml' | 'zip';
-  bytes: Buffer;
-  answer: BulkResultAnswer;
-  rows: BulkRow[];
-}
-
-/** 一括照会 (large backlogs): upload many queries, later fetch the results by ReceptionNumber. */
-export interface TerminalBulkPort {
-  bulkUpload(queries: QualificationQueryInput[], opts?: ConfirmOptions): Promise<BulkUploadResult>;
-  bulkFetch(receptionNumber: string, opts?: ConfirmOptions): Promise<BulkFetchResult>;
-}
+export type {
+  AnswerHealth,
+  BulkFetchOptions,
+  BulkFetchResult,
+  BulkRow,
+  BulkUploadResult,
+  ConfirmOptions,
+  FaceEvent,
+  KeyEcho,
+  TerminalBulkPort,
+  TerminalClientOptions,
+  TerminalLinkStatus,
+  TerminalPort,
+  TerminalResult,
+} from './ports.ts';
 
 const LINK_FAILURES: ReadonlySet<TerminalErrorCode> = new Set([
   'TERMINAL_TIMEOUT',
@@ -178,6 +86,8 @@ interface Pending {
   requestFile: string;
   base: string;
   answerKind: AnswerKindHint;
+  /** Answers larger than this are refused unread. */
+  maxBytes: number;
   deadline: number;
   timeoutMs: number;
   timer?: NodeJS.Timeout;
@@ -193,13 +103,6 @@ interface Pending {
   reject(e: TerminalError): void;
 }
 
-interface FaceRead {
-  first: number;
-  lastBytes?: Buffer;
-  same: number;
-  timer?: NodeJS.Timeout;
-}
-
 const ANSWER_KIND: Record<RequestKind, AnswerKindHint> = {
   qualification: 'qualification',
   bulk_upload: 'bulk_upload',
@@ -212,14 +115,12 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     medicalInstitutionCode: string;
   };
   private readonly pending = new Map<string, Pending>();
-  private resWatcher: FSWatcher | undefined;
-  private faceWatcher: FSWatcher | undefined;
-  private pollTimer: NodeJS.Timeout | undefined;
-  private faceSubscribers = new Set<(e: FaceEvent) => void>();
-  private faceSeen = new Set<string>();
-  private faceInFlight = new Map<string, FaceRead>();
-  private faceStarted = false;
-  private faceReadyPromise: Promise<void> = Promise.resolve();
+  /** Exchanges in progress by request file (see exchange()). */
+  private readonly exchanges = new Map<string, Promise<{ found: Found; reused: boolean }>>();
+  private resWatch: FolderWatch | undefined;
+  private readonly face: FaceWatcher;
+  /** Rows of the 一括照会 uploads this client made, by ReceptionNumber (sizes the result's limit). */
+  private readonly bulkRows = new Map<string, number>();
   private closed = false;
   private readonly stats: AnswerHealth = { consecutiveFailures: 0, pending: 0 };
 
@@ -236,7 +137,20 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       padKokuhoInsurer: options.padKokuhoInsurer ?? true,
       faceIncludeExisting: options.faceIncludeExisting ?? false,
       faceSettleTimeoutMs: options.faceSettleTimeoutMs ?? 10_000,
+      maxAnswerBytes: options.maxAnswerBytes ?? 1024 * 1024,
+      bulkAnswerBytesPerRow: options.bulkAnswerBytesPerRow ?? 16 * 1024,
+      bulkAssumedRows: options.bulkAssumedRows ?? 200,
     };
+    const o = this.opts;
+    this.face = new FaceWatcher(this.dirs.face, {
+      watch: o.watch,
+      pollMs: o.pollMs,
+      settleMs: o.settleMs,
+      stableReads: o.stableReads,
+      includeExisting: o.faceIncludeExisting,
+      settleTimeoutMs: o.faceSettleTimeoutMs,
+      maxAnswerBytes: o.maxAnswerBytes,
+    });
   }
 
   // ---- public API ----
@@ -258,6 +172,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       format: found.format,
       bytes: found.bytes,
       reused,
+      keyEcho: keyEchoOf(answer),
       answer,
       finding: toTerminalFinding(answer),
     };
@@ -285,18 +200,21 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         }),
       );
     }
-    return { key, reused, receptionNumber: answer.receptionNumber, answer };
+    this.bulkRows.set(answer.receptionNumber, queries.length);
+    return { key, reused, keyEcho: keyEchoOf(answer), receptionNumber: answer.receptionNumber, answer };
   }
 
-  async bulkFetch(receptionNumber: string, opts: ConfirmOptions = {}): Promise<BulkFetchResult> {
+  async bulkFetch(receptionNumber: string, opts: BulkFetchOptions = {}): Promise<BulkFetchResult> {
     const key = opts.key ?? newKey();
     assertKey(key);
     if (!receptionNumber) throw new TerminalError('TERMINAL_INVALID_QUERY', 'ReceptionNumber is required', { key });
     const build = () =>
       buildBulkFetchRequest(receptionNumber, key, this.opts.medicalInstitutionCode, { encoding: this.opts.encoding });
-    const { found, reused } = await this.exchange('bulk_fetch', key, build, opts.timeoutMs);
+    const rows = opts.rows ?? this.bulkRows.get(receptionNumber) ?? this.opts.bulkAssumedRows;
+    const maxBytes = this.opts.maxAnswerBytes + rows * this.opts.bulkAnswerBytesPerRow;
+    const { found, reused } = await this.exchange('bulk_fetch', key, build, opts.timeoutMs, maxBytes);
     const answer = found.answer as BulkResultAnswer;
-    const rows = answer.units.map((unit) => ({
+    const results = answer.units.map((unit) => ({
       ...(unit.searchInfo?.arbitraryIdentifier !== undefined ? { rowId: unit.searchInfo.arbitraryIdentifier } : {}),
       unit,
       finding: bulkUnitToFinding(unit, answer.header),
@@ -304,12 +222,13 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     return {
       key,
       reused,
-      status: answer.header.segmentOfResult === '2' ? 'processing' : 'done',
+      keyEcho: keyEchoOf(answer),
+      status: answer.header.segmentOfResult === SegmentOfResult.processing ? 'processing' : 'done',
       file: found.file,
       format: found.format,
       bytes: found.bytes,
       answer,
-      rows,
+      rows: results,
     };
   }
 
@@ -325,20 +244,12 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
 
   onFace(cb: (event: FaceEvent) => void): () => void {
     if (this.closed) throw new TerminalError('TERMINAL_CLOSED', 'client is closed');
-    this.faceSubscribers.add(cb);
-    if (!this.faceStarted) {
-      this.faceStarted = true;
-      this.faceReadyPromise = this.startFace();
-    }
-    return () => {
-      this.faceSubscribers.delete(cb);
-      if (this.faceSubscribers.size === 0) this.stopFace();
-    };
+    return this.face.subscribe(cb);
   }
 
   /** Resolves once face/ is being watched: files appearing from then on are emitted. */
   faceReady(): Promise<void> {
-    return this.faceReadyPromise;
+    return this.face.ready();
   }
 
   async probe(): Promise<TerminalLinkStatus> {
@@ -374,24 +285,44 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     this.closed = true;
     for (const p of [...this.pending.values()])
       this.settle(p, new TerminalError('TERMINAL_CLOSED', 'client closed while waiting', { key: p.key }));
-    this.stopFace();
-    this.faceSubscribers.clear();
+    this.face.close();
     this.updateWatchers();
   }
 
   // ---- exchange: request → answer ----
 
+  /**
+   * One exchange per request file at a time: a second call with the same key while the first is still writing
+   * its request (before it is pending) joins it instead of writing the request again.
+   */
   private async exchange(
     kind: RequestKind,
     key: string,
     build: () => Buffer,
     timeoutMs?: number,
+    maxBytes = this.opts.maxAnswerBytes,
   ): Promise<{ found: Found; reused: boolean }> {
     if (this.closed) throw new TerminalError('TERMINAL_CLOSED', 'client is closed', { key });
     const requestFile = requestFileName(kind, key);
-    const existing = this.pending.get(requestFile);
-    if (existing) return { found: await existing.promise, reused: true };
+    const running = this.exchanges.get(requestFile);
+    if (running) return { found: (await running).found, reused: true };
+    const run = this.exchangeOnce(kind, key, requestFile, build, timeoutMs, maxBytes);
+    this.exchanges.set(requestFile, run);
+    try {
+      return await run;
+    } finally {
+      this.exchanges.delete(requestFile);
+    }
+  }
 
+  private async exchangeOnce(
+    kind: RequestKind,
+    key: string,
+    requestFile: string,
+    build: () => Buffer,
+    timeoutMs: number | undefined,
+    maxBytes: number,
+  ): Promise<{ found: Found; reused: boolean }> {
     if (!(await isDir(this.dirs.req)) || !(await isDir(this.dirs.res))) {
       throw this.fail(
         new TerminalError('TERMINAL_SHARE_MISSING', `share folders missing under ${this.dirs.root}`, { key }),
@@ -424,9 +355,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       this.stats.lastRequestAt = new Date().toISOString();
     }
     if (this.closed) throw new TerminalError('TERMINAL_CLOSED', 'client closed while writing the request', { key });
-    const again = this.pending.get(requestFile); // a concurrent call with the same key got here first
-    if (again) return { found: await again.promise, reused: true };
-    const p = this.addPending(kind, key, requestFile, base, timeoutMs ?? this.opts.timeoutMs);
+    const p = this.addPending(kind, key, requestFile, base, timeoutMs ?? this.opts.timeoutMs, maxBytes);
     const started = Date.now();
     this.check(p);
     try {
@@ -465,7 +394,14 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     return undefined;
   }
 
-  private addPending(kind: RequestKind, key: string, requestFile: string, base: string, timeoutMs: number): Pending {
+  private addPending(
+    kind: RequestKind,
+    key: string,
+    requestFile: string,
+    base: string,
+    timeoutMs: number,
+    maxBytes: number,
+  ): Pending {
     let resolve!: (f: Found) => void;
     let reject!: (e: TerminalError) => void;
     const promise = new Promise<Found>((res, rej) => {
@@ -478,6 +414,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       requestFile,
       base,
       answerKind: ANSWER_KIND[kind],
+      maxBytes,
       deadline: Date.now() + timeoutMs,
       timeoutMs,
       checking: false,
@@ -559,16 +496,21 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
   private async inspect(p: Pending, final: boolean): Promise<void> {
     for (const ext of ['.xml', '.zip'] as const) {
       const file = p.base + ext;
-      let bytes: Buffer | undefined;
-      try {
-        bytes = await readIfExists(path.join(this.dirs.res, file));
-      } catch {
-        bytes = undefined; // locked or unreadable for now (EBUSY on Windows while the connector writes)
+      // undefined: absent, or locked / unreadable for now (EBUSY on Windows while the connector writes)
+      const got = await readBounded(path.join(this.dirs.res, file), p.maxBytes).catch(() => undefined);
+      if (got === undefined) continue;
+      if ('tooLarge' in got) {
+        // Refused unread: a file never shrinks back under the limit, so there is nothing to wait for.
+        const err = oversizedAnswer(got.tooLarge, p.maxBytes, file);
+        err.details.key = p.key;
+        await quarantineAnswer(this.dirs, file);
+        this.settle(p, err);
+        return;
       }
-      if (bytes === undefined) continue;
+      const bytes = got.bytes;
       let answer: TerminalAnswer;
       try {
-        answer = parseAnswer(bytes, { file, kind: p.answerKind });
+        answer = parseAnswer(bytes, { file, kind: p.answerKind, maxBytes: p.maxBytes });
       } catch (e) {
         const err = isTerminalError(e)
           ? e
@@ -582,7 +524,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
           p.sameFailures = 1;
         }
         if (p.sameFailures >= this.opts.stableReads || final) {
-          await this.quarantine(file);
+          await quarantineAnswer(this.dirs, file);
           this.settle(p, err);
         } else {
           clearTimeout(p.retryTimer);
@@ -590,9 +532,9 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         }
         return;
       }
-      const verdict = this.verify(p, answer, file);
+      const verdict = verifyAnswer(p.key, answer, file);
       if (verdict) {
-        await this.quarantine(file);
+        await quarantineAnswer(this.dirs, file);
         this.settle(p, verdict);
         return;
       }
@@ -614,219 +556,37 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     }
   }
 
-  /** Checks on a parsed answer: it is ours, and not an error segment. Returns the failure, if any. */
-  private verify(p: Pending, answer: TerminalAnswer, file: string): TerminalError | undefined {
-    const h = answer.header;
-    if (
-      h.arbitraryFileIdentifier !== undefined &&
-      h.arbitraryFileIdentifier !== '' &&
-      h.arbitraryFileIdentifier !== p.key
-    ) {
-      return new TerminalError(
-        'TERMINAL_KEY_MISMATCH',
-        `answer ${file} is for ${h.arbitraryFileIdentifier}, not ${p.key}`,
-        {
-          key: p.key,
-          file,
-          foundKey: h.arbitraryFileIdentifier,
-        },
-      );
-    }
-    if (h.segmentOfResult === '9') {
-      return new TerminalError(
-        'TERMINAL_ERROR_SEGMENT',
-        `terminal answered SegmentOfResult 9 (${h.errorCode ?? 'no code'}: ${h.errorMessage ?? ''})`,
-        {
-          key: p.key,
-          file,
-          ...(h.errorCode !== undefined ? { errorCode: h.errorCode } : {}),
-          ...(h.errorMessage !== undefined ? { errorMessage: h.errorMessage } : {}),
-        },
-        errorSegmentMessage(h.errorCode, h.errorMessage),
-      );
-    }
-    if (
-      answer.kind === 'qualification' &&
-      answer.body.processingResultStatus === '2' &&
-      answer.body.qualificationValidity === undefined
-    ) {
-      const b = answer.body;
-      return new TerminalError(
-        'TERMINAL_PROCESSING_ERROR',
-        `processing error ${b.processingResultCode ?? ''}: ${b.processingResultMessage ?? ''}`,
-        {
-          key: p.key,
-          file,
-          ...(b.processingResultCode !== undefined ? { processingResultCode: b.processingResultCode } : {}),
-          ...(b.processingResultMessage !== undefined ? { processingResultMessage: b.processingResultMessage } : {}),
-        },
-        processingErrorMessage(b.processingResultCode, b.processingResultMessage),
-      );
-    }
-    return undefined;
-  }
-
-  /**
-   * Move an answer we refused out of the way (renamed, never deleted: it is evidence), so that asking again with
-   * the same key waits for a fresh answer instead of re-reading the bad one.
-   */
-  private async quarantine(file: string): Promise<void> {
-    const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '');
-    await fsp
-      .rename(path.join(this.dirs.res, file), path.join(this.dirs.res, `${file}.rejected-${stamp}`))
-      .catch(() => undefined);
-    // The request was consumed by the answer; remove a leftover so that a retry writes a new one.
-    const req = file.replace(/^(OQS[A-Za-z]+\d\d)res_/, '$1req_').replace(/\.(xml|zip)$/i, '.xml');
-    await fsp.rm(path.join(this.dirs.req, req), { force: true }).catch(() => undefined);
-  }
-
-  // ---- watching ----
+  // ---- watching res/ ----
 
   private updateWatchers(): void {
     const needRes = !this.closed && this.pending.size > 0;
-    const needFace = !this.closed && this.faceStarted;
-    if (needRes && !this.resWatcher && this.opts.watch) {
-      this.resWatcher = this.tryWatch(
+    if (needRes && !this.resWatch) {
+      this.resWatch = new FolderWatch(
         this.dirs.res,
+        this.opts,
         (name) => {
           const base = name.replace(/\.(xml|zip)$/i, '');
           for (const p of this.pending.values()) if (p.base === base) this.check(p);
         },
-        () => (this.resWatcher = undefined),
+        () => this.poll(),
       );
     }
-    if (!needRes && this.resWatcher) {
-      this.resWatcher.close();
-      this.resWatcher = undefined;
-    }
-    if (needFace && !this.faceWatcher && this.opts.watch) {
-      this.faceWatcher = this.tryWatch(
-        this.dirs.face,
-        (name) => this.faceCandidate(name),
-        () => (this.faceWatcher = undefined),
-      );
-    }
-    if (!needFace && this.faceWatcher) {
-      this.faceWatcher.close();
-      this.faceWatcher = undefined;
-    }
-    if ((needRes || needFace) && !this.pollTimer) {
-      this.pollTimer = setInterval(() => void this.poll(), this.opts.pollMs);
-    }
-    if (!needRes && !needFace && this.pollTimer) {
-      clearInterval(this.pollTimer);
-      this.pollTimer = undefined;
-    }
-  }
-
-  private tryWatch(dir: string, onName: (name: string) => void, onGone: () => void): FSWatcher | undefined {
-    try {
-      const w = watch(dir, { persistent: true }, (_event, filename) => {
-        if (filename) onName(filename.toString());
-        else void this.poll();
-      });
-      w.on('error', () => {
-        w.close();
-        onGone(); // polling carries on; the next poll re-arms the watcher
-      });
-      return w;
-    } catch {
-      return undefined; // e.g. the folder is missing or the share refuses notifications: polling only
+    if (!needRes && this.resWatch) {
+      this.resWatch.close();
+      this.resWatch = undefined;
     }
   }
 
   private async poll(): Promise<void> {
-    if (this.closed) return;
-    this.updateWatchers(); // re-arm a watcher lost to an error
-    if (this.pending.size > 0) {
-      const [resNames, reqNames] = await Promise.all([readNames(this.dirs.res), readNames(this.dirs.req)]);
-      for (const p of [...this.pending.values()]) {
-        if (
-          resNames.has(p.base + '.xml') ||
-          resNames.has(p.base + '.zip') ||
-          reqNames.has(p.requestFile.replace(/\.xml$/i, '.err'))
-        )
-          this.check(p);
-      }
-    }
-    if (this.faceStarted) {
-      const names = await readNames(this.dirs.face);
-      for (const n of names) this.faceCandidate(n);
-      for (const n of [...this.faceSeen]) if (!names.has(n)) this.faceSeen.delete(n);
-    }
-  }
-
-  // ---- face/ ----
-
-  private async startFace(): Promise<void> {
-    if (!this.opts.faceIncludeExisting) {
-      for (const n of await readNames(this.dirs.face)) this.faceSeen.add(n);
-    }
-    this.updateWatchers();
-    await this.poll();
-  }
-
-  private stopFace(): void {
-    this.faceStarted = false;
-    for (const f of this.faceInFlight.values()) clearTimeout(f.timer);
-    this.faceInFlight.clear();
-    this.updateWatchers();
-  }
-
-  private faceCandidate(name: string): void {
-    if (!this.faceStarted || this.faceSeen.has(name) || this.faceInFlight.has(name) || !parseFaceFileName(name)) return;
-    const state: FaceRead = { first: Date.now(), same: 0 };
-    this.faceInFlight.set(name, state); // one reader per file: watch events and polls for it are ignored meanwhile
-    void this.readFace(name, state);
-  }
-
-  private async readFace(name: string, state: FaceRead): Promise<void> {
-    state.timer = undefined;
-    const parts = parseFaceFileName(name);
-    if (!parts || !this.faceStarted) return;
-    const bytes = await readIfExists(path.join(this.dirs.face, name)).catch(() => undefined);
-    if (!this.faceStarted) return;
-    if (bytes === undefined) {
-      this.faceInFlight.delete(name);
-      return;
-    }
-    try {
-      const answer = parseAnswer(bytes, { file: name, kind: 'qualification' }) as QualificationAnswer;
-      this.faceSeen.add(name);
-      this.faceInFlight.delete(name);
-      const at = isoDateTimeFromTerminal(parts.timestamp);
-      this.emitFace({
-        type: 'face',
-        file: name,
-        id: parts.id,
-        timestamp: parts.timestamp,
-        ...(at ? { at } : {}),
-        answer,
-        finding: toTerminalFinding(answer),
-      });
-    } catch (e) {
-      state.same = state.lastBytes?.equals(bytes) ? state.same + 1 : 1;
-      state.lastBytes = bytes;
-      if (state.same >= this.opts.stableReads || Date.now() - state.first > this.opts.faceSettleTimeoutMs) {
-        this.faceSeen.add(name);
-        this.faceInFlight.delete(name);
-        const err = isTerminalError(e)
-          ? e
-          : new TerminalError('TERMINAL_MALFORMED_ANSWER', (e as Error).message, { file: name });
-        this.emitFace({ type: 'face_error', file: name, error: err });
-      } else {
-        state.timer = setTimeout(() => void this.readFace(name, state), this.opts.settleMs);
-      }
-    }
-  }
-
-  private emitFace(e: FaceEvent): void {
-    for (const cb of [...this.faceSubscribers]) {
-      try {
-        cb(e);
-      } catch {
-        // a subscriber's failure must not stop the others
-      }
+    if (this.closed || this.pending.size === 0) return;
+    const [resNames, reqNames] = await Promise.all([listNames(this.dirs.res), listNames(this.dirs.req)]);
+    for (const p of [...this.pending.values()]) {
+      if (
+        resNames.has(p.base + '.xml') ||
+        resNames.has(p.base + '.zip') ||
+        reqNames.has(p.requestFile.replace(/\.xml$/i, '.err'))
+      )
+        this.check(p);
     }
   }
 
@@ -840,13 +600,5 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     } catch {
       return false;
     }
-  }
-}
-
-async function readNames(dir: string): Promise<Set<string>> {
-  try {
-    return new Set(await fsp.readdir(dir));
-  } catch {
-    return new Set();
   }
 }

@@ -1,20 +1,9 @@
 // Typed failures of the terminal link. `code` is for machines (health, outbox, logs),
 // `messageJa` is for staff (from messages.ts), `message` is English for developers.
+import { TerminalErrorCodes, type TerminalErrorCode } from './codes.ts';
 import { terminalErrorMessages } from './messages.ts';
 
-export const TerminalErrorCodes = [
-  'TERMINAL_TIMEOUT',
-  'TERMINAL_SHARE_MISSING',
-  'TERMINAL_SHARE_NOT_WRITABLE',
-  'TERMINAL_MALFORMED_ANSWER',
-  'TERMINAL_ERROR_SEGMENT',
-  'TERMINAL_PROCESSING_ERROR',
-  'TERMINAL_KEY_MISMATCH',
-  'TERMINAL_REQUEST_REJECTED',
-  'TERMINAL_INVALID_QUERY',
-  'TERMINAL_CLOSED',
-] as const;
-export type TerminalErrorCode = (typeof TerminalErrorCodes)[number];
+export { TerminalErrorCodes, type TerminalErrorCode };
 
 export interface TerminalErrorDetails {
   key?: string;
@@ -28,7 +17,14 @@ export interface TerminalErrorDetails {
   /** TERMINAL_KEY_MISMATCH: the ArbitraryFileIdentifier found in the answer. */
   foundKey?: string;
   timeoutMs?: number;
+  /**
+   * What went wrong, for machines. TERMINAL_MALFORMED_ANSWER: 'oversized' (over the size limit, not read),
+   * 'doctype' / 'entity' (a DOCTYPE or a non-XML entity reference), 'parser', or the failure's own code.
+   */
   cause?: string;
+  /** 'oversized': the answer's size in bytes (at least) and the limit it broke. */
+  size?: number;
+  limit?: number;
 }
 
 export class TerminalError extends Error {

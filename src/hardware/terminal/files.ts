@@ -135,6 +135,50 @@ export async function readIfExists(file: string): Promise<Buffer | undefined> {
   }
 }
 
+/**
+ * Read a file only when it holds at most `maxBytes`: the size is checked first (stat on the open handle) and at
+ * most `maxBytes + 1` bytes are ever read (the file may still be growing). undefined when the file is absent;
+ * `{ tooLarge }` with the size seen when it is over the limit; other read errors are thrown.
+ */
+export async function readBounded(
+  file: string,
+  maxBytes: number,
+): Promise<{ bytes: Buffer } | { tooLarge: number } | undefined> {
+  let fh: fsp.FileHandle;
+  try {
+    fh = await fsp.open(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    const { size } = await fh.stat();
+    if (size > maxBytes) return { tooLarge: size };
+    const chunks: Buffer[] = [];
+    let got = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(maxBytes + 1 - got, 1 << 16));
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, got);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      got += bytesRead;
+      if (got > maxBytes) return { tooLarge: Math.max(got, size) };
+    }
+    return { bytes: Buffer.concat(chunks, got) };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The names in a folder; empty when the folder cannot be read (missing, share gone). */
+export async function listNames(dir: string): Promise<Set<string>> {
+  try {
+    return new Set(await fsp.readdir(dir));
+  } catch {
+    return new Set();
+  }
+}
+
 export async function isDir(p: string): Promise<boolean> {
   try {
     return (await fsp.stat(p)).isDirectory();

@@ -7,14 +7,15 @@ import type {
   QualificationRecord,
   QualificationSearchInfo,
 } from './model.ts';
+import { QualificationValidity, SexCode } from './codes.ts';
 import { unpadInsurerNumber } from './parser.ts';
 
 export const VALIDITY_BY_CODE: Readonly<Record<string, TerminalValidity>> = {
-  '1': 'valid',
-  '2': 'invalid',
-  '3': 'invalid_newer',
-  '4': 'not_found',
-  '5': 'multiple',
+  [QualificationValidity.valid]: 'valid',
+  [QualificationValidity.invalid]: 'invalid',
+  [QualificationValidity.invalidNewer]: 'invalid_newer',
+  [QualificationValidity.notFound]: 'not_found',
+  [QualificationValidity.multiple]: 'multiple',
 };
 
 /** YYYYMMDD → YYYY-MM-DD, or undefined when it is not a plausible date. */
@@ -35,7 +36,7 @@ export function isoDateTimeFromTerminal(s: string | undefined): string | undefin
 }
 
 export function sexFromTerminal(code: string | undefined): Sex | undefined {
-  return code === '1' ? 'male' : code === '2' ? 'female' : undefined;
+  return code === SexCode.male ? 'male' : code === SexCode.female ? 'female' : undefined;
 }
 
 /** "030" → 30 (percent). Non-numeric → undefined. */
@@ -84,10 +85,13 @@ function personFields(r: QualificationRecord | undefined): Partial<TerminalFindi
   if (!r) return {};
   const birthDate = isoDateFromTerminal(r.birthdate);
   const sex = sexFromTerminal(r.sex1);
+  const pf = r.personalFamilyClassification;
   return {
     ...(r.name !== undefined ? { name: r.name } : {}),
     ...(birthDate ? { birthDate } : {}),
     ...(sex ? { sex } : {}),
+    // 本人/家族: the レセコン needs it, and for a claim after the fact the answer is its only source.
+    ...(pf === '1' || pf === '2' ? { personalFamily: pf } : {}),
   };
 }
 
@@ -141,9 +145,11 @@ function findingFrom(input: FindingInput): TerminalFinding | null {
 
 /**
  * The finding of a single 資格確認 answer, or null when the answer states no known QualificationValidity
- * (an unknown code, or none: keep the raw answer and decide by hand).
+ * (an unknown code, or none) or has fields of the wrong form (`fieldProblems`): keep the raw answer and decide
+ * by hand.
  */
 export function toTerminalFinding(answer: QualificationAnswer): TerminalFinding | null {
+  if (answer.fieldProblems.length > 0) return null;
   return findingFrom({
     qualificationValidity: answer.body.qualificationValidity,
     results: answer.body.results,
@@ -152,8 +158,9 @@ export function toTerminalFinding(answer: QualificationAnswer): TerminalFinding 
   });
 }
 
-/** The finding of one 一括照会 result row. */
+/** The finding of one 一括照会 result row; null as for a single answer (the row's or the header's problems). */
 export function bulkUnitToFinding(unit: BulkConfirmUnit, header: MessageHeader): TerminalFinding | null {
+  if (unit.fieldProblems.length > 0 || header.fieldProblems.length > 0) return null;
   return findingFrom({
     qualificationValidity: unit.qualificationValidity,
     results: unit.results,

@@ -2,11 +2,13 @@
 export {
   FileTerminalClient,
   type AnswerHealth,
+  type BulkFetchOptions,
   type BulkFetchResult,
   type BulkRow,
   type BulkUploadResult,
   type ConfirmOptions,
   type FaceEvent,
+  type KeyEcho,
   type TerminalBulkPort,
   type TerminalClientOptions,
   type TerminalLinkStatus,
@@ -20,12 +22,34 @@ export {
   type TerminalErrorCode,
   type TerminalErrorDetails,
 } from './errors.ts';
-export { terminalErrorMessages, qualificationValidityLabels } from './messages.ts';
+export { terminalErrorMessages, answerRefusedText } from './messages.ts';
+export {
+  SegmentOfResult,
+  ProcessingResultStatus,
+  QualificationValidity,
+  CharacterCodeIdentifier,
+  ReferenceClassification,
+  PersonalFamilyClassification,
+  isSegmentOfResult,
+  isProcessingResultStatus,
+  isQualificationValidity,
+  isCharacterCodeIdentifier,
+  isReferenceClassification,
+  isPersonalFamilyClassification,
+  segmentOfResultLabels,
+  processingResultStatusLabels,
+  qualificationValidityLabels,
+  referenceClassificationLabels,
+  personalFamilyClassificationLabels,
+  SexCode,
+  characterCodeIdentifierOf,
+} from './codes.ts';
 export { QualificationQuery } from './model.ts';
 export type {
   BulkConfirmUnit,
   BulkResultAnswer,
   BulkUploadAnswer,
+  FieldProblem,
   MessageHeader,
   QualificationAnswer,
   QualificationBody,

@@ -1,6 +1,6 @@
 // Every staff-facing Japanese string of the terminal link, in one place.
 // Codes are machine-readable and stable; the text is what reception staff read.
-import type { TerminalErrorCode } from './errors.ts';
+import type { TerminalErrorCode } from './codes.ts';
 
 export const terminalErrorMessages: Record<TerminalErrorCode, string> = {
   TERMINAL_TIMEOUT:
@@ -18,19 +18,16 @@ export const terminalErrorMessages: Record<TerminalErrorCode, string> = {
   TERMINAL_CLOSED: '資格確認端末との連携を終了したため、照会を中止しました。',
 };
 
-/** Labels of QualificationValidity codes (DOMAIN.md §5), for display. Unknown codes are shown as-is. */
-export const qualificationValidityLabels: Record<string, string> = {
-  '1': '有効',
-  '2': '無効',
-  '3': '無効(新しい資格あり)',
-  '4': '該当資格なし',
-  '5': '複数該当',
-};
+const kib = (n: number) => `${Math.ceil(n / 1024).toLocaleString('ja-JP')} KB`;
 
-export const segmentOfResultLabels: Record<string, string> = {
-  '1': '正常終了',
-  '2': '処理中',
-  '9': '異常終了',
+/** Why an answer file was refused before it was parsed (TERMINAL_MALFORMED_ANSWER with a cause). */
+export const answerRefusedText = {
+  oversized: (size: number, limit: number) =>
+    `資格確認端末からの応答ファイルが大きすぎるため読み込みませんでした (${kib(size)}、上限 ${kib(limit)})。` +
+    'ファイルは削除せずに残してあります。もう一度照会し、続く場合は端末の管理者に連絡してください。',
+  declaration:
+    '資格確認端末からの応答ファイルに、端末が書かない宣言や参照 (DOCTYPE・実体参照) が含まれているため使用しません。' +
+    'ファイルは削除せずに残してあります。端末の管理者に連絡してください。',
 };
 
 /** Staff text for an error answer that carries the terminal's own code and message. */

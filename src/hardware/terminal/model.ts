@@ -29,6 +29,27 @@ export type QualificationQuery = z.infer<typeof QualificationQuery>;
 export type QualificationQueryInput = z.input<typeof QualificationQuery>;
 
 export type XmlTree = Record<string, unknown>;
+
+/**
+ * A field of an answer whose text does not have the form the interface gives it (DOMAIN.md §5): an InsurerNumber
+ * that is not 6 or 8 digits, a Birthdate that is not a YYYYMMDD date, a code that is not one digit, a known field
+ * given twice or holding child elements. The text is kept as written (typed field and `raw`); it is never repaired.
+ * An unknown code of the right form (e.g. QualificationValidity "7") is NOT a problem: the code lists are
+ * UNCONFIRMED. Empty elements count as absent, not as problems.
+ *
+ * Consumers: an answer (or 一括照会 row) with problems yields no TerminalFinding (`finding: null`); the reconciler
+ * reads `fieldProblems` to send the visit to 要確認 with the reason.
+ */
+export interface FieldProblem {
+  /** Element path below XmlMsg with array indexes, e.g. "MessageBody/ResultList/ResultOfQualificationConfirmation[0]/InsurerNumber". */
+  path: string;
+  /** 'bad_shape': the text has the wrong form; 'not_a_value': the element repeats or holds child elements. */
+  reason: 'bad_shape' | 'not_a_value';
+  /** The form expected, in English, e.g. "6 or 8 digits". */
+  expected: string;
+  /** The text as written, cut to 64 characters (absent for 'not_a_value'). */
+  value?: string;
+}
 export type TextEncodingName = 'shift_jis' | 'utf-8';
 
 export interface MessageHeader {
@@ -37,15 +58,17 @@ export interface MessageHeader {
   medicalInstitutionCode?: string;
   arbitraryFileIdentifier?: string;
   referenceClassification?: string;
-  /** 1 正常, 2 処理中, 9 異常. */
+  /** 1 正常, 2 処理中, 9 異常 (codes.ts SegmentOfResult). */
   segmentOfResult?: string;
   errorCode?: string;
   errorMessage?: string;
-  /** 0 UTF-8, 1 Shift_JIS. */
+  /** 0 UTF-8, 1 Shift_JIS (codes.ts CharacterCodeIdentifier). */
   characterCodeIdentifier?: string;
   /** 一括照会: the ticket used to fetch results. */
   receptionNumber?: string;
   extra: Record<string, unknown>;
+  /** Problems in the header's own fields (also listed in the answer's `fieldProblems`). */
+  fieldProblems: FieldProblem[];
 }
 
 export interface ElderlyRecipientCertificateInfo {
@@ -77,7 +100,7 @@ export interface QualificationRecord {
   insuredCardSymbol?: string;
   insuredIdentificationNumber?: string;
   insuredBranchNumber?: string;
-  /** 1 本人, 2 家族. */
+  /** 1 本人, 2 家族 (codes.ts PersonalFamilyClassification). */
   personalFamilyClassification?: string;
   insuredName?: string;
   name?: string;
@@ -107,11 +130,11 @@ export interface QualificationRecord {
 }
 
 export interface QualificationBody {
-  /** 1 正常, 2 エラー. */
+  /** 1 正常, 2 エラー (codes.ts ProcessingResultStatus). */
   processingResultStatus?: string;
   processingResultCode?: string;
   processingResultMessage?: string;
-  /** 1 有効, 2 無効, 3 無効(新しい資格あり), 4 該当資格なし, 5 複数該当. Unknown codes kept. */
+  /** 1 有効, 2 無効, 3 無効(新しい資格あり), 4 該当資格なし, 5 複数該当 (codes.ts QualificationValidity). Unknown codes kept. */
   qualificationValidity?: string;
   searchInfo?: QualificationSearchInfo;
   results: QualificationRecord[];
@@ -125,6 +148,11 @@ interface AnswerBase {
     'declared_shift_jis_but_utf8' | 'declared_utf8_but_shift_jis' | 'character_code_identifier_mismatch';
   header: MessageHeader;
   raw: XmlTree;
+  /**
+   * Every field of the answer (header and body) whose form is wrong; empty for a well-formed answer. A non-empty
+   * list means: do not apply the answer automatically (no finding is derived from it), show it for a decision.
+   */
+  fieldProblems: FieldProblem[];
 }
 
 /** A single 資格確認 answer (OQSsiquc01res_ in res/, or a face-reader file in face/). */
@@ -153,6 +181,8 @@ export interface BulkConfirmUnit {
   results: QualificationRecord[];
   referenceNumber?: string;
   extra: Record<string, unknown>;
+  /** Problems inside this row (also listed in the answer's `fieldProblems`); the row yields no finding. */
+  fieldProblems: FieldProblem[];
 }
 
 /** 一括照会 result (OQSmuquc02res_). SegmentOfResult 2 (処理中) means: fetch again later. */

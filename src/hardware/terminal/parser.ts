@@ -1,11 +1,15 @@
 // Parsed terminal files → typed answers. Pure: bytes in, objects out. Nothing is converted to numbers,
 // nothing unknown is dropped, nothing is "fixed".
-import { unzipSync } from 'fflate';
-import { TerminalError } from './errors.ts';
+import { CharacterCodeIdentifier, SegmentOfResult } from './codes.ts';
+import { TerminalError, isTerminalError } from './errors.ts';
+import { answerRefusedText } from './messages.ts';
+import { hasShape, notAValue, shapeProblem } from './shapes.ts';
 import { decodeXmlBytes, parseXmlText } from './xml.ts';
+import { ZipReadError, zipEntries, zipEntryData } from './zip.ts';
 import type {
   BulkConfirmUnit,
   ElderlyRecipientCertificateInfo,
+  FieldProblem,
   MessageHeader,
   QualificationAnswer,
   QualificationBody,
@@ -35,21 +39,50 @@ function leaf(v: unknown): string | undefined {
   return undefined;
 }
 
+/** Where in the answer a parse step is (element path below XmlMsg) and where its field problems go. */
+interface Ctx {
+  path: string;
+  problems: FieldProblem[];
+}
+
+const at = (ctx: Ctx, name: string, index?: number): Ctx => ({
+  path: `${ctx.path}/${name}${index !== undefined ? `[${index}]` : ''}`,
+  problems: ctx.problems,
+});
+
+/** Elements that may repeat, with the path of each (indexed only when the element did repeat). */
+function each(v: unknown, ctx: Ctx, name: string): [unknown, Ctx][] {
+  if (Array.isArray(v)) return v.map((x, i) => [x, at(ctx, name, i)]);
+  return asArray(v).map((x) => [x, at(ctx, name)]);
+}
+
 /**
  * Split an element's children into the known ones (renamed to camelCase, leaves only) and the rest (kept under
- * their XML names). A known name whose content is not a leaf is kept in `extra` too.
+ * their XML names). A known name whose content is not a leaf is kept in `extra` too. Each child with a checked
+ * form (shapes.ts), and each known child that is not one text value, is reported into `ctx.problems`.
  */
-function split<K extends string>(obj: Obj, known: Record<string, K>, nested: readonly string[] = []) {
+function split<K extends string>(obj: Obj, known: Record<string, K>, nested: readonly string[] = [], ctx?: Ctx) {
   const out: Partial<Record<K, string>> = {};
   const extra: Obj = {};
   for (const [name, value] of Object.entries(obj)) {
-    const key = known[name];
+    const key = Object.hasOwn(known, name) ? known[name] : undefined;
     const s = leaf(value);
     if (key !== undefined && s !== undefined) out[key] = s;
     else if (!nested.includes(name)) extra[name] = value;
+    if (!ctx || nested.includes(name)) continue;
+    const path = `${ctx.path}/${name}`;
+    if (s !== undefined) {
+      const problem = shapeProblem(name, s, path);
+      if (problem) ctx.problems.push(problem);
+    } else if (key !== undefined || hasShape(name)) {
+      ctx.problems.push(notAValue(path, Array.isArray(value) ? 'a single element' : 'text, not child elements'));
+    }
   }
   return { out, extra };
 }
+
+/** A throwaway context for requests and sub-trees whose problems nobody reads. */
+const scratch = (path: string): Ctx => ({ path, problems: [] });
 
 const HEADER_FIELDS = {
   ProcessExecutionTime: 'processExecutionTime',
@@ -128,27 +161,35 @@ export function hasUnrepresentable(...names: (string | undefined)[]): boolean {
   return names.some((n) => n !== undefined && n.includes(UNREPRESENTABLE_MARK));
 }
 
+/** MessageHeader; its own field problems are in `fieldProblems`. */
 export function parseHeader(v: unknown): MessageHeader {
-  const { out, extra } = split(isObj(v) ? v : {}, HEADER_FIELDS);
-  return { ...out, extra };
+  const ctx = scratch('MessageHeader');
+  const { out, extra } = split(isObj(v) ? v : {}, HEADER_FIELDS, [], ctx);
+  return { ...out, extra, fieldProblems: ctx.problems };
 }
 
-export function parseSearchInfo(v: unknown): QualificationSearchInfo | undefined {
+export function parseSearchInfo(
+  v: unknown,
+  ctx: Ctx = scratch('QualificationConfirmSearchInfo'),
+): QualificationSearchInfo | undefined {
   if (!isObj(v)) return undefined;
-  const { out, extra } = split(v, SEARCH_FIELDS);
+  const { out, extra } = split(v, SEARCH_FIELDS, [], ctx);
   return { ...out, extra };
 }
 
-function parseElderly(v: unknown): ElderlyRecipientCertificateInfo | undefined {
+function parseElderly(v: unknown, ctx: Ctx): ElderlyRecipientCertificateInfo | undefined {
   if (!isObj(v)) return undefined;
-  const { out, extra } = split(v, ELDERLY_FIELDS);
+  const { out, extra } = split(v, ELDERLY_FIELDS, [], ctx);
   return { ...out, extra };
 }
 
-export function parseRecord(v: unknown): QualificationRecord {
+export function parseRecord(v: unknown, ctx: Ctx = scratch('ResultOfQualificationConfirmation')): QualificationRecord {
   const obj = isObj(v) ? v : {};
-  const { out, extra } = split(obj, RECORD_FIELDS, ['ElderlyRecipientCertificateInfo']);
-  const elderly = parseElderly(obj.ElderlyRecipientCertificateInfo);
+  const { out, extra } = split(obj, RECORD_FIELDS, ['ElderlyRecipientCertificateInfo'], ctx);
+  const elderlyCtx = at(ctx, 'ElderlyRecipientCertificateInfo');
+  const elderly = parseElderly(obj.ElderlyRecipientCertificateInfo, elderlyCtx);
+  if (obj.ElderlyRecipientCertificateInfo !== undefined && !isObj(obj.ElderlyRecipientCertificateInfo))
+    ctx.problems.push(notAValue(elderlyCtx.path, 'one element with child elements'));
   if (obj.ElderlyRecipientCertificateInfo !== undefined && !elderly)
     extra.ElderlyRecipientCertificateInfo = obj.ElderlyRecipientCertificateInfo;
   return {
@@ -167,34 +208,41 @@ export function parseRecord(v: unknown): QualificationRecord {
 }
 
 /** ResultList holds ResultOfQualificationConfirmation elements; tolerate them directly in the body too. */
-function parseResultList(body: Obj): QualificationRecord[] {
-  const lists = asArray(body.ResultList);
-  const items: unknown[] = [];
-  for (const list of lists) if (isObj(list)) items.push(...asArray(list.ResultOfQualificationConfirmation));
-  items.push(...asArray(body.ResultOfQualificationConfirmation));
-  return items.map(parseRecord);
+function parseResultList(body: Obj, ctx: Ctx): QualificationRecord[] {
+  const items: [unknown, Ctx][] = [];
+  for (const [list, listCtx] of each(body.ResultList, ctx, 'ResultList'))
+    if (isObj(list))
+      items.push(...each(list.ResultOfQualificationConfirmation, listCtx, 'ResultOfQualificationConfirmation'));
+  items.push(...each(body.ResultOfQualificationConfirmation, ctx, 'ResultOfQualificationConfirmation'));
+  return items.map(([item, itemCtx]) => parseRecord(item, itemCtx));
 }
 
-function parseQualificationBody(v: unknown): QualificationBody {
-  const obj = isObj(v) ? v : {};
-  const { out, extra } = split(obj, BODY_FIELDS, [
-    'ResultList',
-    'ResultOfQualificationConfirmation',
-    'QualificationConfirmSearchInfo',
-  ]);
-  const searchInfo = parseSearchInfo(obj.QualificationConfirmSearchInfo);
-  return { ...out, ...(searchInfo ? { searchInfo } : {}), results: parseResultList(obj), extra };
+const BODY_NESTED = ['ResultList', 'ResultOfQualificationConfirmation', 'QualificationConfirmSearchInfo'] as const;
+
+/** The search echo: one element (a repeated one is a problem and is not used). */
+function parseEcho(obj: Obj, ctx: Ctx): QualificationSearchInfo | undefined {
+  const echoCtx = at(ctx, 'QualificationConfirmSearchInfo');
+  if (Array.isArray(obj.QualificationConfirmSearchInfo)) {
+    ctx.problems.push(notAValue(echoCtx.path, 'a single element'));
+    return undefined;
+  }
+  return parseSearchInfo(obj.QualificationConfirmSearchInfo, echoCtx);
 }
 
-function parseBulkUnit(v: unknown): BulkConfirmUnit {
+function parseQualificationBody(v: unknown, ctx: Ctx): QualificationBody {
   const obj = isObj(v) ? v : {};
-  const { out, extra } = split(obj, { ...BODY_FIELDS, ReferenceNumber: 'referenceNumber' } as const, [
-    'ResultList',
-    'ResultOfQualificationConfirmation',
-    'QualificationConfirmSearchInfo',
-  ]);
-  const searchInfo = parseSearchInfo(obj.QualificationConfirmSearchInfo);
-  return { ...out, ...(searchInfo ? { searchInfo } : {}), results: parseResultList(obj), extra };
+  const { out, extra } = split(obj, BODY_FIELDS, BODY_NESTED, ctx);
+  const searchInfo = parseEcho(obj, ctx);
+  return { ...out, ...(searchInfo ? { searchInfo } : {}), results: parseResultList(obj, ctx), extra };
+}
+
+function parseBulkUnit(v: unknown, path: string): BulkConfirmUnit {
+  const obj = isObj(v) ? v : {};
+  const ctx = scratch(path);
+  const { out, extra } = split(obj, { ...BODY_FIELDS, ReferenceNumber: 'referenceNumber' } as const, BODY_NESTED, ctx);
+  const searchInfo = parseEcho(obj, ctx);
+  const results = parseResultList(obj, ctx);
+  return { ...out, ...(searchInfo ? { searchInfo } : {}), results, extra, fieldProblems: ctx.problems };
 }
 
 export type AnswerKindHint = 'qualification' | 'bulk_upload' | 'bulk_result';
@@ -211,22 +259,44 @@ function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-/** The XML inside a zip answer: the entry named like the answer if present, else the first .xml entry. */
-export function unzipAnswer(bytes: Uint8Array, file?: string): Uint8Array {
-  let entries: Record<string, Uint8Array>;
+/** The refusal of an answer that is larger than its limit (TERMINAL_MALFORMED_ANSWER, cause 'oversized'). */
+export function oversizedAnswer(size: number, limit: number, file?: string): TerminalError {
+  return new TerminalError(
+    'TERMINAL_MALFORMED_ANSWER',
+    `answer is ${size} bytes, over the limit of ${limit}: not read`,
+    { ...(file !== undefined ? { file } : {}), cause: 'oversized', size, limit },
+    answerRefusedText.oversized(size, limit),
+  );
+}
+
+/**
+ * The XML inside a zip answer: the entry named like the answer if present, else the first .xml entry. It is
+ * inflated to at most `maxBytes` (declared sizes are not trusted).
+ */
+export function unzipAnswer(bytes: Uint8Array, file?: string, maxBytes = Number.MAX_SAFE_INTEGER): Uint8Array {
   try {
-    entries = unzipSync(bytes);
+    const entries = zipEntries(bytes).filter((e) => e.name.toLowerCase().endsWith('.xml'));
+    const base = file
+      ?.replace(/\.zip$/i, '')
+      .split(/[\\/]/)
+      .pop();
+    const chosen = entries.find((e) => base !== undefined && e.name.endsWith(`${base}.xml`)) ?? entries[0];
+    if (!chosen) throw new TerminalError('TERMINAL_MALFORMED_ANSWER', 'zip answer holds no .xml file', { file });
+    return zipEntryData(bytes, chosen, maxBytes);
   } catch (e) {
-    throw new TerminalError('TERMINAL_MALFORMED_ANSWER', `zip answer cannot be opened: ${(e as Error).message}`, {
-      file,
-    });
+    if (e instanceof ZipReadError && e.kind === 'oversized')
+      throw oversizedAnswer(e.size ?? maxBytes + 1, maxBytes, file);
+    throw asMalformed(e, file, 'zip answer cannot be opened');
   }
-  const names = Object.keys(entries).filter((n) => n.toLowerCase().endsWith('.xml'));
-  const base = file?.replace(/\.zip$/i, '');
-  const chosen = names.find((n) => base !== undefined && n.endsWith(`${base.split(/[\\/]/).pop()}.xml`)) ?? names[0];
-  const data = chosen !== undefined ? entries[chosen] : undefined;
-  if (!data) throw new TerminalError('TERMINAL_MALFORMED_ANSWER', 'zip answer holds no .xml file', { file });
-  return data;
+}
+
+/** Any failure while reading an answer, as a TerminalError (a TerminalError passes through unchanged). */
+function asMalformed(e: unknown, file: string | undefined, what: string): TerminalError {
+  if (isTerminalError(e)) return e;
+  return new TerminalError('TERMINAL_MALFORMED_ANSWER', `${what}: ${e instanceof Error ? e.message : String(e)}`, {
+    ...(file !== undefined ? { file } : {}),
+    cause: e instanceof Error ? e.name : 'unknown',
+  });
 }
 
 export interface ParseOptions {
@@ -234,12 +304,27 @@ export interface ParseOptions {
   file?: string;
   /** Force the kind; otherwise from the file name, then from the content. */
   kind?: AnswerKindHint;
+  /** Refuse XML (after unzipping) larger than this many bytes. Default: no limit (the client sets one). */
+  maxBytes?: number;
 }
 
-/** Parse one answer file's bytes (.xml or .zip). Throws TerminalError TERMINAL_MALFORMED_ANSWER. */
+/**
+ * Parse one answer file's bytes (.xml or .zip). Every failure is a TerminalError TERMINAL_MALFORMED_ANSWER, never
+ * another error. Fields with a wrong form do not fail the parse: they are listed in `fieldProblems`.
+ */
 export function parseAnswer(bytes: Uint8Array, opts: ParseOptions = {}): TerminalAnswer {
+  try {
+    return parseAnswerBytes(bytes, opts);
+  } catch (e) {
+    throw asMalformed(e, opts.file, 'answer cannot be parsed');
+  }
+}
+
+function parseAnswerBytes(bytes: Uint8Array, opts: ParseOptions): TerminalAnswer {
   const file = opts.file;
-  const xmlBytes = isZip(bytes) || file?.toLowerCase().endsWith('.zip') ? unzipAnswer(bytes, file) : bytes;
+  const max = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+  const xmlBytes = isZip(bytes) || file?.toLowerCase().endsWith('.zip') ? unzipAnswer(bytes, file, max) : bytes;
+  if (xmlBytes.length > max) throw oversizedAnswer(xmlBytes.length, max, file);
   if (xmlBytes.length === 0) throw new TerminalError('TERMINAL_MALFORMED_ANSWER', 'answer file is empty', { file });
   const decoded = decodeXmlBytes(xmlBytes);
   const tree = parseXmlText(decoded.text, file);
@@ -252,7 +337,8 @@ export function parseAnswer(bytes: Uint8Array, opts: ParseOptions = {}): Termina
   const cci = header.characterCodeIdentifier;
   if (
     !warning &&
-    ((cci === '0' && decoded.encoding !== 'utf-8') || (cci === '1' && decoded.encoding !== 'shift_jis'))
+    ((cci === CharacterCodeIdentifier.utf8 && decoded.encoding !== 'utf-8') ||
+      (cci === CharacterCodeIdentifier.shiftJis && decoded.encoding !== 'shift_jis'))
   ) {
     warning = 'character_code_identifier_mismatch';
   }
@@ -263,6 +349,7 @@ export function parseAnswer(bytes: Uint8Array, opts: ParseOptions = {}): Termina
     raw: tree as XmlTree,
   };
   const body = isObj(root.MessageBody) ? root.MessageBody : {};
+  const bodyCtx = scratch('MessageBody');
   const kind =
     opts.kind ??
     (file ? answerKindOfFile(file.split(/[\\/]/).pop() ?? file) : undefined) ??
@@ -272,7 +359,7 @@ export function parseAnswer(bytes: Uint8Array, opts: ParseOptions = {}): Termina
         ? 'bulk_upload'
         : 'qualification');
   if (kind === 'bulk_upload') {
-    const { out } = split(body, { ...BODY_FIELDS, ReceptionNumber: 'receptionNumber' } as const);
+    const { out } = split(body, { ...BODY_FIELDS, ReceptionNumber: 'receptionNumber' } as const, [], bodyCtx);
     const receptionNumber = out.receptionNumber ?? header.receptionNumber;
     return {
       kind,
@@ -282,14 +369,16 @@ export function parseAnswer(bytes: Uint8Array, opts: ParseOptions = {}): Termina
       ...(out.processingResultCode !== undefined ? { processingResultCode: out.processingResultCode } : {}),
       ...(out.processingResultMessage !== undefined ? { processingResultMessage: out.processingResultMessage } : {}),
       body,
+      fieldProblems: [...header.fieldProblems, ...bodyCtx.problems],
     };
   }
   if (kind === 'bulk_result') {
     const extra = header.extra;
+    const units = each(body.BulkConfirmUnit, bodyCtx, 'BulkConfirmUnit').map(([u, c]) => parseBulkUnit(u, c.path));
     return {
       kind,
       ...base,
-      units: asArray(body.BulkConfirmUnit).map(parseBulkUnit),
+      units,
       ...(typeof extra.NumberOfProcessingResult === 'string'
         ? { numberOfProcessingResult: extra.NumberOfProcessingResult }
         : {}),
@@ -298,12 +387,19 @@ export function parseAnswer(bytes: Uint8Array, opts: ParseOptions = {}): Termina
         : {}),
       ...(typeof extra.NumberOfError === 'string' ? { numberOfError: extra.NumberOfError } : {}),
       body,
+      fieldProblems: [...header.fieldProblems, ...units.flatMap((u) => u.fieldProblems)],
     };
   }
-  if (!isObj(root.MessageBody) && header.segmentOfResult !== '9') {
+  if (!isObj(root.MessageBody) && header.segmentOfResult !== SegmentOfResult.error) {
     throw new TerminalError('TERMINAL_MALFORMED_ANSWER', 'answer has no MessageBody', { file });
   }
-  return { kind: 'qualification', ...base, body: parseQualificationBody(body) };
+  const parsedBody = parseQualificationBody(body, bodyCtx);
+  return {
+    kind: 'qualification',
+    ...base,
+    body: parsedBody,
+    fieldProblems: [...header.fieldProblems, ...bodyCtx.problems],
+  };
 }
 
 export function parseQualificationAnswer(bytes: Uint8Array, file?: string): QualificationAnswer {
@@ -322,6 +418,14 @@ export interface ParsedQualificationRequest {
 }
 
 function requestRoot(bytes: Uint8Array, file?: string) {
+  try {
+    return requestRootOf(bytes, file);
+  } catch (e) {
+    throw asMalformed(e, file, 'request cannot be parsed');
+  }
+}
+
+function requestRootOf(bytes: Uint8Array, file?: string) {
   const decoded = decodeXmlBytes(bytes);
   const tree = parseXmlText(decoded.text, file);
   const root = tree.XmlMsg;
@@ -360,7 +464,7 @@ export function parseBulkUploadRequest(bytes: Uint8Array, file?: string): Parsed
     ...(header.arbitraryFileIdentifier !== undefined ? { key: header.arbitraryFileIdentifier } : {}),
     ...(header.medicalInstitutionCode !== undefined ? { medicalInstitutionCode: header.medicalInstitutionCode } : {}),
     rows: asArray(body.QualificationConfirmSearchInfo)
-      .map(parseSearchInfo)
+      .map((row) => parseSearchInfo(row))
       .filter((r): r is QualificationSearchInfo => r !== undefined),
   };
 }

@@ -4,17 +4,14 @@
 import { watch, promises as fsp, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
-import { z } from 'zod';
+import { qualificationAnswerXml, recordElems, type HeaderInput, type SearchEcho, type SimPerson } from './answers.ts';
 import {
-  bulkResultAnswerXml,
-  bulkUploadAnswerXml,
-  qualificationAnswerXml,
-  recordElems,
-  type BulkUnitInput,
-  type HeaderInput,
-  type SearchEcho,
-  type SimPerson,
-} from './answers.ts';
+  ProcessingResultStatus,
+  QualificationValidity,
+  ReferenceClassification,
+  SegmentOfResult,
+  characterCodeIdentifierOf,
+} from './codes.ts';
 import {
   PREFIX,
   answerBaseName,
@@ -28,125 +25,20 @@ import {
   type ShareDirs,
 } from './files.ts';
 import type { QualificationSearchInfo, TextEncodingName } from './model.ts';
+import { parseQualificationRequest, unpadInsurerNumber } from './parser.ts';
 import {
-  parseBulkFetchRequest,
-  parseBulkUploadRequest,
-  parseQualificationRequest,
-  unpadInsurerNumber,
-} from './parser.ts';
+  AnswerSpec,
+  SimRule,
+  type AnswerKind,
+  type Scenario,
+  type SimLogEntry,
+  type SimRuleInput,
+} from './scenario.ts';
+import { BulkDesk } from './simulator-bulk.ts';
 import { encodeXmlText, type XmlElem } from './xml.ts';
 
+export { AnswerKind, AnswerSpec, Scenario, SimRule, type SimLogEntry, type SimRuleInput } from './scenario.ts';
 export type { SimPerson } from './answers.ts';
-
-export const AnswerKind = z.enum([
-  'registry', // answer from the registry: 有効 / 無効 / 無効(新しい資格あり) / 該当資格なし / 複数該当
-  'valid',
-  'invalid',
-  'invalid_newer',
-  'not_found',
-  'multiple',
-  'error_segment', // SegmentOfResult 9 with ErrorCode
-  'processing_error', // ProcessingResultStatus 2
-  'never', // no answer at all (the request stays in req/)
-  'malformed', // complete file, not XML
-  'truncated', // half a file; with completeAfterMs the rest follows later (a slow, non-atomic writer)
-  'wrong_key', // an answer carrying another ArbitraryFileIdentifier
-  'reject', // the connector refuses the request: req/<name>.err
-]);
-export type AnswerKind = z.infer<typeof AnswerKind>;
-
-export const AnswerSpec = z.object({
-  kind: AnswerKind,
-  /** Answer after this delay (a slow terminal). */
-  delayMs: z.number().int().nonnegative().optional(),
-  format: z.enum(['xml', 'zip']).optional(),
-  /** 'utf-8' writes CharacterCodeIdentifier 0; 'utf-8-declared-shift_jis' is a UTF-8 body under a Shift_JIS declaration. */
-  encoding: z.enum(['shift_jis', 'utf-8', 'utf-8-declared-shift_jis']).optional(),
-  completeAfterMs: z.number().int().nonnegative().optional(),
-  errorCode: z.string().optional(),
-  errorMessage: z.string().optional(),
-  processingResultCode: z.string().optional(),
-  processingResultMessage: z.string().optional(),
-  /** wrong_key: the identifier to write instead of the request's. */
-  foundKey: z.string().optional(),
-  /** Write this QualificationValidity code instead (e.g. an unknown one). */
-  validityCode: z.string().optional(),
-  extraHeader: z.record(z.string(), z.string()).optional(),
-  extraBody: z.record(z.string(), z.string()).optional(),
-  /** Echo these QualificationConfirmSearchInfo values instead of the query's (an answer about someone else). */
-  echo: z
-    .object({
-      insurerNumber: z.string(),
-      symbol: z.string(),
-      number: z.string(),
-      branch: z.string(),
-      birthdate: z.string(),
-    })
-    .partial()
-    .optional(),
-});
-export type AnswerSpec = z.infer<typeof AnswerSpec>;
-
-export const SimRule = z.object({
-  match: z
-    .object({
-      insurerNumber: z.string().optional(),
-      number: z.string().optional(),
-      symbol: z.string().optional(),
-      key: z.string().optional(),
-      request: z.enum(['qualification', 'bulk_upload', 'bulk_fetch']).optional(),
-    })
-    .default({}),
-  answer: AnswerSpec,
-  /** Apply at most this many times, then fall through to the next rule. */
-  times: z.number().int().positive().optional(),
-});
-export type SimRule = z.infer<typeof SimRule>;
-export type SimRuleInput = z.input<typeof SimRule>;
-
-const SimPersonSchema: z.ZodType<SimPerson> = z.lazy(() =>
-  z.object({
-    insurerNumber: z.string(),
-    symbol: z.string().optional(),
-    number: z.string(),
-    branch: z.string().optional(),
-    name: z.string(),
-    nameKana: z.string().optional(),
-    birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    sex: z.enum(['male', 'female']),
-    copayPercent: z.number().int().optional(),
-    elderlyCopayPercent: z.number().int().optional(),
-    address: z.string().optional(),
-    postNumber: z.string().optional(),
-    insurerName: z.string().optional(),
-    personalFamily: z.enum(['1', '2']).optional(),
-    status: z.enum(['valid', 'lost']).optional(),
-    reasonOfLoss: z.string().optional(),
-    validFrom: z.string().optional(),
-    expiredOn: z.string().optional(),
-    newer: z.any().optional(),
-    extra: z.record(z.string(), z.string()).optional(),
-  }),
-) as z.ZodType<SimPerson>;
-
-/** The scenario file of `shikaku simulate-terminal --scenario`. */
-export const Scenario = z.object({
-  medicalInstitutionCode: z.string().optional(),
-  registry: z.array(SimPersonSchema).default([]),
-  rules: z.array(SimRule).default([]),
-  default: AnswerSpec.optional(),
-  bulkProcessingFetches: z.number().int().nonnegative().optional(),
-});
-export type Scenario = z.infer<typeof Scenario>;
-
-export interface SimLogEntry {
-  at: string;
-  requestFile: string;
-  request: RequestKind;
-  key?: string;
-  answer: AnswerKind | 'bulk' | 'bad_request';
-  answerFile?: string;
-}
 
 export interface SimulatorOptions {
   dir: string;
@@ -164,11 +56,6 @@ export interface SimulatorOptions {
   /** Create req/, res/ and face/ if missing. Default true. */
   createDirs?: boolean;
   onLog?: (entry: SimLogEntry) => void;
-}
-
-interface BulkJob {
-  rows: QualificationSearchInfo[];
-  fetchesLeft: number;
 }
 
 const norm = (s: string | undefined) => (s ?? '').normalize('NFKC').trim();
@@ -189,8 +76,7 @@ export class TerminalSimulator {
   private readonly handled = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly bulkJobs = new Map<string, BulkJob>();
-  private receptionSeq = 0;
+  private readonly bulk: BulkDesk;
   private faceSeq = 0;
   private stopped = false;
   private scanning = false;
@@ -203,6 +89,15 @@ export class TerminalSimulator {
     this.registry = opts.registry ?? [];
     this.rules = (opts.rules ?? []).map((r) => ({ ...SimRule.parse(r), used: 0 }));
     this.defaultAnswer = opts.defaultAnswer ?? { kind: 'registry' };
+    this.bulk = new BulkDesk({
+      dirs: this.dirs,
+      pickRule: (kind, key, s) => this.pickRule(kind, key, s),
+      consume: (name) => this.consume(name),
+      record: (entry) => this.record(entry),
+      later: (ms, fn) => this.later(ms, fn),
+      outcome: (kind, s) => this.qualificationOutcome(kind, s),
+      processingFetches: () => this.opts.bulkProcessingFetches ?? 0,
+    });
   }
 
   static async start(opts: SimulatorOptions): Promise<TerminalSimulator> {
@@ -296,10 +191,12 @@ export class TerminalSimulator {
         header: {
           at,
           medicalInstitutionCode: this.opts.medicalInstitutionCode ?? '',
-          referenceClassification: '1',
-          characterCodeIdentifier: encoding === 'utf-8' ? '0' : '1',
+          referenceClassification: ReferenceClassification.card,
+          characterCodeIdentifier: characterCodeIdentifierOf(encoding),
         },
-        validityCode: input.validityCode ?? (input.person.status === 'lost' ? '2' : '1'),
+        validityCode:
+          input.validityCode ??
+          (input.person.status === 'lost' ? QualificationValidity.invalid : QualificationValidity.valid),
         records: [recordElems(input.person)],
       },
       encoding,
@@ -416,8 +313,8 @@ export class TerminalSimulator {
     const fileKey = keyOfRequestFile(name);
     try {
       if (kind === 'qualification') await this.handleQualification(name, bytes);
-      else if (kind === 'bulk_upload') await this.handleBulkUpload(name, bytes);
-      else await this.handleBulkFetch(name, bytes);
+      else if (kind === 'bulk_upload') await this.bulk.upload(name, bytes);
+      else await this.bulk.fetch(name, bytes);
     } catch {
       await fsp
         .rename(path.join(this.dirs.req, name), path.join(this.dirs.req, name.replace(/\.xml$/i, '.err')))
@@ -480,7 +377,7 @@ export class TerminalSimulator {
             : {}),
         medicalInstitutionCode: req.medicalInstitutionCode ?? this.opts.medicalInstitutionCode ?? '',
         at,
-        characterCodeIdentifier: declared === 'utf-8' ? '0' : '1',
+        characterCodeIdentifier: characterCodeIdentifierOf(declared),
         ...(spec.extraHeader ? { extra: spec.extraHeader } : {}),
       };
       let xml: string;
@@ -489,7 +386,7 @@ export class TerminalSimulator {
           {
             header: {
               ...header,
-              segmentOfResult: '9',
+              segmentOfResult: SegmentOfResult.error,
               errorCode: spec.errorCode ?? 'EOQS0001',
               errorMessage: spec.errorMessage ?? '資格確認処理でエラーが発生しました',
             },
@@ -502,7 +399,7 @@ export class TerminalSimulator {
         xml = qualificationAnswerXml(
           {
             header,
-            processingResultStatus: '2',
+            processingResultStatus: ProcessingResultStatus.error,
             processingResultCode: spec.processingResultCode ?? 'EPRS0001',
             processingResultMessage: spec.processingResultMessage ?? '照会内容に誤りがあります',
             search: echo,
@@ -602,137 +499,21 @@ export class TerminalSimulator {
       case 'wrong_key':
       case 'malformed':
       case 'truncated':
-        return { validityCode: '1', records: [recordElems(person, { status: 'valid' })] };
+        return { validityCode: QualificationValidity.valid, records: [recordElems(person, { status: 'valid' })] };
       case 'invalid':
-        return { validityCode: '2', records: [lostRecord(person)] };
+        return { validityCode: QualificationValidity.invalid, records: [lostRecord(person)] };
       case 'invalid_newer':
-        return { validityCode: '3', records: [lostRecord(person), recordElems(newerOf(person))] };
+        return {
+          validityCode: QualificationValidity.invalidNewer,
+          records: [lostRecord(person), recordElems(newerOf(person))],
+        };
       case 'not_found':
-        return { validityCode: '4', records: [] };
+        return { validityCode: QualificationValidity.notFound, records: [] };
       case 'multiple':
-        return { validityCode: '5', records: [] };
+        return { validityCode: QualificationValidity.multiple, records: [] };
       default:
         return { records: [] };
     }
-  }
-
-  // ---- 一括照会 ----
-
-  private async handleBulkUpload(name: string, bytes: Buffer): Promise<void> {
-    const req = parseBulkUploadRequest(bytes, name);
-    const spec = this.pickRule('bulk_upload', req.key, {});
-    const logBase = {
-      requestFile: name,
-      request: 'bulk_upload' as const,
-      ...(req.key !== undefined ? { key: req.key } : {}),
-    };
-    if (spec.kind === 'never') {
-      this.record({ ...logBase, answer: 'never' });
-      return;
-    }
-    await this.consume(name);
-    const write = async () => {
-      this.receptionSeq += 1;
-      const receptionNumber = `R${Date.now()}${String(this.receptionSeq).padStart(4, '0')}`;
-      const failed = spec.kind === 'error_segment';
-      if (!failed)
-        this.bulkJobs.set(receptionNumber, { rows: req.rows, fetchesLeft: this.opts.bulkProcessingFetches ?? 0 });
-      const header: HeaderInput = {
-        ...(req.key !== undefined ? { key: req.key } : {}),
-        medicalInstitutionCode: req.medicalInstitutionCode ?? '',
-        at: new Date(),
-        characterCodeIdentifier: '1',
-        ...(failed
-          ? {
-              segmentOfResult: '9',
-              errorCode: spec.errorCode ?? 'EOQS0001',
-              errorMessage: spec.errorMessage ?? '一括照会の受付に失敗しました',
-            }
-          : {}),
-      };
-      const file = `${answerBaseName(name)}.xml`;
-      await atomicWrite(
-        this.dirs.res,
-        file,
-        encodeXmlText(bulkUploadAnswerXml(header, failed ? undefined : receptionNumber, 'shift_jis'), 'shift_jis'),
-      );
-      this.record({ ...logBase, answer: 'bulk', answerFile: file });
-    };
-    if (spec.delayMs) this.later(spec.delayMs, write);
-    else await write();
-  }
-
-  private async handleBulkFetch(name: string, bytes: Buffer): Promise<void> {
-    const req = parseBulkFetchRequest(bytes, name);
-    const spec = this.pickRule('bulk_fetch', req.key, {});
-    const logBase = {
-      requestFile: name,
-      request: 'bulk_fetch' as const,
-      ...(req.key !== undefined ? { key: req.key } : {}),
-    };
-    if (spec.kind === 'never') {
-      this.record({ ...logBase, answer: 'never' });
-      return;
-    }
-    await this.consume(name);
-    const write = async () => {
-      const job = req.receptionNumber !== undefined ? this.bulkJobs.get(req.receptionNumber) : undefined;
-      const header: HeaderInput = {
-        ...(req.key !== undefined ? { key: req.key } : {}),
-        medicalInstitutionCode: req.medicalInstitutionCode ?? '',
-        at: new Date(),
-        characterCodeIdentifier: '1',
-        ...(req.receptionNumber !== undefined ? { receptionNumber: req.receptionNumber } : {}),
-      };
-      let xml: string;
-      if (!job) {
-        xml = bulkResultAnswerXml(
-          { ...header, segmentOfResult: '9', errorCode: 'EOQS0404', errorMessage: '受付番号が見つかりません' },
-          [],
-          'shift_jis',
-        );
-      } else if (job.fetchesLeft > 0) {
-        job.fetchesLeft -= 1;
-        xml = bulkResultAnswerXml({ ...header, segmentOfResult: '2' }, [], 'shift_jis');
-      } else {
-        // A row whose rule says 'never' is left out of the result (a partial answer).
-        const units: BulkUnitInput[] = job.rows.flatMap((row): BulkUnitInput[] => {
-          const rowSpec = this.pickRule('qualification', undefined, {
-            insurerNumber: row.insurerNumber ?? '',
-            number: row.insuredIdentificationNumber ?? '',
-            symbol: row.insuredCardSymbol ?? '',
-          });
-          const search: SearchEcho = {
-            ...(row.insurerNumber !== undefined ? { insurerNumber: row.insurerNumber } : {}),
-            ...(row.insuredCardSymbol !== undefined ? { symbol: row.insuredCardSymbol } : {}),
-            ...(row.insuredIdentificationNumber !== undefined ? { number: row.insuredIdentificationNumber } : {}),
-            ...(row.insuredBranchNumber !== undefined ? { branch: row.insuredBranchNumber } : {}),
-            ...(row.birthdate !== undefined ? { birthdate: row.birthdate } : {}),
-            ...(row.arbitraryIdentifier !== undefined ? { arbitraryIdentifier: row.arbitraryIdentifier } : {}),
-            ...rowSpec.echo,
-          };
-          if (rowSpec.kind === 'never') return [];
-          if (rowSpec.kind === 'processing_error') return [{ search, processingResultStatus: '2', records: [] }];
-          const validityKinds: AnswerKind[] = ['valid', 'invalid', 'invalid_newer', 'not_found', 'multiple'];
-          const { validityCode, records } = this.qualificationOutcome(
-            validityKinds.includes(rowSpec.kind) ? rowSpec.kind : 'registry',
-            row,
-          );
-          return [{ search, ...(validityCode !== undefined ? { validityCode } : {}), records }];
-        });
-        xml = bulkResultAnswerXml(header, units, 'shift_jis');
-      }
-      let data: Uint8Array = encodeXmlText(xml, 'shift_jis');
-      let file = `${answerBaseName(name)}.xml`;
-      if (spec.format === 'zip') {
-        data = zipSync({ [file]: data });
-        file = `${answerBaseName(name)}.zip`;
-      }
-      await atomicWrite(this.dirs.res, file, data);
-      this.record({ ...logBase, answer: 'bulk', answerFile: file });
-    };
-    if (spec.delayMs) this.later(spec.delayMs, write);
-    else await write();
   }
 }
 

@@ -2,7 +2,9 @@
 // and the bytes themselves), a strict parse that keeps every value as a string, and a small serializer.
 import iconv from 'iconv-lite';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { CharacterCodeIdentifier } from './codes.ts';
 import { TerminalError } from './errors.ts';
+import { answerRefusedText } from './messages.ts';
 import type { TextEncodingName, XmlTree } from './model.ts';
 
 /** Windows writes "Shift_JIS" files as CP932 (NEC/IBM extensions such as 髙, ①); decode and encode with it. */
@@ -58,7 +60,13 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedText {
     return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8' };
   }
   const cci = characterCodeIdentifier(bytes);
-  const declared = declaredEncoding(bytes) ?? (cci === '0' ? 'utf-8' : cci === '1' ? 'shift_jis' : undefined);
+  const declared =
+    declaredEncoding(bytes) ??
+    (cci === CharacterCodeIdentifier.utf8
+      ? 'utf-8'
+      : cci === CharacterCodeIdentifier.shiftJis
+        ? 'shift_jis'
+        : undefined);
   const nonAscii = hasNonAscii(bytes);
   const utf8ok = isStrictUtf8(bytes);
   if (declared === 'shift_jis') {
@@ -86,6 +94,9 @@ export function encodeXmlText(text: string, encoding: TextEncodingName): Buffer 
   return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, SJIS_CODEC);
 }
 
+/** Deeper than any terminal file (XmlMsg/MessageBody/BulkConfirmUnit/ResultList/Result…/Elderly…/leaf is 7). */
+const MAX_DEPTH = 32;
+
 const parser = new XMLParser({
   ignoreAttributes: true,
   ignoreDeclaration: true,
@@ -93,12 +104,87 @@ const parser = new XMLParser({
   parseTagValue: false, // every value stays a string: "030", "00138057", "01"
   parseAttributeValue: false,
   trimValues: true,
+  // Entities: only the five XML ones and numeric character references ever reach the parser (checkDeclarations
+  // refuses everything else first); `htmlEntities` is what makes it decode the numeric ones (&#x9AD9; → 髙).
   processEntities: true,
-  htmlEntities: false,
+  htmlEntities: true,
+  maxNestedTags: MAX_DEPTH,
 });
 
-/** Parse XML text into a tree of strings and objects; repeated elements become arrays. */
+const XML_ENTITY = /^&(?:lt|gt|amp|quot|apos|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/;
+
+/** A code point XML allows as a character (the Char production of XML 1.0). */
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+/**
+ * The text outside comments and CDATA sections, in one pass (an unterminated one runs to the end; the validator
+ * refuses the file later). A regular expression with lazy matching would be quadratic on many unterminated `<!--`.
+ */
+function withoutCommentsAndCdata(text: string): string {
+  const out: string[] = [];
+  let i = 0;
+  let comment = text.indexOf('<!--');
+  let cdata = text.indexOf('<![CDATA[');
+  while (comment !== -1 || cdata !== -1) {
+    const isComment = cdata === -1 || (comment !== -1 && comment < cdata);
+    const start = isComment ? comment : cdata;
+    out.push(text.slice(i, start));
+    const end = text.indexOf(isComment ? '-->' : ']]>', start + (isComment ? 4 : 9));
+    if (end === -1) return out.join('');
+    i = end + 3;
+    if (comment !== -1 && comment < i) comment = text.indexOf('<!--', i);
+    if (cdata !== -1 && cdata < i) cdata = text.indexOf('<![CDATA[', i);
+  }
+  out.push(text.slice(i));
+  return out.join('');
+}
+
+/**
+ * The terminal never writes a DOCTYPE or its own entities. A file that does (e.g. `<!ENTITY v "3">` and `&v;` as
+ * QualificationValidity) is refused before parsing, as is any `&` that is not one of the five XML entities or a
+ * numeric reference to an XML character. Comments and CDATA sections are plain text and not looked into.
+ */
+function checkDeclarations(text: string, file: string | undefined): void {
+  const plain = withoutCommentsAndCdata(text);
+  const decl = /<!(DOCTYPE|ENTITY)/i.exec(plain);
+  if (decl) {
+    throw new TerminalError(
+      'TERMINAL_MALFORMED_ANSWER',
+      `file holds a <!${decl[1]}> declaration (terminal files never do)`,
+      { file, cause: 'doctype' },
+      answerRefusedText.declaration,
+    );
+  }
+  for (let i = plain.indexOf('&'); i !== -1; i = plain.indexOf('&', i + 1)) {
+    const m = XML_ENTITY.exec(plain.slice(i, i + 12));
+    const cp =
+      m?.[1] !== undefined ? Number.parseInt(m[1], 10) : m?.[2] !== undefined ? Number.parseInt(m[2], 16) : 0x20;
+    if (!m || !isXmlChar(cp)) {
+      throw new TerminalError(
+        'TERMINAL_MALFORMED_ANSWER',
+        `file holds an entity reference other than the XML ones: ${JSON.stringify(plain.slice(i, i + 12))}`,
+        { file, cause: 'entity' },
+        answerRefusedText.declaration,
+      );
+    }
+  }
+}
+
+/**
+ * Parse XML text into a tree of strings and objects; repeated elements become arrays. Every failure is a
+ * TerminalError TERMINAL_MALFORMED_ANSWER (never another error).
+ */
 export function parseXmlText(text: string, file?: string): XmlTree {
+  checkDeclarations(text, file);
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new TerminalError(
@@ -110,7 +196,16 @@ export function parseXmlText(text: string, file?: string): XmlTree {
       },
     );
   }
-  const tree = parser.parse(text) as unknown;
+  let tree: unknown;
+  try {
+    tree = parser.parse(text) as unknown;
+  } catch (e) {
+    // e.g. nesting deeper than MAX_DEPTH, or an element named like a JavaScript prototype property
+    throw new TerminalError('TERMINAL_MALFORMED_ANSWER', `XML cannot be parsed: ${(e as Error).message}`, {
+      file,
+      cause: 'parser',
+    });
+  }
   if (!tree || typeof tree !== 'object') {
     throw new TerminalError('TERMINAL_MALFORMED_ANSWER', 'XML has no root element', { file });
   }

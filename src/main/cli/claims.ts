@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { copayByAge } from '../../claims/copay.ts';
 import { formatBothCalendars, parseTypedDate } from '../../claims/dates.ts';
-import { decideClaim } from '../../claims/decide.ts';
+import { BASIS_LABEL, decideClaim } from '../../claims/decide.ts';
 import { parseInsurerNumber, parseKouhiNumber } from '../../claims/insurer.ts';
+import { claimMessages } from '../../claims/messages.ts';
 import { ClaimSettings } from '../../claims/settings.ts';
 import { TerminalFinding, Visit } from '../../claims/visit.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type CliIO, type Command } from './command.ts';
@@ -152,11 +153,12 @@ const decide: Command = {
     const d = decideClaim(visit.data, settings, answer);
     if (values.json) printJson(io, d);
     else {
-      const label = { current: '①現資格', past: '②旧資格', unknown: '③不詳' }[d.basis];
+      const who = claimMessages.relationshipLabel(d.personalFamily);
       io.out(
-        `${label}: ${d.ho.insurerNumber} ${d.ho.symbol} ${d.ho.number}${d.remarks.length ? ` 摘要: ${d.remarks.join(' / ')}` : ''}`,
+        `${BASIS_LABEL[d.basis]}: ${d.ho.insurerNumber} ${d.ho.symbol} ${d.ho.number}${d.sn.branch ? ` 枝番 ${d.sn.branch}` : ''}${who ? ` ${who}` : ''}${d.remarks.length ? ` 摘要: ${d.remarks.join(' / ')}` : ''}`,
       );
       for (const n of d.needsDecision) io.out(`要判断: ${n.message}`);
+      for (const w of d.warnings) io.out(`注意: ${w.message}`);
     }
     return EXIT_OK;
   },

@@ -2,12 +2,14 @@
 // claims export from the journal, and returned claims (返戻).
 // Exit codes: 0 ok, 1 invalid input or refused (export: visits listed), 2 usage.
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClaimSettings } from '../../claims/settings.ts';
+import { checkUke, formatUkeReport } from '../../claims/uke-check.ts';
+import { decodeUke } from '../../claims/uke-read.ts';
 import { FileTerminalClient } from '../../hardware/terminal/index.ts';
-import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type Command } from './command.ts';
-import { exportMonth } from '../core/reconcile/export.ts';
+import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type CliIO, type Command } from './command.ts';
+import { collectExportItems, exportMonth } from '../core/reconcile/export.ts';
 import { progressLine, reconcileMessages } from '../core/reconcile/messages.ts';
 import { Reconciler } from '../core/reconcile/reconciler.ts';
 import { SYSTEM_ACTOR, writeFileDurable, type Store } from '../core/store/index.ts';
@@ -80,17 +82,48 @@ const reconcile: Command = {
   },
 };
 
+/**
+ * `export --check-uke FILE --month YYYY-MM`: the 請求前点検. Reads the UKE file the レセコン wrote and lists every
+ * outage visit of the month whose HO / SN / 摘要 differ from the decision. Read only: writes nothing, audits nothing.
+ * Exit 0 when nothing differs, 1 when something does (or the file has problems).
+ */
+async function checkUkeFile(values: Record<string, unknown>, io: CliIO, file: string, month: string): Promise<number> {
+  const json = values.json === true;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    return reportError(io, json, {
+      code: 'UKE_UNREADABLE',
+      message: `${reconcileMessages.UKE_UNREADABLE} ${file}`,
+      detail: (e as Error).message,
+    });
+  }
+  return withStore(values, io, (store) => {
+    const settings = settingsOf(store);
+    if (!settings)
+      return reportError(io, json, { code: 'SETTINGS_INVALID', message: reconcileMessages.SETTINGS_INVALID });
+    const c = collectExportItems(store, month, settings);
+    if (!c.ok) return reportError(io, json, c.error);
+    const report = checkUke(decodeUke(bytes), c.value.items, month);
+    if (json) printJson(io, { ok: report.findings.length === 0 && report.problems.length === 0, ...report });
+    else io.out(formatUkeReport(report).trimEnd());
+    return report.findings.length === 0 && report.problems.length === 0 ? EXIT_OK : EXIT_INVALID;
+  });
+}
+
 const exportCommand: Command = {
   path: ['export'],
   usage:
-    'export --month YYYY-MM --format csv|uke|unknown-list [--encoding shift_jis|utf8] --out FILE [--data-dir DIR] [--json]',
-  summary: '月ごとの請求データ（CSV・UKE・不詳一覧）を出力する',
+    'export --month YYYY-MM (--format csv|input-sheet|unknown-list [--encoding shift_jis|utf8] --out FILE | --check-uke FILE) [--data-dir DIR] [--json]',
+  summary: '月ごとの請求データ（CSV・レセコン入力票・不詳一覧）を出力する／レセコンのUKEファイルを請求前点検する',
   options: {
     ...dataDirOption,
     month: { type: 'string' },
     format: { type: 'string' },
     encoding: { type: 'string' },
     out: { type: 'string' },
+    'check-uke': { type: 'string' },
   },
   async run({ values }, io) {
     const json = values.json === true;
@@ -98,9 +131,14 @@ const exportCommand: Command = {
     const format = str(values.format);
     const encoding = str(values.encoding) ?? 'shift_jis';
     const out = str(values.out);
+    const ukeFile = str(values['check-uke']);
     if (!month || !MONTH.test(month)) throw new UsageError('--month YYYY-MM is required');
-    if (format !== 'csv' && format !== 'uke' && format !== 'unknown-list')
-      throw new UsageError('--format must be csv, uke or unknown-list');
+    if (ukeFile !== undefined) {
+      if (format !== undefined || out !== undefined) throw new UsageError('--check-uke takes no --format or --out');
+      return checkUkeFile(values, io, ukeFile, month);
+    }
+    if (format !== 'csv' && format !== 'input-sheet' && format !== 'unknown-list')
+      throw new UsageError('--format must be csv, input-sheet or unknown-list');
     if (encoding !== 'shift_jis' && encoding !== 'utf8') throw new UsageError('--encoding must be shift_jis or utf8');
     if (!out) throw new UsageError('--out FILE is required');
     return withStore(values, io, (store) => {

@@ -3,12 +3,13 @@
 // a choice step a number key chooses the option showing it (「1」「2」…) and advances at once.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { formatBothCalendars } from '../../claims/dates.ts';
+import { insuranceCardIsPast } from '../../claims/card-dates.ts';
 import { DECLARED_TYPES } from '../../claims/declaration.ts';
 import type { EvidenceKind, InsuranceNumbers, VisitInput } from '../../claims/visit.ts';
 import { call } from '../api.ts';
 import { openPrint } from '../print/index.ts';
 import { strings } from '../strings.ts';
-import { NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx';
+import { Checkbox, NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx';
 import {
   CAUSES,
   COPAY_PERCENTS,
@@ -340,7 +341,14 @@ function StepBody(props: {
     case 'evidenceDetail':
       if (needsNumbers(w.evidence)) {
         return (
-          <NumbersFields value={w.numbers} onChange={(numbers) => patchWizard({ numbers })} tried={tried} required />
+          <>
+            {w.evidence === 'insurance_card' && insuranceCardIsPast(w.receivedAt.slice(0, 10)) && (
+              <p className="mark-note" role="note" data-testid="old-card">
+                {strings.oldInsuranceCard}
+              </p>
+            )}
+            <NumbersFields value={w.numbers} onChange={(numbers) => patchWizard({ numbers })} tried={tried} required />
+          </>
         );
       }
       if (w.evidence === 'emergency_mode') return <FourItemsForm state={state} errors={errors} tried={tried} />;
@@ -477,6 +485,11 @@ function DeclarationForm(props: { state: ReceptionState; w: WizardDraft; errors:
           labelOf={(r) => (r === 'self' ? strings.declSelf : strings.declFamily)}
           value={d.relationship}
           onChange={(relationship) => setD({ relationship })}
+        />
+        <Checkbox
+          label={strings.declDisability}
+          checked={d.disabilityCertified === true}
+          onChange={(disabilityCertified) => setD({ disabilityCertified })}
         />
         {d.relationship === 'family' && (
           <TextField

@@ -150,6 +150,8 @@ export interface DeclarationDraft {
   declaredOn: string;
   insuranceType: DeclaredInsuranceType | '';
   relationship: 'self' | 'family';
+  /** 65–74 with a 障害認定 (後期高齢者医療): decides the ③ 不詳 番号 form; only staff can know it. */
+  disabilityCertified?: boolean;
   insuredPersonName: string;
   insurerName: string;
   employerName: string;

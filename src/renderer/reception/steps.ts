@@ -58,6 +58,7 @@ export function declarationInput(p: PatientDraft, d: DeclarationDraft): Record<s
     phone: nfkc(p.phone).trim(),
     ...(d.insuranceType === '' ? {} : { insuranceType: d.insuranceType }),
     relationship: d.relationship,
+    ...(d.disabilityCertified ? { disabilityCertified: true } : {}),
     insuredPersonName: d.insuredPersonName,
     insurerName: d.insurerName,
     employerName: d.employerName,

@@ -31,15 +31,15 @@ const intFields: Record<string, [number, number]> = {
   'reconcile.pauseAfterTimeouts': [1, 100],
   'backup.keep': [1, 400],
   'backup.intervalHours': [1, 168],
-  'claims.unknownSymbolLength': [0, 38],
-  'claims.unknownNumberLength': [1, 38],
+  'claims.unknownSymbolLength': [0, 19],
+  'claims.unknownNumberLength': [1, 19],
 };
 /** Digit-string fields: [min length, max length]. */
 const digitFields: Record<string, [number, number]> = {
   'claims.commentCode': [9, 9],
   'claims.commentShinryoShikibetsu': [2, 2],
   'claims.disasterInsurerNumber': [8, 8],
-  'claims.disasterNumber': [1, 38],
+  'claims.disasterNumber': [1, 19],
 };
 const claimFields = [
   'mode',

@@ -173,6 +173,7 @@ export class BulkRound {
         echo: a.unit.searchInfo,
         finding: a.finding,
         results: a.unit.results,
+        fieldProblems: [...fetch.answer.header.fieldProblems, ...a.unit.fieldProblems],
       });
       if (check.otherPatient.length > 0) {
         setAside += 1;

@@ -9,6 +9,7 @@ import type { ClaimSettings } from '../../../claims/settings.ts';
 import { TerminalFinding, type InsuranceNumbers, type Visit } from '../../../claims/visit.ts';
 import { isoDateFromTerminal } from '../../../hardware/terminal/finding.ts';
 import type {
+  FieldProblem,
   QualificationQueryInput,
   QualificationRecord,
   QualificationSearchInfo,
@@ -74,7 +75,7 @@ const branchKey = (s: string) => {
 
 /** How one answer field is compared with the query and what a valid value looks like. */
 const FIELDS: Record<
-  Exclude<AnswerField, 'birthDate'>,
+  Exclude<AnswerField, 'birthDate' | 'other'>,
   { key: (s: string) => string; valid: (s: string) => boolean }
 > = {
   insurerNumber: { key: insurerKey, valid: (s) => parseInsurerNumber(s).valid },
@@ -90,7 +91,7 @@ const FIELDS: Record<
  */
 function fieldProblem(
   part: AnswerProblem['part'],
-  field: Exclude<AnswerField, 'birthDate'>,
+  field: Exclude<AnswerField, 'birthDate' | 'other'>,
   value: string | undefined,
   asked: string | undefined,
 ): AnswerProblem | null {
@@ -112,11 +113,8 @@ export interface AnswerCheckInput {
   finding: TerminalFinding | null | undefined;
   /** The answer's result rows as parsed. */
   results: readonly QualificationRecord[];
-  /**
-   * Problems the terminal parser found in the answer's fields itself (the `fieldProblems` list being added to the
-   * parsed answer in src/hardware/terminal): map them to AnswerProblem here and they count like the ones below.
-   */
-  parserProblems?: readonly AnswerProblem[];
+  /** Fields the terminal parser found in the wrong form (`fieldProblems` of the answer or the 一括照会 row). */
+  fieldProblems?: readonly FieldProblem[];
 }
 
 export interface AnswerCheck {
@@ -174,8 +172,27 @@ export function checkAnswer(input: AnswerCheckInput): AnswerCheck {
   if (input.results.some((r) => r.birthdate !== undefined && isoDateFromTerminal(r.birthdate) === undefined))
     add({ part: 'result', field: 'birthDate', kind: 'invalid' });
 
-  for (const p of input.parserProblems ?? []) add(p);
+  for (const p of input.fieldProblems ?? []) add(parserProblem(p));
   return { otherPatient, problems };
+}
+
+/** The answer elements checkAnswer names; any other element in the wrong form is 'other'. */
+const ELEMENT_FIELD: Record<string, AnswerField> = {
+  InsurerNumber: 'insurerNumber',
+  InsuredCardSymbol: 'symbol',
+  InsuredIdentificationNumber: 'number',
+  InsuredBranchNumber: 'branch',
+  Birthdate: 'birthDate',
+};
+
+/** A field the parser found in the wrong form, as the reason the visit goes to 要確認. */
+export function parserProblem(p: FieldProblem): AnswerProblem {
+  const element = (p.path.split('/').pop() ?? '').replace(/\[\d+\]$/, '');
+  return {
+    part: p.path.includes('QualificationConfirmSearchInfo') ? 'echo' : 'result',
+    field: ELEMENT_FIELD[element] ?? 'other',
+    kind: 'invalid',
+  };
 }
 
 const CODE_FIELD = {
@@ -184,6 +201,7 @@ const CODE_FIELD = {
   number: 'NUMBER',
   branch: 'BRANCH',
   birthDate: 'BIRTHDATE',
+  other: 'FIELD',
 } as const satisfies Record<AnswerField, string>;
 
 export type AnswerProblemCode = `ANSWER_${(typeof CODE_FIELD)[AnswerField]}_${'MISMATCH' | 'INVALID'}`;

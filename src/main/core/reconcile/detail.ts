@@ -18,8 +18,11 @@ const codeList = z.array(z.unknown()).transform((xs) => xs.filter((x): x is stri
 
 const claimBasis = z.enum(['current', 'past', 'unknown']);
 
-/** The answer fields the reconciler checks against the query (reconcile/decision.ts checkAnswer). */
-export const AnswerField = z.enum(['insurerNumber', 'symbol', 'number', 'branch', 'birthDate']);
+/**
+ * The answer fields the reconciler checks against the query (reconcile/decision.ts checkAnswer); 'other' is any
+ * other field the terminal parser found in the wrong form (a ratio, a code, a repeated element).
+ */
+export const AnswerField = z.enum(['insurerNumber', 'symbol', 'number', 'branch', 'birthDate', 'other']);
 export type AnswerField = z.infer<typeof AnswerField>;
 
 /**

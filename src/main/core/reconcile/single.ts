@@ -108,6 +108,7 @@ export async function processSingleJob(host: JobHost, job: OutboxJob): Promise<J
       echo: result.answer.body.searchInfo,
       finding: result.finding,
       results: result.answer.body.results,
+      fieldProblems: result.answer.fieldProblems,
     });
     if (check.otherPatient.length > 0) {
       const keptAs = await host.setAside(result.file, 'other-patient');

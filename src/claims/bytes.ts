@@ -1,0 +1,44 @@
+// Byte lengths as the レセコン and the UKE layout count them: Windows-31J (CP932) bytes, 1 for half-width
+// ASCII and half-width katakana, 2 for everything else. UKE 漢字 fields hold full-width text only, so their
+// limit in bytes is twice their limit in characters; limits are checked in bytes everywhere (issue #12).
+
+/** UKE HO/SN 記号・番号: 漢字 fields of at most 38 bytes (記録条件仕様). */
+export const UKE_SYMBOL_NUMBER_MAX_BYTES = 38;
+
+/** Bytes of one character in CP932 (characters CP932 cannot hold count 2: they are refused elsewhere). */
+function charBytes(ch: string): number {
+  const c = ch.codePointAt(0)!;
+  if (c <= 0x7f) return 1;
+  if (c >= 0xff61 && c <= 0xff9f) return 1; // half-width katakana
+  return 2;
+}
+
+/** Length of a string in CP932 bytes. */
+export function sjisByteLength(text: string): number {
+  let n = 0;
+  for (const ch of text) n += charBytes(ch);
+  return n;
+}
+
+/**
+ * Split text into pieces of at most `maxBytes` CP932 bytes each, never inside a character. Empty text gives
+ * one empty piece.
+ */
+export function splitByBytes(text: string, maxBytes: number): string[] {
+  if (maxBytes < 2) throw new RangeError('maxBytes must be at least 2');
+  const out: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const ch of text) {
+    const b = charBytes(ch);
+    if (used + b > maxBytes) {
+      out.push(piece);
+      piece = '';
+      used = 0;
+    }
+    piece += ch;
+    used += b;
+  }
+  out.push(piece);
+  return out;
+}

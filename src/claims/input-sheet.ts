@@ -1,0 +1,141 @@
+// レセコン入力票: per patient exactly what staff enter in the レセコン for each outage visit — the basis, 保険者番号,
+// 記号・番号・枝番 (or the fill), 本人/家族, 負担割合 and each 摘要 line as one CO record holds it — sorted by
+// カルテ番号. The UKE HO/SN/CO lines this replaces had no RE record, so no レセコン could match them to a patient.
+// Pure: text out; the caller encodes (Shift_JIS by default) and writes.
+import { BASIS_LABEL, type ClaimDecision } from './decide.ts';
+import { toCsv } from './export.ts';
+import { claimMessages as m } from './messages.ts';
+import { kanaKey } from './normalize.ts';
+import type { Visit } from './visit.ts';
+
+export interface InputSheetItem {
+  visit: Visit;
+  decision: ClaimDecision;
+  reclaimOf?: { returnId: string; originalMonth: string };
+}
+
+export interface InputSheetRow {
+  visitId: string;
+  patientId: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  /** 本人 / 家族 / '' (not known: the レセコン's own record decides). */
+  relationship: string;
+  serviceDate: string;
+  basisLabel: string;
+  insurerNumber: string;
+  symbol: string;
+  number: string;
+  branch: string;
+  /** 「3割」. */
+  copay: string;
+  /** 摘要: the text of each CO record, in order (a long line already continued on the next). */
+  remarks: string[];
+  /** 再請求: the month first claimed, when this is a re-claim. */
+  reclaimOf: string;
+}
+
+const INPUT_SHEET_COLUMNS = [
+  'カルテ番号',
+  '氏名',
+  'カナ氏名',
+  '生年月日',
+  '本人家族',
+  '診療日',
+  '請求区分',
+  '保険者番号',
+  '記号',
+  '番号',
+  '枝番',
+  '負担割合',
+] as const;
+const TRAILING_COLUMNS = ['再請求元', '受付ID'] as const;
+/** At least this many 摘要 columns (「不詳」, 住所, 事業所名, 連絡先), more when a visit has more lines. */
+const MIN_REMARK_COLUMNS = 4;
+
+/** カルテ番号 order: all-digit numbers by value (12 before 100), then others as text; none last. */
+export function comparePatientId(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === '') return 1;
+  if (b === '') return -1;
+  const da = /^\d+$/.test(a);
+  const db = /^\d+$/.test(b);
+  if (da && db) {
+    const x = a.replace(/^0+/, '');
+    const y = b.replace(/^0+/, '');
+    if (x.length !== y.length) return x.length - y.length;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  if (da !== db) return da ? -1 : 1;
+  return a < b ? -1 : 1;
+}
+
+function compareRows(a: InputSheetRow, b: InputSheetRow): number {
+  const byId = comparePatientId(a.patientId, b.patientId);
+  if (byId !== 0) return byId;
+  for (const [x, y] of [
+    [kanaKey(a.nameKana || a.name), kanaKey(b.nameKana || b.name)],
+    [a.birthDate, b.birthDate],
+    [a.serviceDate, b.serviceDate],
+    [a.visitId, b.visitId],
+  ] as const) {
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+export function inputSheetRow(item: InputSheetItem): InputSheetRow {
+  const { visit, decision } = item;
+  return {
+    visitId: visit.id,
+    patientId: visit.patient.patientId,
+    name: visit.patient.name,
+    nameKana: visit.patient.nameKana,
+    birthDate: visit.patient.birthDate,
+    relationship: m.relationshipLabel(decision.personalFamily),
+    serviceDate: visit.serviceDate,
+    basisLabel: BASIS_LABEL[decision.basis],
+    insurerNumber: decision.ho.insurerNumber,
+    symbol: decision.ho.symbol,
+    number: decision.ho.number,
+    branch: decision.sn.branch,
+    copay: `${visit.copay.percent / 10}割`,
+    remarks: decision.comments.map((c) => c.text),
+    reclaimOf: item.reclaimOf?.originalMonth ?? '',
+  };
+}
+
+/** Rows of the 入力票, sorted by カルテ番号 (then カナ氏名, 生年月日, 診療日). */
+export function inputSheetRows(items: InputSheetItem[]): InputSheetRow[] {
+  return items.map(inputSheetRow).sort(compareRows);
+}
+
+/** The 入力票 as CSV (RFC 4180, CRLF): one row per visit, 摘要 one column per CO line. */
+export function inputSheetCsv(items: InputSheetItem[]): { text: string; visitIds: string[] } {
+  const rows = inputSheetRows(items);
+  const remarkColumns = Math.max(MIN_REMARK_COLUMNS, ...rows.map((r) => r.remarks.length));
+  const header = [
+    ...INPUT_SHEET_COLUMNS,
+    ...Array.from({ length: remarkColumns }, (_, i) => `摘要${i + 1}`),
+    ...TRAILING_COLUMNS,
+  ];
+  const body = rows.map((r) => [
+    r.patientId,
+    r.name,
+    r.nameKana,
+    r.birthDate,
+    r.relationship,
+    r.serviceDate,
+    r.basisLabel,
+    r.insurerNumber,
+    r.symbol,
+    r.number,
+    r.branch,
+    r.copay,
+    ...Array.from({ length: remarkColumns }, (_, i) => r.remarks[i] ?? ''),
+    r.reclaimOf,
+    r.visitId,
+  ]);
+  return { text: toCsv(body, header), visitIds: rows.map((r) => r.visitId) };
+}
