@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything shikaku-fallback needs on a fresh Debian 12 machine (run as root, or with sudo available):
 # the Debian packages (PC/SC daemon and virtual reader for the test rig, libusb for node-hid, Chromium and
-# Japanese fonts for the browser tests and printing, poppler-utils to read the printed PDFs in the tests), then
-# the npm dependencies from the lock file.
+# Japanese fonts for the browser tests and printing, poppler-utils to read the printed PDFs in the tests,
+# fuse3 and python3-pyfuse3 for the power-cut file system of test/store/powercut.test.ts), then the npm
+# dependencies from the lock file.
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(pcscd vsmartcard-vpcd libpcsclite-dev libpcsclite1 libusb-1.0-0 libudev-dev chromium fonts-noto-cjk poppler-utils)
+apt_packages=(pcscd vsmartcard-vpcd libpcsclite-dev libpcsclite1 libusb-1.0-0 libudev-dev chromium fonts-noto-cjk poppler-utils fuse3 python3-pyfuse3)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

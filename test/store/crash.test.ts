@@ -3,106 +3,29 @@
 // every acknowledged visit is present and whole, the outbox matches the visits one to one, and the audit
 // chain verifies. 200 kills in CI; SHIKAKU_SOAK=1 (`npm run test:soak`) for many more.
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
-import { isDeepStrictEqual } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyAudit } from '../../src/main/core/store/audit.ts';
 import { openStore } from '../../src/main/core/store/index.ts';
 import { shikaku } from '../cli/run.ts';
+import { runAndKill, verifyJournal } from './crash-harness.ts';
 import { removeDir, tempDir } from './helpers.ts';
 
 const SOAK = process.env.SHIKAKU_SOAK === '1';
 const KILLS = Number(process.env.SHIKAKU_CRASH_KILLS ?? (SOAK ? 2000 : 200));
 const LANES = Number(process.env.SHIKAKU_CRASH_LANES ?? 3); // independent data folders killed in parallel (spawn cost dominates; 2 cores)
-const writer = fileURLToPath(new URL('./crash-writer.ts', import.meta.url));
 const dirs: string[] = [];
 
 afterAll(() => {
   for (const d of dirs) removeDir(d);
 });
 
-interface KillResult {
-  acked: unknown[];
-  failed: string | null;
-}
-
-/** Runs one writer and kills it after a random number of acks, or after a random delay. */
-function runAndKill(dir: string): Promise<KillResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked: unknown[] = [];
-    let failed: string | null = null;
-    let buf = '';
-    let stderr = '';
-    // Where to kill: 20% just after OPENING (startup: quick_check, WAL recovery, migration, backup), 55%
-    // after a random number of acks (mid-save), 25% at a random moment after READY.
-    const roll = Math.random();
-    const mode = roll < 0.2 ? 'opening' : roll < 0.75 ? 'acks' : 'ready';
-    const ackTarget = 1 + Math.floor(Math.random() * 15);
-    let timer: NodeJS.Timeout | undefined;
-    const kill = () => {
-      if (timer) clearTimeout(timer);
-      child.kill('SIGKILL');
-    };
-    // Safety net: a writer that never gets going is killed too (and the test then sees no acks).
-    const guard = setTimeout(kill, 30_000);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (line === 'OPENING' && mode === 'opening') timer = setTimeout(kill, Math.floor(Math.random() * 40));
-        else if (line === 'READY' && mode === 'ready') timer = setTimeout(kill, Math.floor(Math.random() * 100));
-        else if (line.startsWith('ACK ')) {
-          acked.push(JSON.parse(line.slice(4)));
-          if (mode === 'acks' && acked.length >= ackTarget) kill();
-        } else if (line.startsWith('FAIL ')) failed = line;
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(guard);
-      if (timer) clearTimeout(timer);
-      // A partial last line (killed mid-write) was never a complete acknowledgement: ignored.
-      if (signal !== 'SIGKILL') failed ??= `writer exited on its own: code ${code} ${stderr.slice(-2000)}`;
-      resolve({ acked, failed });
-    });
-  });
-}
-
 /** Checks the folder through a read-only connection, leaving the WAL exactly as the kill left it. */
 function verify(dir: string, acked: Map<string, unknown>): string[] {
-  const problems: string[] = [];
   const db = new Database(`${dir}/journal.sqlite3`, { readonly: true, fileMustExist: true });
   try {
-    const get = db.prepare('SELECT json FROM visits WHERE id = ?').pluck();
-    for (const [id, sent] of acked) {
-      const json = get.get(id) as string | undefined;
-      if (json === undefined) problems.push(`acknowledged visit ${id} missing`);
-      else if (!isDeepStrictEqual(JSON.parse(json), sent)) problems.push(`visit ${id} differs from what was sent`);
-    }
-    const visits = db.prepare('SELECT count(*) FROM visits').pluck().get() as number;
-    const jobs = db.prepare(`SELECT count(*) FROM outbox WHERE kind = 'reconcile'`).pluck().get() as number;
-    const matched = db
-      .prepare(
-        `SELECT count(*) FROM visits v JOIN outbox o ON o.visit_id = v.id AND o.idempotency_key = v.id || ':reconcile'`,
-      )
-      .pluck()
-      .get() as number;
-    if (visits !== jobs || visits !== matched)
-      problems.push(`visits ${visits}, outbox jobs ${jobs}, matched ${matched}`);
-    const created = db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'visit.create'`).pluck().get() as number;
-    if (created !== visits) problems.push(`audit visit.create ${created} != visits ${visits}`);
-    const chain = verifyAudit(db);
-    if (!chain.ok) problems.push(`audit chain broken at ${chain.brokenAt}: ${chain.reason}`);
+    return verifyJournal(db, acked);
   } finally {
     db.close();
   }
-  return problems;
 }
 
 describe('crash harness (SIGKILL)', () => {

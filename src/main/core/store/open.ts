@@ -1,7 +1,8 @@
 // Opening the journal at startup, in this order:
 //  1. A file from a newer app (header user_version, then schema_migrations read through a read-only
 //     connection) is refused and left byte-identical.
-//  2. quick_check (read-only). On damage: the damaged file (and its -wal/-shm) is renamed aside, the newest
+//  2. quick_check (read-only; a hot rollback journal left by a crash is first rolled back through a short
+//     read-write connection, which a read-only one cannot do). On damage: the damaged file (and its -wal/-shm) is renamed aside, the newest
 //     sound backup is copied in, visits still readable from the damaged file are salvaged, and the startup
 //     report says what happened.
 //  3. Read-write connection: WAL, synchronous=FULL, foreign_keys, busy timeout. A folder that cannot be
@@ -124,6 +125,29 @@ function isCorruption(e: unknown): boolean {
 
 /** Looks at a database file through a read-only connection; never modifies the main file. */
 export function inspectFile(file: string, list: readonly Migration[] = shippedMigrations): Inspection {
+  const seen = inspectOnce(file, list);
+  // A crash in rollback-journal mode (a journal from before WAL, or while converting one to WAL) leaves a
+  // hot journal that a read-only connection cannot roll back (SQLITE_READONLY_ROLLBACK): a short read-write
+  // connection rolls it back, as any writer would, and the file is looked at again.
+  const code = (seen.kind === 'unreadable' && (seen.error as { code?: unknown } | null)?.code) || '';
+  if (code === 'SQLITE_READONLY_ROLLBACK' && rollBackHotJournal(file)) return inspectOnce(file, list);
+  return seen;
+}
+
+function rollBackHotJournal(file: string): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true });
+    db.pragma('schema_version'); // the first read rolls the hot journal back
+    return true;
+  } catch {
+    return false; // still unreadable: reported as before
+  } finally {
+    db?.close();
+  }
+}
+
+function inspectOnce(file: string, list: readonly Migration[]): Inspection {
   const latest = list[list.length - 1]?.id ?? 0;
   if (!existsSync(file)) return { kind: 'absent' };
   let header: { sqlite: boolean; userVersion: number };
