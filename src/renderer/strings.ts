@@ -27,6 +27,14 @@ export const strings = {
     unavailable: '記録用のデータファイルを開けませんでした。新しい受付は紙に控え、管理者に連絡してください。',
   },
   healthUnknown: '確認中',
+  healthDevices: '機器ごとの状態',
+  healthMark: { ok: '○', warning: '△', fault: '×', unknown: '？' } as Record<string, string>,
+  healthMore: '詳しく',
+  healthLess: '閉じる',
+  healthOthers: (n: number) => `ほか${n}件（詳しく）`,
+  healthEmergency: 'システム障害時モード 有効',
+  healthEmergencyDetail: (ref: string, by: string) =>
+    `システム障害時モードが有効です。コールセンターの受付番号 ${ref}（連絡した人: ${by}）。資格の確認は「システム障害時モード」を選びます。`,
   nextStep: '次の対応',
 
   // ---------------------------------------------------------------------------------------------- navigation
