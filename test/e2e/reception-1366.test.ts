@@ -3,12 +3,12 @@
 // … Every screen is screenshotted at 1366×768 to .tmp/screens/ (test artefacts) and checked with axe.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, expectAccessible, OUT_DIR } from './actions.ts';
-import { openApp, startSession, type E2eSession } from './session.ts';
+import { openApp, openReceptionAs, startSession, type E2eSession } from './session.ts';
 
 const STAFF = { id: 's1', name: '受付 花子', active: true };
 const VIEWPORT = { width: 1366, height: 768 };
@@ -109,6 +109,146 @@ describe('the health bar fits at 1366×768', () => {
         window.shikaku!.invoke('incidents.close', { id: id!, endedAt: new Date().toISOString(), staff: staff! }),
       [incident.id, STAFF.id],
     );
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+const radio = (page: Page, name: string) => page.getByRole('radio', { name, exact: true });
+const focused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
+const step = (page: Page) => page.getByTestId('wizard').getAttribute('data-step');
+
+/** A new patient typed in and the wizard taken to the evidence step (cause and identity chosen by key). */
+async function toEvidenceStep(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: strings.newPatient }).click();
+  await page.getByLabel(strings.patientName, { exact: true }).fill(name);
+  await page.getByLabel(strings.patientBirth, { exact: true }).fill('1970-04-01');
+  await radio(page, strings.sexFemale).check();
+  await page.getByRole('button', { name: strings.cannotConfirm }).click();
+  await page.getByTestId('wizard').waitFor();
+  await page.keyboard.press(await keyOf(page, strings.causes.reader_fault));
+  await page.keyboard.press(await keyOf(page, strings.identity.visual));
+  expect(await step(page)).toBe('evidenceKind');
+}
+
+async function keyOf(page: Page, option: string): Promise<string> {
+  return (await radio(page, option).getAttribute('aria-keyshortcuts'))!;
+}
+
+/** The reception page comes back with the draft offered, 担当者 restored; 「続きから入力する」 has the focus. */
+async function expectOffer(page: Page, name: string): Promise<void> {
+  const offer = page.getByTestId('draft-offer');
+  await offer.waitFor();
+  expect(await offer.textContent()).toContain(strings.draftTitle);
+  expect(await offer.textContent()).toContain(name);
+  expect(await focused(page.getByRole('button', { name: strings.draftResume }))).toBe(true);
+}
+
+describe('a draft survives (kept by the core)', () => {
+  it('comes back after F5 and after a killed renderer, 担当者 included, on the same step', async () => {
+    const { page, problems } = await openReceptionAs(session, STAFF.name, 'draft-reload', report);
+    await toEvidenceStep(page, '下書 一郎');
+    // Wait for the draft to reach the core (sent shortly after each change).
+    await expect
+      .poll(() =>
+        session.journal((db) =>
+          db.prepare("SELECT count(*) AS n FROM settings WHERE key = 'draft.reception'").pluck().get(),
+        ),
+      )
+      .toBe(1);
+    await expect
+      .poll(() =>
+        session.journal((db) => {
+          const raw = db.prepare("SELECT value FROM settings WHERE key = 'draft.reception'").pluck().get() as string;
+          return (JSON.parse(raw) as { wizard?: { step?: string } }).wizard?.step;
+        }),
+      )
+      .toBe('evidenceKind');
+
+    await page.reload();
+    await expectOffer(page, '下書 一郎');
+    await shot(page, 'draft-offer');
+    await expectAccessible(page);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('wizard').waitFor();
+    expect(await step(page)).toBe('evidenceKind');
+    expect(await page.getByLabel(strings.staffLabel, { exact: true }).count()).toBe(0); // the wizard is on screen
+    expect(problems).toEqual([]);
+
+    // The renderer process dies (a crash): a new window gets the same draft from the core.
+    const cdp = await page.context().newCDPSession(page);
+    const crashed = new Promise((resolve) => page.once('crash', resolve));
+    void cdp.send('Page.crash').catch(() => undefined); // never answers: the renderer is gone
+    await crashed;
+    const again = await openApp(session);
+    await expectOffer(again.page, '下書 一郎');
+    await again.page.keyboard.press('Enter');
+    await again.page.getByTestId('wizard').waitFor();
+    expect(await step(again.page)).toBe('evidenceKind');
+    // Back to the start: the 担当者 came back with the draft.
+    await again.page.keyboard.press('Escape');
+    await again.page.keyboard.press('Escape');
+    await again.page.keyboard.press('Escape');
+    await expect.poll(() => again.page.getByLabel(strings.staffLabel, { exact: true }).inputValue()).toBe(STAFF.id);
+    // 破棄: nothing is offered on the next load.
+    await again.page.getByRole('button', { name: strings.clearPatient }).click();
+    await expect
+      .poll(() =>
+        session.journal((db) => {
+          const raw = db.prepare("SELECT value FROM settings WHERE key = 'draft.reception'").pluck().get() as string;
+          return (JSON.parse(raw) as { wizard: unknown; editing: boolean }).editing;
+        }),
+      )
+      .toBe(false);
+    await again.page.reload();
+    await again.page.getByTestId('search-kana').waitFor();
+    expect(await again.page.getByTestId('draft-offer').count()).toBe(0);
+    expect(again.problems).toEqual([]);
+    await again.page.close();
+    await page.close().catch(() => undefined);
+  });
+
+  it('a save that went through before the page went away shows its 受付番号; 本日の受付 reprints it', async () => {
+    const { page, problems } = await openReceptionAs(session, STAFF.name, 'draft-saved', report);
+    await toEvidenceStep(page, '保存 花子');
+    await page.keyboard.press(await keyOf(page, strings.evidence.qualification_certificate));
+    expect(await step(page)).toBe('evidenceDetail');
+    await page.getByLabel(strings.insurerNumber, { exact: true }).fill('01130012');
+    await page.getByLabel(strings.number, { exact: true }).fill('1234');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('copay-proposal').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('summary').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('saved').waitFor();
+    const no = (await page.getByTestId('saved-no').textContent())!.trim();
+    expect(no).toMatch(/^\d{4}-\d{3}$/);
+    const id = (await page.getByTestId('saved-id').textContent())!.trim();
+    expect(await page.locator('body').innerText()).not.toContain(id); // the internal id is never shown
+    await shot(page, 'saved');
+
+    // The page goes away before staff saw the result: the return says it was saved, with its number.
+    await page.reload();
+    const saved = page.getByTestId('draft-saved');
+    await saved.waitFor();
+    expect(await saved.textContent()).toContain(no);
+    await page.keyboard.press('Enter');
+
+    // 本日の受付: newest first, reprint the 受付控え (with the 受付番号, never the id).
+    await page.getByRole('button', { name: strings.today.title }).click();
+    const row = page.getByTestId('today-row').first();
+    await row.waitFor();
+    expect(await row.getAttribute('data-no')).toBe(no);
+    expect(await row.textContent()).toContain('保存 花子');
+    await shot(page, 'today');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: strings.today.reprintReceipt(no) }).click();
+    const sheet = page.getByTestId('sheet-receipt');
+    await sheet.waitFor();
+    expect(await sheet.textContent()).toContain(no);
+    expect(await sheet.textContent()).not.toContain(id);
+    expect(await sheet.textContent()).toContain('保存 花子');
+    await page.keyboard.press('Escape');
     expect(problems).toEqual([]);
     await page.close();
   });

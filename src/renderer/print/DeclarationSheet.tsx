@@ -19,7 +19,7 @@ function Check({ on, label }: { on: boolean; label: string }) {
   return <span className={on ? 'ps-check on' : 'ps-check'}>{label}</span>;
 }
 
-export function DeclarationSheet({ visit }: { visit: Visit }) {
+export function DeclarationSheet({ visit, receptionNo }: { visit: Visit; receptionNo: string }) {
   const { clinic } = usePrintContext();
   const d = visit.evidence.declaration;
   const p = visit.patient;
@@ -145,7 +145,7 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
               <Value text={clinic.institutionCode} />
             </Row>
             <Row label={s.serviceDate}>{formatDateWareki(visit.serviceDate)}</Row>
-            <Row label={s.visitId}>{visit.id}</Row>
+            <Row label={s.visitId}>{receptionNo}</Row>
           </tbody>
         </table>
       </section>

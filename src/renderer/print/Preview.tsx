@@ -30,9 +30,9 @@ function fileName(job: PrintJob): string {
 function Sheet({ job }: { job: PrintJob }) {
   switch (job.kind) {
     case 'declaration':
-      return <DeclarationSheet visit={job.visit} />;
+      return <DeclarationSheet visit={job.visit} receptionNo={job.receptionNo ?? ''} />;
     case 'receipt':
-      return <ReceiptSheet visit={job.visit} />;
+      return <ReceiptSheet visit={job.visit} receptionNo={job.receptionNo ?? ''} />;
     case 'incident_report':
       return <IncidentReportSheet from={job.from} to={job.to} />;
   }

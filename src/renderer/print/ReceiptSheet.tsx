@@ -8,7 +8,7 @@ import { Row } from './Row.tsx';
 
 const s = strings.receiptSheet;
 
-export function ReceiptSheet({ visit }: { visit: Visit }) {
+export function ReceiptSheet({ visit, receptionNo }: { visit: Visit; receptionNo: string }) {
   const { clinic, staffName } = usePrintContext();
   const p = visit.patient;
   const e = visit.evidence;
@@ -24,7 +24,7 @@ export function ReceiptSheet({ visit }: { visit: Visit }) {
       <p>{s.subtitle}</p>
       <table>
         <tbody>
-          <Row label={s.visitId}>{visit.id}</Row>
+          <Row label={s.visitId}>{receptionNo}</Row>
           <Row label={s.receivedAt}>{formatDateTime(visit.receivedAt)}</Row>
           <Row label={s.serviceDate}>{formatDate(visit.serviceDate)}</Row>
           <Row label={s.patient}>

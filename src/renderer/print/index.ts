@@ -5,8 +5,8 @@ import type { Visit } from '../../claims/visit.ts';
 import { closePrint as close, openPrint as open, type PrintJob as Job } from './state.ts';
 
 export type PrintJob =
-  | { kind: 'declaration'; visit: Visit }
-  | { kind: 'receipt'; visit: Visit }
+  | { kind: 'declaration'; visit: Visit; receptionNo?: string }
+  | { kind: 'receipt'; visit: Visit; receptionNo?: string }
   | { kind: 'incident_report'; from: string; to: string };
 
 /** Opens the print preview for one sheet (replacing one already open). Focus returns on close. */

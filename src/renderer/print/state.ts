@@ -3,8 +3,8 @@ import { create } from 'zustand';
 import type { Visit } from '../../claims/visit.ts';
 
 export type PrintJob =
-  | { kind: 'declaration'; visit: Visit }
-  | { kind: 'receipt'; visit: Visit }
+  | { kind: 'declaration'; visit: Visit; receptionNo?: string }
+  | { kind: 'receipt'; visit: Visit; receptionNo?: string }
   | { kind: 'incident_report'; from: string; to: string };
 
 interface PrintState {

@@ -8,6 +8,7 @@ import type { EvidenceKind, InsuranceNumbers, VisitInput } from '../../claims/vi
 import { call } from '../api.ts';
 import { openPrint } from '../print/index.ts';
 import { strings } from '../strings.ts';
+import { flushDraft } from './draft.ts';
 import { NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx';
 import {
   CAUSES,
@@ -117,6 +118,9 @@ export function Wizard() {
     setSaveError('');
     const visit = visitFor(useReception.getState(), useReception.getState().wizard!);
     try {
+      // The draft holds this visit's id before the save goes out: if the page goes away meanwhile, the return
+      // finds the visit in the journal (or not) and says so.
+      await flushDraft();
       const saved = await call('visits.save', visit);
       useReception.setState({ saved: { ...saved, visit }, wizardOpen: false });
     } catch (err) {

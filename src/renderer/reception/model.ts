@@ -233,7 +233,7 @@ export interface ReceptionState {
   wizard: WizardDraft | null;
   /** The wizard is on screen (false after Esc on its first step: the draft is kept for when staff return). */
   wizardOpen: boolean;
-  saved: { id: string; created: boolean; visit: Visit } | null;
+  saved: { id: string; created: boolean; receptionNo: string; visit: Visit } | null;
 }
 
 export const useReception = create<ReceptionState>(() => ({

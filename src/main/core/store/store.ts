@@ -23,6 +23,7 @@ import { ClaimSettings } from '../../../claims/settings.ts';
 import * as audit from './audit.ts';
 import { listBackups, takeBackup, type BackupInfo } from './backup.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
+import * as drafts from './drafts.ts';
 import { findForbidden } from './forbidden.ts';
 import { kanaKey } from './kana.ts';
 import { LATEST_VERSION, readSchemaState, schemaVersion } from './migrations.ts';
@@ -1907,6 +1908,35 @@ export class Store {
 
   private iso(ms: number = this.opts.clock()): string {
     return new Date(ms).toISOString();
+  }
+
+  // ------------------------------------------------------------------ reception drafts and the day's visits
+
+  /** The reception's unsaved wizard draft (drafts.ts); never a 個人番号 (refused like every record). */
+  saveDraft(slot: string, draft: Record<string, unknown>): Result<{ savedAt: string }> {
+    if (findForbidden(draft) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'draft');
+    const now = this.opts.clock();
+    return this.write(() => {
+      drafts.writeDraft(this.db, slot, draft, now);
+      return ok({ savedAt: this.iso(now) });
+    });
+  }
+
+  getDraft(slot: string): Result<drafts.StoredDraft | null> {
+    return this.read(() => ok(drafts.readDraft(this.db, slot)));
+  }
+
+  clearDraft(slot: string): Result<boolean> {
+    return this.write(() => ok(drafts.deleteDraft(this.db, slot)));
+  }
+
+  /** One 診療日's visits, newest first, with their 受付番号 (drafts.ts). */
+  dayVisits(serviceDate: string): Result<drafts.DayVisit[]> {
+    return this.read(() => ok(drafts.dayVisits(this.db, serviceDate)));
+  }
+
+  receptionNo(id: string): Result<string> {
+    return this.read(() => ok(drafts.receptionNoOf(this.db, id)));
   }
 }
 
