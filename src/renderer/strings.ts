@@ -129,7 +129,12 @@ export const strings = {
     declaration: '被保険者資格申立書（患者が記入）',
     emergency_mode: 'システム障害時モード',
   } satisfies Record<EvidenceKind, string>,
-  verbalUnavailable: '過去の受付データで保険がわかる再来の患者を選んだときだけ使えます。',
+  /** Beside an evidence option that does not apply (greyed, its key kept). */
+  evidenceUnavailable: {
+    notice_with_card: 'お知らせはマイナンバーカードと一緒の場合のみ（本人確認で「カードなし」以外を選んだとき）',
+    verbal: '過去の受付データで保険がわかる再来の患者を選んだときだけ',
+    emergency_mode: 'コールセンターからシステム障害時モードが有効になったと連絡があり、「システム障害時モード」画面で記録したときだけ',
+  } as Partial<Record<EvidenceKind, string>>,
 
   numbersTitle: (what: string) => `${what}の記号・番号`,
   insurerNumber: '保険者番号',

@@ -253,3 +253,85 @@ describe('a draft survives (kept by the core)', () => {
     await page.close();
   });
 });
+
+describe('stable keys, greyed options, focus', () => {
+  it('each evidence option keeps one key on every path; one that does not apply is greyed with its reason', async () => {
+    const { page, problems } = await openReceptionAs(session, STAFF.name, 'keys', report);
+    // Focus starts in the first field on page load: the 担当者 (chosen by openReceptionAs with the keyboard's focus).
+    expect(await focused(page.getByTestId('staff-select'))).toBe(true);
+    const keysNow = async () =>
+      Object.fromEntries(
+        await page
+          .getByRole('radio')
+          .evaluateAll((els) =>
+            els.map((e) => [e.parentElement?.textContent ?? '', e.getAttribute('aria-keyshortcuts')]),
+          ),
+      );
+    // Path 1: 目視 (the card is there): every option but 前回から変更なし and システム障害時モード applies.
+    await toEvidenceStep(page, '鍵 一郎');
+    const withCard = await keysNow();
+    expect(await keyOf(page, strings.evidence.declaration)).toBe('6');
+    expect(await radio(page, strings.evidence.notice_with_card).isDisabled()).toBe(false);
+    expect(await radio(page, strings.verbalOption).isDisabled()).toBe(true);
+    expect(await radio(page, strings.evidence.emergency_mode).isDisabled()).toBe(true);
+    await shot(page, 'keys-evidence-visual');
+    await expectAccessible(page);
+    // Path 2: カードなし: お知らせ is greyed with the reason, every key stays where it was.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press(await keyOf(page, strings.identity.none));
+    expect(await step(page)).toBe('evidenceKind');
+    expect(await keysNow()).toEqual(withCard);
+    const notice = radio(page, strings.evidence.notice_with_card);
+    expect(await notice.isDisabled()).toBe(true);
+    const why = await page.locator(`#${(await notice.getAttribute('aria-describedby'))!}`).textContent();
+    expect(why).toContain('お知らせはマイナンバーカードと一緒の場合のみ');
+    await page.keyboard.press('4'); // a greyed option's key does nothing
+    expect(await step(page)).toBe('evidenceKind');
+    await shot(page, 'keys-evidence-nocard');
+    // Path 3: システム障害時モード recorded: it becomes choosable with its own key 7; 申立書 is still 6.
+    const incident = await page.evaluate(
+      (staff) =>
+        window.shikaku!.invoke('incidents.openEmergency', {
+          startedAt: new Date().toISOString(),
+          referenceNumber: 'CC-0077',
+          calledBy: '院長',
+          staff,
+        }),
+      STAFF.id,
+    );
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape'); // back to the patient form; the wizard reads the activation when reopened
+    await page.getByRole('button', { name: strings.clearPatient }).click();
+    await toEvidenceStep(page, '鍵 二郎');
+    expect(await radio(page, strings.evidence.emergency_mode).isDisabled()).toBe(false);
+    expect(await keysNow()).toEqual(withCard);
+    // 申立書 by its key: the detail step focuses its first field; Tab past the last field lands on 次へ, not 戻る.
+    await page.keyboard.press('6');
+    expect(await step(page)).toBe('evidenceDetail');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toMatch(/INPUT|SELECT/);
+    const next = page.getByTestId('wizard-next');
+    const back = page.getByRole('button', { name: strings.back });
+    const order = await page.evaluate(() => {
+      const all = [...document.querySelectorAll<HTMLElement>('[data-testid="wizard"] form *')].filter(
+        (e) => e.tabIndex >= 0 && !(e as HTMLInputElement).disabled && e.matches('input, select, textarea, button'),
+      );
+      return all.map((e) => e.textContent?.trim() || e.tagName);
+    });
+    expect(order.indexOf(strings.next)).toBeLessThan(order.indexOf(strings.back));
+    expect(await next.count()).toBe(1);
+    expect(await back.count()).toBe(1);
+    await page.evaluate(
+      ([id, staff]) =>
+        window.shikaku!.invoke('incidents.close', { id: id!, endedAt: new Date().toISOString(), staff: staff! }),
+      [incident.id, STAFF.id],
+    );
+    await page.getByRole('button', { name: strings.back }).click();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: strings.clearPatient }).click();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

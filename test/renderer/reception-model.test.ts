@@ -153,7 +153,10 @@ describe('number keys', () => {
     const w = newWizard(undefined, now);
     expect(keys(w)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(keys({ ...w, step: 'identity' })).toEqual(['1', '2', '3', '4']);
-    expect(keys({ ...w, step: 'evidenceKind', identity: 'none' })).toEqual(['1', '2', '3', '4', '5']);
+    // Evidence keys are the official order's places, whatever applies (issue #15): お知らせ (4) does not apply
+    // without the card, システム障害時モード (7) without an activation; their keys are not reused.
+    expect(keys({ ...w, step: 'evidenceKind', identity: 'none' })).toEqual(['1', '2', '3', '5', '6']);
+    expect(keys({ ...w, step: 'evidenceKind', identity: 'visual' })).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(keys({ ...w, step: 'copay' })).toEqual(['3', '2', '1', '0']);
     expect(keys({ ...w, step: 'evidenceDetail' })).toEqual([]);
     expect(keys({ ...w, step: 'summary' })).toEqual([]);
@@ -171,11 +174,12 @@ describe('number keys', () => {
 
   it('the verbal option is the confirmation; choosing another withdraws it', () => {
     const w = { ...newWizard('card_fault', now), step: 'evidenceKind' as const, identity: 'none' as const };
-    // none + stored insurance: portal, 資格確認書, 保険証, verbal, 申立書
-    const verbal = press(w, '4');
+    // none + stored insurance: portal 1, 資格確認書 2, 保険証 3, (お知らせ 4 greyed), verbal 5, 申立書 6
+    expect(press(w, '4')).toMatchObject({ evidence: undefined }); // a greyed option's key does nothing
+    const verbal = press(w, '5');
     expect(verbal).toMatchObject({ evidence: 'verbal', verbalConfirmed: true });
     expect(stepErrors(state(), verbal)).toEqual({});
-    expect(press(verbal, '5')).toMatchObject({ evidence: 'declaration', verbalConfirmed: false });
+    expect(press(verbal, '6')).toMatchObject({ evidence: 'declaration', verbalConfirmed: false });
     // A draft that says verbal without the confirmation does not advance.
     expect(stepErrors(state(), { ...verbal, verbalConfirmed: false })).toHaveProperty('evidence');
   });

@@ -291,6 +291,14 @@ function PatientForm() {
 
 export function Start() {
   const editing = useReception((s) => s.editing);
+  // On page load (and back from the wizard) the first field has the focus, unless something else took it.
+  useEffect(() => {
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    const s = useReception.getState();
+    const first =
+      s.staff === '' ? '#staff-select' : s.editing ? '[data-testid="cannot-confirm"]' : '[data-testid="search-kana"]';
+    focusSoon(first);
+  }, []);
   return (
     <div className="reception-start">
       <h2 className="screen-title">{strings.receptionTitle}</h2>

@@ -13,6 +13,7 @@ import { NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx'
 import {
   CAUSES,
   COPAY_PERCENTS,
+  EVIDENCE_ORDER,
   IDENTITY_METHODS,
   hasStoredInsurance,
   localTime,
@@ -39,6 +40,8 @@ import {
   chooseIdentity,
   choicesFor,
   copayKey,
+  evidenceKey,
+  evidenceUnavailable,
   positionKey,
   stepErrors,
   visitFor,
@@ -100,7 +103,7 @@ export function Wizard() {
       w.step === 'summary'
         ? f.querySelector<HTMLElement>('button[type="submit"]')
         : ((w.step === 'evidenceDetail' ? null : f.querySelector<HTMLElement>('input:checked')) ??
-          f.querySelector<HTMLElement>('input, select, textarea') ??
+          f.querySelector<HTMLElement>('input:not(:disabled), select, textarea') ??
           f.querySelector<HTMLElement>('button[type="submit"]'));
     target?.focus();
   }, [w.step]);
@@ -248,11 +251,11 @@ export function Wizard() {
           </p>
         )}
         <div className="wizard-actions">
-          <button type="button" className="button secondary" onClick={back}>
-            {strings.back}
-          </button>
           <button type="submit" className="button primary" disabled={saving} data-testid="wizard-next">
             {w.step === 'summary' ? (saving ? strings.saving : strings.save) : strings.next}
+          </button>
+          <button type="button" className="button secondary" onClick={back}>
+            {strings.back}
           </button>
         </div>
         <p className="field-hint">{hint}</p>
@@ -324,9 +327,10 @@ function StepBody(props: {
         <RadioGroup
           legend={strings.evidenceTitle}
           name="evidence"
-          options={offered}
+          options={EVIDENCE_ORDER}
           labelOf={evidenceLabel}
-          keyOf={positionKey}
+          keyOf={evidenceKey}
+          unavailable={(k) => evidenceUnavailable(state, w, k)}
           describe={(k) =>
             k === 'verbal' && hasStoredInsurance(past) ? (
               <span data-testid="past-record">
@@ -337,7 +341,7 @@ function StepBody(props: {
           value={w.evidence}
           onChange={chooseEvidence}
           error={errors.evidence}
-          hint={offered.includes('verbal') ? strings.verbalAskFirst : strings.verbalUnavailable}
+          hint={offered.includes('verbal') ? strings.verbalAskFirst : undefined}
         />
       );
     }
