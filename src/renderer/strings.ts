@@ -133,7 +133,8 @@ export const strings = {
   evidenceUnavailable: {
     notice_with_card: 'お知らせはマイナンバーカードと一緒の場合のみ（本人確認で「カードなし」以外を選んだとき）',
     verbal: '過去の受付データで保険がわかる再来の患者を選んだときだけ',
-    emergency_mode: 'コールセンターからシステム障害時モードが有効になったと連絡があり、「システム障害時モード」画面で記録したときだけ',
+    emergency_mode:
+      'コールセンターからシステム障害時モードが有効になったと連絡があり、「システム障害時モード」画面で記録したときだけ',
   } as Partial<Record<EvidenceKind, string>>,
 
   numbersTitle: (what: string) => `${what}の記号・番号`,
