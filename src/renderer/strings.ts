@@ -172,6 +172,9 @@ export const strings = {
   copayTitle: '負担割合',
   copayProposed: (p: string, reason: string) => `年齢からの提案: ${p}（${reason}）`,
   copayUnknown: '年齢から割合を出せませんでした。割合を選び、理由を入力してください。',
+  birthFuture: '生年月日が今日より後になっています。和暦の元号や年を確かめてください。',
+  copayKouki:
+    '75歳以上（後期高齢者医療）です。資格確認書・保険証に書かれた負担割合を数字キー 1・2・3 で選んでください（理由の入力は不要）。',
   copayChoose: '負担割合',
   copayPercent: (p: number) => (p === 0 ? '負担なし' : `${p / 10}割`),
   copayReason: '変更の理由',

@@ -335,3 +335,47 @@ describe('stable keys, greyed options, focus', () => {
     await page.close();
   });
 });
+
+describe('dates and ages caught early', () => {
+  it('2026/2/30 and a future birth date are refused on leaving the field; 75歳以上 takes 1割・2割・3割 with one key', async () => {
+    const { page, problems } = await openReceptionAs(session, STAFF.name, 'dates', report);
+    await page.getByRole('button', { name: strings.newPatient }).click();
+    const birth = page.getByLabel(strings.patientBirth, { exact: true });
+    await birth.fill('2026/2/30');
+    await page.keyboard.press('Tab'); // leaving the field is enough
+    expect(await birth.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await birth.getAttribute('aria-describedby'))!;
+    expect(describedBy).toContain('-err');
+    expect(
+      (await page.locator(`[id="${describedBy.split(' ').find((d) => d.endsWith('-err'))!}"]`).textContent())!.length,
+    ).toBeGreaterThan(0);
+    await birth.fill(`${new Date().getFullYear() + 1}-01-01`);
+    await page.keyboard.press('Tab');
+    expect(await page.getByText(strings.birthFuture).count()).toBe(1);
+    await shot(page, 'birth-future');
+    await expectAccessible(page);
+
+    // 75歳以上: the 負担割合 comes from the document with one key, no typed reason.
+    await page.getByLabel(strings.patientName, { exact: true }).fill('高齢 花子');
+    await birth.fill('S15.3.3');
+    await radio(page, strings.sexFemale).check();
+    await page.getByRole('button', { name: strings.cannotConfirm }).click();
+    await page.getByTestId('wizard').waitFor();
+    await page.keyboard.press(await keyOf(page, strings.causes.reader_fault));
+    await page.keyboard.press(await keyOf(page, strings.identity.visual));
+    await page.keyboard.press(await keyOf(page, strings.evidence.qualification_certificate));
+    await page.getByLabel(strings.insurerNumber, { exact: true }).fill('39131016');
+    await page.getByLabel(strings.number, { exact: true }).fill('12345678');
+    await page.keyboard.press('Enter');
+    expect(await step(page)).toBe('copay');
+    expect(await page.getByTestId('copay-proposal').textContent()).toBe(strings.copayKouki);
+    await shot(page, 'copay-kouki');
+    await page.keyboard.press('2');
+    expect(await step(page)).toBe('summary');
+    expect(await page.getByTestId('summary').textContent()).toContain('2割');
+    for (let i = 0; i < 8 && (await page.getByTestId('wizard').count()) > 0; i++) await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: strings.clearPatient }).click();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -5,7 +5,9 @@ import { Visit } from '../../src/claims/visit.ts';
 import type { HealthStateView, PatientRecordView } from '../../src/main/contract.ts';
 import { decideClaim } from '../../src/claims/decide.ts';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
+import { birthError } from '../../src/renderer/reception/Start.tsx';
 import { choicesFor, stepErrors, visitFor } from '../../src/renderer/reception/steps.ts';
+import { strings } from '../../src/renderer/strings.ts';
 import {
   causeFromHealth,
   emptyPatient,
@@ -16,6 +18,7 @@ import {
   stepsFor,
   useReception,
   type ReceptionState,
+  koukiFromDocument,
 } from '../../src/renderer/reception/model.ts';
 
 const device = { status: 'ok' as const, label: '', text: '' };
@@ -286,5 +289,58 @@ describe('the visit built for visits.save', () => {
     expect(d.needsDecision).toEqual([]);
     expect(d.basis).toBe('unknown'); // numbers come after restoration, from the 4 items
     expect(d.remarks.join()).toContain('東京都中野区中野1-1');
+  });
+});
+
+describe('dates and ages caught early (issue #15)', () => {
+  const today = new Date('2026-12-07T10:00:00+09:00');
+  it('refuses an impossible date and a future birth date with a Japanese reason', () => {
+    expect(birthError('2026/2/30', today)).toMatch(/[ぁ-んァ-ン一-龥]/);
+    expect(birthError('2026-12-08', today)).toBe(strings.birthFuture);
+    expect(birthError('R9.1.1', today)).toBe(strings.birthFuture);
+    expect(birthError('S45.4.1', today)).toBeUndefined();
+    expect(birthError('2026-12-07', today)).toBeUndefined(); // born today
+  });
+
+  it('75歳以上: 1割・2割・3割 from the document with one key, no typed reason; 0 still needs one', () => {
+    const now = new Date('2026-11-25T10:00:00+09:00');
+    const state = (): ReceptionState => ({
+      staff: 's1',
+      staffList: [],
+      patient: { ...emptyPatient(), name: '高齢 花子', birthText: '1940-03-03', sex: 'female' },
+      past: null,
+      editing: true,
+      wizard: null,
+      wizardOpen: true,
+      saved: null,
+    });
+    expect(koukiFromDocument('1940-03-03', '2026-11-25')).toBe(true);
+    expect(koukiFromDocument('1960-05-20', '2026-11-25')).toBe(false);
+    const w = { ...newWizard('card_fault', now), step: 'copay' as const };
+    expect(stepErrors(state(), w)).toEqual({ copay: strings.copayKouki });
+    for (const [key, percent] of [
+      ['1', 10],
+      ['2', 20],
+      ['3', 30],
+    ] as const) {
+      useReception.setState({ ...state(), wizard: w });
+      choicesFor(state(), w)
+        .find((c) => c.key === key)!
+        .choose();
+      const chosen = useReception.getState().wizard!;
+      expect(stepErrors(state(), chosen)).toEqual({});
+      const visit = Visit.parse(
+        visitFor(state(), {
+          ...chosen,
+          identity: 'visual',
+          evidence: 'portal',
+          numbers: { insurerNumber: '39131016', symbol: '', number: '12345678', branch: '' },
+        }),
+      );
+      expect(visit.copay.percent).toBe(percent);
+      expect(visit.copay.source).toBe('staff');
+      expect(visit.copay.reason).toContain('資格確認書・保険証の記載による');
+    }
+    expect(stepErrors(state(), { ...w, copayPercent: 0 })).toHaveProperty('copayReason');
   });
 });

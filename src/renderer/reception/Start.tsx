@@ -8,6 +8,7 @@ import { call } from '../api.ts';
 import { useConnection } from '../connection.ts';
 import { strings } from '../strings.ts';
 import { RadioGroup, TextField } from './fields.tsx';
+import { localDate } from '../print/format.ts';
 import {
   openWizard,
   patchPatient,
@@ -21,9 +22,16 @@ import {
 /** The date as typed, read back in 西暦 and 和暦, or the reason it is not a date. */
 export function birthFeedback(textValue: string, showError: boolean): { ok?: string; error?: string } {
   if (textValue.trim() === '') return {};
+  const error = birthError(textValue);
+  if (error === undefined) return { ok: strings.birthShown(formatBothCalendars(typedDate(textValue)!)) };
+  return showError ? { error } : {};
+}
+
+/** Why a typed 生年月日 cannot be one: not a date (2026/2/30), or in the future; undefined when it is fine. */
+export function birthError(textValue: string, today: Date = new Date()): string | undefined {
   const r = parseTypedDate(textValue);
-  if (r.ok) return { ok: strings.birthShown(formatBothCalendars(r.value)) };
-  return showError ? { error: r.errors[0]?.message ?? strings.birthRequired } : {};
+  if (!r.ok) return r.errors[0]?.message ?? strings.birthRequired;
+  return r.value > localDate(today) ? strings.birthFuture : undefined;
 }
 
 /** 生年月日 as typed, read back (birthFeedback) beside the field; `error` (the form's own) comes first. */
@@ -33,16 +41,20 @@ export function BirthField(props: {
   tried: boolean;
   error?: string | undefined;
 }) {
-  const fb = birthFeedback(props.value, props.tried);
+  // The reason shows as soon as the field is left (issue #15), not only when the step is tried.
+  const [left, setLeft] = useState(false);
+  const fb = birthFeedback(props.value, props.tried || left);
   return (
-    <TextField
-      label={strings.patientBirth}
-      value={props.value}
-      onChange={props.onChange}
-      ok={fb.ok}
-      error={props.error ?? fb.error}
-      required
-    />
+    <div className="field-wrap" onBlur={() => setLeft(true)}>
+      <TextField
+        label={strings.patientBirth}
+        value={props.value}
+        onChange={props.onChange}
+        ok={fb.ok}
+        error={props.error ?? fb.error}
+        required
+      />
+    </div>
   );
 }
 
@@ -212,8 +224,8 @@ export function personErrors(p: PatientDraft): Omit<PatientErrors, 'staff'> {
   if (nfkc(p.name).trim() === '') e.name = strings.nameRequired;
   if (p.birthText.trim() === '') e.birth = strings.birthRequired;
   else {
-    const r = parseTypedDate(p.birthText);
-    if (!r.ok) e.birth = r.errors[0]?.message ?? strings.birthRequired;
+    const why = birthError(p.birthText);
+    if (why !== undefined) e.birth = why;
   }
   if (p.sex === '') e.sex = strings.sexRequired;
   return e;

@@ -16,6 +16,7 @@ import {
   EVIDENCE_ORDER,
   IDENTITY_METHODS,
   hasStoredInsurance,
+  koukiFromDocument,
   localTime,
   needsNumbers,
   offeredEvidence,
@@ -366,12 +367,15 @@ function StepBody(props: {
     case 'copay': {
       const proposal = proposeCopay(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
       const percent = w.copayPercent ?? proposal?.percent;
+      const kouki = koukiFromDocument(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
       return (
         <>
           <p className="proposal" data-testid="copay-proposal">
             {proposal
               ? strings.copayProposed(strings.copayPercent(proposal.percent), proposal.reason)
-              : strings.copayUnknown}
+              : kouki
+                ? strings.copayKouki
+                : strings.copayUnknown}
           </p>
           <RadioGroup
             legend={strings.copayChoose}
@@ -383,7 +387,7 @@ function StepBody(props: {
             onChange={chooseCopay}
             error={errors.copay}
           />
-          {percent !== proposal?.percent && (
+          {percent !== proposal?.percent && !(kouki && percent !== undefined && percent !== 0) && (
             <TextField
               label={strings.copayReason}
               value={w.copayReason}

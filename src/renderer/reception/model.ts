@@ -297,6 +297,22 @@ export interface CopayProposal {
   reason: string;
 }
 
+/**
+ * 75歳以上 (後期高齢者医療): the rate is 1割・2割・3割 by income, written on the 資格確認書 / 保険証, so age alone
+ * cannot propose it. Staff choose it from the document with one key; no typed reason is needed.
+ */
+export function koukiFromDocument(birthDate: string | undefined, serviceDate: string): boolean {
+  if (birthDate === undefined) return false;
+  const r = copayByAge({ birthDate, serviceDate });
+  return !r.ok && r.errors.some((e) => e.code === 'KOUKI_PERCENT_REQUIRED');
+}
+
+/** The visit's 負担割合 reason for a 後期高齢者 rate read off the document (koukiFromDocument). */
+export function koukiReason(birthDate: string, serviceDate: string, percent: 10 | 20 | 30): string {
+  const r = copayByAge({ birthDate, serviceDate, koukiPercent: percent });
+  return r.ok ? `${r.value.reason}（資格確認書・保険証の記載による）` : '資格確認書・保険証の記載による';
+}
+
 export function proposeCopay(birthDate: string | undefined, serviceDate: string): CopayProposal | undefined {
   if (birthDate === undefined) return undefined;
   const r = copayByAge({ birthDate, serviceDate });
@@ -350,6 +366,9 @@ export function buildVisit(args: {
   }
   const percent = w.copayPercent ?? proposal?.percent ?? 30;
   const fromAge = proposal !== undefined && percent === proposal.percent;
+  const birth = typedDate(state.patient.birthText);
+  const fromDocument =
+    !fromAge && percent !== 0 && text(w.copayReason) === '' && koukiFromDocument(birth, w.receivedAt.slice(0, 10));
   const visit: Visit = {
     id: w.id,
     serviceDate: w.receivedAt.slice(0, 10),
@@ -366,7 +385,11 @@ export function buildVisit(args: {
     copay: {
       percent,
       source: fromAge ? 'age' : 'staff',
-      reason: fromAge ? proposal.reason : text(w.copayReason),
+      reason: fromAge
+        ? proposal.reason
+        : fromDocument
+          ? koukiReason(birth!, w.receivedAt.slice(0, 10), percent)
+          : text(w.copayReason),
     },
     note: '',
   };

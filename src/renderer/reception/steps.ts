@@ -12,6 +12,7 @@ import {
   EVIDENCE_ORDER,
   IDENTITY_METHODS,
   buildVisit,
+  koukiFromDocument,
   localIso,
   needsNumbers,
   offeredEvidence,
@@ -98,7 +99,9 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
     case 'copay': {
       const proposal = proposeCopay(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
       const percent = w.copayPercent ?? proposal?.percent;
-      if (percent === undefined) return { copay: strings.copayUnknown };
+      const kouki = koukiFromDocument(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
+      if (percent === undefined) return { copay: kouki ? strings.copayKouki : strings.copayUnknown };
+      if (kouki && percent !== 0) return {}; // read off the document: the key is the decision
       if (percent !== proposal?.percent && nfkc(w.copayReason).trim() === '')
         return { copayReason: strings.copayReasonRequired };
       return {};
