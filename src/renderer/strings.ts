@@ -148,6 +148,8 @@ export const strings = {
   verbalRequired: '「変更なし」を確認したらチェックしてください。変わっている場合は戻って別の方法を選んでください。',
 
   declTitle: '被保険者資格申立書',
+  declRelationshipRequired: '本人か家族かを選んでください（お子さんは多くの場合「家族」です）。',
+  printBlankDeclaration: '申立書（白紙）を印刷',
   declDeclaredOn: '申立日',
   declInsuranceType: '加入している保険の種類',
   declRelationship: '本人・家族',
@@ -600,7 +602,8 @@ export const strings = {
     identity: '本人確認',
     confirmedBy: (who: string) => `確認者 ${who}`,
     evidence: '資格の確認',
-    incident: (id: string) => `システム障害時モードの記録 ${id}`,
+    incident: (reference: string) => `システム障害時モード（コールセンターの受付番号 ${reference || '不明'}）`,
+    phone: '電話番号',
     copay: '負担割合',
     staff: '受付担当',
     note: '備考',

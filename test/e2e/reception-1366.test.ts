@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, expectAccessible, OUT_DIR } from './actions.ts';
+import { pdfInfo } from './pdf.ts';
 import { openApp, openReceptionAs, startSession, type E2eSession } from './session.ts';
 
 const STAFF = { id: 's1', name: '受付 花子', active: true };
@@ -375,6 +376,27 @@ describe('dates and ages caught early', () => {
     expect(await page.getByTestId('summary').textContent()).toContain('2割');
     for (let i = 0; i < 8 && (await page.getByTestId('wizard').count()) > 0; i++) await page.keyboard.press('Escape');
     await page.getByRole('button', { name: strings.clearPatient }).click();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('paper', () => {
+  it('a blank 被保険者資格申立書 prints before anything is typed (A4, one page)', async () => {
+    const { page, problems } = await openApp(session);
+    await page.getByRole('button', { name: strings.printBlankDeclaration }).click();
+    const preview = page.getByTestId('print-preview');
+    await preview.waitFor();
+    const sheet = preview.getByTestId('sheet-declaration');
+    expect(await sheet.textContent()).toContain(strings.declSheet.title);
+    await shot(page, 'declaration-blank');
+    await expectAccessible(page);
+    const pdf = pdfInfo(await page.pdf({ format: 'A4' }));
+    expect(pdf.pages).toBe(1);
+    expect(Math.abs(pdf.widthPt - 595.28)).toBeLessThan(2);
+    expect(pdf.text.replace(/\s+/g, '')).toContain(strings.declSheet.title);
+    await page.keyboard.press('Escape');
+    await preview.waitFor({ state: 'detached' });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -18,8 +18,11 @@ import {
   stepsFor,
   useReception,
   type ReceptionState,
+  isChild,
   koukiFromDocument,
+  openWizard,
 } from '../../src/renderer/reception/model.ts';
+import { formatPhone } from '../../src/renderer/print/format.ts';
 
 const device = { status: 'ok' as const, label: '', text: '' };
 function health(causes: Array<{ code: string; device: string }>): HealthStateView {
@@ -342,5 +345,33 @@ describe('dates and ages caught early (issue #15)', () => {
       expect(visit.copay.reason).toContain('資格確認書・保険証の記載による');
     }
     expect(stepErrors(state(), { ...w, copayPercent: 0 })).toHaveProperty('copayReason');
+  });
+});
+
+describe('paper (issue #15)', () => {
+  it('phone numbers print with hyphens', () => {
+    expect(formatPhone('09012345678')).toBe('090-1234-5678');
+    expect(formatPhone('0312345678')).toBe('03-1234-5678');
+    expect(formatPhone('0451234567')).toBe('045-123-4567');
+    expect(formatPhone('0120123456')).toBe('0120-123-456');
+    expect(formatPhone('０３１２３４５６７８')).toBe('03-1234-5678');
+    expect(formatPhone('03-1234-5678')).toBe('03-1234-5678');
+    expect(formatPhone('')).toBe('');
+  });
+
+  it('本人/家族 has no silent default for a child (under 15 on the day)', () => {
+    expect(isChild('2016-06-01', '2026-12-07')).toBe(true);
+    expect(isChild('2011-12-07', '2026-12-07')).toBe(false); // 15 today
+    expect(isChild('1960-05-20', '2026-12-07')).toBe(false);
+    useReception.setState({
+      staff: 's1',
+      patient: { ...emptyPatient(), name: '子供 太郎', birthText: '2016-06-01', sex: 'male' },
+      wizard: null,
+    });
+    openWizard(undefined, new Date('2026-12-07T10:00:00+09:00'));
+    const w = useReception.getState().wizard!;
+    expect(w.declaration.relationship).toBe('');
+    const errs = stepErrors(useReception.getState(), { ...w, step: 'evidenceDetail', evidence: 'declaration' });
+    expect(errs.relationship).toBe(strings.declRelationshipRequired);
   });
 });

@@ -3,7 +3,8 @@ import { create } from 'zustand';
 import type { Visit } from '../../claims/visit.ts';
 
 export type PrintJob =
-  | { kind: 'declaration'; visit: Visit; receptionNo?: string }
+  /** `visit` null: the blank form, for the patient to fill in by hand. */
+  | { kind: 'declaration'; visit: Visit | null; receptionNo?: string }
   | { kind: 'receipt'; visit: Visit; receptionNo?: string }
   | { kind: 'incident_report'; from: string; to: string };
 

@@ -9,6 +9,7 @@ import { useConnection } from '../connection.ts';
 import { strings } from '../strings.ts';
 import { RadioGroup, TextField } from './fields.tsx';
 import { localDate } from '../print/format.ts';
+import { openPrint } from '../print/index.ts';
 import {
   openWizard,
   patchPatient,
@@ -207,6 +208,14 @@ function Search() {
         }}
       >
         {strings.newPatient}
+      </button>{' '}
+      {/* The blank 申立書: the patient fills it in by hand while staff do the rest (nothing typed yet). */}
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => openPrint({ kind: 'declaration', visit: null })}
+      >
+        {strings.printBlankDeclaration}
       </button>
     </section>
   );

@@ -487,8 +487,9 @@ function DeclarationForm(props: { state: ReceptionState; w: WizardDraft; errors:
           name="relationship"
           options={['self', 'family'] as const}
           labelOf={(r) => (r === 'self' ? strings.declSelf : strings.declFamily)}
-          value={d.relationship}
+          value={d.relationship === '' ? undefined : d.relationship}
           onChange={(relationship) => setD({ relationship })}
+          error={errors.relationship}
         />
         {d.relationship === 'family' && (
           <TextField

@@ -149,7 +149,8 @@ export interface NumbersDraft {
 export interface DeclarationDraft {
   declaredOn: string;
   insuranceType: DeclaredInsuranceType | '';
-  relationship: 'self' | 'family';
+  /** '' for a child (no silent default: a child is usually 家族, but staff ask); 'self' for an adult. */
+  relationship: 'self' | 'family' | '';
   insuredPersonName: string;
   insurerName: string;
   employerName: string;
@@ -257,7 +258,22 @@ export function patchPatient(patch: Partial<PatientDraft>): void {
 
 /** Opens the wizard: the kept draft when staff come back to it, else a new one with the cause from health. */
 export function openWizard(health: HealthStateView | undefined, now: Date): void {
-  useReception.setState((s) => ({ wizardOpen: true, wizard: s.wizard ?? newWizard(causeFromHealth(health), now) }));
+  useReception.setState((s) => {
+    if (s.wizard) return { wizardOpen: true, wizard: s.wizard };
+    const w = newWizard(causeFromHealth(health), now);
+    if (isChild(typedDate(s.patient.birthText), localDate(now)))
+      w.declaration = { ...w.declaration, relationship: '' };
+    return { wizardOpen: true, wizard: w };
+  });
+}
+
+/** Under 15 on the day (中学生まで): 本人/家族 on the 申立書 is asked, not defaulted. */
+export function isChild(birthDate: string | undefined, on: string): boolean {
+  if (birthDate === undefined) return false;
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  const age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  return age < 15;
 }
 
 export function pickPatient(p: PatientRecordView): void {

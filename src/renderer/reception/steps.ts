@@ -91,6 +91,7 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
         const r = validateDeclaration(declarationInput(state.patient, w.declaration));
         const errs = r.ok ? {} : firstByField(r.errors);
         if (typedDate(w.declaration.declaredOn) === undefined) errs.declaredOn = strings.fixErrors;
+        if (w.declaration.relationship === '') errs.relationship = strings.declRelationshipRequired;
         return errs;
       }
       if (w.evidence === 'emergency_mode') return fourItemsErrors(state.patient);
