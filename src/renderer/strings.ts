@@ -147,6 +147,8 @@ export const strings = {
   verbalTitle: '前回の保険情報',
   verbalRequired: '「変更なし」を確認したらチェックしてください。変わっている場合は戻って別の方法を選んでください。',
 
+  qualificationInvalidAdvice:
+    '保険の資格が終わっている（保険が変わった）という意味です。新しい保険の資格確認書・保険証を見せてもらってください。まだ届いていなければマイナポータルの資格情報画面、それもなければ申立書です。',
   declTitle: '被保険者資格申立書',
   declRelationshipRequired: '本人か家族かを選んでください（お子さんは多くの場合「家族」です）。',
   printBlankDeclaration: '申立書（白紙）を印刷',

@@ -362,6 +362,11 @@ describe('dates and ages caught early', () => {
     await radio(page, strings.sexFemale).check();
     await page.getByRole('button', { name: strings.cannotConfirm }).click();
     await page.getByTestId('wizard').waitFor();
+    // 「資格（無効）」 says what it means and what to ask the patient for, beside the option once chosen.
+    await page.keyboard.press(await keyOf(page, strings.causes.qualification_invalid));
+    await page.keyboard.press('Escape');
+    expect(await page.getByTestId('invalid-advice').textContent()).toContain('新しい保険の資格確認書・保険証');
+    await shot(page, 'cause-invalid-advice');
     await page.keyboard.press(await keyOf(page, strings.causes.reader_fault));
     await page.keyboard.press(await keyOf(page, strings.identity.visual));
     await page.keyboard.press(await keyOf(page, strings.evidence.qualification_certificate));

@@ -294,6 +294,11 @@ function StepBody(props: {
           options={CAUSES}
           labelOf={(c) => strings.causes[c]}
           keyOf={positionKey}
+          describe={(c) =>
+            c === 'qualification_invalid' && w.cause === c ? (
+              <span data-testid="invalid-advice">{strings.qualificationInvalidAdvice}</span>
+            ) : undefined
+          }
           value={w.cause}
           onChange={chooseCause}
           error={errors.cause}
