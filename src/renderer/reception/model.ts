@@ -261,8 +261,7 @@ export function openWizard(health: HealthStateView | undefined, now: Date): void
   useReception.setState((s) => {
     if (s.wizard) return { wizardOpen: true, wizard: s.wizard };
     const w = newWizard(causeFromHealth(health), now);
-    if (isChild(typedDate(s.patient.birthText), localDate(now)))
-      w.declaration = { ...w.declaration, relationship: '' };
+    if (isChild(typedDate(s.patient.birthText), localDate(now))) w.declaration = { ...w.declaration, relationship: '' };
     return { wizardOpen: true, wizard: w };
   });
 }
