@@ -142,7 +142,7 @@ async function expectOffer(page: Page, name: string): Promise<void> {
   await offer.waitFor();
   expect(await offer.textContent()).toContain(strings.draftTitle);
   expect(await offer.textContent()).toContain(name);
-  expect(await focused(page.getByRole('button', { name: strings.draftResume }))).toBe(true);
+  await expect.poll(() => focused(page.getByRole('button', { name: strings.draftResume }))).toBe(true);
 }
 
 describe('a draft survives (kept by the core)', () => {
@@ -233,7 +233,9 @@ describe('a draft survives (kept by the core)', () => {
     const saved = page.getByTestId('draft-saved');
     await saved.waitFor();
     expect(await saved.textContent()).toContain(no);
+    await expect.poll(() => focused(page.getByRole('button', { name: strings.draftSavedOk }))).toBe(true);
     await page.keyboard.press('Enter');
+    await saved.waitFor({ state: 'detached' });
 
     // 本日の受付: newest first, reprint the 受付控え (with the 受付番号, never the id).
     await page.getByRole('button', { name: strings.today.title }).click();

@@ -163,6 +163,7 @@ export function Reception() {
           }}
         />
         <Start />
+        <Today />
       </>
     );
   if (saved) return <Done id={saved.id} receptionNo={saved.receptionNo} visit={saved.visit} />;
