@@ -168,7 +168,47 @@ export const requests = {
   /** Save a visit (idempotent by its client-generated id): one transaction with its outbox job and audit entry. */
   'visits.save': {
     input: Visit,
-    output: z.object({ id: z.string(), created: z.boolean() }),
+    /** `receptionNo`: the short human 受付番号 (MMDD-NNN) shown and printed instead of the id. */
+    output: z.object({ id: z.string(), created: z.boolean(), receptionNo: z.string() }),
+  },
+  /**
+   * 本日の受付: one 診療日's visits saved on this PC (its journal), newest first, each with its 受付番号 and the
+   * visit as saved (to reprint its 受付控え or 申立書).
+   */
+  'visits.today': {
+    input: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict(),
+    output: z.object({
+      items: z.array(
+        z.object({
+          id: z.string(),
+          receptionNo: z.string(),
+          receivedAt: z.string(),
+          status: z.string(),
+          visit: Visit,
+        }),
+      ),
+    }),
+  },
+  /** One visit's 受付番号 ('' when there is no such visit): tells the renderer whether a save reached the journal. */
+  'visits.receptionNo': {
+    input: z.object({ id: z.string().min(1).max(200) }).strict(),
+    output: z.object({ receptionNo: z.string() }),
+  },
+  /**
+   * The reception wizard's draft, kept by the core so that a reload, a renderer crash or a closed window loses
+   * nothing (担当者 included). One draft per PC. Never holds a 個人番号 (refused with FORBIDDEN_MY_NUMBER).
+   */
+  'drafts.save': {
+    input: z.object({ draft: z.record(z.string(), z.unknown()) }).strict(),
+    output: z.object({ savedAt: z.string() }),
+  },
+  'drafts.get': {
+    input: empty,
+    output: z.object({ draft: z.record(z.string(), z.unknown()).nullable(), savedAt: z.string().nullable() }),
+  },
+  'drafts.clear': {
+    input: empty,
+    output: z.object({ cleared: z.boolean() }),
   },
   /** The 事後確認 queue's listing. */
   'visits.list': {
@@ -499,6 +539,7 @@ export type StaffView = RequestOutput<'staff.list'>[number];
 export type IncidentView = z.output<typeof incidentSchema>;
 export type VisitListItemView = RequestOutput<'visits.list'>['items'][number];
 export type VisitDetailView = RequestOutput<'visits.get'>;
+export type DayVisitView = RequestOutput<'visits.today'>['items'][number];
 export type EvidenceItemView = RequestOutput<'visits.evidence'>['items'][number];
 export type EvidenceFileView = RequestOutput<'visits.evidenceFile'>;
 export type QueueCategoryName = (typeof queueCategories)[number];

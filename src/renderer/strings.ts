@@ -27,6 +27,14 @@ export const strings = {
     unavailable: '記録用のデータファイルを開けませんでした。新しい受付は紙に控え、管理者に連絡してください。',
   },
   healthUnknown: '確認中',
+  healthDevices: '機器ごとの状態',
+  healthMark: { ok: '○', warning: '△', fault: '×', unknown: '？' } as Record<string, string>,
+  healthMore: '詳しく',
+  healthLess: '閉じる',
+  healthOthers: (n: number) => `ほか${n}件（詳しく）`,
+  healthEmergency: 'システム障害時モード 有効',
+  healthEmergencyDetail: (ref: string, by: string) =>
+    `システム障害時モードが有効です。コールセンターの受付番号 ${ref}（連絡した人: ${by}）。資格の確認は「システム障害時モード」を選びます。`,
   nextStep: '次の対応',
 
   // ---------------------------------------------------------------------------------------------- navigation
@@ -123,7 +131,13 @@ export const strings = {
   } satisfies Record<EvidenceKind, string>,
   oldInsuranceCard:
     '2025年12月2日からは健康保険証では現在の資格を確かめられません。番号は旧資格情報として記録します。資格確認書かマイナポータルの資格情報画面があれば、戻ってそちらを選んでください（事後確認で有効と分かれば現資格で請求します）。',
-  verbalUnavailable: '過去の受付データで保険がわかる再来の患者を選んだときだけ使えます。',
+  /** Beside an evidence option that does not apply (greyed, its key kept). */
+  evidenceUnavailable: {
+    notice_with_card: 'お知らせはマイナンバーカードと一緒の場合のみ（本人確認で「カードなし」以外を選んだとき）',
+    verbal: '過去の受付データで保険がわかる再来の患者を選んだときだけ',
+    emergency_mode:
+      'コールセンターからシステム障害時モードが有効になったと連絡があり、「システム障害時モード」画面で記録したときだけ',
+  } as Partial<Record<EvidenceKind, string>>,
 
   numbersTitle: (what: string) => `${what}の記号・番号`,
   insurerNumber: '保険者番号',
@@ -135,7 +149,11 @@ export const strings = {
   verbalTitle: '前回の保険情報',
   verbalRequired: '「変更なし」を確認したらチェックしてください。変わっている場合は戻って別の方法を選んでください。',
 
+  qualificationInvalidAdvice:
+    '保険の資格が終わっている（保険が変わった）という意味です。新しい保険の資格確認書・保険証を見せてもらってください。まだ届いていなければマイナポータルの資格情報画面、それもなければ申立書です。',
   declTitle: '被保険者資格申立書',
+  declRelationshipRequired: '本人か家族かを選んでください（お子さんは多くの場合「家族」です）。',
+  printBlankDeclaration: '申立書（白紙）を印刷',
   declDeclaredOn: '申立日',
   declInsuranceType: '加入している保険の種類',
   declRelationship: '本人・家族',
@@ -161,6 +179,9 @@ export const strings = {
   copayTitle: '負担割合',
   copayProposed: (p: string, reason: string) => `年齢からの提案: ${p}（${reason}）`,
   copayUnknown: '年齢から割合を出せませんでした。割合を選び、理由を入力してください。',
+  birthFuture: '生年月日が今日より後になっています。和暦の元号や年を確かめてください。',
+  copayKouki:
+    '75歳以上（後期高齢者医療）です。資格確認書・保険証に書かれた負担割合を数字キー 1・2・3 で選んでください（理由の入力は不要）。',
   copayChoose: '負担割合',
   copayPercent: (p: number) => (p === 0 ? '負担なし' : `${p / 10}割`),
   copayReason: '変更の理由',
@@ -183,6 +204,29 @@ export const strings = {
   doneTitle: '保存しました',
   doneId: '受付番号',
   doneNext: '次の受付へ',
+  // the draft kept by the core (reception/draft.ts)
+  draftTitle: '入力途中の受付があります',
+  draftDetail: (who: string, where: string) => `${who}（${where}）。続きから入力できます。`,
+  draftInWizard: '確認できない場合の手順の途中',
+  draftInPatient: '患者情報の入力中',
+  draftNoName: '氏名未入力',
+  draftResume: '続きから入力する',
+  draftDiscard: '破棄して新しく始める',
+  draftSavedTitle: '前回の受付は保存されています',
+  draftSavedDetail: (who: string, no: string) => `${who} さんの受付は保存済みです（受付番号 ${no}）。`,
+  draftSavedOk: '次の受付へ',
+  today: {
+    title: '本日の受付（この端末）',
+    none: '本日の受付はまだありません。',
+    loadFailed: '本日の受付を読み込めませんでした。',
+    no: '受付番号',
+    time: '受付時刻',
+    name: '氏名',
+    evidence: '資格の確認',
+    print: '印刷',
+    reprintReceipt: (no: string) => `受付番号 ${no} の受付控えを印刷`,
+    reprintDeclaration: (no: string) => `受付番号 ${no} の申立書を印刷`,
+  },
 
   // --------------------------------------------------------------------------------------------------- queue
   queueTitle: '事後確認の一覧',
@@ -568,7 +612,8 @@ export const strings = {
     identity: '本人確認',
     confirmedBy: (who: string) => `確認者 ${who}`,
     evidence: '資格の確認',
-    incident: (id: string) => `システム障害時モードの記録 ${id}`,
+    incident: (reference: string) => `システム障害時モード（コールセンターの受付番号 ${reference || '不明'}）`,
+    phone: '電話番号',
     copay: '負担割合',
     staff: '受付担当',
     note: '備考',

@@ -134,7 +134,7 @@ describe('reception under システム障害時モード', () => {
     expect(decision.needsDecision.map((n) => n.code)).toEqual([]);
     expect(decision.remarks.join('\n')).toContain('東京都中野区中野1-1 101号');
 
-    // Once the activation is closed, the option is gone.
+    // Once the activation is closed, the option is greyed (its key kept, issue #15).
     await page.evaluate(
       ({ incidentId, staff }) =>
         window.shikaku!.invoke('incidents.close', { id: incidentId, endedAt: new Date().toISOString(), staff }),
@@ -150,7 +150,7 @@ describe('reception under システム障害時モード', () => {
     await page.keyboard.press('3');
     await radio(page, strings.evidence.portal).waitFor();
     expect(await page.getByTestId('emergency-active').count()).toBe(0);
-    expect(await radio(page, strings.evidence.emergency_mode).count()).toBe(0);
+    expect(await radio(page, strings.evidence.emergency_mode).isDisabled()).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -71,6 +71,7 @@ it('prints the 受付控え of a saved visit from the saved screen', async () =>
   await act.press('Enter');
   await page.getByTestId('saved').waitFor();
   const id = (await page.getByTestId('saved-id').textContent())!.trim();
+  const no = (await page.getByTestId('saved-no').textContent())!.trim(); // the 受付番号 printed (issue #15)
 
   const open = page.getByRole('button', { name: strings.printReceipt });
   await act.click(open);
@@ -79,8 +80,9 @@ it('prints the 受付控え of a saved visit from the saved screen', async () =>
   const sheet = preview.getByTestId('sheet-receipt');
   await expect.poll(async () => (await sheet.textContent()) ?? '').toContain(CLINIC); // clinic loaded
   const text = compact((await sheet.textContent()) ?? '');
+  expect(text).not.toContain(id); // the internal id is never shown
   for (const part of [
-    id,
+    no,
     '佐藤次郎',
     'サトウジロウ',
     'K-2002',
@@ -101,7 +103,7 @@ it('prints the 受付控え of a saved visit from the saved screen', async () =>
   expect(Math.abs(pdf.heightPt - 841.89)).toBeLessThan(2);
   expect(pdf.fonts.length).toBeGreaterThanOrEqual(1);
   for (const f of pdf.fonts) expect(f).toMatch(/^Noto(Sans|Serif)CJKjp-/);
-  expect(compact(pdf.text)).toContain(id);
+  expect(compact(pdf.text)).toContain(no);
   expect(compact(pdf.text)).toContain('佐藤次郎');
   expect(pdf.text).not.toContain(strings.doneNext); // the saved screen behind does not print
 

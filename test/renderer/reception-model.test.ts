@@ -5,7 +5,9 @@ import { Visit } from '../../src/claims/visit.ts';
 import type { HealthStateView, PatientRecordView } from '../../src/main/contract.ts';
 import { decideClaim } from '../../src/claims/decide.ts';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
+import { birthError } from '../../src/renderer/reception/Start.tsx';
 import { choicesFor, stepErrors, visitFor } from '../../src/renderer/reception/steps.ts';
+import { strings } from '../../src/renderer/strings.ts';
 import {
   causeFromHealth,
   emptyPatient,
@@ -16,7 +18,11 @@ import {
   stepsFor,
   useReception,
   type ReceptionState,
+  isChild,
+  koukiFromDocument,
+  openWizard,
 } from '../../src/renderer/reception/model.ts';
+import { formatPhone } from '../../src/renderer/print/format.ts';
 
 const device = { status: 'ok' as const, label: '', text: '' };
 function health(causes: Array<{ code: string; device: string }>): HealthStateView {
@@ -153,7 +159,10 @@ describe('number keys', () => {
     const w = newWizard(undefined, now);
     expect(keys(w)).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(keys({ ...w, step: 'identity' })).toEqual(['1', '2', '3', '4']);
-    expect(keys({ ...w, step: 'evidenceKind', identity: 'none' })).toEqual(['1', '2', '3', '4', '5']);
+    // Evidence keys are the official order's places, whatever applies (issue #15): お知らせ (4) does not apply
+    // without the card, システム障害時モード (7) without an activation; their keys are not reused.
+    expect(keys({ ...w, step: 'evidenceKind', identity: 'none' })).toEqual(['1', '2', '3', '5', '6']);
+    expect(keys({ ...w, step: 'evidenceKind', identity: 'visual' })).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(keys({ ...w, step: 'copay' })).toEqual(['3', '2', '1', '0']);
     expect(keys({ ...w, step: 'evidenceDetail' })).toEqual([]);
     expect(keys({ ...w, step: 'summary' })).toEqual([]);
@@ -171,11 +180,12 @@ describe('number keys', () => {
 
   it('the verbal option is the confirmation; choosing another withdraws it', () => {
     const w = { ...newWizard('card_fault', now), step: 'evidenceKind' as const, identity: 'none' as const };
-    // none + stored insurance: portal, 資格確認書, 保険証, verbal, 申立書
-    const verbal = press(w, '4');
+    // none + stored insurance: portal 1, 資格確認書 2, 保険証 3, (お知らせ 4 greyed), verbal 5, 申立書 6
+    expect(press(w, '4')).toMatchObject({ evidence: undefined }); // a greyed option's key does nothing
+    const verbal = press(w, '5');
     expect(verbal).toMatchObject({ evidence: 'verbal', verbalConfirmed: true });
     expect(stepErrors(state(), verbal)).toEqual({});
-    expect(press(verbal, '5')).toMatchObject({ evidence: 'declaration', verbalConfirmed: false });
+    expect(press(verbal, '6')).toMatchObject({ evidence: 'declaration', verbalConfirmed: false });
     // A draft that says verbal without the confirmation does not advance.
     expect(stepErrors(state(), { ...verbal, verbalConfirmed: false })).toHaveProperty('evidence');
   });
@@ -304,5 +314,86 @@ describe('the visit built for visits.save', () => {
     expect(d.needsDecision).toEqual([]);
     expect(d.basis).toBe('unknown'); // numbers come after restoration, from the 4 items
     expect(d.remarks.join()).toContain('東京都中野区中野1-1');
+  });
+});
+
+describe('dates and ages caught early (issue #15)', () => {
+  const today = new Date('2026-12-07T10:00:00+09:00');
+  it('refuses an impossible date and a future birth date with a Japanese reason', () => {
+    expect(birthError('2026/2/30', today)).toMatch(/[ぁ-んァ-ン一-龥]/);
+    expect(birthError('2026-12-08', today)).toBe(strings.birthFuture);
+    expect(birthError('R9.1.1', today)).toBe(strings.birthFuture);
+    expect(birthError('S45.4.1', today)).toBeUndefined();
+    expect(birthError('2026-12-07', today)).toBeUndefined(); // born today
+  });
+
+  it('75歳以上: 1割・2割・3割 from the document with one key, no typed reason; 0 still needs one', () => {
+    const now = new Date('2026-11-25T10:00:00+09:00');
+    const state = (): ReceptionState => ({
+      staff: 's1',
+      staffList: [],
+      patient: { ...emptyPatient(), name: '高齢 花子', birthText: '1940-03-03', sex: 'female' },
+      past: null,
+      editing: true,
+      wizard: null,
+      wizardOpen: true,
+      saved: null,
+    });
+    expect(koukiFromDocument('1940-03-03', '2026-11-25')).toBe(true);
+    expect(koukiFromDocument('1960-05-20', '2026-11-25')).toBe(false);
+    const w = { ...newWizard('card_fault', now), step: 'copay' as const };
+    expect(stepErrors(state(), w)).toEqual({ copay: strings.copayKouki });
+    for (const [key, percent] of [
+      ['1', 10],
+      ['2', 20],
+      ['3', 30],
+    ] as const) {
+      useReception.setState({ ...state(), wizard: w });
+      choicesFor(state(), w)
+        .find((c) => c.key === key)!
+        .choose();
+      const chosen = useReception.getState().wizard!;
+      expect(stepErrors(state(), chosen)).toEqual({});
+      const visit = Visit.parse(
+        visitFor(state(), {
+          ...chosen,
+          identity: 'visual',
+          evidence: 'portal',
+          numbers: { insurerNumber: '39131016', symbol: '', number: '12345678', branch: '' },
+        }),
+      );
+      expect(visit.copay.percent).toBe(percent);
+      expect(visit.copay.source).toBe('staff');
+      expect(visit.copay.reason).toContain('資格確認書・保険証の記載による');
+    }
+    expect(stepErrors(state(), { ...w, copayPercent: 0 })).toHaveProperty('copayReason');
+  });
+});
+
+describe('paper (issue #15)', () => {
+  it('phone numbers print with hyphens', () => {
+    expect(formatPhone('09012345678')).toBe('090-1234-5678');
+    expect(formatPhone('0312345678')).toBe('03-1234-5678');
+    expect(formatPhone('0451234567')).toBe('045-123-4567');
+    expect(formatPhone('0120123456')).toBe('0120-123-456');
+    expect(formatPhone('０３１２３４５６７８')).toBe('03-1234-5678');
+    expect(formatPhone('03-1234-5678')).toBe('03-1234-5678');
+    expect(formatPhone('')).toBe('');
+  });
+
+  it('本人/家族 has no silent default for a child (under 15 on the day)', () => {
+    expect(isChild('2016-06-01', '2026-12-07')).toBe(true);
+    expect(isChild('2011-12-07', '2026-12-07')).toBe(false); // 15 today
+    expect(isChild('1960-05-20', '2026-12-07')).toBe(false);
+    useReception.setState({
+      staff: 's1',
+      patient: { ...emptyPatient(), name: '子供 太郎', birthText: '2016-06-01', sex: 'male' },
+      wizard: null,
+    });
+    openWizard(undefined, new Date('2026-12-07T10:00:00+09:00'));
+    const w = useReception.getState().wizard!;
+    expect(w.declaration.relationship).toBe('');
+    const errs = stepErrors(useReception.getState(), { ...w, step: 'evidenceDetail', evidence: 'declaration' });
+    expect(errs.relationship).toBe(strings.declRelationshipRequired);
   });
 });

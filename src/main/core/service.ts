@@ -21,6 +21,7 @@ import type { CoreDeps, Handlers } from './handlers/common.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
 import { printHandlers, type PrintRequest } from './handlers/print.ts';
 import { queueHandlers, type QueueRequest } from './handlers/queue.ts';
+import { receptionHandlers, type ReceptionRequest } from './handlers/reception.ts';
 import { settingsHandlers, type SettingsRequest } from './handlers/settings.ts';
 import { visitHandlers, type VisitRequest } from './handlers/visits.ts';
 
@@ -34,6 +35,7 @@ interface Domains {
   incidents: IncidentRequest;
   settings: SettingsRequest;
   print: PrintRequest;
+  reception: ReceptionRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -53,6 +55,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...incidentHandlers(deps),
     ...settingsHandlers(deps),
     ...printHandlers(deps),
+    ...receptionHandlers(deps),
   };
 }
 

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import type { IncidentView, StaffView } from '../../main/contract.ts';
 import { call } from '../api.ts';
+import { noteEmergency } from '../connection.ts';
 import { openPrint } from '../print/index.ts';
 import { dayBoundary, formatDateTime, fromLocalInput, localDate, toLocalInput } from '../print/format.ts';
 import { useReception } from '../reception/model.ts';
@@ -422,6 +423,7 @@ export function Incidents() {
       const list = await call('incidents.list', { from: new Date(Date.now() - 30 * DAY_MS).toISOString() });
       // Activations still open are shown above whatever their age; the list is newest first.
       const open = await call('incidents.list', { kind: 'emergency_mode', openOnly: true });
+      noteEmergency(open);
       const byId = new Map([...list, ...open].map((i) => [i.id, i]));
       setItems([...byId.values()].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt)));
       setLoadError('');

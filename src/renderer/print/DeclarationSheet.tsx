@@ -6,7 +6,7 @@ import { DECLARED_TYPES } from '../../claims/declaration.ts';
 import type { Visit } from '../../claims/visit.ts';
 import { strings } from '../strings.ts';
 import { usePrintContext } from './context.ts';
-import { formatDateWareki } from './format.ts';
+import { formatDateWareki, formatPhone } from './format.ts';
 import { Row } from './Row.tsx';
 
 const s = strings.declSheet;
@@ -19,10 +19,11 @@ function Check({ on, label }: { on: boolean; label: string }) {
   return <span className={on ? 'ps-check on' : 'ps-check'}>{label}</span>;
 }
 
-export function DeclarationSheet({ visit }: { visit: Visit }) {
+/** `visit` null: the blank form (every item a line to fill in by hand, the clinic's box filled in). */
+export function DeclarationSheet({ visit, receptionNo }: { visit: Visit | null; receptionNo: string }) {
   const { clinic } = usePrintContext();
-  const d = visit.evidence.declaration;
-  const p = visit.patient;
+  const d = visit?.evidence.declaration;
+  const p: Partial<Visit['patient']> = visit?.patient ?? {};
   const sex = d?.sex ?? p.sex;
   const known = d?.knownNumbers;
   const numbers =
@@ -36,7 +37,8 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
         ]
           .filter((x) => x !== '')
           .join('\u3000');
-  const postal = d?.postalCode || p.postalCode;
+  const postal = d?.postalCode || p.postalCode || '';
+  const birth = d?.birthDate || p.birthDate;
   return (
     <article className="sheet serif" data-testid="sheet-declaration">
       <h1>{s.title}</h1>
@@ -57,7 +59,7 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
               <Value text={d?.name || p.name} />
             </Row>
             <Row label={s.birthDate}>
-              <Value text={formatDateWareki(d?.birthDate || p.birthDate)} />
+              <Value text={birth ? formatDateWareki(birth) : undefined} />
             </Row>
             <Row label={s.sex} className="choices">
               <Check on={sex === 'male'} label={strings.printing.sex.male} />
@@ -73,7 +75,7 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
               <Value text={d?.address || p.address} />
             </Row>
             <Row label={s.phone}>
-              <Value text={d?.phone || p.phone} />
+              <Value text={formatPhone(d?.phone || p.phone || '')} />
             </Row>
           </tbody>
         </table>
@@ -144,8 +146,12 @@ export function DeclarationSheet({ visit }: { visit: Visit }) {
             <Row label={strings.printing.institutionCode}>
               <Value text={clinic.institutionCode} />
             </Row>
-            <Row label={s.serviceDate}>{formatDateWareki(visit.serviceDate)}</Row>
-            <Row label={s.visitId}>{visit.id}</Row>
+            <Row label={s.serviceDate}>
+              <Value text={visit ? formatDateWareki(visit.serviceDate) : undefined} />
+            </Row>
+            <Row label={s.visitId}>
+              <Value text={receptionNo} />
+            </Row>
           </tbody>
         </table>
       </section>

@@ -19,7 +19,7 @@ export function pdfSaveAvailable(): boolean {
 function fileName(job: PrintJob): string {
   switch (job.kind) {
     case 'declaration':
-      return `申立書_${job.visit.serviceDate}_${job.visit.patient.name}.pdf`;
+      return job.visit ? `申立書_${job.visit.serviceDate}_${job.visit.patient.name}.pdf` : '申立書_白紙.pdf';
     case 'receipt':
       return `受付控え_${job.visit.serviceDate}_${job.visit.patient.name}.pdf`;
     case 'incident_report':
@@ -30,9 +30,9 @@ function fileName(job: PrintJob): string {
 function Sheet({ job }: { job: PrintJob }) {
   switch (job.kind) {
     case 'declaration':
-      return <DeclarationSheet visit={job.visit} />;
+      return <DeclarationSheet visit={job.visit} receptionNo={job.receptionNo ?? ''} />;
     case 'receipt':
-      return <ReceiptSheet visit={job.visit} />;
+      return <ReceiptSheet visit={job.visit} receptionNo={job.receptionNo ?? ''} />;
     case 'incident_report':
       return <IncidentReportSheet from={job.from} to={job.to} />;
   }

@@ -3,13 +3,13 @@
 import type { Visit } from '../../claims/visit.ts';
 import { strings } from '../strings.ts';
 import { usePrintContext } from './context.ts';
-import { formatDate, formatDateTime, formatDateWareki } from './format.ts';
+import { formatDate, formatDateTime, formatDateWareki, formatPhone } from './format.ts';
 import { Row } from './Row.tsx';
 
 const s = strings.receiptSheet;
 
-export function ReceiptSheet({ visit }: { visit: Visit }) {
-  const { clinic, staffName } = usePrintContext();
+export function ReceiptSheet({ visit, receptionNo }: { visit: Visit; receptionNo: string }) {
+  const { clinic, staffName, incidentReference } = usePrintContext();
   const p = visit.patient;
   const e = visit.evidence;
   const numbers = e.insurance ?? (e.kind === 'verbal' ? visit.pastInsurance : undefined);
@@ -24,7 +24,7 @@ export function ReceiptSheet({ visit }: { visit: Visit }) {
       <p>{s.subtitle}</p>
       <table>
         <tbody>
-          <Row label={s.visitId}>{visit.id}</Row>
+          <Row label={s.visitId}>{receptionNo}</Row>
           <Row label={s.receivedAt}>{formatDateTime(visit.receivedAt)}</Row>
           <Row label={s.serviceDate}>{formatDate(visit.serviceDate)}</Row>
           <Row label={s.patient}>
@@ -38,6 +38,7 @@ export function ReceiptSheet({ visit }: { visit: Visit }) {
             )}
           </Row>
           <Row label={s.birthDate}>{formatDateWareki(p.birthDate)}</Row>
+          {p.phone !== '' && <Row label={s.phone}>{formatPhone(p.phone)}</Row>}
           <Row label={s.cause}>{strings.causes[visit.cause]}</Row>
           <Row label={s.identity}>
             {strings.identity[visit.identity.method]}
@@ -54,7 +55,7 @@ export function ReceiptSheet({ visit }: { visit: Visit }) {
             {e.incidentRef !== undefined && e.incidentRef !== '' && (
               <>
                 <br />
-                {s.incident(e.incidentRef)}
+                {s.incident(incidentReference(e.incidentRef))}
               </>
             )}
           </Row>

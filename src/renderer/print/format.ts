@@ -77,3 +77,17 @@ export function fromLocalInput(value: string, today: Date = new Date()): string 
 export function dayBoundary(date: string, end: boolean): string | undefined {
   return fromLocalInput(`${date} ${end ? '23:59:59' : '00:00:00'}`);
 }
+
+/**
+ * A phone number as people write it: 090-1234-5678, 0120-123-456, 03-1234-5678 (Tokyo / Osaka: 2-digit area
+ * codes), else 3-3-4 for other fixed lines. Digits only are grouped; anything already written otherwise is kept.
+ */
+export function formatPhone(raw: string): string {
+  const t = raw.normalize('NFKC').trim();
+  if (!/^\d+$/.test(t)) return t;
+  if (t.length === 11 && /^0[5789]0/.test(t)) return `${t.slice(0, 3)}-${t.slice(3, 7)}-${t.slice(7)}`;
+  if (t.length === 10 && /^0120|^0800/.test(t)) return `${t.slice(0, 4)}-${t.slice(4, 7)}-${t.slice(7)}`;
+  if (t.length === 10 && /^0[36]/.test(t)) return `${t.slice(0, 2)}-${t.slice(2, 6)}-${t.slice(6)}`;
+  if (t.length === 10) return `${t.slice(0, 3)}-${t.slice(3, 6)}-${t.slice(6)}`;
+  return t;
+}

@@ -5,8 +5,9 @@ import type { Visit } from '../../claims/visit.ts';
 import { closePrint as close, openPrint as open, type PrintJob as Job } from './state.ts';
 
 export type PrintJob =
-  | { kind: 'declaration'; visit: Visit }
-  | { kind: 'receipt'; visit: Visit }
+  /** `visit` null: the blank form, for the patient to fill in by hand. */
+  | { kind: 'declaration'; visit: Visit | null; receptionNo?: string }
+  | { kind: 'receipt'; visit: Visit; receptionNo?: string }
   | { kind: 'incident_report'; from: string; to: string };
 
 /** Opens the print preview for one sheet (replacing one already open). Focus returns on close. */

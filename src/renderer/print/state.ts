@@ -3,8 +3,9 @@ import { create } from 'zustand';
 import type { Visit } from '../../claims/visit.ts';
 
 export type PrintJob =
-  | { kind: 'declaration'; visit: Visit }
-  | { kind: 'receipt'; visit: Visit }
+  /** `visit` null: the blank form, for the patient to fill in by hand. */
+  | { kind: 'declaration'; visit: Visit | null; receptionNo?: string }
+  | { kind: 'receipt'; visit: Visit; receptionNo?: string }
   | { kind: 'incident_report'; from: string; to: string };
 
 interface PrintState {

@@ -8,6 +8,8 @@ import { call } from '../api.ts';
 import { useConnection } from '../connection.ts';
 import { strings } from '../strings.ts';
 import { RadioGroup, TextField } from './fields.tsx';
+import { localDate } from '../print/format.ts';
+import { openPrint } from '../print/index.ts';
 import {
   openWizard,
   patchPatient,
@@ -21,9 +23,16 @@ import {
 /** The date as typed, read back in 西暦 and 和暦, or the reason it is not a date. */
 export function birthFeedback(textValue: string, showError: boolean): { ok?: string; error?: string } {
   if (textValue.trim() === '') return {};
+  const error = birthError(textValue);
+  if (error === undefined) return { ok: strings.birthShown(formatBothCalendars(typedDate(textValue)!)) };
+  return showError ? { error } : {};
+}
+
+/** Why a typed 生年月日 cannot be one: not a date (2026/2/30), or in the future; undefined when it is fine. */
+export function birthError(textValue: string, today: Date = new Date()): string | undefined {
   const r = parseTypedDate(textValue);
-  if (r.ok) return { ok: strings.birthShown(formatBothCalendars(r.value)) };
-  return showError ? { error: r.errors[0]?.message ?? strings.birthRequired } : {};
+  if (!r.ok) return r.errors[0]?.message ?? strings.birthRequired;
+  return r.value > localDate(today) ? strings.birthFuture : undefined;
 }
 
 /** 生年月日 as typed, read back (birthFeedback) beside the field; `error` (the form's own) comes first. */
@@ -33,16 +42,20 @@ export function BirthField(props: {
   tried: boolean;
   error?: string | undefined;
 }) {
-  const fb = birthFeedback(props.value, props.tried);
+  // The reason shows as soon as the field is left (issue #15), not only when the step is tried.
+  const [left, setLeft] = useState(false);
+  const fb = birthFeedback(props.value, props.tried || left);
   return (
-    <TextField
-      label={strings.patientBirth}
-      value={props.value}
-      onChange={props.onChange}
-      ok={fb.ok}
-      error={props.error ?? fb.error}
-      required
-    />
+    <div className="field-wrap" onBlur={() => setLeft(true)}>
+      <TextField
+        label={strings.patientBirth}
+        value={props.value}
+        onChange={props.onChange}
+        ok={fb.ok}
+        error={props.error ?? fb.error}
+        required
+      />
+    </div>
   );
 }
 
@@ -195,6 +208,14 @@ function Search() {
         }}
       >
         {strings.newPatient}
+      </button>{' '}
+      {/* The blank 申立書: the patient fills it in by hand while staff do the rest (nothing typed yet). */}
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() => openPrint({ kind: 'declaration', visit: null })}
+      >
+        {strings.printBlankDeclaration}
       </button>
     </section>
   );
@@ -212,8 +233,8 @@ export function personErrors(p: PatientDraft): Omit<PatientErrors, 'staff'> {
   if (nfkc(p.name).trim() === '') e.name = strings.nameRequired;
   if (p.birthText.trim() === '') e.birth = strings.birthRequired;
   else {
-    const r = parseTypedDate(p.birthText);
-    if (!r.ok) e.birth = r.errors[0]?.message ?? strings.birthRequired;
+    const why = birthError(p.birthText);
+    if (why !== undefined) e.birth = why;
   }
   if (p.sex === '') e.sex = strings.sexRequired;
   return e;
@@ -291,6 +312,14 @@ function PatientForm() {
 
 export function Start() {
   const editing = useReception((s) => s.editing);
+  // On page load (and back from the wizard) the first field has the focus, unless something else took it.
+  useEffect(() => {
+    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    const s = useReception.getState();
+    const first =
+      s.staff === '' ? '#staff-select' : s.editing ? '[data-testid="cannot-confirm"]' : '[data-testid="search-kana"]';
+    focusSoon(first);
+  }, []);
   return (
     <div className="reception-start">
       <h2 className="screen-title">{strings.receptionTitle}</h2>

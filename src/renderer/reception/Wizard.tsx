@@ -9,12 +9,15 @@ import type { EvidenceKind, InsuranceNumbers, VisitInput } from '../../claims/vi
 import { call } from '../api.ts';
 import { openPrint } from '../print/index.ts';
 import { strings } from '../strings.ts';
+import { flushDraft } from './draft.ts';
 import { Checkbox, NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx';
 import {
   CAUSES,
   COPAY_PERCENTS,
+  EVIDENCE_ORDER,
   IDENTITY_METHODS,
   hasStoredInsurance,
+  koukiFromDocument,
   localTime,
   needsNumbers,
   offeredEvidence,
@@ -39,6 +42,8 @@ import {
   chooseIdentity,
   choicesFor,
   copayKey,
+  evidenceKey,
+  evidenceUnavailable,
   positionKey,
   stepErrors,
   visitFor,
@@ -100,7 +105,7 @@ export function Wizard() {
       w.step === 'summary'
         ? f.querySelector<HTMLElement>('button[type="submit"]')
         : ((w.step === 'evidenceDetail' ? null : f.querySelector<HTMLElement>('input:checked')) ??
-          f.querySelector<HTMLElement>('input, select, textarea') ??
+          f.querySelector<HTMLElement>('input:not(:disabled), select, textarea') ??
           f.querySelector<HTMLElement>('button[type="submit"]'));
     target?.focus();
   }, [w.step]);
@@ -118,6 +123,9 @@ export function Wizard() {
     setSaveError('');
     const visit = visitFor(useReception.getState(), useReception.getState().wizard!);
     try {
+      // The draft holds this visit's id before the save goes out: if the page goes away meanwhile, the return
+      // finds the visit in the journal (or not) and says so.
+      await flushDraft();
       const saved = await call('visits.save', visit);
       useReception.setState({ saved: { ...saved, visit }, wizardOpen: false });
     } catch (err) {
@@ -245,11 +253,11 @@ export function Wizard() {
           </p>
         )}
         <div className="wizard-actions">
-          <button type="button" className="button secondary" onClick={back}>
-            {strings.back}
-          </button>
           <button type="submit" className="button primary" disabled={saving} data-testid="wizard-next">
             {w.step === 'summary' ? (saving ? strings.saving : strings.save) : strings.next}
+          </button>
+          <button type="button" className="button secondary" onClick={back}>
+            {strings.back}
           </button>
         </div>
         <p className="field-hint">{hint}</p>
@@ -287,6 +295,11 @@ function StepBody(props: {
           options={CAUSES}
           labelOf={(c) => strings.causes[c]}
           keyOf={positionKey}
+          describe={(c) =>
+            c === 'qualification_invalid' && w.cause === c ? (
+              <span data-testid="invalid-advice">{strings.qualificationInvalidAdvice}</span>
+            ) : undefined
+          }
           value={w.cause}
           onChange={chooseCause}
           error={errors.cause}
@@ -321,9 +334,10 @@ function StepBody(props: {
         <RadioGroup
           legend={strings.evidenceTitle}
           name="evidence"
-          options={offered}
+          options={EVIDENCE_ORDER}
           labelOf={evidenceLabel}
-          keyOf={positionKey}
+          keyOf={evidenceKey}
+          unavailable={(k) => evidenceUnavailable(state, w, k)}
           describe={(k) =>
             k === 'verbal' && hasStoredInsurance(past) ? (
               <span data-testid="past-record">
@@ -334,7 +348,7 @@ function StepBody(props: {
           value={w.evidence}
           onChange={chooseEvidence}
           error={errors.evidence}
-          hint={offered.includes('verbal') ? strings.verbalAskFirst : strings.verbalUnavailable}
+          hint={offered.includes('verbal') ? strings.verbalAskFirst : undefined}
         />
       );
     }
@@ -366,12 +380,15 @@ function StepBody(props: {
     case 'copay': {
       const proposal = proposeCopay(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
       const percent = w.copayPercent ?? proposal?.percent;
+      const kouki = koukiFromDocument(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
       return (
         <>
           <p className="proposal" data-testid="copay-proposal">
             {proposal
               ? strings.copayProposed(strings.copayPercent(proposal.percent), proposal.reason)
-              : strings.copayUnknown}
+              : kouki
+                ? strings.copayKouki
+                : strings.copayUnknown}
           </p>
           <RadioGroup
             legend={strings.copayChoose}
@@ -383,7 +400,7 @@ function StepBody(props: {
             onChange={chooseCopay}
             error={errors.copay}
           />
-          {percent !== proposal?.percent && (
+          {percent !== proposal?.percent && !(kouki && percent !== undefined && percent !== 0) && (
             <TextField
               label={strings.copayReason}
               value={w.copayReason}
@@ -483,8 +500,9 @@ function DeclarationForm(props: { state: ReceptionState; w: WizardDraft; errors:
           name="relationship"
           options={['self', 'family'] as const}
           labelOf={(r) => (r === 'self' ? strings.declSelf : strings.declFamily)}
-          value={d.relationship}
+          value={d.relationship === '' ? undefined : d.relationship}
           onChange={(relationship) => setD({ relationship })}
+          error={errors.relationship}
         />
         <Checkbox
           label={strings.declDisability}

@@ -80,6 +80,8 @@ export function RadioGroup<T extends string | number>(props: {
   testId?: string;
   keyOf?: (v: T, index: number) => string;
   describe?: (v: T) => ReactNode;
+  /** Why an option does not apply: it is shown greyed (disabled) with the reason under it, its key kept. */
+  unavailable?: (v: T) => string | undefined;
 }) {
   const id = useId();
   return (
@@ -93,16 +95,18 @@ export function RadioGroup<T extends string | number>(props: {
       {props.hint && <div className="field-hint">{props.hint}</div>}
       {props.options.map((o, i) => {
         const key = props.keyOf?.(o, i);
-        const description = props.describe?.(o);
+        const why = props.unavailable?.(o);
+        const description = why ?? props.describe?.(o);
         const descId = `${id}-d${i}`;
         return (
-          <div key={String(o)} className="radio-option">
+          <div key={String(o)} className="radio-option" data-unavailable={why !== undefined ? true : undefined}>
             <label className="radio">
               <input
                 type="radio"
                 name={`${props.name}-${id}`}
                 value={String(o)}
                 checked={props.value === o}
+                disabled={why !== undefined}
                 aria-keyshortcuts={key}
                 aria-describedby={description ? descId : undefined}
                 onChange={() => props.onChange(o)}

@@ -149,7 +149,8 @@ export interface NumbersDraft {
 export interface DeclarationDraft {
   declaredOn: string;
   insuranceType: DeclaredInsuranceType | '';
-  relationship: 'self' | 'family';
+  /** '' for a child (no silent default: a child is usually 家族, but staff ask); 'self' for an adult. */
+  relationship: 'self' | 'family' | '';
   /** 65–74 with a 障害認定 (後期高齢者医療): decides the ③ 不詳 番号 form; only staff can know it. */
   disabilityCertified?: boolean;
   insuredPersonName: string;
@@ -235,7 +236,7 @@ export interface ReceptionState {
   wizard: WizardDraft | null;
   /** The wizard is on screen (false after Esc on its first step: the draft is kept for when staff return). */
   wizardOpen: boolean;
-  saved: { id: string; created: boolean; visit: Visit } | null;
+  saved: { id: string; created: boolean; receptionNo: string; visit: Visit } | null;
 }
 
 export const useReception = create<ReceptionState>(() => ({
@@ -259,7 +260,21 @@ export function patchPatient(patch: Partial<PatientDraft>): void {
 
 /** Opens the wizard: the kept draft when staff come back to it, else a new one with the cause from health. */
 export function openWizard(health: HealthStateView | undefined, now: Date): void {
-  useReception.setState((s) => ({ wizardOpen: true, wizard: s.wizard ?? newWizard(causeFromHealth(health), now) }));
+  useReception.setState((s) => {
+    if (s.wizard) return { wizardOpen: true, wizard: s.wizard };
+    const w = newWizard(causeFromHealth(health), now);
+    if (isChild(typedDate(s.patient.birthText), localDate(now))) w.declaration = { ...w.declaration, relationship: '' };
+    return { wizardOpen: true, wizard: w };
+  });
+}
+
+/** Under 15 on the day (中学生まで): 本人/家族 on the 申立書 is asked, not defaulted. */
+export function isChild(birthDate: string | undefined, on: string): boolean {
+  if (birthDate === undefined) return false;
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  const age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  return age < 15;
 }
 
 export function pickPatient(p: PatientRecordView): void {
@@ -297,6 +312,22 @@ export function resetReception(): void {
 export interface CopayProposal {
   percent: CopayPercent;
   reason: string;
+}
+
+/**
+ * 75歳以上 (後期高齢者医療): the rate is 1割・2割・3割 by income, written on the 資格確認書 / 保険証, so age alone
+ * cannot propose it. Staff choose it from the document with one key; no typed reason is needed.
+ */
+export function koukiFromDocument(birthDate: string | undefined, serviceDate: string): boolean {
+  if (birthDate === undefined) return false;
+  const r = copayByAge({ birthDate, serviceDate });
+  return !r.ok && r.errors.some((e) => e.code === 'KOUKI_PERCENT_REQUIRED');
+}
+
+/** The visit's 負担割合 reason for a 後期高齢者 rate read off the document (koukiFromDocument). */
+export function koukiReason(birthDate: string, serviceDate: string, percent: 10 | 20 | 30): string {
+  const r = copayByAge({ birthDate, serviceDate, koukiPercent: percent });
+  return r.ok ? `${r.value.reason}（資格確認書・保険証の記載による）` : '資格確認書・保険証の記載による';
 }
 
 export function proposeCopay(birthDate: string | undefined, serviceDate: string): CopayProposal | undefined {
@@ -352,6 +383,9 @@ export function buildVisit(args: {
   }
   const percent = w.copayPercent ?? proposal?.percent ?? 30;
   const fromAge = proposal !== undefined && percent === proposal.percent;
+  const birth = typedDate(state.patient.birthText);
+  const fromDocument =
+    !fromAge && percent !== 0 && text(w.copayReason) === '' && koukiFromDocument(birth, w.receivedAt.slice(0, 10));
   const visit: Visit = {
     id: w.id,
     serviceDate: w.receivedAt.slice(0, 10),
@@ -368,7 +402,11 @@ export function buildVisit(args: {
     copay: {
       percent,
       source: fromAge ? 'age' : 'staff',
-      reason: fromAge ? proposal.reason : text(w.copayReason),
+      reason: fromAge
+        ? proposal.reason
+        : fromDocument
+          ? koukiReason(birth!, w.receivedAt.slice(0, 10), percent)
+          : text(w.copayReason),
     },
     note: '',
   };

@@ -9,8 +9,10 @@ import { strings } from '../strings.ts';
 import {
   CAUSES,
   COPAY_PERCENTS,
+  EVIDENCE_ORDER,
   IDENTITY_METHODS,
   buildVisit,
+  koukiFromDocument,
   localIso,
   needsNumbers,
   offeredEvidence,
@@ -90,6 +92,7 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
         const r = validateDeclaration(declarationInput(state.patient, w.declaration));
         const errs = r.ok ? {} : firstByField(r.errors);
         if (typedDate(w.declaration.declaredOn) === undefined) errs.declaredOn = strings.fixErrors;
+        if (w.declaration.relationship === '') errs.relationship = strings.declRelationshipRequired;
         return errs;
       }
       if (w.evidence === 'emergency_mode') return fourItemsErrors(state.patient);
@@ -98,7 +101,9 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
     case 'copay': {
       const proposal = proposeCopay(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
       const percent = w.copayPercent ?? proposal?.percent;
-      if (percent === undefined) return { copay: strings.copayUnknown };
+      const kouki = koukiFromDocument(typedDate(state.patient.birthText), w.receivedAt.slice(0, 10));
+      if (percent === undefined) return { copay: kouki ? strings.copayKouki : strings.copayUnknown };
+      if (kouki && percent !== 0) return {}; // read off the document: the key is the decision
       if (percent !== proposal?.percent && nfkc(w.copayReason).trim() === '')
         return { copayReason: strings.copayReasonRequired };
       return {};
@@ -134,6 +139,14 @@ export function visitFor(state: ReceptionState, w: WizardDraft): Visit {
 /** The key that chooses a 負担割合: the rate's own digit (3割 → 3, 負担なし → 0), never its position. */
 export const copayKey = (p: CopayPercent): string => String(p / 10);
 export const positionKey = (_: unknown, i: number): string => String(i + 1);
+/** An evidence kind's key: its place in the official order, whatever else applies (issue #15: one key always). */
+export const evidenceKey = (k: EvidenceKind): string => String(EVIDENCE_ORDER.indexOf(k) + 1);
+
+/** Why an evidence kind does not apply to this draft (shown beside the greyed option), or undefined when it does. */
+export function evidenceUnavailable(state: ReceptionState, w: WizardDraft, k: EvidenceKind): string | undefined {
+  if (offeredEvidence(w.identity, state.past, w.emergency).includes(k)) return undefined;
+  return strings.evidenceUnavailable[k as keyof typeof strings.evidenceUnavailable];
+}
 
 export function chooseCause(cause: FailureCause): void {
   patchWizard({ cause });
@@ -163,11 +176,14 @@ export function choicesFor(state: ReceptionState, w: WizardDraft): Array<{ key: 
       return CAUSES.map((c, i) => ({ key: positionKey(c, i), choose: () => chooseCause(c) }));
     case 'identity':
       return IDENTITY_METHODS.map((m, i) => ({ key: positionKey(m, i), choose: () => chooseIdentity(m) }));
-    case 'evidenceKind':
-      return offeredEvidence(w.identity, state.past, w.emergency).map((k, i) => ({
-        key: positionKey(k, i),
-        choose: () => chooseEvidence(k),
-      }));
+    case 'evidenceKind': {
+      // Every kind keeps its place in the official order, and so its key; one that does not apply is shown
+      // greyed with the reason (Wizard.tsx) and its key does nothing.
+      const offered = offeredEvidence(w.identity, state.past, w.emergency);
+      return EVIDENCE_ORDER.flatMap((k) =>
+        offered.includes(k) ? [{ key: evidenceKey(k), choose: () => chooseEvidence(k) }] : [],
+      );
+    }
     case 'copay':
       return COPAY_PERCENTS.map((p) => ({ key: copayKey(p), choose: () => chooseCopay(p) }));
     default:

@@ -13,8 +13,9 @@ export type VisitRequest =
 export function visitHandlers(deps: CoreDeps): Handlers<VisitRequest> {
   return {
     'visits.save': (visit) => {
-      const saved = unwrap(storeOf(deps).saveVisit(visit));
-      return { id: saved.id, created: saved.created };
+      const store = storeOf(deps);
+      const saved = unwrap(store.saveVisit(visit));
+      return { id: saved.id, created: saved.created, receptionNo: unwrap(store.receptionNo(saved.id)) };
     },
     'patients.search': (query) => unwrap(storeOf(deps).searchPatients(query)),
     'visits.get': ({ id }) => {

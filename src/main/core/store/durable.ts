@@ -90,7 +90,7 @@ export function writeFileDurable(path: string, data: Uint8Array): void {
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'w');
-    for (let at = 0; at < data.length; ) at += fs.writeSync(fd, data.subarray(at));
+    for (let at = 0; at < data.length;) at += fs.writeSync(fd, data.subarray(at));
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;

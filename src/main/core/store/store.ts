@@ -9,6 +9,7 @@ import { ClaimSettings } from '../../../claims/settings.ts';
 import * as audit from './audit.ts';
 import { partialBackups, type BackupInfo, type PartialBackups } from './backup.ts';
 import { Connection, type StoreHealth } from './connection.ts';
+import * as drafts from './drafts.ts';
 import * as evidence from './evidence.ts';
 import { findForbidden } from './forbidden.ts';
 import * as incidents from './incidents.ts';
@@ -474,5 +475,34 @@ export class Store extends Connection {
         partialBackups: partialBackups(backupDir(this.dataDir)),
       });
     });
+  }
+
+  // ------------------------------------------------------------------ reception drafts and the day's visits
+
+  /** The reception's unsaved wizard draft (drafts.ts); never a 個人番号 (refused like every record). */
+  saveDraft(slot: string, draft: Record<string, unknown>): Result<{ savedAt: string }> {
+    if (findForbidden(draft) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'draft');
+    const now = this.opts.clock();
+    return this.write(() => {
+      drafts.writeDraft(this.db, slot, draft, now);
+      return ok({ savedAt: isoOf(now) });
+    });
+  }
+
+  getDraft(slot: string): Result<drafts.StoredDraft | null> {
+    return this.read(() => ok(drafts.readDraft(this.db, slot)));
+  }
+
+  clearDraft(slot: string): Result<boolean> {
+    return this.write(() => ok(drafts.deleteDraft(this.db, slot)));
+  }
+
+  /** One 診療日's visits, newest first, with their 受付番号 (drafts.ts). */
+  dayVisits(serviceDate: string): Result<drafts.DayVisit[]> {
+    return this.read(() => ok(drafts.dayVisits(this.db, serviceDate)));
+  }
+
+  receptionNo(id: string): Result<string> {
+    return this.read(() => ok(drafts.receptionNoOf(this.db, id)));
   }
 }
