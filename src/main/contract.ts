@@ -8,6 +8,16 @@
 // Adding a request: 1) add an entry to `requests` below, 2) add its handler in src/main/core/service.ts.
 import { z } from 'zod';
 import { Visit } from '../claims/visit.ts';
+import {
+  ClaimBasis,
+  IncidentKind,
+  OutboxStatus,
+  PatientShape,
+  QueueCategory,
+  ReconcileDecision,
+  ReviewInput,
+  VisitStatus,
+} from './concepts.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared payload shapes
@@ -56,24 +66,12 @@ const insuranceNumbersView = z.object({
   branch: z.string(),
 });
 /** A patient from past-visit data (src/main/core/store/patients.ts PatientRecord). */
-export const patientRecordSchema = z.object({
-  id: z.string(),
-  patientId: z.string(),
-  name: z.string(),
-  nameKana: z.string(),
-  birthDate: z.string(),
-  sex: z.enum(['male', 'female']).nullable(),
-  postalCode: z.string(),
-  address: z.string(),
-  phone: z.string(),
-  insurance: insuranceNumbersView,
-  lastVisitDate: z.string().nullable(),
-});
+export const patientRecordSchema = PatientShape.extend({ id: z.string() });
 
 /** An outage or a システム障害時モード activation (src/main/core/store Incident). */
 export const incidentSchema = z.object({
   id: z.string(),
-  kind: z.enum(['outage', 'emergency_mode']),
+  kind: IncidentKind,
   cause: z.string(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
@@ -85,30 +83,14 @@ export const incidentSchema = z.object({
 const isoDateTime = z.string().datetime({ offset: true });
 
 // The 事後確認 queue and staff review (visits.list, visits.get, visits.review).
-const queueCategories = ['unconfirmed', 'needs_review', 'confirmed', 'dead'] as const;
-const claimBasis = z.enum(['current', 'past', 'unknown']);
-const reconcileDecision = z.enum(['current', 'past', 'unknown', 'none']);
 /** A code with its Japanese message (needsDecision items, warnings). */
 const codedMessage = z.object({ code: z.string(), message: z.string() });
 const outboxJobView = z.object({
-  status: z.enum(['pending', 'inflight', 'done', 'dead']),
+  status: OutboxStatus,
   attempts: z.number().int(),
   lastErrorCode: z.string().nullable(),
   lastError: z.string().nullable(),
 });
-const reviewNumbersInput = z
-  .object({
-    insurerNumber: z.string().max(40),
-    symbol: z.string().max(60).optional(),
-    number: z.string().max(60),
-    branch: z.string().max(10).optional(),
-  })
-  .strict();
-const reviewBaseInput = {
-  visitId: z.string().min(1).max(200),
-  staff: z.string().min(1).max(100),
-  reason: z.string().max(2000).optional(),
-};
 
 /** A setting as the 設定 screen sees it (settings.get / settings.set). */
 const settingItemSchema = z.object({
@@ -214,14 +196,14 @@ export const requests = {
   'visits.list': {
     input: z
       .object({
-        status: z.enum(['pending', 'needs_review', 'reconciled', 'claimed', 'returned', 'void']).optional(),
+        status: VisitStatus.optional(),
         month: z
           .string()
           .regex(/^\d{4}-\d{2}$/)
           .optional(),
         limit: z.number().int().min(1).max(500).optional(),
         /** One tab of the queue: 未確認 / 要確認 / 確認済み / 送信不可 (reconcile job dead). */
-        category: z.enum(queueCategories).optional(),
+        category: QueueCategory.optional(),
         order: z.enum(['asc', 'desc']).optional(),
       })
       .strict(),
@@ -245,11 +227,11 @@ export const requests = {
           status: z.string(),
           staff: z.string(),
           /** The latest reconciliation's decision (null: not reconciled yet). */
-          decision: reconcileDecision.nullable(),
+          decision: ReconcileDecision.nullable(),
           /** What needs a staff decision, with Japanese messages. */
           needsDecision: z.array(codedMessage),
           /** The basis the claim would be made on now, and its 摘要 lines. */
-          basis: claimBasis,
+          basis: ClaimBasis,
           remarks: z.array(z.string()),
           /** The visit's reconcile job is dead (送信不可). */
           dead: z.boolean(),
@@ -291,7 +273,7 @@ export const requests = {
       .object({
         from: isoDateTime.optional(),
         to: isoDateTime.optional(),
-        kind: z.enum(['outage', 'emergency_mode']).optional(),
+        kind: IncidentKind.optional(),
         openOnly: z.boolean().optional(),
       })
       .strict(),
@@ -325,11 +307,11 @@ export const requests = {
       staff: z.string(),
       /** The terminal's answer recorded by the latest reconciliation (null: none). */
       finding: z.unknown().nullable(),
-      decision: reconcileDecision.nullable(),
+      decision: ReconcileDecision.nullable(),
       reconciliations: z.array(
         z.object({
           key: z.string(),
-          decision: reconcileDecision,
+          decision: ReconcileDecision,
           staff: z.string(),
           at: z.string(),
           /** Set when staff decided (visits.review). */
@@ -337,10 +319,10 @@ export const requests = {
         }),
       ),
       /** The reconciler's proposal (without a staff decision) and its reasons. */
-      proposal: z.object({ basis: claimBasis, needsDecision: z.array(codedMessage) }),
+      proposal: z.object({ basis: ClaimBasis, needsDecision: z.array(codedMessage) }),
       /** The claim as the month export will write it (with the staff decision, if any). */
       claim: z.object({
-        basis: claimBasis,
+        basis: ClaimBasis,
         rule: z.string(),
         numbers: insuranceNumbersView,
         remarks: z.array(z.string()),
@@ -356,23 +338,11 @@ export const requests = {
   },
   /** A staff decision on a visit's claim basis: recorded as a reconciliation with an audit entry. */
   'visits.review': {
-    input: z.discriminatedUnion('action', [
-      z.object({ ...reviewBaseInput, action: z.literal('accept') }).strict(),
-      z.object({ ...reviewBaseInput, action: z.literal('choose_basis'), basis: claimBasis }).strict(),
-      z.object({ ...reviewBaseInput, action: z.literal('edit_numbers'), numbers: reviewNumbersInput }).strict(),
-      z
-        .object({
-          ...reviewBaseInput,
-          action: z.literal('manual_lookup'),
-          found: z.boolean(),
-          numbers: reviewNumbersInput.optional(),
-        })
-        .strict(),
-    ]),
+    input: ReviewInput,
     output: z.object({
       key: z.string(),
-      decision: reconcileDecision,
-      before: reconcileDecision.nullable(),
+      decision: ReconcileDecision,
+      before: ReconcileDecision.nullable(),
       closedJobs: z.number().int(),
     }),
   },
@@ -542,7 +512,7 @@ export type VisitDetailView = RequestOutput<'visits.get'>;
 export type DayVisitView = RequestOutput<'visits.today'>['items'][number];
 export type EvidenceItemView = RequestOutput<'visits.evidence'>['items'][number];
 export type EvidenceFileView = RequestOutput<'visits.evidenceFile'>;
-export type QueueCategoryName = (typeof queueCategories)[number];
+export type QueueCategoryName = QueueCategory;
 export type SettingItemView = z.output<typeof settingItemSchema>;
 export type FieldErrorView = z.output<typeof fieldErrorSchema>;
 

@@ -6,14 +6,15 @@ import type { RequestInput, StaffView, VisitDetailView } from '../../main/contra
 import { call } from '../api.ts';
 import { useReception } from '../reception/model.ts';
 import { numberErrors, NumbersFields, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
+import type { ClaimBasis } from '../../main/concepts.ts';
 import { strings } from '../strings.ts';
 import { Evidence } from './Evidence.tsx';
 
 const s = strings.queue;
 const ACTIONS = ['accept', 'choose_basis', 'edit_numbers', 'manual_lookup'] as const;
 type Action = (typeof ACTIONS)[number];
-const BASES = ['current', 'past', 'unknown'] as const;
-type Basis = (typeof BASES)[number];
+type Basis = ClaimBasis;
+const BASES: readonly Basis[] = ['current', 'past', 'unknown'];
 type Numbers = { insurerNumber: string; symbol: string; number: string; branch: string };
 const EMPTY: Numbers = { insurerNumber: '', symbol: '', number: '', branch: '' };
 

@@ -9,14 +9,13 @@
 // without a circle.
 import { z } from 'zod';
 import { InsuranceNumbers, TerminalFinding, TerminalValidity } from '../../../claims/visit.ts';
+import { ClaimBasis } from '../../concepts.ts';
 
 /** A field that reads as absent when it does not fit. */
 const lenient = <T extends z.ZodType>(t: T) => t.optional().catch(undefined);
 
 /** Codes (strings) from a list that may hold anything: the strings only. */
 const codeList = z.array(z.unknown()).transform((xs) => xs.filter((x): x is string => typeof x === 'string'));
-
-const claimBasis = z.enum(['current', 'past', 'unknown']);
 
 /**
  * The answer fields the reconciler checks against the query (reconcile/decision.ts checkAnswer); 'other' is any
@@ -40,7 +39,7 @@ export type AnswerProblem = z.infer<typeof AnswerProblem>;
 export const ReconciliationReview = z.looseObject({
   action: z.unknown().optional(),
   reason: z.unknown().optional(),
-  basis: lenient(claimBasis),
+  basis: lenient(ClaimBasis),
   numbers: lenient(InsuranceNumbers.nullable()),
   acknowledged: lenient(codeList),
   found: lenient(z.boolean()),
@@ -68,7 +67,7 @@ export const ReconciliationDetail = z.looseObject({
   /** Why the answer cannot be trusted as it is (each also a needsDecision code; reconcile/decision.ts). */
   answerProblems: lenient(z.array(AnswerProblem)),
   /** The decision and its reasons (codes). */
-  basis: lenient(claimBasis),
+  basis: lenient(ClaimBasis),
   rule: lenient(z.string()),
   needsDecision: lenient(codeList),
   warnings: lenient(codeList),

@@ -2,6 +2,7 @@
 // 'reconcile' job). Consumers claim jobs with a lease; an expired lease is reclaimable, so delivery is
 // at-least-once and consumers must be idempotent on `idempotencyKey` (visit id + kind).
 // Times are epoch milliseconds in SQL.
+import { OutboxStatus } from '../../concepts.ts';
 import { redactMyNumbers } from './forbidden.ts';
 import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
@@ -10,8 +11,8 @@ import { z } from 'zod';
 import { fail, ok, type Result } from './result.ts';
 import { auditTx, type Tx } from './tx.ts';
 
-export type OutboxStatus = 'pending' | 'inflight' | 'done' | 'dead';
-export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'inflight', 'done', 'dead'];
+export { OutboxStatus };
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = OutboxStatus.options;
 
 /** Store.claimOutbox's options. */
 export const ClaimOptions = z.object({
@@ -25,7 +26,7 @@ export const Failure = z.object({ permanent: z.boolean(), code: z.string(), mess
 
 /** Store.listOutbox's query. */
 export const OutboxQuery = z.object({
-  status: z.enum(OUTBOX_STATUSES as [OutboxStatus, ...OutboxStatus[]]).optional(),
+  status: OutboxStatus.optional(),
   limit: z.number().int().min(1).max(1000).optional(),
   offset: z.number().int().min(0).optional(),
 });

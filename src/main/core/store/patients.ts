@@ -2,6 +2,7 @@
 // export and searched at reception by kana prefix and birth date. Column layout: docs/store.md.
 import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
+import { PatientShape } from '../../concepts.ts';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { createHash } from 'node:crypto';
@@ -32,19 +33,7 @@ export interface PatientRecord {
 export type PatientInput = Omit<PatientRecord, 'id' | 'updatedAt' | 'source'> & { source?: string };
 
 /** The shape Store.upsertPatient checks before the values (PatientInput as a schema). */
-export const PatientInputShape = z.object({
-  patientId: z.string(),
-  name: z.string(),
-  nameKana: z.string(),
-  birthDate: z.string(),
-  sex: z.enum(['male', 'female']).nullable(),
-  postalCode: z.string(),
-  address: z.string(),
-  phone: z.string(),
-  insurance: z.object({ insurerNumber: z.string(), symbol: z.string(), number: z.string(), branch: z.string() }),
-  lastVisitDate: z.string().nullable(),
-  source: z.string().optional(),
-});
+export const PatientInputShape = PatientShape.extend({ source: z.string().optional() });
 
 interface PatientRow {
   id: string;

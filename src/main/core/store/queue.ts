@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { EvidenceKind, FailureCause, type Visit } from '../../../claims/visit.ts';
+import { QueueCategory } from '../../concepts.ts';
 import type * as outbox from './outbox.ts';
 import { prep } from './prep.ts';
 import { fromRow as reconciliationFromRow, type Reconciliation, type ReconciliationRow } from './reconciliations.ts';
@@ -35,8 +36,7 @@ export interface VisitSummary {
 }
 
 /** The queue screen's tabs: 未確認 / 要確認 / 確認済み / 送信不可 (the visit's reconcile job is dead). */
-export const QueueCategory = z.enum(['unconfirmed', 'needs_review', 'confirmed', 'dead']);
-export type QueueCategory = z.infer<typeof QueueCategory>;
+export { QueueCategory };
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 

@@ -2,6 +2,7 @@
 // one row each, idempotent on a key. Recording one moves its visit on. Functions over the connection.
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { ReconcileDecision } from '../../concepts.ts';
 import { canonicalJson } from './canonical.ts';
 import * as outbox from './outbox.ts';
 import { prep } from './prep.ts';
@@ -25,7 +26,7 @@ export const ReconciliationInput = z.object({
   /** Idempotency key; default `<visitId>:reconcile`, the outbox job's key. */
   key: z.string().min(1).optional(),
   /** ① current / ② past / ③ unknown, or none (needs staff review). */
-  decision: z.enum(['current', 'past', 'unknown', 'none']),
+  decision: ReconcileDecision,
   /** Terminal answers, the decision's reasons: kept as JSON. */
   detail: z.record(z.string(), z.unknown()).default({}),
   staff: z.string().min(1).default(SYSTEM_ACTOR),

@@ -1,11 +1,11 @@
 // Staff reviews (事後確認): a staff decision on a visit's claim basis, recorded as a new reconciliation row. What
 // the decision is lives in src/claims/review.ts (pure); here: the input, loading, writing, the audit entry.
 import { v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
 import { normalizeInsuranceNumbers } from '../../../claims/numbers.ts';
 import type { ClaimError } from '../../../claims/result.ts';
 import { decideReview, type ReviewChoice } from '../../../claims/review.ts';
 import type { ClaimSettings } from '../../../claims/settings.ts';
+import { ReviewInput } from '../../concepts.ts';
 import { findForbidden } from './forbidden.ts';
 import { storeMessages } from './messages.ts';
 import * as outbox from './outbox.ts';
@@ -14,37 +14,7 @@ import { fail, ok, type Result } from './result.ts';
 import { auditTx, parseInput, type Tx } from './tx.ts';
 import * as visits from './visits.ts';
 
-const ReviewNumbers = z.object({
-  insurerNumber: z.string().max(40),
-  symbol: z.string().max(60).default(''),
-  number: z.string().max(60),
-  branch: z.string().max(10).default(''),
-});
-const reviewBase = {
-  visitId: z.string().min(1).max(200),
-  /** Staff id or name (an active member of the staff list: reviews are never the system's). */
-  staff: z.string().min(1).max(100),
-  /** Why; required for choose_basis and edit_numbers. */
-  reason: z.string().max(2000).default(''),
-};
-/** A staff decision on a visit's claim basis (事後確認 review). */
-export const ReviewInput = z.discriminatedUnion('action', [
-  /** Take the reconciler's proposed basis, acknowledging its needsDecision reasons. */
-  z.object({ ...reviewBase, action: z.literal('accept') }),
-  /** Claim on ① / ② / ③ (numbers from the visit or the terminal's answer). */
-  z.object({ ...reviewBase, action: z.literal('choose_basis'), basis: z.enum(['current', 'past', 'unknown']) }),
-  /** Corrected numbers (check digit verified) → ① with them. */
-  z.object({ ...reviewBase, action: z.literal('edit_numbers'), numbers: ReviewNumbers }),
-  /** 申立書 cases looked up by hand on the terminal (緊急時 function): found → ① with the numbers, else ③. */
-  z.object({
-    ...reviewBase,
-    action: z.literal('manual_lookup'),
-    found: z.boolean(),
-    numbers: ReviewNumbers.optional(),
-  }),
-]);
-export type ReviewInput = z.input<typeof ReviewInput>;
-export type ReviewAction = ReviewInput['action'];
+export { ReviewInput, type ReviewAction } from '../../concepts.ts';
 
 export interface ReviewOutcome {
   reconciliation: reconciliations.Reconciliation;

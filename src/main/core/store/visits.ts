@@ -2,7 +2,6 @@
 // 事後確認 states, and the queue listing. Functions over the connection; Store opens the transactions.
 import type Database from 'better-sqlite3';
 import { validate as uuidValidate, v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
 import { Visit, type EvidenceKind, type FailureCause } from '../../../claims/visit.ts';
 import { appendAudit } from './audit.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
@@ -13,8 +12,8 @@ import { prep } from './prep.ts';
 import { fail, ok, type Result } from './result.ts';
 import { auditTx, isoOf, zodIssues, type Tx } from './tx.ts';
 
-export const VisitStatus = z.enum(['pending', 'needs_review', 'reconciled', 'claimed', 'returned', 'void']);
-export type VisitStatus = z.infer<typeof VisitStatus>;
+import { VisitStatus } from '../../concepts.ts';
+export { VisitStatus };
 
 export interface SavedVisit {
   id: string;
