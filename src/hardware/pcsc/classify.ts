@@ -2,14 +2,13 @@
 // 3 months before to 3 months after expiry, and the card still works as a 保険証 for 3 months after the
 // certificate expired. Only "expired beyond the grace" (and an unreadable chip) trigger the fallback flow.
 import { X509Certificate } from 'node:crypto';
+import { JST_OFFSET_MS } from '../../claims/dates.ts';
 
 export type CertificateStatus = 'ok' | 'expiring_soon' | 'expired_in_grace' | 'expired';
 export type CardDiagnosisStatus = CertificateStatus | 'chip_unreadable';
 
 export const GRACE_MONTHS = 3;
 export const WARN_BEFORE_MONTHS = 3;
-
-const JST_OFFSET_MS = 9 * 3600_000;
 
 /**
  * Add calendar months as people in Japan count them (JST, no DST): 2026-01-31 + 1 month → 2026-02-28.

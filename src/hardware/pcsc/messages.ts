@@ -2,6 +2,7 @@
 import type { CardDiagnosisStatus } from './classify.ts';
 import type { CardReaderErrorCode } from './errors.ts';
 import type { ServiceState } from './types.ts';
+import { JST_OFFSET_MS } from '../../claims/dates.ts';
 
 export interface StaffMessage {
   message: string;
@@ -10,7 +11,7 @@ export interface StaffMessage {
 
 function ymd(d: Date): string {
   // Dates shown in JST.
-  const j = new Date(d.getTime() + 9 * 3600_000);
+  const j = new Date(d.getTime() + JST_OFFSET_MS);
   return `${j.getUTCFullYear()}年${j.getUTCMonth() + 1}月${j.getUTCDate()}日`;
 }
 

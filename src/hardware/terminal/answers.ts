@@ -10,6 +10,7 @@ import {
 import { padInsurerNumber } from './parser.ts';
 import { treeToElems, xmlDocument, type XmlElem } from './xml.ts';
 import type { TextEncodingName } from './model.ts';
+import { JST_OFFSET_MS } from '../../claims/dates.ts';
 
 /** One insured person's 資格 as the simulator's registry holds it. */
 export interface SimPerson {
@@ -97,7 +98,7 @@ export function searchEchoElems(s: SearchEcho): XmlElem[] {
 
 export function executionTime(at: Date): string {
   // Japan time, whatever the machine's zone.
-  const j = new Date(at.getTime() + 9 * 3600_000);
+  const j = new Date(at.getTime() + JST_OFFSET_MS);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${j.getUTCFullYear()}${p(j.getUTCMonth() + 1)}${p(j.getUTCDate())}${p(j.getUTCHours())}${p(j.getUTCMinutes())}${p(j.getUTCSeconds())}`;
 }
