@@ -11,6 +11,15 @@ import { checkDigit } from './insurer.ts';
 
 export type InstitutionCodeProblem = 'length' | 'digits' | 'prefecture' | 'tensuhyo' | 'checkDigit';
 
+/** Why a 医療機関コード is refused (src/claims/institution.ts), for the 設定 screen and the core alike. */
+export const institutionCodeMessages = {
+  digits: '数字だけで入力してください。',
+  length: '10桁で入力してください（都道府県番号2桁＋点数表番号1桁＋医療機関コード7桁）。',
+  prefecture: '先頭2桁の都道府県番号は01〜47です。',
+  tensuhyo: '3桁目の点数表番号は 1（医科）・3（歯科）・4（調剤）のいずれかです。',
+  checkDigit: '最後の1桁（検証番号）が合いません。番号を確かめてください。',
+} as const satisfies Record<InstitutionCodeProblem, string>;
+
 /** 点数表番号 accepted here: 1 医科, 3 歯科, 4 調剤. */
 export const TENSUHYO = { '1': 'ika', '3': 'shika', '4': 'chozai' } as const;
 

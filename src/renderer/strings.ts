@@ -403,13 +403,6 @@ export const strings = {
       '都道府県番号2桁＋点数表番号1桁（1 医科・3 歯科・4 調剤）＋医療機関コード7桁。最後の1桁は検証番号です。指定通知書やレセプトに書かれている10桁を入力してください。',
     institutionOk: (pref: string, kind: string) => `正しい形式です（${pref}・${kind}）。`,
     tensuhyo: { '1': '医科', '3': '歯科', '4': '調剤' } as Record<string, string>,
-    institution: {
-      digits: '数字だけで入力してください。',
-      length: '10桁で入力してください（都道府県番号2桁＋点数表番号1桁＋医療機関コード7桁）。',
-      prefecture: '先頭2桁の都道府県番号は01〜47です。',
-      tensuhyo: '3桁目の点数表番号は 1（医科）・3（歯科）・4（調剤）のいずれかです。',
-      checkDigit: '最後の1桁（検証番号）が合いません。番号を確かめてください。',
-    },
     clinicName: '医療機関名',
     clinicNameHint: '印刷する書類や画面に表示する名前です。',
     terminalDir: '資格確認端末の共有フォルダ',

@@ -5,6 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { institutionCodeMessages } from '../../src/claims/institution.ts';
 import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions } from './actions.ts';
@@ -73,7 +74,7 @@ describe('設定', () => {
     await code.fill('');
     await act.type(code, CODE_BAD);
     await expect.poll(() => code.getAttribute('aria-invalid')).toBe('true');
-    await page.getByText(t.institution.checkDigit).waitFor();
+    await page.getByText(institutionCodeMessages.checkDigit).waitFor();
     await act.press('Enter');
     await expect
       .poll(() => page.getByTestId('settings-status-clinic').textContent())

@@ -1,6 +1,6 @@
-// Validation as typed on the 設定 screen. The core validates again on save (src/main/core/settings-service.ts)
+// Validation as typed on the 設定 screen. The core validates again on save (src/main/core/handlers/settings.ts)
 // and its reasons replace these when they differ; these give the reason before the save button is pressed.
-import { institutionCodeProblem } from '../../claims/institution.ts';
+import { institutionCodeMessages, institutionCodeProblem } from '../../claims/institution.ts';
 import { prefectureNames } from '../../claims/messages.ts';
 import { digitsOnly, nfkc } from '../../claims/normalize.ts';
 import { strings } from '../strings.ts';
@@ -10,10 +10,10 @@ const t = strings.settings;
 /** The reason a 医療機関コード is wrong ('' is allowed: not set yet), or null. */
 export function institutionError(raw: string): string | null {
   const d = digitsOnly(raw);
-  if (d === null) return t.institution.digits;
+  if (d === null) return institutionCodeMessages.digits;
   if (d === '') return null;
   const p = institutionCodeProblem(d);
-  return p ? t.institution[p] : null;
+  return p ? institutionCodeMessages[p] : null;
 }
 
 /** What a valid code says about itself: 都道府県 and 点数表. */

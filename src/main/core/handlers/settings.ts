@@ -8,7 +8,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
-import { institutionCodeProblem, type InstitutionCodeProblem } from '../../../claims/institution.ts';
+import { institutionCodeMessages, institutionCodeProblem } from '../../../claims/institution.ts';
 import { digitsOnly } from '../../../claims/normalize.ts';
 import { ContractError } from '../../contract.ts';
 import type { Store } from '../store/index.ts';
@@ -83,13 +83,7 @@ export const settingMessages = {
   staffViaOwnRequest: '職員の一覧は「職員」の欄で保存してください。',
   actorRequired: '設定を変更する職員を選んでください。',
   actorUnknown: (who: string) => `職員「${who}」は職員の一覧にいないか、無効になっています。`,
-  institution: {
-    digits: '数字だけで入力してください。',
-    length: '10桁で入力してください（都道府県番号2桁＋点数表番号1桁＋医療機関コード7桁）。',
-    prefecture: '先頭2桁の都道府県番号は01〜47です。',
-    tensuhyo: '3桁目の点数表番号は 1（医科）・3（歯科）・4（調剤）のいずれかです。',
-    checkDigit: '最後の1桁（検証番号）が合いません。番号を確かめてください。',
-  } satisfies Record<InstitutionCodeProblem, string>,
+  institution: institutionCodeMessages,
   folderRelative: 'フォルダは絶対パスで入力してください（例: C:\\OQS\\share、/mnt/oqs）。',
   folderMissing: (dir: string) => `フォルダが見つかりません: ${dir}`,
   folderNotDir: (dir: string) => `フォルダではありません: ${dir}`,
