@@ -3,11 +3,10 @@
 // reconciler could not trust (#13: answerProblems) shows its Japanese reason in the listing, the proposal and the
 // claim until staff decide.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import { reconcileMessages } from '../../src/main/core/reconcile/messages.ts';
-import { buildHandlers, createDispatcher, type CoreDeps } from '../../src/main/core/service.ts';
 import { SYSTEM_ACTOR, type Store } from '../../src/main/core/store/index.ts';
 import { openTestStore, removeDir, tempDir, unwrap, visitWith } from '../reconcile/helpers.ts';
+import { testCoreDeps, testDispatcher } from '../support/core.ts';
 
 let dataDir: string;
 let store: Store;
@@ -23,21 +22,9 @@ afterEach(() => {
 });
 
 function dispatcher() {
-  const deps: CoreDeps = {
-    info: { version: 't', demo: false, dataDir, pid: 1, testHooks: false },
-    emit: () => undefined,
-    health: new HealthMonitor({}),
-    journal: { store, report: null, error: null },
-    reconciler: null,
-    acChanged: () => undefined,
-    crash: () => {
-      throw new Error('crash');
-    },
-    sleep: () => Promise.resolve(),
-  };
-  const d = createDispatcher(buildHandlers(deps), { testHooks: false });
+  const call = testDispatcher(testCoreDeps(store, dataDir));
   return async (name: string, input: unknown) => {
-    const r = await d({ id: 1, name, input });
+    const r = await call(name, input);
     if (!r?.ok) throw new Error(`${name} failed: ${JSON.stringify(r)}`);
     // (checked against the contract by the dispatcher; the test reads fields by name)
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -6,12 +6,11 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Visit } from '../../src/claims/visit.ts';
-import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import { FileTerminalClient, TerminalSimulator, type SimulatorOptions } from '../../src/hardware/terminal/index.ts';
 import { Reconciler } from '../../src/main/core/reconcile/reconciler.ts';
-import { buildHandlers, createDispatcher, type CoreDeps } from '../../src/main/core/service.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { HANAKO, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
+import { testCoreDeps, testDispatcher } from '../support/core.ts';
 
 let dataDir: string;
 let shareDir: string;
@@ -60,21 +59,9 @@ async function reconcileAll(visits: Visit[], rules: NonNullable<SimulatorOptions
 }
 
 function dispatcher() {
-  const deps: CoreDeps = {
-    info: { version: 't', demo: false, dataDir, pid: 1, testHooks: false },
-    emit: () => undefined,
-    health: new HealthMonitor({}),
-    journal: { store, report: null, error: null },
-    reconciler: null,
-    acChanged: () => undefined,
-    crash: () => {
-      throw new Error('crash');
-    },
-    sleep: () => Promise.resolve(),
-  };
-  const d = createDispatcher(buildHandlers(deps), { testHooks: false });
+  const call = testDispatcher(testCoreDeps(store, dataDir));
   return async (name: string, input: unknown) => {
-    const r = await d({ id: 1, name, input });
+    const r = await call(name, input);
     if (!r) throw new Error('no response');
     // (the wire answer, checked against the contract by the dispatcher; the test reads fields by name)
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,9 +3,8 @@
 // void visits left out; bad input answered with a typed error. Then incidents.report, print.clinic and
 // print.savePdf through the real dispatcher on a real journal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import { openJournal } from '../../src/main/core/journal.ts';
-import { buildHandlers, createDispatcher, type CoreDeps } from '../../src/main/core/service.ts';
+import { testCoreDeps, testDispatcher } from '../support/core.ts';
 import { makeVisit, openTestStore, removeDir, STAFF, tempDir, unwrap, type Store } from './helpers.ts';
 
 let dir: string;
@@ -112,20 +111,7 @@ describe('printing requests through the dispatcher', () => {
     try {
       const js = journal.store!;
       unwrap(js.setStaff(STAFF, 'system'));
-      const deps: CoreDeps = {
-        info: { version: 't', demo: false, dataDir: jdir, pid: 1, testHooks: false },
-        emit: () => undefined,
-        health: new HealthMonitor({}),
-        journal,
-        reconciler: null,
-        acChanged: () => undefined,
-        crash: () => {
-          throw new Error('crash');
-        },
-        sleep: () => Promise.resolve(),
-      };
-      const d = createDispatcher(buildHandlers(deps), { testHooks: false });
-      const call = async (name: string, input: unknown) => d({ id: 1, name, input });
+      const call = testDispatcher(testCoreDeps(journal, jdir));
 
       expect(await call('print.clinic', {})).toEqual({ id: 1, ok: true, value: { name: '', institutionCode: '' } });
       unwrap(js.setSetting('clinic.name', 'テスト医院', 'yamada'));

@@ -5,10 +5,10 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { institutionCodeProblem } from '../../src/claims/institution.ts';
-import { HealthMonitor } from '../../src/hardware/health/index.ts';
 import { openJournal } from '../../src/main/core/journal.ts';
 import { terminalSettings } from '../../src/main/core/handlers/settings.ts';
 import { buildHandlers, createDispatcher, type CoreDeps } from '../../src/main/core/service.ts';
+import { testCoreDeps } from '../support/core.ts';
 import {
   checkTerminalDir,
   saveSetting,
@@ -228,19 +228,7 @@ describe('saving with an actor, and the staff list', () => {
 });
 
 function deps(journal: CoreDeps['journal'], terminalDirEnv: string | null = null): CoreDeps {
-  return {
-    info: { version: 't', demo: false, dataDir: '/tmp/x', pid: 1, testHooks: false },
-    emit: () => undefined,
-    health: new HealthMonitor({}),
-    journal,
-    terminalDirEnv,
-    reconciler: null,
-    acChanged: () => undefined,
-    crash: () => {
-      throw new Error('crash');
-    },
-    sleep: () => Promise.resolve(),
-  };
+  return testCoreDeps(journal, '/tmp/x', { terminalDirEnv });
 }
 
 describe('settings requests through the dispatcher', () => {
