@@ -221,9 +221,14 @@ function Search() {
   );
 }
 
-export function focusSoon(selector: string): void {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus());
+export function focusSoon(selector: string, onlyIfFree = false): void {
+  requestAnimationFrame(() => {
+    if (onlyIfFree && !focusIsFree()) return; // something else took it meanwhile (the draft offer)
+    document.querySelector<HTMLElement>(selector)?.focus();
+  });
 }
+
+const focusIsFree = (): boolean => document.activeElement === null || document.activeElement === document.body;
 
 type PatientErrors = Partial<Record<'staff' | 'name' | 'birth' | 'sex', string>>;
 
@@ -314,11 +319,11 @@ export function Start() {
   const editing = useReception((s) => s.editing);
   // On page load (and back from the wizard) the first field has the focus, unless something else took it.
   useEffect(() => {
-    if (document.activeElement !== null && document.activeElement !== document.body) return;
+    if (!focusIsFree()) return;
     const s = useReception.getState();
     const first =
       s.staff === '' ? '#staff-select' : s.editing ? '[data-testid="cannot-confirm"]' : '[data-testid="search-kana"]';
-    focusSoon(first);
+    focusSoon(first, true);
   }, []);
   return (
     <div className="reception-start">
