@@ -1,6 +1,7 @@
 // Clinic-server test PCs: each a journal, a mirror and a ClinicSync against the test cluster.
 import { join } from 'node:path';
 import pg from 'pg';
+import { migrateServer } from '../../src/main/core/server/schema.ts';
 import { memorySecretStore } from '../../src/main/core/server/client.ts';
 import { ClinicSync } from '../../src/main/core/server/sync.ts';
 import { openStore, SYSTEM_ACTOR, type Store } from '../../src/main/core/store/index.ts';
@@ -55,7 +56,7 @@ export async function openPc(
   };
 }
 
-/** A superuser connection to the test cluster (assertions on the server's tables). */
+/** A superuser connection to the test cluster, schema set up (assertions on the server's tables). */
 export async function adminClient(pgs: TestPostgres): Promise<pg.Client> {
   const c = new pg.Client({
     host: pgs.host,
@@ -66,6 +67,7 @@ export async function adminClient(pgs: TestPostgres): Promise<pg.Client> {
   });
   c.on('error', () => undefined);
   await c.connect();
+  await migrateServer(c);
   return c;
 }
 

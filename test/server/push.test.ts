@@ -1,5 +1,6 @@
 // Push through the outbox to a real PostgreSQL (Debian's, started by the test): two PCs with separate journals,
 // idempotent re-push, the server stopped mid-push, wrong password, a newer server schema, a PC name taken.
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyServerChain } from '../../src/main/core/server/push.ts';
 import { ServerError } from '../../src/main/core/server/messages.ts';
@@ -100,6 +101,36 @@ describe('clinic server push', () => {
       expect(await verifyServerChain(c2, '受付3')).toEqual({ ok: true, entries: localSeq(a) });
     } finally {
       await c2.end();
+    }
+  }, 120_000);
+
+  it('a core SIGKILLed mid-push: the next start sends the rest, nothing lost, nothing doubled', async () => {
+    const a = await pc('受付7');
+    for (let i = 0; i < 400; i++) unwrap(a.store.saveVisit(makeVisit(i)));
+    const total = localSeq(a);
+    await a.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/server/push-child.ts'], {
+      env: { ...process.env, SHIKAKU_DATA_DIR: a.dir, SHIKAKU_TEST_PG_PASSWORD: pgs.password },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const c = await adminClient(pgs);
+    try {
+      let head = 0;
+      while (head === 0 && child.exitCode === null)
+        head = await count(c, `SELECT coalesce(max(head_seq), 0) AS n FROM pcs WHERE pc = '受付7'`);
+      process.kill(child.pid!, 'SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const atKill = await count(c, `SELECT head_seq AS n FROM pcs WHERE pc = '受付7'`);
+      expect(atKill).toBeLessThan(total);
+      const again = await pc('受付7', { dir: a.dir });
+      expect((await again.sync.syncOnce()).mode).toBe('connected');
+      expect(localSeq(again)).toBe(total + 1); // setting the server again is one more entry
+      expect(await count(c, `SELECT count(*) AS n FROM audit_log WHERE pc = '受付7'`)).toBe(total + 1);
+      expect(await count(c, `SELECT count(*) AS n FROM records WHERE tbl = 'visits' AND pc = '受付7'`)).toBe(400);
+      expect(await verifyServerChain(c, '受付7')).toEqual({ ok: true, entries: total + 1 });
+    } finally {
+      await c.end();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   }, 120_000);
 
