@@ -31,10 +31,10 @@ export function serverSettings(pg: TestPostgres, pcName: string) {
 export async function openPc(
   pgs: TestPostgres,
   pcName: string,
-  o: { password?: string; dir?: string; pushBatch?: number } = {},
+  o: { password?: string; dir?: string; pushBatch?: number; clock?: () => number } = {},
 ): Promise<TestPc> {
   const dir = o.dir ?? tempDir('shikaku-pc-');
-  const { store } = await openTestStore(dir);
+  const { store } = await openTestStore(dir, o.clock ? { clock: o.clock } : {});
   unwrap(store.setSetting('server', serverSettings(pgs, pcName), SYSTEM_ACTOR));
   const mirror = unwrap(await openStore({ dataDir: join(dir, 'clinic-mirror'), ...quiet })).store;
   const sync = new ClinicSync({

@@ -95,9 +95,15 @@ export class ClinicSync {
       return this.status();
     }
     try {
-      this.client ??= await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
-      const pushed = await pushAll(this.client, this.o.store, s.pcName, this.o.pushBatch);
-      await pullAll(this.client, this.o.mirror);
+      let pushed: { head: number };
+      try {
+        pushed = await this.exchange(s);
+      } catch (e) {
+        // A connection kept from an earlier round may have died with a server restart: once more, afresh.
+        if (!this.client || classify(e).code !== 'SERVER_UNREACHABLE') throw e;
+        await this.drop();
+        pushed = await this.exchange(s);
+      }
       this.state = {
         mode: 'connected',
         text: serverStatusText.connected,
@@ -122,6 +128,13 @@ export class ClinicSync {
       };
     }
     return this.status();
+  }
+
+  private async exchange(s: ServerSettings): Promise<{ head: number }> {
+    this.client ??= await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
+    const pushed = await pushAll(this.client, this.o.store, s.pcName, this.o.pushBatch);
+    await pullAll(this.client, this.o.mirror);
+    return pushed;
   }
 
   /** Rounds every intervalMs until stop(). */
