@@ -3,11 +3,12 @@
 // the month export identical from either PC; ordering by the server's time, not a PC's clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
+import { memorySecretStore } from '../../src/main/core/server/client.ts';
 import { exportMonth } from '../../src/main/core/reconcile/export.ts';
 import { makeVisit, removeDir, unwrap } from '../store/helpers.ts';
 import { testCoreDeps, testDispatcher } from '../support/core.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
-import { openPc, type TestPc } from './helpers.ts';
+import { openPc, serverSettings, type TestPc } from './helpers.ts';
 
 let pgs: TestPostgres;
 let a: TestPc;
@@ -40,8 +41,8 @@ const patient = {
   lastVisitDate: null,
 };
 
-function call(p: TestPc) {
-  return testDispatcher(testCoreDeps(p.store, p.dir, { clinic: p.sync }));
+function call(p: TestPc, secrets = memorySecretStore(pgs.password)) {
+  return testDispatcher(testCoreDeps(p.store, p.dir, { clinic: p.sync, secrets }));
 }
 
 describe('clinic server pull', () => {
@@ -123,5 +124,43 @@ describe('clinic server pull', () => {
       await c.close();
       removeDir(c.dir);
     }
+  }, 60_000);
+
+  it('設定: 「接続テスト」 says what is wrong; the password goes to the secret store, never the journal', async () => {
+    const secrets = memorySecretStore(null);
+    const send = call(b, secrets);
+    const settings = serverSettings(pgs, '受付2');
+    const none = (await send('server.test', { settings })) as { value: { ok: boolean; code: string } };
+    expect(none.value).toMatchObject({ ok: false, code: 'SERVER_NO_PASSWORD' });
+    const wrong = (await send('server.test', { settings, password: 'nope' })) as { value: { message: string } };
+    expect(wrong.value).toMatchObject({ ok: false, code: 'SERVER_AUTH_FAILED' });
+    const away = (await send('server.test', { settings: { ...settings, port: 1 }, password: 'x' })) as {
+      value: { code: string };
+    };
+    expect(away.value.code).toBe('SERVER_UNREACHABLE');
+    const good = (await send('server.test', { settings, password: pgs.password })) as {
+      value: { ok: boolean; message: string; schemaVersion: number };
+    };
+    expect(good).toMatchObject({ value: { ok: true, schemaVersion: 1 } });
+    expect(good.value.message).toContain('接続できました');
+
+    expect(await send('server.password', { password: pgs.password, staff: 'yamada' })).toMatchObject({ ok: true });
+    expect(await secrets.get()).toBe(pgs.password);
+    expect((await send('server.test', { settings })) as { value: { ok: boolean } }).toMatchObject({
+      value: { ok: true },
+    });
+    const audit = unwrap(b.store.listAudit({ limit: 10_000 }));
+    expect(audit.find((e) => e.action === 'server.password')?.detail).toEqual({ set: true });
+    expect(JSON.stringify(audit)).not.toContain(pgs.password);
+    expect(JSON.stringify(unwrap(b.store.getSetting('server')))).not.toContain(pgs.password);
+    // a password given with the settings is not kept in the settings table
+    unwrap(b.store.setSetting('server', { ...settings, password: 'leak-me' }, 'system'));
+    expect(JSON.stringify(unwrap(b.store.getSetting('server')))).not.toContain('leak-me');
+
+    await b.sync.syncOnce();
+    expect(await send('server.status', {})).toMatchObject({
+      ok: true,
+      value: { mode: 'connected', text: '院内サーバーに接続中', pcName: '受付2' },
+    });
   }, 60_000);
 });

@@ -15,6 +15,7 @@ import {
 } from '../../contract.ts';
 import type { Journal } from '../journal.ts';
 import { reconcileMessages } from '../reconcile/messages.ts';
+import type { SecretStore } from '../server/client.ts';
 import type { SyncStatus } from '../server/sync.ts';
 import type { Store } from '../store/index.ts';
 
@@ -50,6 +51,8 @@ export interface CoreDeps {
    * queue, a visit's detail) come from its readStore() — the mirror while the server is reachable, else the journal.
    */
   clinic?: ClinicLink | null;
+  /** Where the clinic server's password is kept (server/client.ts SecretStore); absent: none can be stored. */
+  secrets?: SecretStore | null;
 }
 
 /** What handlers need of the clinic server link. */

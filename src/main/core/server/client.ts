@@ -111,7 +111,7 @@ export interface ConnectionTest {
 export async function testConnection(s: ServerSettings, password: string | null): Promise<ConnectionTest> {
   const c = await connect(s, password);
   try {
-    const v = (await c.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+    const v = (await c.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
     const has = (await c.query(`SELECT to_regclass('schema_migrations') IS NOT NULL AS t`)).rows[0] as { t: boolean };
     const ids = has.t
       ? (await c.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => Number(r.id))

@@ -17,6 +17,13 @@ export const serverMessages = {
 
 export type ServerErrorCode = keyof typeof serverMessages;
 
+/** 「接続テスト」's answer when it connected. */
+export function connectionOkMessage(serverVersion: string, schemaVersion: number, appSchema: number): string {
+  const schema =
+    schemaVersion === 0 ? 'まだ初期設定されていません（最初に接続したPCが作成します）' : `スキーマ ${schemaVersion}`;
+  return `接続できました（PostgreSQL ${serverVersion}、${schema}、このアプリはスキーマ ${appSchema}）。`;
+}
+
 /** What the screens say about where the data comes from. */
 export const serverStatusText = {
   connected: '院内サーバーに接続中',
