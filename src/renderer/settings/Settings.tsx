@@ -8,6 +8,7 @@ import { digitsOnly, nfkc } from '../../claims/normalize.ts';
 import { call, ShikakuError } from '../api.ts';
 import { Checkbox, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
+import { ServerCard } from './ServerCard.tsx';
 import { digitsError, institutionError, institutionSummary, intError, parseIntIn } from './rules.ts';
 
 const t = strings.settings;
@@ -563,6 +564,7 @@ export function Settings() {
           </>,
           (e) => void saveSection('startup', e),
         )}
+      <ServerCard actor={actor} />
     </Frame>
   );
 }

@@ -108,7 +108,8 @@ export type AuditVerdict =
       detail: string;
     };
 
-interface AuditRow {
+/** An audit_log row as stored (also what the clinic server receives: feed.ts). */
+export interface AuditRow {
   seq: number;
   at: string;
   actor: string;

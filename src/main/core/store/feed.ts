@@ -6,6 +6,7 @@
 // Mirror: rows from the server applied by key, inside one transaction with the pull cursor. A reconciliation's
 // created_at there is the server's receive time, so "latest" never depends on a PC's clock.
 import type Database from 'better-sqlite3';
+import type { AuditRow } from './audit.ts';
 import { prep } from './prep.ts';
 
 /** Journal tables the server consolidates, with their key column. Answer evidence (raw terminal files) stays. */
@@ -19,17 +20,8 @@ export const FEED_TABLES = {
 } as const;
 export type FeedTable = keyof typeof FEED_TABLES;
 
-export interface FeedEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  entity: string;
-  entity_id: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+/** An audit entry as pushed: the row as stored, so the server can verify its hash. */
+export type FeedEntry = AuditRow;
 
 export interface FeedRecord {
   tbl: FeedTable;
