@@ -12,6 +12,7 @@ const all = [
   { name: 'reconcile', args: [] },
   { name: 'ui', args: [] },
   { name: 'cli', args: [] },
+  { name: 'server', args: [] },
 ] as const;
 
 const only = process.argv.slice(2);

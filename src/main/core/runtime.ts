@@ -11,6 +11,8 @@ import { openDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { terminalSettings } from './handlers/settings.ts';
+import { memorySecretStore, type SecretStore } from './server/client.ts';
+import { startClinicLink } from './server/link.ts';
 
 import { powerSignalOf } from '../../hardware/health/index.ts';
 
@@ -28,6 +30,8 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Ends the process (default: process.exit). */
   exit?: (code: number) => void;
+  /** Where the clinic server's password is kept (default: in memory for this run). */
+  secrets?: SecretStore;
 }
 
 export interface RunningCore {
@@ -93,8 +97,16 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   const reconciling = reconciler
     ?.run()
     .catch((err: unknown) => process.stderr.write(`core: reconciler: ${String(err)}\n`));
+  const secrets = options.secrets ?? memorySecretStore();
+  const clinic = journal.store
+    ? await startClinicLink(journal.store, secrets, info.version, (err) =>
+        process.stderr.write(`core: clinic server: ${String(err)}\n`),
+      )
+    : null;
   const deps: CoreDeps = {
     info,
+    clinic: clinic?.sync ?? null,
+    secrets,
     emit,
     journal,
     terminalDirEnv: env.SHIKAKU_TERMINAL_DIR || null,
@@ -122,6 +134,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     closing ??= (async () => {
       await reconciler?.stop();
       await reconciling;
+      await clinic?.close();
       await devices.close();
       journal.store?.close();
     })();

@@ -22,6 +22,7 @@ import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts'
 import { printHandlers, type PrintRequest } from './handlers/print.ts';
 import { queueHandlers, type QueueRequest } from './handlers/queue.ts';
 import { receptionHandlers, type ReceptionRequest } from './handlers/reception.ts';
+import { serverHandlers, type ServerRequest } from './handlers/server.ts';
 import { settingsHandlers, type SettingsRequest } from './handlers/settings.ts';
 import { visitHandlers, type VisitRequest } from './handlers/visits.ts';
 
@@ -34,6 +35,7 @@ interface Domains {
   queue: QueueRequest;
   incidents: IncidentRequest;
   settings: SettingsRequest;
+  server: ServerRequest;
   print: PrintRequest;
   reception: ReceptionRequest;
 }
@@ -54,6 +56,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...queueHandlers(deps),
     ...incidentHandlers(deps),
     ...settingsHandlers(deps),
+    ...serverHandlers(deps),
     ...printHandlers(deps),
     ...receptionHandlers(deps),
   };

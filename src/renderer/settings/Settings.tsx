@@ -16,6 +16,7 @@ import {
   claimIntFields,
   claimsValue,
 } from './ClaimsSettings.tsx';
+import { ServerCard } from './ServerCard.tsx';
 import { dateError, digitsError, institutionError, institutionSummary, intError, parseIntIn } from './rules.ts';
 
 const t = strings.settings;
@@ -517,6 +518,7 @@ export function Settings() {
           </>,
           (e) => void saveSection('startup', e),
         )}
+      <ServerCard actor={actor} />
     </Frame>
   );
 }

@@ -15,6 +15,8 @@ import {
 } from '../../contract.ts';
 import type { Journal } from '../journal.ts';
 import { reconcileMessages } from '../reconcile/messages.ts';
+import type { SecretStore } from '../server/client.ts';
+import type { SyncStatus } from '../server/sync.ts';
 import type { Store } from '../store/index.ts';
 
 export interface AppInfo {
@@ -44,6 +46,20 @@ export interface CoreDeps {
   /** Test hook: end the process abruptly (SIGKILL on POSIX). */
   crash(): never;
   sleep(ms: number): Promise<void>;
+  /**
+   * The clinic server link (server/sync.ts) when one is configured: clinic-wide reads (patients, the 事後確認
+   * queue, a visit's detail) come from its readStore() — the mirror while the server is reachable, else the journal.
+   */
+  clinic?: ClinicLink | null;
+  /** Where the clinic server's password is kept (server/client.ts SecretStore); absent: none can be stored. */
+  secrets?: SecretStore | null;
+}
+
+/** What handlers need of the clinic server link. */
+export interface ClinicLink {
+  readStore(): Store;
+  status(): SyncStatus;
+  syncOnce(): Promise<SyncStatus>;
 }
 
 export type Handler<N extends RequestName> = (input: ParsedInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;
@@ -58,6 +74,12 @@ export type Handlers<K extends RequestName = RequestName> = { [N in K]: Handler<
 export function storeOf(deps: CoreDeps): Store {
   if (deps.journal.store) return deps.journal.store;
   throw deps.journal.error ?? new ContractError('STORE_UNAVAILABLE', 'データファイルを開けませんでした。');
+}
+
+/** Where clinic-wide data is read: the clinic mirror while the server is reachable, else the journal. */
+export function clinicStoreOf(deps: CoreDeps): Store {
+  const own = storeOf(deps);
+  return deps.clinic ? deps.clinic.readStore() : own;
 }
 
 /** Store results carry {code, message}; a failure becomes the wire error as it is. */

@@ -3,7 +3,7 @@
 import { decideClaim } from '../../../claims/decide.ts';
 import { claimFrom, claimSettingsOf } from '../reconcile/claim.ts';
 import { parseReconciliationDetail } from '../reconcile/detail.ts';
-import { needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
+import { clinicStoreOf, needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
 export type QueueRequest = 'queue.status' | 'visits.list';
 
@@ -15,11 +15,11 @@ export function queueHandlers(deps: CoreDeps): Handlers<QueueRequest> {
       return { pending: counts.pending, inflight: counts.inflight, done: counts.done, dead: counts.dead, reconciler };
     },
     'visits.list': (query) => {
-      const store = storeOf(deps);
+      const store = clinicStoreOf(deps);
       const page = unwrap(
         store.listVisits({ ...query, limit: query.limit ?? 100, withCounts: true, withDetail: true }),
       );
-      const settings = claimSettingsOf(store);
+      const settings = claimSettingsOf(storeOf(deps)); // this PC's claim rules (the mirror has none)
       const items = page.items.map((s) => {
         const visit = s.visit!;
         const detail = parseReconciliationDetail(s.latest?.detail);

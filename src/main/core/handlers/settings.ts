@@ -73,6 +73,7 @@ export const restartRequired: ReadonlySet<KnownSettingKey> = new Set<KnownSettin
   'reconcile.pauseAfterTimeouts',
   'claims',
   'outbox.policy',
+  'server',
 ]);
 
 /** Settings that have their own request (staff.save) rather than settings.set. */

@@ -5,7 +5,7 @@ import { candidateNumbers, decideClaim } from '../../../claims/decide.ts';
 import { claimFor, claimSettingsOf } from '../reconcile/claim.ts';
 import { parseReconciliationDetail } from '../reconcile/detail.ts';
 import { evidenceList, evidenceText } from '../reconcile/evidence-view.ts';
-import { needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
+import { clinicStoreOf, needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
 export type VisitRequest =
   'visits.save' | 'patients.search' | 'visits.get' | 'visits.review' | 'visits.evidence' | 'visits.evidenceFile';
@@ -17,14 +17,14 @@ export function visitHandlers(deps: CoreDeps): Handlers<VisitRequest> {
       const saved = unwrap(store.saveVisit(visit));
       return { id: saved.id, created: saved.created, receptionNo: unwrap(store.receptionNo(saved.id)) };
     },
-    'patients.search': (query) => unwrap(storeOf(deps).searchPatients(query)),
+    'patients.search': (query) => unwrap(clinicStoreOf(deps).searchPatients(query)),
     'visits.get': ({ id }) => {
-      const store = storeOf(deps);
+      const store = clinicStoreOf(deps);
       const stored = unwrap(store.getVisit(id));
       const history = unwrap(store.listReconciliations(id));
       const latest = history.at(-1);
       const detail = parseReconciliationDetail(latest?.detail);
-      const settings = claimSettingsOf(store);
+      const settings = claimSettingsOf(storeOf(deps)); // this PC's claim rules (the mirror has none)
       const finding = detail.finding ?? undefined;
       const proposal = decideClaim(stored.visit, settings, finding);
       const claim = unwrap(claimFor(store, stored.visit, settings));

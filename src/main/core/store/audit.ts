@@ -7,6 +7,7 @@ import { prep } from './prep.ts';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from './canonical.ts';
+import { enqueuePush } from './push-queue.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -92,6 +93,7 @@ export function appendAudit(db: Database.Database, input: AuditEntryInput): Audi
     prevHash,
     hash,
   );
+  enqueuePush(db, base.seq, Date.parse(base.at) || Date.now());
   return { ...base, prevHash, hash };
 }
 
@@ -106,7 +108,8 @@ export type AuditVerdict =
       detail: string;
     };
 
-interface AuditRow {
+/** An audit_log row as stored (also what the clinic server receives: feed.ts). */
+export interface AuditRow {
   seq: number;
   at: string;
   actor: string;

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import { fail, ok, type Result } from './result.ts';
 import { auditTx, type Tx } from './tx.ts';
 
+export { enqueue, idempotencyKey } from './outbox-enqueue.ts';
+
 export { OutboxStatus };
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = OutboxStatus.options;
 
@@ -106,10 +108,6 @@ export function rowToJob(r: OutboxRow): OutboxJob {
   };
 }
 
-export function idempotencyKey(visitId: string, kind: string): string {
-  return `${visitId}:${kind}`;
-}
-
 /**
  * Delay before retry number `attempts` (1 = after the first failure): exponential, capped, with "equal
  * jitter" — uniformly in [d/2, d] where d = min(max, base·2^(attempts−1)) — so retries spread out but
@@ -118,22 +116,6 @@ export function idempotencyKey(visitId: string, kind: string): string {
 export function backoffDelay(attempts: number, policy: OutboxPolicy, random: () => number = Math.random): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
-}
-
-export function enqueue(
-  db: Database.Database,
-  job: { kind: string; visitId?: string; key?: string; payload?: unknown },
-  now: number,
-): { id: number; created: boolean } {
-  const key = job.key ?? idempotencyKey(job.visitId ?? randomUUID(), job.kind);
-  const existing = prep(db, 'SELECT id FROM outbox WHERE idempotency_key = ?').get(key) as { id: number } | undefined;
-  if (existing) return { id: existing.id, created: false };
-  const info = prep(
-    db,
-    `INSERT INTO outbox (idempotency_key, kind, visit_id, payload, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-  ).run(key, job.kind, job.visitId ?? null, JSON.stringify(job.payload ?? {}), now, now, now);
-  return { id: Number(info.lastInsertRowid), created: true };
 }
 
 /** Claims up to `limit` due jobs (pending and due, or inflight with an expired lease) in one transaction. */

@@ -18,7 +18,26 @@ export const StaffMember = z.object({
 });
 export type StaffMember = z.infer<typeof StaffMember>;
 
+/**
+ * The clinic server (PostgreSQL, docs/clinic-server.md). The password is not here: it lives in the OS keystore
+ * (Electron safeStorage); a `password` field given here is dropped by the schema.
+ */
+export const ServerSettings = z.object({
+  enabled: z.boolean(),
+  host: z.string().trim().max(255),
+  port: z.number().int().min(1).max(65535),
+  database: z.string().trim().min(1).max(63),
+  user: z.string().trim().min(1).max(63),
+  tls: z.boolean(),
+  /** This PC's name at the clinic (受付1, 受付2): the server keeps each PC's journal under it. */
+  pcName: z.string().trim().max(64),
+});
+export type ServerSettings = z.infer<typeof ServerSettings>;
+
 export const knownSettings = {
+  server: ServerSettings.refine((s) => !s.enabled || (s.host !== '' && s.pcName !== ''), {
+    message: 'host and pcName are required when the server is enabled',
+  }),
   staff: z.array(StaffMember).refine((l) => new Set(l.map((s) => s.id)).size === l.length, 'staff ids must be unique'),
   /** How many backups to keep. */
   'backup.keep': z.number().int().min(1).max(400),
@@ -67,6 +86,7 @@ export type KnownSettingKey = keyof typeof knownSettings;
 
 export const settingDefaults: { [K in KnownSettingKey]: z.infer<(typeof knownSettings)[K]> } = {
   staff: [],
+  server: { enabled: false, host: '', port: 5432, database: 'shikaku', user: 'shikaku', tls: false, pcName: '' },
   'backup.keep': 14,
   'backup.intervalHours': 24,
   'outbox.policy': {},

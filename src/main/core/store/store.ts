@@ -11,11 +11,13 @@ import { partialBackups, type BackupInfo, type PartialBackups } from './backup.t
 import { Connection, type StoreHealth } from './connection.ts';
 import * as drafts from './drafts.ts';
 import * as evidence from './evidence.ts';
+import * as feed from './feed.ts';
 import { findForbidden } from './forbidden.ts';
 import * as incidents from './incidents.ts';
 import { LATEST_VERSION, readSchemaState, schemaVersion } from './migrations.ts';
 import * as outbox from './outbox.ts';
 import * as patients from './patients.ts';
+import { closePushJobs } from './push-queue.ts';
 import { backupDir } from './paths.ts';
 import { prep } from './prep.ts';
 import * as queue from './queue.ts';
@@ -475,6 +477,34 @@ export class Store extends Connection {
         partialBackups: partialBackups(backupDir(this.dataDir)),
       });
     });
+  }
+
+  // -------------------------------------------------------------------------- clinic server (feed.ts)
+
+  /** What to push after the server's head `afterSeq`: audit entries in order with the rows they are about. */
+  serverFeed(afterSeq: number, limit: number): Result<feed.Feed> {
+    if (!Number.isSafeInteger(afterSeq) || !Number.isSafeInteger(limit) || limit < 1)
+      return fail('INVALID_INPUT', 'feed range');
+    return this.read(() => ok(feed.readFeed(this.db, afterSeq, limit)));
+  }
+
+  /** The server holds the entries up to `seq`: their push jobs are done. */
+  pushedThrough(seq: number): Result<number> {
+    if (!Number.isSafeInteger(seq)) return fail('INVALID_INPUT', 'seq');
+    return this.write(() => ok(closePushJobs(this.db, seq, this.opts.clock())));
+  }
+
+  /** Mirror only: applies rows pulled from the server and moves the pull cursor. */
+  applyPulled(records: feed.PulledRecord[], cursor: number): Result<number> {
+    return this.write(() => {
+      feed.applyPulled(this.db, records, cursor, this.opts.clock());
+      return ok(records.length);
+    });
+  }
+
+  /** Mirror only: the last server revision applied. */
+  pullCursor(): Result<number> {
+    return this.read(() => ok(feed.pullCursor(this.db)));
   }
 
   // ------------------------------------------------------------------ reception drafts and the day's visits
