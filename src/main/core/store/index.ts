@@ -41,3 +41,13 @@ export {
 export { LATEST_VERSION } from './migrations.ts';
 export { sha256Of, type AnswerEvidence, type AnswerEvidenceInput, type BatchItemResult } from './evidence.ts';
 export { kanaKey } from './kana.ts';
+export {
+  personKey,
+  currentNumbers,
+  type ExpectedPerson,
+  type PrecheckRun,
+  type PrecheckAnswer,
+  type RunTrigger,
+  type RunStatus,
+  type AnswerInput,
+} from './precheck.ts';
