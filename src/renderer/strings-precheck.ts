@@ -51,7 +51,8 @@ export const precheckStrings = {
   bookingsColumn: (field: string) => `「${field}」の列`,
   bookingsNoColumn: '（使わない）',
   bookingsImport: '問題のない行を取り込む',
-  bookingsImported: (n: number, bad: number) => `${n} 件を取り込みました。${bad > 0 ? `${bad} 行は取り込んでいません（下の一覧）。` : ''}`,
+  bookingsImported: (n: number, bad: number) =>
+    `${n} 件を取り込みました。${bad > 0 ? `${bad} 行は取り込んでいません（下の一覧）。` : ''}`,
   bookingsRowProblem: (row: number, message: string) => `${row} 行目: ${message}`,
   fields: {
     day: '予約日',

@@ -40,14 +40,14 @@ export class TerminalPriority {
    * passed through unchanged (the reconciler's own rounds are foreground too).
    */
   wrap<T extends { confirm(...a: never[]): Promise<unknown> }>(link: T): T {
-    const self = this;
+    const foreground = <R>(fn: () => Promise<R>) => this.foreground(fn);
     return new Proxy(link, {
       get(target, prop, receiver) {
         const v: unknown = Reflect.get(target, prop, receiver);
         if (typeof v !== 'function') return v;
         if (prop === 'confirm' || prop === 'bulkUpload' || prop === 'bulkFetch') {
           return (...args: unknown[]) =>
-            self.foreground(() => (v as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+            foreground(() => (v as (...a: unknown[]) => Promise<unknown>).apply(target, args));
         }
         return (v as (...a: unknown[]) => unknown).bind(target);
       },

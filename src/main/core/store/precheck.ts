@@ -121,8 +121,20 @@ export function replaceBookings(tx: Tx, rows: { day: string; person: ExpectedPer
   );
   for (const { day, person: p } of rows) {
     const n = p.insurance;
-    ins.run(day, personKey(p.birthDate, n), p.patientRef, p.name, p.nameKana, p.birthDate, n.insurerNumber, n.symbol,
-      n.number, n.branch, p.bookedTime, tx.now);
+    ins.run(
+      day,
+      personKey(p.birthDate, n),
+      p.patientRef,
+      p.name,
+      p.nameKana,
+      p.birthDate,
+      n.insurerNumber,
+      n.symbol,
+      n.number,
+      n.branch,
+      p.bookedTime,
+      tx.now,
+    );
   }
   auditTx(tx, { action: 'precheck.bookings', entity: 'precheck', detail: { sha256, rows: rows.length, days } });
   return rows.length;
@@ -185,7 +197,10 @@ export function expectedOn(db: Database.Database, day: string, regularsSince: st
        '' AS booked_time
      FROM visits WHERE service_date >= ? AND status <> 'void' ORDER BY service_date DESC, id DESC`,
   ).all(regularsSince) as ExpectedRow[];
-  visits.filter((r) => r.insurer_number && r.insurance_number).map(personOf).forEach(add);
+  visits
+    .filter((r) => r.insurer_number && r.insurance_number)
+    .map(personOf)
+    .forEach(add);
   return out;
 }
 
@@ -254,8 +269,16 @@ export function finishRun(
     action: 'precheck.run',
     entity: 'precheck',
     entityId: String(id),
-    detail: { day: run.day, trigger: run.trigger, status: run.status, total: run.total, fetched: run.fetched,
-      changed: run.changed, failed: run.failed, error: run.error },
+    detail: {
+      day: run.day,
+      trigger: run.trigger,
+      status: run.status,
+      total: run.total,
+      fetched: run.fetched,
+      changed: run.changed,
+      failed: run.failed,
+      error: run.error,
+    },
   });
   return run;
 }
@@ -277,8 +300,10 @@ export function listRuns(db: Database.Database, opts: { day?: string; limit?: nu
 
 /** A run left 'running' by a crash or a shutdown is closed as failed (its answers stay: they are usable). */
 export function closeStaleRuns(tx: Tx, error: string): number {
-  return prep(tx.db, `UPDATE precheck_runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`)
-    .run(tx.now, error).changes;
+  return prep(
+    tx.db,
+    `UPDATE precheck_runs SET status = 'failed', finished_at = ?, error = ? WHERE status = 'running'`,
+  ).run(tx.now, error).changes;
 }
 
 // -------------------------------------------------------------------------------------------- answers
@@ -311,9 +336,24 @@ export function recordAnswers(
     const p = i.person;
     const ch = isChanged(p.insurance, i.finding);
     if (ch) changed += 1;
-    ins.run(runId, personKey(p.birthDate, p.insurance), p.patientRef, kanaKey(p.name), kanaKey(p.nameKana),
-      p.birthDate, JSON.stringify(p.insurance), i.validity, i.validityCode,
-      i.finding ? JSON.stringify(i.finding) : null, i.usable ? 1 : 0, ch ? 1 : 0, answer.file, sha, i.rowId, tx.now);
+    ins.run(
+      runId,
+      personKey(p.birthDate, p.insurance),
+      p.patientRef,
+      kanaKey(p.name),
+      kanaKey(p.nameKana),
+      p.birthDate,
+      JSON.stringify(p.insurance),
+      i.validity,
+      i.validityCode,
+      i.finding ? JSON.stringify(i.finding) : null,
+      i.usable ? 1 : 0,
+      ch ? 1 : 0,
+      answer.file,
+      sha,
+      i.rowId,
+      tx.now,
+    );
   }
   return changed;
 }
@@ -363,14 +403,18 @@ export type LookupQuery = z.input<typeof LookupQuery>;
 /** The newest answer about this patient: by the patient record, else by birth date and name (kana or kanji). */
 export function latestAnswer(db: Database.Database, q: z.output<typeof LookupQuery>): PrecheckAnswer | null {
   if (q.patientRef) {
-    const r = prep(db, 'SELECT * FROM precheck_answers WHERE patient_ref = ? ORDER BY fetched_at DESC, id DESC LIMIT 1')
-      .get(q.patientRef) as AnswerRow | undefined;
+    const r = prep(
+      db,
+      'SELECT * FROM precheck_answers WHERE patient_ref = ? ORDER BY fetched_at DESC, id DESC LIMIT 1',
+    ).get(q.patientRef) as AnswerRow | undefined;
     if (r && r.birth_date === q.birthDate) return answerOf(r);
   }
   const keys = [kanaKey(q.nameKana), kanaKey(q.name)].filter((k) => k !== '');
   if (keys.length === 0) return null;
-  const rows = prep(db, 'SELECT * FROM precheck_answers WHERE birth_date = ? ORDER BY fetched_at DESC, id DESC LIMIT 50')
-    .all(q.birthDate) as (AnswerRow & { name_key: string; kana_key: string })[];
+  const rows = prep(
+    db,
+    'SELECT * FROM precheck_answers WHERE birth_date = ? ORDER BY fetched_at DESC, id DESC LIMIT 50',
+  ).all(q.birthDate) as (AnswerRow & { name_key: string; kana_key: string })[];
   const r = rows.find((x) => keys.includes(x.kana_key) || keys.includes(x.name_key));
   return r ? answerOf(r) : null;
 }
@@ -383,13 +427,22 @@ export function countAnswers(db: Database.Database): number {
  * Retention: answers fetched before `beforeMs`, bookings of days before `beforeDay` and runs started before
  * `beforeMs` are deleted; so are the answer files only those answers referred to (a visit's evidence stays).
  */
-export function purge(tx: Tx, beforeMs: number, beforeDay: string): { answers: number; bookings: number; blobs: number } {
+export function purge(
+  tx: Tx,
+  beforeMs: number,
+  beforeDay: string,
+): { answers: number; bookings: number; blobs: number } {
   const db = tx.db;
-  const shas = prep(db, 'SELECT DISTINCT sha256 FROM precheck_answers WHERE fetched_at < ?').pluck().all(beforeMs) as string[];
+  const shas = prep(db, 'SELECT DISTINCT sha256 FROM precheck_answers WHERE fetched_at < ?')
+    .pluck()
+    .all(beforeMs) as string[];
   const answers = prep(db, 'DELETE FROM precheck_answers WHERE fetched_at < ?').run(beforeMs).changes;
   const bookings = prep(db, 'DELETE FROM precheck_expected WHERE day < ?').run(beforeDay).changes;
-  prep(db, `DELETE FROM precheck_runs WHERE started_at < ? AND status <> 'running'
-    AND id NOT IN (SELECT run_id FROM precheck_answers)`).run(beforeMs);
+  prep(
+    db,
+    `DELETE FROM precheck_runs WHERE started_at < ? AND status <> 'running'
+    AND id NOT IN (SELECT run_id FROM precheck_answers)`,
+  ).run(beforeMs);
   const delBlob = prep(
     db,
     `DELETE FROM answer_blobs WHERE sha256 = ?

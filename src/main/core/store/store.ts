@@ -483,12 +483,20 @@ export class Store extends Connection {
   }
 
   /** A booking without numbers: the patient record's, by カルテ番号 or name and birth date. */
-  findPatientNumbers(q: { patientId: string; name: string; birthDate: string }): Result<precheck.ExpectedPerson | null> {
+  findPatientNumbers(q: {
+    patientId: string;
+    name: string;
+    birthDate: string;
+  }): Result<precheck.ExpectedPerson | null> {
     return this.read(() => ok(precheck.findPatientNumbers(this.db, q)));
   }
 
   /** Replaces the bookings of the days in `rows` (one audit entry naming the file's sha256). */
-  importBookings(rows: { day: string; person: precheck.ExpectedPerson }[], sha256: string, actor: string): Result<number> {
+  importBookings(
+    rows: { day: string; person: precheck.ExpectedPerson }[],
+    sha256: string,
+    actor: string,
+  ): Result<number> {
     if (findForbidden(rows) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'bookings');
     return this.tx(actor, (tx) => ok(precheck.replaceBookings(tx, rows, sha256)));
   }
