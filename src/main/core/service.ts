@@ -19,6 +19,7 @@ import {
 import { appHandlers, type AppRequest } from './handlers/app.ts';
 import type { CoreDeps, Handlers } from './handlers/common.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
+import { precheckHandlers, type PrecheckRequest } from './handlers/precheck.ts';
 import { printHandlers, type PrintRequest } from './handlers/print.ts';
 import { queueHandlers, type QueueRequest } from './handlers/queue.ts';
 import { receptionHandlers, type ReceptionRequest } from './handlers/reception.ts';
@@ -36,6 +37,7 @@ interface Domains {
   settings: SettingsRequest;
   print: PrintRequest;
   reception: ReceptionRequest;
+  precheck: PrecheckRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -56,6 +58,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...settingsHandlers(deps),
     ...printHandlers(deps),
     ...receptionHandlers(deps),
+    ...precheckHandlers(deps),
   };
 }
 

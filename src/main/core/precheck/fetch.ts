@@ -75,6 +75,10 @@ export class PrecheckFetcher {
     this.sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
+  get hasTerminal(): boolean {
+    return this.o.terminal !== null;
+  }
+
   get running(): boolean {
     return this.current !== null;
   }

@@ -7,6 +7,7 @@ export const precheckMessages = {
     `資格確認端末が応答しないため、事前確認を途中で止めました（${code}）。取得済みの結果は使えます。残りは後で再試行します。`,
   batchFailed: (code: string) => `一部の一括照会に失敗しました（${code}）。残りは後で再試行します。`,
   RUN_BUSY: '事前確認はすでに実行中です。',
+  STAFF_REQUIRED: '取り込む職員を選んでください。',
   // bookings CSV rows
   bookings: {
     unreadable: 'CSVファイルを読み取れません。',

@@ -31,6 +31,9 @@ export type { BackupInfo, PartialBackups } from './backup.ts';
 export { writeFileDurable } from './durable.ts';
 export {
   PATIENT_CSV_COLUMNS,
+  decodeCsv,
+  readCsvRecords,
+  parseFlexibleDate,
   type PatientRecord,
   type PatientInput,
   type PatientQuery,
