@@ -25,7 +25,7 @@ export const precheckStrings = {
   lastRun: '前回の事前確認',
   never: 'まだ実行していません。',
   runLine: (at: number, total: number, fetched: number, changed: number, failed: number) =>
-    `${md(at)}　対象 ${total} 人・取得 ${fetched} 人・資格の変更 ${changed} 人・失敗 ${failed} 人`,
+    `${md(at)}\u3000対象 ${total} 人・取得 ${fetched} 人・資格の変更 ${changed} 人・失敗 ${failed} 人`,
   running: '事前確認を実行しています…',
   status: { running: '実行中', done: '完了', partial: '一部失敗（後でもう一度試します）', failed: '失敗' },
   trigger: { schedule: '予定の時刻', catchup: '起動時（予定の時刻を過ぎていたため）', manual: '手動', retry: '再試行' },

@@ -140,6 +140,7 @@ export const strings = {
     verbal: '過去の受付データで保険がわかる再来の患者を選んだときだけ',
     emergency_mode:
       'コールセンターからシステム障害時モードが有効になったと連絡があり、「システム障害時モード」画面で記録したときだけ',
+    precheck: precheckStrings.unavailable,
   } as Partial<Record<EvidenceKind, string>>,
 
   numbersTitle: (what: string) => `${what}の記号・番号`,
