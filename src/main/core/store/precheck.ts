@@ -204,6 +204,17 @@ export function expectedOn(db: Database.Database, day: string, regularsSince: st
   return out;
 }
 
+/** Patients with numbers, for the 訓練モード terminal's registry (at most `limit`). */
+export function patientsWithNumbers(db: Database.Database, limit: number): (ExpectedPerson & { sex: string | null })[] {
+  const rows = prep(
+    db,
+    `SELECT id AS patient_ref, name, name_kana, birth_date, insurer_number, insurance_symbol, insurance_number,
+       insurance_branch, '' AS booked_time, sex
+     FROM patients WHERE insurer_number <> '' AND insurance_number <> '' LIMIT ?`,
+  ).all(limit) as (ExpectedRow & { sex: string | null })[];
+  return rows.map((r) => ({ ...personOf(r), sex: r.sex }));
+}
+
 /** Persons among `list` with an answer fetched at or after `sinceMs` (already asked this morning). */
 export function answeredSince(db: Database.Database, list: ExpectedPerson[], sinceMs: number): Set<string> {
   const q = prep(db, 'SELECT 1 FROM precheck_answers WHERE person_key = ? AND fetched_at >= ? LIMIT 1');

@@ -442,6 +442,11 @@ export class Store extends Connection {
     return this.read(() => ok(precheck.expectedOn(this.db, day, regularsSince)));
   }
 
+  /** Patients with numbers (the 訓練モード terminal's registry). */
+  patientsWithNumbers(limit: number): Result<(precheck.ExpectedPerson & { sex: string | null })[]> {
+    return this.read(() => ok(precheck.patientsWithNumbers(this.db, limit)));
+  }
+
   /** Person keys of `list` that have an answer fetched at or after `sinceMs`. */
   precheckAnsweredSince(list: precheck.ExpectedPerson[], sinceMs: number): Result<Set<string>> {
     return this.read(() => ok(precheck.answeredSince(this.db, list, sinceMs)));
