@@ -5,34 +5,25 @@
 // event loop's delay over the whole fetch (p50/p99/max) and the reception request's own latency beside the same
 // request on an idle core (the ratio says what the fetch costs it); asserts nothing.
 // Run: node --import tsx bench/precheck.ts [--size 2000] [--batch 100]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import { jstDate } from '../src/claims/dates.ts';
 import type { Visit } from '../src/claims/visit.ts';
-import {
-  FileTerminalClient,
-  TerminalPriority,
-  TerminalSimulator,
-  type SimPerson,
-} from '../src/hardware/terminal/index.ts';
+import { FileTerminalClient, TerminalPriority, type SimPerson } from '../src/hardware/terminal/index.ts';
 import { PrecheckFetcher } from '../src/main/core/precheck/fetch.ts';
+import { startSim } from './sim.ts';
 import { openStore, type ExpectedPerson, type Store } from '../src/main/core/store/index.ts';
 
-const { values, positionals } = parseArgs({
+const { values } = parseArgs({
   options: {
     size: { type: 'string', default: '2000' },
     batch: { type: 'string', default: '100' },
-    sim: { type: 'boolean' },
   },
-  allowPositionals: true,
 });
-const self = fileURLToPath(import.meta.url);
 
 const person = (i: number): SimPerson => ({
   insurerNumber: '06132013',
@@ -46,28 +37,6 @@ const person = (i: number): SimPerson => ({
   copayPercent: 30,
 });
 
-async function simProcess(shareDir: string, registryFile: string): Promise<void> {
-  const registry = JSON.parse(readFileSync(registryFile, 'utf8')) as SimPerson[];
-  const sim = await TerminalSimulator.start({ dir: shareDir, registry, pollMs: 50 });
-  process.once('SIGTERM', () => void sim.stop().then(() => process.exit(0)));
-  process.stdout.write('ready\n');
-}
-
-function startSim(shareDir: string, registryFile: string): Promise<() => Promise<void>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--sim', shareDir, registryFile], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.once('error', reject);
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready'))
-        resolve(() => new Promise<void>((done) => (child.once('exit', () => done()), child.kill('SIGTERM'))));
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-  });
-}
-
-/** A reception request: the patient's 資格確認 on the terminal (foreground) and the visit saved in the journal. */
 async function reception(store: Store, link: FileTerminalClient, p: SimPerson, day: string): Promise<number> {
   const t0 = performance.now();
   await link.confirm({
@@ -198,5 +167,4 @@ async function main(n: number, batch: number): Promise<void> {
   }
 }
 
-if (values.sim) await simProcess(positionals[0]!, positionals[1]!);
-else await main(Number(values.size), Number(values.batch));
+await main(Number(values.size), Number(values.batch));

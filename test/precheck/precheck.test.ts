@@ -192,6 +192,24 @@ describe('事前確認: the scheduled fetch', () => {
   });
 });
 
+/** A visit received on a 事前確認 answer (as the wizard saves it). */
+function precheckVisit(p: SimPerson, a: NonNullable<ReturnType<typeof lookup>>, over: Partial<Visit> = {}): Visit {
+  const base = example('portal');
+  return {
+    ...base,
+    id: uuidv7(),
+    serviceDate: DAY,
+    receivedAt: `${DAY}T09:05:00+09:00`,
+    patient: { ...base.patient, name: p.name, nameKana: p.nameKana!, birthDate: p.birthDate, sex: 'male' },
+    evidence: {
+      kind: 'precheck',
+      insurance: a.finding!.insurance!,
+      precheck: { fetchedAt: new Date(a.fetchedAt).toISOString(), answerSha256: a.sha256, rowId: a.rowId },
+    },
+    ...over,
+  };
+}
+
 describe('事前確認: used at reception, reconciled afterwards', () => {
   it('a visit taken on a 事前確認 answer goes to 要確認 when reconciliation finds another 資格', async () => {
     clock.advance(91 * MIN);
@@ -199,22 +217,10 @@ describe('事前確認: used at reception, reconciled afterwards', () => {
     const a = lookup(PEOPLE[1]!)!;
     // After the fetch the patient's 資格 changed (lost, no newer one known).
     sim.registry = [person(0), person(1, { status: 'lost' }), CHANGED, person(3)];
-    const base = example('portal');
-    const p = PEOPLE[1]!;
-    const visit: Visit = {
-      ...base,
-      id: uuidv7(),
-      serviceDate: DAY,
-      receivedAt: `${DAY}T09:05:00+09:00`,
-      patient: { ...base.patient, name: p.name, nameKana: p.nameKana!, birthDate: p.birthDate, sex: 'male' },
+    const visit = precheckVisit(PEOPLE[1]!, a, {
       identity: { method: 'visual', confirmedBy: 'uketsuke-01', confirmedAt: `${DAY}T09:05:00+09:00` },
-      evidence: {
-        kind: 'precheck',
-        insurance: a.finding!.insurance!,
-        precheck: { fetchedAt: new Date(a.fetchedAt).toISOString(), answerSha256: a.sha256, rowId: a.rowId },
-      },
       copay: { percent: 30, source: 'terminal', reason: '事前確認の結果' },
-    };
+    });
     unwrap(store.saveVisit(visit));
     const r = new Reconciler({ store, terminal: client, timeoutMs: 1_500, bulk: { enabled: false } });
     const summary = await r.run({ once: true });
@@ -227,19 +233,7 @@ describe('事前確認: used at reception, reconciled afterwards', () => {
     await scheduler.tick();
     const p = PEOPLE[0]!;
     const a = lookup(p)!;
-    const base = example('portal');
-    const visit: Visit = {
-      ...base,
-      id: uuidv7(),
-      serviceDate: DAY,
-      receivedAt: `${DAY}T09:05:00+09:00`,
-      patient: { ...base.patient, name: p.name, nameKana: p.nameKana!, birthDate: p.birthDate, sex: 'male' },
-      evidence: {
-        kind: 'precheck',
-        insurance: a.finding!.insurance!,
-        precheck: { fetchedAt: new Date(a.fetchedAt).toISOString(), answerSha256: a.sha256, rowId: a.rowId },
-      },
-    };
+    const visit = precheckVisit(p, a);
     unwrap(store.saveVisit(visit));
     const summary = await new Reconciler({ store, terminal: client, timeoutMs: 1_500, bulk: { enabled: false } }).run({
       once: true,
