@@ -450,7 +450,11 @@ export const requests = {
    * back, mains power lost or back — so staff practise the flow from a detected fault. Refused with real devices.
    */
   'drill.fault': {
-    input: z.object({ fault: z.enum(['reader_lost', 'reader_back', 'mains_lost', 'mains_back', 'terminal_silent', 'terminal_back']) }).strict(),
+    input: z
+      .object({
+        fault: z.enum(['reader_lost', 'reader_back', 'mains_lost', 'mains_back', 'terminal_silent', 'terminal_back']),
+      })
+      .strict(),
     output: z.object({ fault: z.string(), at: z.string() }),
   },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
