@@ -4,6 +4,7 @@
 // power cut leaves the database either before or after it, never in between.
 // Rules: never edit or reorder a shipped migration; add a new one. Never add a column for the 個人番号 or a PIN.
 import type Database from 'better-sqlite3';
+import { upgradeClaimsFillLengths } from './settings.ts';
 
 export interface Migration {
   id: number;
@@ -193,10 +194,10 @@ CREATE TABLE answer_evidence (
 CREATE INDEX answer_evidence_visit ON answer_evidence (visit_id, id);
 `;
 
-// 事前確認 (docs/precheck.md): the patients expected on a day (bookings CSV, regulars), the answers fetched for
+// 事前確認 (migration 5, docs/precheck.md): the patients expected on a day (bookings CSV, regulars), the answers fetched for
 // them ahead of opening hours (the raw answer in answer_blobs, like any other evidence) and one row per fetch run.
 // No 個人番号: the rows hold what a patient record holds (name, birth date, insurance numbers).
-const v4 = `
+const v5 = `
 CREATE TABLE precheck_expected (
   id INTEGER PRIMARY KEY,
   day TEXT NOT NULL,
@@ -270,9 +271,17 @@ export const migrations: readonly Migration[] = [
     up: (db) => db.exec(v3),
   },
   {
+    // Data only: a stored ③ 不詳 番号 length of the old default 8 becomes the published 9 (後期 8), audited.
     id: 4,
+    name: 'claims: published unknown-number fill lengths',
+    up: (db) => {
+      upgradeClaimsFillLengths(db);
+    },
+  },
+  {
+    id: 5,
     name: 'precheck (jizen kakunin)',
-    up: (db) => db.exec(v4),
+    up: (db) => db.exec(v5),
   },
 ];
 

@@ -1,4 +1,4 @@
-// 事前確認 (migration 4, docs/precheck.md): who is expected on a day (bookings imported from the 予約システム's
+// 事前確認 (migration 5, docs/precheck.md): who is expected on a day (bookings imported from the 予約システム's
 // CSV; regulars = patients seen in the last N months, read from the patient import and the journal), the answers
 // fetched for them ahead of opening hours (the raw answer archived in answer_blobs like any other evidence) and the
 // runs. No 個人番号 anywhere: the rows hold what a patient record holds.
