@@ -11,12 +11,13 @@ export default defineConfig({
       {
         extends: true,
         // Cores started by these tests use the simulated devices (the real adapters have their own rig tests)
-        // and leave 事後確認 to the tests that drive it (SHIKAKU_RECONCILE=manual), so saved visits stay pending.
+        // and leave 事後確認 to the tests that drive it (SHIKAKU_RECONCILE=manual), so saved visits stay pending;
+        // the daily 事前確認 likewise (SHIKAKU_PRECHECK=manual: its tests call the scheduler or the button).
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/pcsc-rig/**', 'test/e2e/**'],
-          env: { SHIKAKU_DEVICES: 'simulated', SHIKAKU_RECONCILE: 'manual' },
+          env: { SHIKAKU_DEVICES: 'simulated', SHIKAKU_RECONCILE: 'manual', SHIKAKU_PRECHECK: 'manual' },
         },
       },
       {
@@ -29,7 +30,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
-          env: { SHIKAKU_DEVICES: 'simulated', SHIKAKU_RECONCILE: 'manual' },
+          env: { SHIKAKU_DEVICES: 'simulated', SHIKAKU_RECONCILE: 'manual', SHIKAKU_PRECHECK: 'manual' },
         },
       },
     ],

@@ -6,7 +6,7 @@
 // Prints total time, visits/s, peak RSS, the event loop's delay while reconciling (p50/p99/max: what a UI request
 // waits for at worst meanwhile) and the ratios between sizes; asserts nothing.
 // Run: node --import tsx bench/reconcile.ts [--sizes 1000,10000] [--mode bulk|single] [--concurrency 2]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,19 +15,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../src/claims/visit.ts';
-import { FileTerminalClient, TerminalSimulator, type SimPerson } from '../src/hardware/terminal/index.ts';
+import { FileTerminalClient, type SimPerson } from '../src/hardware/terminal/index.ts';
 import { Reconciler } from '../src/main/core/reconcile/reconciler.ts';
+import { startSim } from './sim.ts';
 import { openStore } from '../src/main/core/store/index.ts';
 
-const { values, positionals } = parseArgs({
+const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000' },
     mode: { type: 'string', default: 'bulk' },
     concurrency: { type: 'string', default: '2' },
     size: { type: 'string' },
-    sim: { type: 'boolean' },
   },
-  allowPositionals: true,
 });
 const concurrency = Number(values.concurrency);
 const mode = values.mode === 'single' ? 'single' : 'bulk';
@@ -58,35 +57,6 @@ function visit(i: number): Visit {
     copay: { percent: 30, source: 'age', reason: '' },
     note: '',
   };
-}
-
-/** The simulator's own process: `--sim <shareDir> <registry.json>`; says "ready", stops on SIGTERM. */
-async function simProcess(shareDir: string, registryFile: string): Promise<void> {
-  const { readFileSync } = await import('node:fs');
-  const registry = JSON.parse(readFileSync(registryFile, 'utf8')) as SimPerson[];
-  const sim = await TerminalSimulator.start({ dir: shareDir, registry, pollMs: 50 });
-  process.once('SIGTERM', () => void sim.stop().then(() => process.exit(0)));
-  process.stdout.write('ready\n');
-}
-
-function startSim(shareDir: string, registryFile: string): Promise<() => Promise<void>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', self, '--sim', shareDir, registryFile], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.once('error', reject);
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready'))
-        resolve(
-          () =>
-            new Promise<void>((done) => {
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
-        );
-    });
-    child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-  });
 }
 
 async function one(n: number): Promise<void> {
@@ -155,9 +125,7 @@ async function one(n: number): Promise<void> {
   }
 }
 
-if (values.sim) {
-  await simProcess(positionals[0]!, positionals[1]!);
-} else if (values.size) {
+if (values.size) {
   await one(Number(values.size));
 } else {
   type Result = {

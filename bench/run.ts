@@ -10,6 +10,7 @@ const all = [
   { name: 'health', args: [] },
   { name: 'shell', args: [] },
   { name: 'reconcile', args: [] },
+  { name: 'precheck', args: [] },
   { name: 'ui', args: [] },
   { name: 'cli', args: [] },
   { name: 'server', args: [] },

@@ -140,6 +140,7 @@ function currentFromEvidence(
     case 'qualification_certificate':
     case 'insurance_card':
     case 'emergency_mode':
+    case 'precheck':
       candidate = ev.insurance;
       break;
     case 'notice_with_card':
@@ -298,6 +299,17 @@ export function decideClaim(
     if (settings.notFoundWithEvidence === 'review') {
       needs.push(issue('TERMINAL_NOT_FOUND_REVIEW', m.terminalNotFoundReview(numbersText(shown))));
     } else warnings.push(issue('TERMINAL_NOT_FOUND_UNKNOWN', m.terminalNotFoundUnknown()));
+  }
+
+  // 事前確認: the numbers were the terminal's a few hours before; an answer now about another 資格 (or none) means it
+  // changed in between, which staff look at (要確認) rather than the claim following either answer by itself.
+  if (
+    visit.evidence.kind === 'precheck' &&
+    answer &&
+    fromEvidence &&
+    !(terminalCurrent && sameNumbers(fromEvidence, terminalCurrent))
+  ) {
+    needs.push(issue('PRECHECK_CHANGED', m.precheckChanged(numbersText(fromEvidence))));
   }
 
   if (finding?.validity === 'multiple') {

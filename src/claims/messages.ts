@@ -51,6 +51,8 @@ export const claimMessages = {
   birthMismatch: (visit: string, answer: string) => `生年月日が違います（受付: ${visit}、資格確認: ${answer}）。`,
   sexMismatch: () => '性別が受付と資格確認の結果で違います。',
   multipleMatches: () => '資格確認で複数の資格が該当しました。どの資格で請求するか選んでください。',
+  precheckChanged: (numbers: string) =>
+    `事前確認の後に資格が変わっています（受付時の番号: ${numbers}）。資格確認の結果を確かめて請求の区分を決めてください。`,
   infoMismatch: () => '情報不一致: 受付で確認した番号と資格確認の結果が違います。資格確認の結果で請求します。',
   terminalNotFoundButEvidence: () => '資格確認では「資格情報なし」でしたが、提示された資格で請求します。',
   terminalNotFoundUnknown: () =>

@@ -33,6 +33,7 @@ export const EvidenceKind = z.enum([
   'verbal', // returning patient: verbal confirmation that nothing changed since a past visit
   'declaration', // 被保険者資格申立書
   'emergency_mode', // システム障害時モード (緊急時医療情報・資格確認機能)
+  'precheck', // 事前確認: the terminal's answer fetched ahead (before opening hours), identity checked at the desk
 ]);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 
@@ -147,6 +148,10 @@ export const Evidence = z.object({
   fourItems: FourItems.optional(),
   /** For 'emergency_mode': the incident (activation) this visit was taken under. */
   incidentRef: z.string().optional(),
+  /** For 'precheck': when the answer was fetched and the archived answer file it rests on (docs/precheck.md). */
+  precheck: z
+    .object({ fetchedAt: isoDateTime, answerSha256: z.string().regex(/^[0-9a-f]{64}$/), rowId: z.string() })
+    .optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

@@ -19,6 +19,7 @@ import {
   ReviewInput,
   VisitStatus,
 } from './concepts.ts';
+import { precheckRequests } from './contract-precheck.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared payload shapes
@@ -115,6 +116,7 @@ interface RequestSpec {
 }
 
 export const requests = {
+  ...precheckRequests,
   'app.info': {
     input: empty,
     output: z.object({
@@ -513,7 +515,11 @@ export const requests = {
    * back, mains power lost or back — so staff practise the flow from a detected fault. Refused with real devices.
    */
   'drill.fault': {
-    input: z.object({ fault: z.enum(['reader_lost', 'reader_back', 'mains_lost', 'mains_back']) }).strict(),
+    input: z
+      .object({
+        fault: z.enum(['reader_lost', 'reader_back', 'mains_lost', 'mains_back', 'terminal_silent', 'terminal_back']),
+      })
+      .strict(),
     output: z.object({ fault: z.string(), at: z.string() }),
   },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
@@ -580,6 +586,9 @@ export type EvidenceFileView = RequestOutput<'visits.evidenceFile'>;
 export type QueueCategoryName = QueueCategory;
 export type SettingItemView = z.output<typeof settingItemSchema>;
 export type FieldErrorView = z.output<typeof fieldErrorSchema>;
+export type PrecheckAnswerView = RequestOutput<'precheck.lookup'>['answer'];
+export type PrecheckStatusView = RequestOutput<'precheck.status'>;
+export type BookingsPreviewView = RequestOutput<'precheck.bookingsPreview'>;
 export type InputSheetView = RequestOutput<'print.inputSheet'>;
 
 export function isRequestName(name: string): name is RequestName {

@@ -1,6 +1,7 @@
 // Every Japanese text the renderer shows. Screens import from here; no literals in components.
 import type { CoreState } from '../main/contract.ts';
 import type { DeclaredInsuranceType, EvidenceKind, FailureCause, IdentityMethod } from '../claims/visit.ts';
+import { precheckStrings } from './strings-precheck.ts';
 import { claimSettingsStrings, inputSheetStrings } from './strings-claims.ts';
 
 export const strings = {
@@ -129,7 +130,9 @@ export const strings = {
     verbal: '前回から変更なし（再来の患者に口頭で確認）',
     declaration: '被保険者資格申立書（患者が記入）',
     emergency_mode: 'システム障害時モード',
+    precheck: '事前確認済み（開院前の資格確認の結果）',
   } satisfies Record<EvidenceKind, string>,
+  precheck: precheckStrings,
   oldInsuranceCard:
     '2025年12月2日からは健康保険証では現在の資格を確かめられません。番号は旧資格情報として記録します。資格確認書かマイナポータルの資格情報画面があれば、戻ってそちらを選んでください（事後確認で有効と分かれば現資格で請求します）。',
   /** Beside an evidence option that does not apply (greyed, its key kept). */
@@ -138,6 +141,7 @@ export const strings = {
     verbal: '過去の受付データで保険がわかる再来の患者を選んだときだけ',
     emergency_mode:
       'コールセンターからシステム障害時モードが有効になったと連絡があり、「システム障害時モード」画面で記録したときだけ',
+    precheck: precheckStrings.unavailable,
   } as Partial<Record<EvidenceKind, string>>,
 
   numbersTitle: (what: string) => `${what}の記号・番号`,

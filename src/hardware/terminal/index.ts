@@ -77,3 +77,4 @@ export {
   type SimLogEntry,
   type SimulatorOptions,
 } from './simulator.ts';
+export { TerminalPriority } from './priority.ts';

@@ -58,7 +58,14 @@ export interface Devices {
 export const DEMO_READER = '訓練用カードリーダー';
 
 /** Faults a drill can cause on the simulated devices (and their recoveries). */
-export const drillFaults = ['reader_lost', 'reader_back', 'mains_lost', 'mains_back'] as const;
+export const drillFaults = [
+  'reader_lost',
+  'reader_back',
+  'mains_lost',
+  'mains_back',
+  'terminal_silent',
+  'terminal_back',
+] as const;
 export type DrillFault = (typeof drillFaults)[number];
 
 /**
@@ -96,6 +103,8 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     power = simPower;
     drill = (fault) => {
       if (fault === 'reader_lost') sim.detachReader(DEMO_READER);
+      else if (fault === 'terminal_silent') demoSim.setDefaultAnswer({ kind: 'never' });
+      else if (fault === 'terminal_back') demoSim.setDefaultAnswer({ kind: 'registry' });
       else if (fault === 'reader_back') {
         sim.attachReader(DEMO_READER);
         card();
@@ -103,7 +112,8 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
       else simPower.mainsRestored();
     };
     terminalDir = join(opts.dataDir, 'terminal-share');
-    simulator = await TerminalSimulator.start({ dir: terminalDir });
+    const demoSim = await TerminalSimulator.start({ dir: terminalDir });
+    simulator = demoSim;
   } else {
     cardReader = new PcscCardReader();
     power = new HidPowerPort({ onError });

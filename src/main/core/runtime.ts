@@ -13,6 +13,10 @@ import { Reconciler } from './reconcile/reconciler.ts';
 import { terminalSettings } from './handlers/settings.ts';
 import { memorySecretStore, type SecretStore } from './server/client.ts';
 import { startClinicLink } from './server/link.ts';
+import { PrecheckFetcher } from './precheck/fetch.ts';
+import { PrecheckScheduler } from './precheck/schedule.ts';
+import { trainingRegistry } from './precheck/training.ts';
+import { TerminalPriority } from '../../hardware/terminal/index.ts';
 
 import { powerSignalOf } from '../../hardware/health/index.ts';
 
@@ -82,13 +86,17 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   });
   // On battery the next write may be the last before the power goes: checkpoint the WAL into the database.
   devices.battery.onBattery(() => void journal.store?.checkpoint());
+  // Reception first on the terminal: the reconciler's requests are foreground, 事前確認's batches wait for them.
+  const priority = new TerminalPriority();
+  // 訓練モード: the demo terminal knows the training data's patients (their stored numbers answer 有効).
+  if (devices.simulator && journal.store) devices.simulator.registry = trainingRegistry(journal.store);
   // 事後確認 runs by itself whenever there is a journal and a terminal link; it pauses while the terminal is
   // silent and resumes when it answers. SHIKAKU_RECONCILE=manual leaves it to `shikaku reconcile`.
   const reconciler =
     journal.store && devices.terminal && env.SHIKAKU_RECONCILE !== 'manual'
       ? new Reconciler({
           store: journal.store,
-          terminal: devices.terminal,
+          terminal: priority.wrap(devices.terminal),
           leaseMs: 2 * terminal.timeoutMs,
           timeoutMs: terminal.timeoutMs,
           onProgress: (p) => emit('queue.progress', p),
@@ -103,10 +111,30 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
         process.stderr.write(`core: clinic server: ${String(err)}\n`),
       )
     : null;
+  // 事前確認 (docs/precheck.md): the fetcher answers 「今すぐ事前確認」; the daily schedule runs it by itself
+  // unless SHIKAKU_PRECHECK=manual (the test suites, like SHIKAKU_RECONCILE).
+  const precheck = journal.store
+    ? new PrecheckFetcher({
+        store: journal.store,
+        terminal: devices.terminal,
+        priority,
+        timeoutMs: terminal.timeoutMs,
+      })
+    : null;
+  const scheduler =
+    precheck && journal.store && env.SHIKAKU_PRECHECK !== 'manual'
+      ? new PrecheckScheduler({
+          store: journal.store,
+          fetcher: precheck,
+          onError: (err) => process.stderr.write(`core: precheck: ${String(err)}\n`),
+        })
+      : null;
+  scheduler?.start();
   const deps: CoreDeps = {
     info,
     clinic: clinic?.sync ?? null,
     secrets,
+    precheck,
     emit,
     journal,
     terminalDirEnv: env.SHIKAKU_TERMINAL_DIR || null,
@@ -135,6 +163,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
       await reconciler?.stop();
       await reconciling;
       await clinic?.close();
+      await (scheduler ?? precheck)?.stop();
       await devices.close();
       journal.store?.close();
     })();

@@ -19,6 +19,7 @@ import {
 import { appHandlers, type AppRequest } from './handlers/app.ts';
 import type { CoreDeps, Handlers } from './handlers/common.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
+import { precheckHandlers, type PrecheckRequest } from './handlers/precheck.ts';
 import { printHandlers, type PrintRequest } from './handlers/print.ts';
 import { queueHandlers, type QueueRequest } from './handlers/queue.ts';
 import { receptionHandlers, type ReceptionRequest } from './handlers/reception.ts';
@@ -38,6 +39,7 @@ interface Domains {
   server: ServerRequest;
   print: PrintRequest;
   reception: ReceptionRequest;
+  precheck: PrecheckRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -59,6 +61,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...serverHandlers(deps),
     ...printHandlers(deps),
     ...receptionHandlers(deps),
+    ...precheckHandlers(deps),
   };
 }
 

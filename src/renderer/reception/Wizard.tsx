@@ -34,6 +34,13 @@ import {
   type Step,
   type WizardDraft,
 } from './model.ts';
+import {
+  PrecheckChanged,
+  PrecheckDescription,
+  evidenceOptions,
+  precheckLabel,
+  usePrecheckLookup,
+} from './PrecheckEvidence.tsx';
 import { BirthField, SexField } from './Start.tsx';
 import {
   chooseCause,
@@ -94,6 +101,7 @@ export function Wizard() {
       live = false;
     };
   }, []);
+  usePrecheckLookup();
 
   useEffect(() => {
     setTried(false);
@@ -233,6 +241,7 @@ export function Wizard() {
           {strings.emergencyActive(w.emergency.referenceNumber, localTime(w.emergency.startedAt))}
         </p>
       )}
+      <PrecheckChanged w={w} />
       <form ref={formRef} onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-labelledby="step-title">
         <StepBody
           state={state}
@@ -328,18 +337,20 @@ function StepBody(props: {
         </>
       );
     case 'evidenceKind': {
-      const offered = offeredEvidence(w.identity, state.past, w.emergency);
+      const offered = offeredEvidence(w.identity, state.past, w.emergency, w.precheck);
       const past = state.past;
       return (
         <RadioGroup
           legend={strings.evidenceTitle}
           name="evidence"
-          options={EVIDENCE_ORDER}
-          labelOf={evidenceLabel}
+          options={evidenceOptions(EVIDENCE_ORDER, w)}
+          labelOf={(k) => (k === 'precheck' ? precheckLabel(w) : evidenceLabel(k))}
           keyOf={evidenceKey}
           unavailable={(k) => evidenceUnavailable(state, w, k)}
           describe={(k) =>
-            k === 'verbal' && hasStoredInsurance(past) ? (
+            k === 'precheck' ? (
+              <PrecheckDescription w={w} />
+            ) : k === 'verbal' && hasStoredInsurance(past) ? (
               <span data-testid="past-record">
                 {strings.verbalStored(numbersText(past.insurance), past.lastVisitDate)}
               </span>

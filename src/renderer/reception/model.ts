@@ -13,7 +13,13 @@ import type {
   InsuranceNumbers,
   Visit,
 } from '../../claims/visit.ts';
-import type { HealthStateView, IncidentView, PatientRecordView, StaffView } from '../../main/contract.ts';
+import type {
+  HealthStateView,
+  IncidentView,
+  PatientRecordView,
+  PrecheckAnswerView,
+  StaffView,
+} from '../../main/contract.ts';
 import { localDate, localIso, toLocalInput } from '../print/format.ts';
 
 export const CAUSES: FailureCause[] = [
@@ -40,6 +46,7 @@ export const EVIDENCE_ORDER: EvidenceKind[] = [
   'verbal',
   'declaration',
   'emergency_mode',
+  'precheck',
 ];
 export const COPAY_PERCENTS = [30, 20, 10, 0] as const;
 export type CopayPercent = (typeof COPAY_PERCENTS)[number];
@@ -52,8 +59,28 @@ export type Step = (typeof STEPS)[number];
  * The steps this draft goes through: the verbal 「前回から変更なし（患者に確認した）」 is decided on the evidence
  * step itself (the stored insurance is shown beside the option), so it has no detail step.
  */
-export function stepsFor(w: Pick<WizardDraft, 'evidence'>): readonly Step[] {
+export function stepsFor(w: Pick<WizardDraft, 'evidence'> & { precheck?: WizardDraft['precheck'] }): readonly Step[] {
+  if (w.evidence === 'precheck') {
+    // 事前確認: the numbers and (when it gives one) the 負担割合 are the answer's: nothing to type or choose.
+    const copay = precheckCopay(w.precheck ?? null) !== undefined;
+    return STEPS.filter((s) => s !== 'evidenceDetail' && !(copay && s === 'copay'));
+  }
   return w.evidence === 'verbal' ? STEPS.filter((s) => s !== 'evidenceDetail') : STEPS;
+}
+
+/** A 事前確認 answer that may stand as ① evidence: fresh, trusted, with current numbers. */
+export function precheckUsable(a: PrecheckAnswerView | null | undefined): a is NonNullable<PrecheckAnswerView> & {
+  current: NonNullable<NonNullable<PrecheckAnswerView>['current']>;
+} {
+  return !!a && a.fresh && a.usable && a.current !== null;
+}
+
+/** The answer's 負担割合 when it is one the claim knows (3割・2割・1割・負担なし). */
+export function precheckCopay(a: PrecheckAnswerView | null): CopayPercent | undefined {
+  const p = a?.copayPercent;
+  return p !== null && p !== undefined && (COPAY_PERCENTS as readonly number[]).includes(p)
+    ? (p as CopayPercent)
+    : undefined;
 }
 
 /**
@@ -86,11 +113,14 @@ export function offeredEvidence(
   identity: IdentityMethod | undefined,
   past: PatientRecordView | null,
   emergency: EmergencyRef | null = null,
+  precheck: PrecheckAnswerView | null = null,
 ): EvidenceKind[] {
   return EVIDENCE_ORDER.filter((k) => {
     if (k === 'notice_with_card') return identity !== undefined && identity !== 'none';
     if (k === 'verbal') return hasStoredInsurance(past);
     if (k === 'emergency_mode') return emergency !== null;
+    // 事前確認: a fresh answer, and the person identified at the desk (face, PIN or 目視), never カードなし.
+    if (k === 'precheck') return precheckUsable(precheck) && identity !== undefined && identity !== 'none';
     return true;
   });
 }
@@ -178,6 +208,8 @@ export interface WizardDraft {
   declaration: DeclarationDraft;
   /** The open システム障害時モード activation ('incidents.list'), null when there is none. */
   emergency: EmergencyRef | null;
+  /** The patient's newest 事前確認 answer ('precheck.lookup'), null when there is none. */
+  precheck?: PrecheckAnswerView | null;
   copayPercent: CopayPercent | undefined;
   copayReason: string;
 }
@@ -220,6 +252,7 @@ export function newWizard(cause: FailureCause | undefined, now: Date): WizardDra
       signedBy: '',
     },
     emergency: null,
+    precheck: null,
     copayPercent: undefined,
     copayReason: '',
   };
@@ -309,6 +342,9 @@ export function resetReception(): void {
 
 // --------------------------------------------------------------------------------------------- copay
 
+/** The visit's 負担割合 reason when it is the 事前確認 answer's. */
+export const PRECHECK_COPAY_REASON = '事前確認（資格確認端末）の結果による';
+
 export interface CopayProposal {
   percent: CopayPercent;
   reason: string;
@@ -375,14 +411,24 @@ export function buildVisit(args: {
     evidence.confirmedUnchanged = w.verbalConfirmed;
   }
   if (kind === 'declaration' && declaration) evidence.declaration = declaration;
+  const pre = w.precheck ?? null;
+  if (kind === 'precheck' && precheckUsable(pre)) {
+    evidence.insurance = { ...pre.current };
+    evidence.precheck = {
+      fetchedAt: new Date(pre.fetchedAt).toISOString(),
+      answerSha256: pre.sha256,
+      rowId: pre.rowId,
+    };
+  }
   if (kind === 'emergency_mode') {
     // The card's 4 items, as staff checked them against the card on the detail step (the patient form's fields).
     const p = patientOf(state.patient);
     evidence.fourItems = { name: p.name, birthDate: p.birthDate, sex: p.sex, address: p.address };
     if (w.emergency) evidence.incidentRef = w.emergency.id;
   }
-  const percent = w.copayPercent ?? proposal?.percent ?? 30;
-  const fromAge = proposal !== undefined && percent === proposal.percent;
+  const answered = kind === 'precheck' && w.copayPercent === undefined ? precheckCopay(pre) : undefined;
+  const percent = w.copayPercent ?? answered ?? proposal?.percent ?? 30;
+  const fromAge = answered === undefined && proposal !== undefined && percent === proposal.percent;
   const birth = typedDate(state.patient.birthText);
   const fromDocument =
     !fromAge && percent !== 0 && text(w.copayReason) === '' && koukiFromDocument(birth, w.receivedAt.slice(0, 10));
@@ -401,15 +447,20 @@ export function buildVisit(args: {
     evidence,
     copay: {
       percent,
-      source: fromAge ? 'age' : 'staff',
-      reason: fromAge
-        ? proposal.reason
-        : fromDocument
-          ? koukiReason(birth!, w.receivedAt.slice(0, 10), percent)
-          : text(w.copayReason),
+      source: answered !== undefined ? 'terminal' : fromAge ? 'age' : 'staff',
+      reason:
+        answered !== undefined
+          ? PRECHECK_COPAY_REASON
+          : fromAge
+            ? proposal.reason
+            : fromDocument
+              ? koukiReason(birth!, w.receivedAt.slice(0, 10), percent)
+              : text(w.copayReason),
     },
     note: '',
   };
   if (hasStoredInsurance(past) && kind !== 'verbal') visit.pastInsurance = { ...past.insurance };
+  // A 事前確認 answer too old to stand as ① (or not current) still tells the numbers the patient had: past only.
+  else if (pre && kind !== 'precheck' && kind !== 'verbal') visit.pastInsurance = { ...(pre.current ?? pre.asked) };
   return visit;
 }

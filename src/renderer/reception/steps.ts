@@ -79,7 +79,7 @@ export function stepErrors(state: ReceptionState, w: WizardDraft): Errors {
       if (!w.identity) return { identity: strings.identityRequired };
       return w.identity === 'visual' && !w.visualConfirmed ? { identity: strings.visualRequired } : {};
     case 'evidenceKind':
-      if (!w.evidence || !offeredEvidence(w.identity, state.past, w.emergency).includes(w.evidence))
+      if (!w.evidence || !offeredEvidence(w.identity, state.past, w.emergency, w.precheck).includes(w.evidence))
         return { evidence: strings.evidenceRequired };
       return w.evidence === 'verbal' && !w.verbalConfirmed ? { evidence: strings.verbalRequired } : {};
     case 'evidenceDetail': {
@@ -144,7 +144,7 @@ export const evidenceKey = (k: EvidenceKind): string => String(EVIDENCE_ORDER.in
 
 /** Why an evidence kind does not apply to this draft (shown beside the greyed option), or undefined when it does. */
 export function evidenceUnavailable(state: ReceptionState, w: WizardDraft, k: EvidenceKind): string | undefined {
-  if (offeredEvidence(w.identity, state.past, w.emergency).includes(k)) return undefined;
+  if (offeredEvidence(w.identity, state.past, w.emergency, w.precheck).includes(k)) return undefined;
   return strings.evidenceUnavailable[k as keyof typeof strings.evidenceUnavailable];
 }
 
@@ -179,7 +179,7 @@ export function choicesFor(state: ReceptionState, w: WizardDraft): Array<{ key: 
     case 'evidenceKind': {
       // Every kind keeps its place in the official order, and so its key; one that does not apply is shown
       // greyed with the reason (Wizard.tsx) and its key does nothing.
-      const offered = offeredEvidence(w.identity, state.past, w.emergency);
+      const offered = offeredEvidence(w.identity, state.past, w.emergency, w.precheck);
       return EVIDENCE_ORDER.flatMap((k) =>
         offered.includes(k) ? [{ key: evidenceKey(k), choose: () => chooseEvidence(k) }] : [],
       );

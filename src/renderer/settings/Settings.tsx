@@ -8,6 +8,7 @@ import { digitsOnly, nfkc } from '../../claims/normalize.ts';
 import { call, ShikakuError } from '../api.ts';
 import { Checkbox, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
+import { PrecheckSettings } from './PrecheckSettings.tsx';
 import {
   ClaimsSection,
   claimDateFields,
@@ -501,6 +502,8 @@ export function Settings() {
         </>,
         (e) => void saveSection('backup', e),
       )}
+
+      <PrecheckSettings actor={actor} />
 
       {/* Only the installed app (Electron main answers it, Windows and macOS) offers this setting. */}
       {items.has('app.openAtLogin') &&

@@ -13,7 +13,9 @@ import {
   type RequestName,
   type RequestOutput,
 } from '../../contract.ts';
+import type { DrillFault } from '../devices.ts';
 import type { Journal } from '../journal.ts';
+import type { PrecheckFetcher } from '../precheck/fetch.ts';
 import { reconcileMessages } from '../reconcile/messages.ts';
 import type { SecretStore } from '../server/client.ts';
 import type { SyncStatus } from '../server/sync.ts';
@@ -37,8 +39,10 @@ export interface CoreDeps {
   journal: Journal;
   /** The reconciler's state; null when it is not running (no journal, no terminal, or manual mode). */
   reconciler: { readonly isPaused: boolean } | null;
+  /** 事前確認's fetcher (docs/precheck.md); absent or null without a journal. */
+  precheck?: PrecheckFetcher | null;
   /** 訓練モード's fault injection on the simulated devices; absent or null with real devices. */
-  drill?: ((fault: 'reader_lost' | 'reader_back' | 'mains_lost' | 'mains_back') => void) | null;
+  drill?: ((fault: DrillFault) => void) | null;
   /** SHIKAKU_TERMINAL_DIR when set: it wins over the stored 'terminal.dir' (shown on the 設定 screen). */
   terminalDirEnv?: string | null;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */

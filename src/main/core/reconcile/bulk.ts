@@ -11,7 +11,11 @@
 // The round runs against the narrow BulkHost (the Reconciler implements it), not the Reconciler class.
 import { randomBytes } from 'node:crypto';
 import type { InsuranceNumbers, Visit } from '../../../claims/visit.ts';
-import { isTerminalError, type BulkFetchResult } from '../../../hardware/terminal/index.ts';
+import {
+  isTerminalError,
+  type BulkFetchResult,
+  type QualificationQueryInput,
+} from '../../../hardware/terminal/index.ts';
 import {
   SYSTEM_ACTOR,
   sha256Of,
@@ -21,7 +25,7 @@ import {
 } from '../store/index.ts';
 import { checkAnswer, decisionRecord, queryInput, queryNumbers, type QuerySource } from './decision.ts';
 import type { ReconciliationDetail } from './detail.ts';
-import type { JobHost, JobOutcome } from './host.ts';
+import type { JobHost, JobOutcome, ReconcilerTerminal } from './host.ts';
 import { reconcileMessages as msg } from './messages.ts';
 
 export interface BulkSettings {
@@ -88,11 +92,54 @@ interface Decided {
 }
 
 /** A fresh key for one round's requests: ASCII, short, never 12 digits in a row (the My Number guard). */
-function bulkKey(): string {
+export function bulkKey(): string {
   return `bulk-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
 
 const nextTick = () => new Promise<void>((r) => setImmediate(r));
+
+export type BulkExchangeResult =
+  { ok: true; fetch: BulkFetchResult; fetches: number } | { ok: false; code: string; fetches: number };
+
+/** What one 一括照会 exchange needs: the terminal link, its timings and a stop flag (the reconciler, 事前確認). */
+export interface BulkExchangeHost {
+  terminal: Pick<ReconcilerTerminal, 'bulkUpload' | 'bulkFetch' | 'discardAnswer'>;
+  timeoutMs: number;
+  pollMs: number;
+  maxFetches: number;
+  isStopped(): boolean;
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * One 一括照会: the upload (its answer only carries the ReceptionNumber and is cleared at once), then result fetches
+ * (`<upload>-f<n>`) until the terminal stops answering 処理中, waiting `pollMs` in between, at most `maxFetches`.
+ * Never throws for a terminal problem: it says what failed (the error code, STOPPED or BULK_STILL_PROCESSING).
+ */
+export async function bulkExchange(
+  h: BulkExchangeHost,
+  upload: string,
+  queries: (QualificationQueryInput & { rowId: string })[],
+): Promise<BulkExchangeResult> {
+  const t = h.terminal;
+  let fetches = 0;
+  try {
+    const up = await t.bulkUpload!(queries, { key: upload, timeoutMs: h.timeoutMs });
+    await t.discardAnswer(upload, 'bulk_upload').catch(() => undefined);
+    while (fetches < h.maxFetches && !h.isStopped()) {
+      fetches += 1;
+      const key = `${upload}-f${fetches}`;
+      const f = await t.bulkFetch!(up.receptionNumber, { key, timeoutMs: h.timeoutMs });
+      if (f.status === 'done') return { ok: true, fetch: f, fetches };
+      await t.discardAnswer(key, 'bulk_fetch').catch(() => undefined); // 処理中: nothing to keep
+      await h.sleep(h.pollMs);
+    }
+    return { ok: false, code: h.isStopped() ? 'STOPPED' : 'BULK_STILL_PROCESSING', fetches };
+  } catch (e) {
+    if (!isTerminalError(e)) throw e;
+    return { ok: false, code: e.code, fetches };
+  }
+}
 
 export class BulkRound {
   private readonly fallback: OutboxJob[] = [];
@@ -261,35 +308,21 @@ export class BulkRound {
       : { kind: 'already', visitId };
   }
 
-  /** Upload, then fetch until done. Never throws for a terminal problem: it says what failed. */
-  private async exchange(
-    upload: string,
-    rows: Row[],
-  ): Promise<{ ok: true; fetch: BulkFetchResult; fetches: number } | { ok: false; code: string; fetches: number }> {
+  /** Upload, then fetch until done (bulkExchange). */
+  private exchange(upload: string, rows: Row[]): Promise<BulkExchangeResult> {
     const r = this.r;
-    const t = r.terminal;
-    const b = r.bulkSettings;
-    let fetches = 0;
-    try {
-      const up = await t.bulkUpload!(
-        rows.map((x) => ({ ...queryInput(x.visit, x.q.numbers), rowId: x.rowId })),
-        { key: upload, timeoutMs: r.timeoutMs },
-      );
-      // The upload's answer only carries the ReceptionNumber (not evidence of any decision): clear it now.
-      await t.discardAnswer(upload, 'bulk_upload').catch(() => undefined);
-      while (fetches < b.maxFetches && !r.isStopped) {
-        fetches += 1;
-        const key = `${upload}-f${fetches}`;
-        const f = await t.bulkFetch!(up.receptionNumber, { key, timeoutMs: r.timeoutMs });
-        if (f.status === 'done') return { ok: true, fetch: f, fetches };
-        await t.discardAnswer(key, 'bulk_fetch').catch(() => undefined); // 処理中: nothing to keep
-        await r.sleep(b.pollMs);
-      }
-      return { ok: false, code: r.isStopped ? 'STOPPED' : 'BULK_STILL_PROCESSING', fetches };
-    } catch (e) {
-      if (!isTerminalError(e)) throw e;
-      return { ok: false, code: e.code, fetches };
-    }
+    return bulkExchange(
+      {
+        terminal: r.terminal,
+        timeoutMs: r.timeoutMs,
+        pollMs: r.bulkSettings.pollMs,
+        maxFetches: r.bulkSettings.maxFetches,
+        isStopped: () => r.isStopped,
+        sleep: (ms) => r.sleep(ms),
+      },
+      upload,
+      rows.map((x) => ({ ...queryInput(x.visit, x.q.numbers), rowId: x.rowId })),
+    );
   }
 
   private batchAudit(action: string, upload: string, detail: Record<string, unknown>): void {

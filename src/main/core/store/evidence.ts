@@ -63,6 +63,23 @@ export function sha256Of(bytes: Uint8Array): string {
   return h;
 }
 
+/** Stores the raw answer once (by sha256, deflated when that is smaller). Returns the sha256. */
+export function storeBlob(db: Database.Database, bytes: Uint8Array, now: number): string {
+  const sha = sha256Of(bytes);
+  if (!prep(db, 'SELECT 1 FROM answer_blobs WHERE sha256 = ?').get(sha)) {
+    const packed = deflateRawSync(bytes);
+    const smaller = packed.length < bytes.length;
+    prep(db, 'INSERT INTO answer_blobs (sha256, size, compression, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      sha,
+      bytes.length,
+      smaller ? 'deflate' : 'none',
+      smaller ? packed : Buffer.from(bytes),
+      now,
+    );
+  }
+  return sha;
+}
+
 /** Stores the blob once (by sha256) and links it to the visit's reconciliation key. Returns the sha256. */
 export function archive(
   db: Database.Database,
@@ -70,18 +87,7 @@ export function archive(
   e: AnswerEvidenceInput,
   now: number,
 ): string {
-  const sha = sha256Of(e.bytes);
-  if (!prep(db, 'SELECT 1 FROM answer_blobs WHERE sha256 = ?').get(sha)) {
-    const packed = deflateRawSync(e.bytes);
-    const smaller = packed.length < e.bytes.length;
-    prep(db, 'INSERT INTO answer_blobs (sha256, size, compression, bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      sha,
-      e.bytes.length,
-      smaller ? 'deflate' : 'none',
-      smaller ? packed : Buffer.from(e.bytes),
-      now,
-    );
-  }
+  const sha = storeBlob(db, e.bytes, now);
   prep(
     db,
     `INSERT OR IGNORE INTO answer_evidence (visit_id, idempotency_key, request, file, sha256, row_id, created_at)

@@ -31,6 +31,9 @@ export type { BackupInfo, PartialBackups } from './backup.ts';
 export { writeFileDurable } from './durable.ts';
 export {
   PATIENT_CSV_COLUMNS,
+  decodeCsv,
+  readCsvRecords,
+  parseFlexibleDate,
   type PatientRecord,
   type PatientInput,
   type PatientQuery,
@@ -41,3 +44,13 @@ export {
 export { LATEST_VERSION } from './migrations.ts';
 export { sha256Of, type AnswerEvidence, type AnswerEvidenceInput, type BatchItemResult } from './evidence.ts';
 export { kanaKey } from './kana.ts';
+export {
+  personKey,
+  currentNumbers,
+  type ExpectedPerson,
+  type PrecheckRun,
+  type PrecheckAnswer,
+  type RunTrigger,
+  type RunStatus,
+  type AnswerInput,
+} from './precheck.ts';

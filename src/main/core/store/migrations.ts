@@ -194,6 +194,66 @@ CREATE TABLE answer_evidence (
 CREATE INDEX answer_evidence_visit ON answer_evidence (visit_id, id);
 `;
 
+// 事前確認 (migration 5, docs/precheck.md): the patients expected on a day (bookings CSV, regulars), the answers fetched for
+// them ahead of opening hours (the raw answer in answer_blobs, like any other evidence) and one row per fetch run.
+// No 個人番号: the rows hold what a patient record holds (name, birth date, insurance numbers).
+const v5 = `
+CREATE TABLE precheck_expected (
+  id INTEGER PRIMARY KEY,
+  day TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('booking', 'regular')),
+  person_key TEXT NOT NULL,
+  patient_ref TEXT,
+  name TEXT NOT NULL,
+  name_kana TEXT NOT NULL DEFAULT '',
+  birth_date TEXT NOT NULL,
+  insurer_number TEXT NOT NULL,
+  insurance_symbol TEXT NOT NULL DEFAULT '',
+  insurance_number TEXT NOT NULL,
+  insurance_branch TEXT NOT NULL DEFAULT '',
+  booked_time TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  UNIQUE (day, person_key)
+) STRICT;
+CREATE TABLE precheck_runs (
+  id INTEGER PRIMARY KEY,
+  day TEXT NOT NULL,
+  trigger TEXT NOT NULL CHECK (trigger IN ('schedule', 'catchup', 'manual', 'retry')),
+  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'partial', 'failed')),
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  total INTEGER NOT NULL DEFAULT 0,
+  fetched INTEGER NOT NULL DEFAULT 0,
+  changed INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX precheck_runs_day ON precheck_runs (day, id);
+CREATE TABLE precheck_answers (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES precheck_runs (id),
+  person_key TEXT NOT NULL,
+  patient_ref TEXT,
+  name_key TEXT NOT NULL,
+  kana_key TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  query TEXT NOT NULL CHECK (json_valid(query)),
+  validity TEXT,
+  validity_code TEXT,
+  finding TEXT CHECK (finding IS NULL OR json_valid(finding)),
+  usable INTEGER NOT NULL,
+  changed INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES answer_blobs (sha256),
+  row_id TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX precheck_answers_person ON precheck_answers (person_key, fetched_at);
+CREATE INDEX precheck_answers_birth ON precheck_answers (birth_date, fetched_at);
+CREATE INDEX precheck_answers_patient ON precheck_answers (patient_ref, fetched_at) WHERE patient_ref IS NOT NULL;
+CREATE INDEX precheck_answers_fetched ON precheck_answers (fetched_at);
+`;
+
 export const migrations: readonly Migration[] = [
   {
     id: 1,
@@ -217,6 +277,11 @@ export const migrations: readonly Migration[] = [
     up: (db) => {
       upgradeClaimsFillLengths(db);
     },
+  },
+  {
+    id: 5,
+    name: 'precheck (jizen kakunin)',
+    up: (db) => db.exec(v5),
   },
 ];
 

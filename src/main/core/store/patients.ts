@@ -366,18 +366,20 @@ export interface ParsedCsv {
   ignoredColumns: string[];
 }
 
-export function parsePatientsCsv(text: string): ParsedCsv {
-  let records: string[][];
+/** A CSV file's records (header first), as the patients import reads them; the Japanese reason when unreadable. */
+export function readCsvRecords(text: string): { ok: true; records: string[][] } | { ok: false; error: string } {
   try {
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
+    const records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+    return { ok: true, records: records as string[][] };
   } catch (e) {
-    return {
-      ok: false,
-      fileError: `${storeMessages.CSV_UNREADABLE} (${(e as Error).message})`,
-      rows: [],
-      ignoredColumns: [],
-    };
+    return { ok: false, error: `${storeMessages.CSV_UNREADABLE} (${(e as Error).message})` };
   }
+}
+
+export function parsePatientsCsv(text: string): ParsedCsv {
+  const read = readCsvRecords(text);
+  if (!read.ok) return { ok: false, fileError: read.error, rows: [], ignoredColumns: [] };
+  const records = read.records;
   const header = records[0] ?? [];
   const index = new Map<CsvField, number>();
   const ignoredColumns: string[] = [];

@@ -81,6 +81,27 @@ export const knownSettings = {
   'reconcile.bulkThreshold': z.number().int().min(1).max(100_000),
   /** Queries per 一括照会 upload (the terminal's own limit is UNCONFIRMED: docs/reconcile.md). */
   'reconcile.bulkBatchSize': z.number().int().min(1).max(1000),
+  /** 事前確認 (docs/precheck.md): when and how the expected patients' 資格 is fetched ahead, and how long it is kept. */
+  precheck: z.object({
+    /** Whether the daily fetch runs by itself (「今すぐ事前確認」 works either way). */
+    enabled: z.boolean(),
+    /** Japan time of the daily fetch, HH:MM (before opening hours). */
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    /** Regulars: patients seen in the last N months (0: bookings only). */
+    regularsMonths: z.number().int().min(0).max(36),
+    /** Answers older than this many hours are shown as past numbers only, never as ① evidence. */
+    freshHours: z.number().int().min(1).max(168),
+    /** Answers and expected lists are deleted after this many days. */
+    retentionDays: z.number().int().min(1).max(90),
+    /** Queries per 一括照会 upload. */
+    batchSize: z.number().int().min(1).max(1000),
+    /** At most this many uploads a minute (the terminal serves reception too). */
+    batchesPerMinute: z.number().int().min(1).max(600),
+    /** A run that left patients unanswered is retried after this many minutes (the same day). */
+    retryMinutes: z.number().int().min(1).max(240),
+  }),
+  /** The bookings CSV's columns as mapped once on the 設定 screen: field → header text. */
+  'precheck.bookingColumns': z.record(z.string(), z.string().max(200)),
 } as const;
 export type KnownSettingKey = keyof typeof knownSettings;
 
@@ -99,6 +120,17 @@ export const settingDefaults: { [K in KnownSettingKey]: z.infer<(typeof knownSet
   'clinic.name': '',
   'terminal.dir': '',
   'terminal.timeoutMs': 30_000,
+  precheck: {
+    enabled: true,
+    time: '07:30',
+    regularsMonths: 3,
+    freshHours: 24,
+    retentionDays: 7,
+    batchSize: 100,
+    batchesPerMinute: 30,
+    retryMinutes: 15,
+  },
+  'precheck.bookingColumns': {},
 };
 
 /** The actor recorded for what the app does by itself (migrations, restores, salvage, imports by CLI). */

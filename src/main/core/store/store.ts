@@ -18,6 +18,7 @@ import { LATEST_VERSION, readSchemaState, schemaVersion } from './migrations.ts'
 import * as outbox from './outbox.ts';
 import * as patients from './patients.ts';
 import { closePushJobs } from './push-queue.ts';
+import * as precheck from './precheck.ts';
 import { backupDir } from './paths.ts';
 import { prep } from './prep.ts';
 import * as queue from './queue.ts';
@@ -434,6 +435,82 @@ export class Store extends Connection {
     const parsed = patients.parsePatientsCsv(text);
     if (!parsed.ok) return fail('CSV_UNREADABLE', parsed.fileError);
     return this.tx(opts.actor ?? SYSTEM_ACTOR, (tx) => ok(patients.importRows(tx, data, encoding, parsed)));
+  }
+
+  // ------------------------------------------------------------------------------- 事前確認 (precheck.ts)
+
+  /** Who is expected on `day` (bookings, then regulars seen since `regularsSince`; null: bookings only). */
+  precheckExpected(day: string, regularsSince: string | null): Result<precheck.ExpectedPerson[]> {
+    return this.read(() => ok(precheck.expectedOn(this.db, day, regularsSince)));
+  }
+
+  /** Patients with numbers (the 訓練モード terminal's registry). */
+  patientsWithNumbers(limit: number): Result<(precheck.ExpectedPerson & { sex: string | null })[]> {
+    return this.read(() => ok(precheck.patientsWithNumbers(this.db, limit)));
+  }
+
+  /** Person keys of `list` that have an answer fetched at or after `sinceMs`. */
+  precheckAnsweredSince(list: precheck.ExpectedPerson[], sinceMs: number): Result<Set<string>> {
+    return this.read(() => ok(precheck.answeredSince(this.db, list, sinceMs)));
+  }
+
+  startPrecheckRun(day: string, trigger: precheck.RunTrigger, total: number): Result<precheck.PrecheckRun> {
+    return this.tx(SYSTEM_ACTOR, (tx) => ok(precheck.startRun(tx, day, trigger, total)));
+  }
+
+  /** One batch's answers with the raw answer file, in one transaction. Returns how many say the 資格 changed. */
+  recordPrecheckAnswers(
+    runId: number,
+    answer: { file: string; bytes: Uint8Array },
+    items: precheck.AnswerInput[],
+  ): Result<number> {
+    if (findForbidden(items) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'precheck answers');
+    return this.tx(SYSTEM_ACTOR, (tx) => ok(precheck.recordAnswers(tx, runId, answer, items)));
+  }
+
+  finishPrecheckRun(id: number, r: Parameters<typeof precheck.finishRun>[2]): Result<precheck.PrecheckRun> {
+    return this.tx(SYSTEM_ACTOR, (tx) => ok(precheck.finishRun(tx, id, r)));
+  }
+
+  /** Closes runs a crash or a shutdown left 'running' (their answers stay usable). */
+  closeStalePrecheckRuns(error: string): Result<number> {
+    return this.tx(SYSTEM_ACTOR, (tx) => ok(precheck.closeStaleRuns(tx, error)));
+  }
+
+  listPrecheckRuns(opts: { day?: string; limit?: number } = {}): Result<precheck.PrecheckRun[]> {
+    return this.read(() => ok(precheck.listRuns(this.db, opts)));
+  }
+
+  latestPrecheckAnswer(q: precheck.LookupQuery): Result<precheck.PrecheckAnswer | null> {
+    return this.query(precheck.LookupQuery, q, 'precheck lookup', (v) => precheck.latestAnswer(this.db, v));
+  }
+
+  countPrecheckAnswers(): Result<number> {
+    return this.read(() => ok(precheck.countAnswers(this.db)));
+  }
+
+  /** A booking without numbers: the patient record's, by カルテ番号 or name and birth date. */
+  findPatientNumbers(q: {
+    patientId: string;
+    name: string;
+    birthDate: string;
+  }): Result<precheck.ExpectedPerson | null> {
+    return this.read(() => ok(precheck.findPatientNumbers(this.db, q)));
+  }
+
+  /** Replaces the bookings of the days in `rows` (one audit entry naming the file's sha256). */
+  importBookings(
+    rows: { day: string; person: precheck.ExpectedPerson }[],
+    sha256: string,
+    actor: string,
+  ): Result<number> {
+    if (findForbidden(rows) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'bookings');
+    return this.tx(actor, (tx) => ok(precheck.replaceBookings(tx, rows, sha256)));
+  }
+
+  /** Retention (docs/precheck.md): answers before `beforeMs`, bookings of days before `beforeDay`. */
+  purgePrecheck(beforeMs: number, beforeDay: string): Result<{ answers: number; bookings: number; blobs: number }> {
+    return this.tx(SYSTEM_ACTOR, (tx) => ok(precheck.purge(tx, beforeMs, beforeDay)));
   }
 
   // ------------------------------------------------------------------------------------- audit, check
