@@ -18,6 +18,7 @@ import {
 } from '../contract.ts';
 import { appHandlers, type AppRequest } from './handlers/app.ts';
 import type { CoreDeps, Handlers } from './handlers/common.ts';
+import { devicesHandlers, type DevicesRequest } from './handlers/devices.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
 import { printHandlers, type PrintRequest } from './handlers/print.ts';
 import { queueHandlers, type QueueRequest } from './handlers/queue.ts';
@@ -36,6 +37,7 @@ interface Domains {
   settings: SettingsRequest;
   print: PrintRequest;
   reception: ReceptionRequest;
+  devices: DevicesRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -56,6 +58,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...settingsHandlers(deps),
     ...printHandlers(deps),
     ...receptionHandlers(deps),
+    ...devicesHandlers(deps),
   };
 }
 
