@@ -476,7 +476,12 @@ export const requests = {
    */
   'diagnostics.bundle': {
     input: empty,
-    output: z.object({ fileName: z.string(), base64: z.string(), size: z.number().int(), entries: z.array(z.string()) }),
+    output: z.object({
+      fileName: z.string(),
+      base64: z.string(),
+      size: z.number().int(),
+      entries: z.array(z.string()),
+    }),
   },
   /**
    * 「再起動」: the core stops and the host starts it again at once; `demo` switches into (true) or out of (false)

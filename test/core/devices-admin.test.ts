@@ -172,8 +172,7 @@ describe('機器の点検 and 診断情報', () => {
     try {
       const doc = await call('devices.doctor', {});
       expect(doc?.ok).toBe(true);
-      const report = (doc as { value: { report: { devices: { key: string; status: string }[] }; text: string } })
-        .value;
+      const report = (doc as { value: { report: { devices: { key: string; status: string }[] }; text: string } }).value;
       expect(report.report.devices.map((d) => d.key)).toEqual(['reader', 'card', 'terminal', 'network', 'power']);
       expect(report.report.devices.find((d) => d.key === 'terminal')).toMatchObject({
         facts: { shareDir: good, req: true, res: true, face: true },

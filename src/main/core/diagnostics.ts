@@ -159,5 +159,9 @@ export async function buildDiagnostics(src: DiagnosticsSources): Promise<Diagnos
     entries.push({ name: `logs/${log.name}`, data: redactLog(log.text, names), date: log.mtime });
   }
   entries.forEach((e) => (e.date ??= now));
-  return { fileName: `shikaku-diagnostics-${stamp(now)}.zip`, bytes: writeZip(entries), entries: entries.map((e) => e.name) };
+  return {
+    fileName: `shikaku-diagnostics-${stamp(now)}.zip`,
+    bytes: writeZip(entries),
+    entries: entries.map((e) => e.name),
+  };
 }

@@ -59,7 +59,9 @@ export function devicesHandlers(deps: CoreDeps): Handlers<DevicesRequest> {
       const d = await buildDiagnostics({
         info: deps.info,
         store: deps.journal.store,
-        journalError: deps.journal.error ? { code: deps.journal.error.code, message: deps.journal.error.message } : null,
+        journalError: deps.journal.error
+          ? { code: deps.journal.error.code, message: deps.journal.error.message }
+          : null,
         health: deps.health.state(),
         doctor: doctorOf(deps),
         logsDir: join(deps.info.dataDir, LOG_DIR_NAME),
