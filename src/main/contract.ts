@@ -697,8 +697,23 @@ export const eventMessageSchema = z.object({ name: z.string(), payload: z.unknow
 /** A request's outcome without the id: what a relay hands back to the renderer. */
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
 
+/** A file saved through the host's save dialog: `error` null when saved or cancelled. */
+export interface SaveFileResult {
+  saved: boolean;
+  path: string;
+  error: string | null;
+}
+/** The folder chosen in the host's folder dialog; null when cancelled. */
+export interface PickFolderResult {
+  path: string | null;
+}
+
 /** The API that both hosts expose to the renderer as `window.shikaku`. */
 export interface ShikakuApi {
   invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
   on<E extends EventName>(name: E, callback: (payload: EventPayload<E>) => void): () => void;
+  /** The installed app only: save a file (base64) where staff choose. The web host downloads instead. */
+  saveFile?(fileName: string, base64: string): Promise<SaveFileResult>;
+  /** The installed app only: choose a folder. */
+  pickFolder?(start: string): Promise<PickFolderResult>;
 }
