@@ -446,7 +446,8 @@ export const requests = {
    * report of `shikaku doctor` (src/hardware/health/doctor.ts DoctorReport) and its text.
    */
   'devices.doctor': {
-    input: empty,
+    /** `card`: also read the card in the reader (its certificate); off by default (a card may be mid-reception). */
+    input: z.object({ card: z.boolean().default(false) }).strict(),
     output: z.object({ report: doctorReportSchema, text: z.string() }),
   },
   /**

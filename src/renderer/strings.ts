@@ -656,6 +656,7 @@ export const strings = {
     intro:
       'カードリーダー・カード・資格確認端末の共有フォルダ・ネットワーク・UPS を点検します。困ったときは「診断情報を保存」でできたファイルをサポート窓口に送ってください（患者の情報や個人番号は含まれません）。',
     recheck: '再点検',
+    readCard: 'カードも読み取って点検する（リーダーにカードを置いてから「再点検」）',
     checking: '点検しています…',
     checkedAt: (at: string) => `点検した時刻: ${at}`,
     mode: (label: string, description: string) => `${label} — ${description}`,

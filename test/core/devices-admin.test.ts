@@ -170,7 +170,7 @@ describe('機器の点検 and 診断情報', () => {
     });
     const call = testDispatcher(deps);
     try {
-      const doc = await call('devices.doctor', {});
+      const doc = await call('devices.doctor', { card: false });
       expect(doc?.ok).toBe(true);
       const report = (doc as { value: { report: { devices: { key: string; status: string }[] }; text: string } }).value;
       expect(report.report.devices.map((d) => d.key)).toEqual(['reader', 'card', 'terminal', 'network', 'power']);

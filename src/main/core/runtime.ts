@@ -99,11 +99,11 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     settingsChanged: async (key) => {
       if (LINK_SETTINGS.has(key)) await link.reopen();
     },
-    doctor: () =>
+    doctor: ({ card }) =>
       runDoctor({
         pcsc: async () => {
           const snapshot = devices.cardReader.snapshot();
-          return { snapshot, diagnosis: await diagnoseFirstCard(devices.cardReader, snapshot) };
+          return { snapshot, diagnosis: card ? await diagnoseFirstCard(devices.cardReader, snapshot) : null };
         },
         power: async () => devices.power.snapshot(),
         terminalDir: link.dir,

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { RequestOutput } from '../../main/contract.ts';
 import { call, ShikakuError } from '../api.ts';
 import { saveFile } from '../files.ts';
+import { Checkbox } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
 
 const t = strings.devices;
@@ -20,18 +21,20 @@ export function DevicesSettings() {
   const [saveStatus, setSaveStatus] = useState('');
   const [saving, setSaving] = useState(false);
   const [restartStatus, setRestartStatus] = useState('');
+  const [readCard, setReadCard] = useState(false);
 
   const check = async () => {
     setChecking(true);
     setCheckError(null);
     try {
-      setDoctor(await call('devices.doctor', {}));
+      setDoctor(await call('devices.doctor', { card: readCard }));
     } catch (err) {
       setCheckError(t.failed(messageOf(err)));
     } finally {
       setChecking(false);
     }
   };
+  // The first look when the tab opens (without reading a card).
   useEffect(() => void check(), []);
 
   const saveDiagnostics = async () => {
@@ -72,6 +75,7 @@ export function DevicesSettings() {
       <section className="card" aria-labelledby="devices-title">
         <h3 id="devices-title">{t.title}</h3>
         <p>{t.intro}</p>
+        <Checkbox label={t.readCard} checked={readCard} onChange={setReadCard} />
         <div className="row">
           <button type="button" className="button primary" disabled={checking} onClick={() => void check()}>
             {t.recheck}

@@ -42,7 +42,7 @@ export interface CoreDeps {
   /** A setting was saved: the running parts built from it are re-opened (the terminal link, the reconciler). */
   settingsChanged?: (key: string) => Promise<void>;
   /** 機器の点検: one look at every device and link (core/doctor.ts). */
-  doctor?: () => Promise<DoctorResult>;
+  doctor?: (opts: { card: boolean }) => Promise<DoctorResult>;
   /** The terminal folder the link uses now (null: none configured). */
   terminalDir?: () => string | null;
   /** Stops the core and has the host start it again (`demo`: into or out of 訓練モード). */

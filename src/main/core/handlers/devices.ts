@@ -27,8 +27,8 @@ function doctorOf(deps: CoreDeps) {
 
 export function devicesHandlers(deps: CoreDeps): Handlers<DevicesRequest> {
   return {
-    'devices.doctor': async () => {
-      const { report, text } = await doctorOf(deps)();
+    'devices.doctor': async (input) => {
+      const { report, text } = await doctorOf(deps)({ card: input.card });
       return { report, text };
     },
     'terminal.test': async (input) => {
@@ -63,7 +63,7 @@ export function devicesHandlers(deps: CoreDeps): Handlers<DevicesRequest> {
           ? { code: deps.journal.error.code, message: deps.journal.error.message }
           : null,
         health: deps.health.state(),
-        doctor: doctorOf(deps),
+        doctor: () => doctorOf(deps)({ card: false }),
         logsDir: join(deps.info.dataDir, LOG_DIR_NAME),
         now: new Date(),
       });
