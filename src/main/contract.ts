@@ -18,6 +18,7 @@ import {
   ReviewInput,
   VisitStatus,
 } from './concepts.ts';
+import { doctorReportSchema, terminalTestSchema } from './contract-devices.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared payload shapes
@@ -102,30 +103,6 @@ const settingItemSchema = z.object({
 });
 /** A reason tied to a field ('' = the whole value; 'unknownInsurerNumber', '0.id', 'staff', …). */
 const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
-
-const doctorItem = z.object({ message: z.string(), nextStep: z.string() });
-/** `shikaku doctor`'s report (src/hardware/health/doctor.ts DoctorReport). */
-export const doctorReportSchema = z.object({
-  at: z.string(),
-  mode: z.enum(['normal', 'degraded', 'outage']),
-  modeLabel: z.string(),
-  modeDescription: z.string(),
-  causes: z.array(doctorItem.extend({ code: z.string(), impact: z.string(), device: z.string() })),
-  warnings: z.array(doctorItem.extend({ code: z.string() })),
-  finding: doctorItem.extend({ code: z.string(), severity: z.string() }).optional(),
-  devices: z.array(
-    z.object({
-      key: z.string(),
-      label: z.string(),
-      status: z.enum(['ok', 'warning', 'fault', 'unknown']),
-      statusLabel: z.string(),
-      text: z.string(),
-      codes: z.array(z.string()),
-      nextSteps: z.array(z.string()),
-      facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-    }),
-  ),
-});
 
 // ---------------------------------------------------------------------------------------------------------
 // Requests
@@ -456,20 +433,7 @@ export const requests = {
    */
   'terminal.test': {
     input: z.object({ dir: z.string().max(1000), ask: z.boolean().default(true) }).strict(),
-    output: z.object({
-      dir: z.string(),
-      error: z.string().nullable(),
-      ok: z.boolean(),
-      folders: z.object({
-        req: z.object({ exists: z.boolean(), writable: z.boolean() }),
-        res: z.object({ exists: z.boolean(), readable: z.boolean() }),
-        face: z.object({ exists: z.boolean() }),
-      }),
-      problem: z.string().nullable(),
-      answered: z.boolean().nullable(),
-      answerProblem: z.string().nullable(),
-      answerMs: z.number().nullable(),
-    }),
+    output: terminalTestSchema,
   },
   /**
    * 「診断情報を保存」: a zip (base64) with the device report, the journal check, versions, settings and the
