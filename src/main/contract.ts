@@ -20,6 +20,7 @@ import {
   VisitStatus,
 } from './concepts.ts';
 import { precheckRequests } from './contract-precheck.ts';
+import { doctorReportSchema, terminalTestSchema } from './contract-devices.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared payload shapes
@@ -461,6 +462,56 @@ export const requests = {
     input: z.object({ password: z.string().min(1).max(200).nullable(), staff: z.string().max(64) }).strict(),
     output: z.object({ saved: z.boolean() }),
   },
+  // -- devices and administration (設定 → 機器の点検, first start) --
+  /**
+   * 機器の点検: one look at every device and link (card reader and card, 資格確認端末 share, network, UPS), the
+   * report of `shikaku doctor` (src/hardware/health/doctor.ts DoctorReport) and its text.
+   */
+  'devices.doctor': {
+    /** `card`: also read the card in the reader (its certificate); off by default (a card may be mid-reception). */
+    input: z.object({ card: z.boolean().default(false) }).strict(),
+    output: z.object({ report: doctorReportSchema, text: z.string() }),
+  },
+  /**
+   * 接続テスト of a terminal folder (not saved): req/res/face present, req writable, res readable and, with
+   * `ask`, the terminal answering one test request. `error`: the folder itself cannot be used (Japanese).
+   */
+  'terminal.test': {
+    input: z.object({ dir: z.string().max(1000), ask: z.boolean().default(true) }).strict(),
+    output: terminalTestSchema,
+  },
+  /**
+   * 「診断情報を保存」: a zip (base64) with the device report, the journal check, versions, settings and the
+   * recent logs; no patient data, no 個人番号. The renderer saves it (Electron: a save dialog; web: a download).
+   */
+  'diagnostics.bundle': {
+    input: empty,
+    output: z.object({
+      fileName: z.string(),
+      base64: z.string(),
+      size: z.number().int(),
+      entries: z.array(z.string()),
+    }),
+  },
+  /**
+   * 「再起動」: the core stops and the host starts it again at once; `demo` switches into (true) or out of (false)
+   * 訓練モード, whose journal is a separate one.
+   */
+  'app.restart': {
+    input: z.object({ demo: z.boolean().optional() }).strict(),
+    output: z.object({ restarting: z.literal(true), demo: z.boolean() }),
+  },
+  /** First start: `needed` when the journal has no 医療機関コード and no staff (and this is not 訓練モード). */
+  'setup.status': {
+    input: empty,
+    output: z.object({
+      needed: z.boolean(),
+      demo: z.boolean(),
+      institutionCode: z.string(),
+      staffCount: z.number().int(),
+      terminalDir: z.string(),
+    }),
+  },
   // -- printing --
   /**
    * Saves the page's print (the open print preview) as an A4 PDF through a save dialog. Answered by the
@@ -590,6 +641,8 @@ export type PrecheckAnswerView = RequestOutput<'precheck.lookup'>['answer'];
 export type PrecheckStatusView = RequestOutput<'precheck.status'>;
 export type BookingsPreviewView = RequestOutput<'precheck.bookingsPreview'>;
 export type InputSheetView = RequestOutput<'print.inputSheet'>;
+export type DoctorReportView = z.output<typeof doctorReportSchema>;
+export type TerminalTestView = RequestOutput<'terminal.test'>;
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);
@@ -684,8 +737,23 @@ export const eventMessageSchema = z.object({ name: z.string(), payload: z.unknow
 /** A request's outcome without the id: what a relay hands back to the renderer. */
 export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
 
+/** A file saved through the host's save dialog: `error` null when saved or cancelled. */
+export interface SaveFileResult {
+  saved: boolean;
+  path: string;
+  error: string | null;
+}
+/** The folder chosen in the host's folder dialog; null when cancelled. */
+export interface PickFolderResult {
+  path: string | null;
+}
+
 /** The API that both hosts expose to the renderer as `window.shikaku`. */
 export interface ShikakuApi {
   invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
   on<E extends EventName>(name: E, callback: (payload: EventPayload<E>) => void): () => void;
+  /** The installed app only: save a file (base64) where staff choose. The web host downloads instead. */
+  saveFile?(fileName: string, base64: string): Promise<SaveFileResult>;
+  /** The installed app only: choose a folder. */
+  pickFolder?(start: string): Promise<PickFolderResult>;
 }

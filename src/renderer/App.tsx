@@ -1,11 +1,13 @@
 // The app root: banner, health bar, journal notice, the screens (受付 / 事後確認の一覧 / システム障害時モード / 設定)
 // and the status bar. Screens other than 受付 are loaded when first opened, so the first paint stays small.
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { call } from './api.ts';
 import { connect, useConnection } from './connection.ts';
 import { HealthBar } from './HealthBar.tsx';
 import { JournalNotice } from './JournalNotice.tsx';
 import { PrintHost } from './print/index.ts';
 import { Reception } from './reception/Reception.tsx';
+import { FirstStart } from './setup/FirstStart.tsx';
 import { StatusBar } from './StatusBar.tsx';
 import { strings } from './strings.ts';
 
@@ -38,30 +40,53 @@ function ScreenView({ screen }: { screen: Screen }) {
 export function App() {
   useEffect(() => connect(), []);
   const demo = useConnection((s) => s.info?.demo === true);
+  const ready = useConnection((s) => s.status.state === 'ready');
   const [screen, setScreen] = useState<Screen>('reception');
+  // First start (no 医療機関コード, no staff): the setup screen instead of the others; asked on every (re)start.
+  const [setup, setSetup] = useState(false);
+  useEffect(() => {
+    if (!ready) return;
+    call('setup.status', {}).then(
+      (r) => setSetup(r.needed),
+      () => setSetup(false),
+    );
+  }, [ready]);
   return (
     <div className="app">
       {demo && (
         <div className="demo-banner" role="alert" data-testid="demo-banner">
-          <strong>{strings.demoBanner}</strong> {strings.demoBannerDetail}
+          <strong>{strings.demoBanner}</strong> {strings.demoBannerDetail}{' '}
+          <button
+            type="button"
+            className="button link"
+            onClick={() => void call('app.restart', { demo: false }).catch(() => undefined)}
+          >
+            {strings.demoLeave}
+          </button>
         </div>
       )}
       <header className="app-header">
         <h1>{strings.appTitle}</h1>
-        <nav aria-label={strings.nav} className="app-nav">
-          {screens.map((s) => (
-            <button key={s} type="button" aria-pressed={screen === s} onClick={() => setScreen(s)}>
-              {navLabel[s]}
-            </button>
-          ))}
-        </nav>
+        {!setup && (
+          <nav aria-label={strings.nav} className="app-nav">
+            {screens.map((s) => (
+              <button key={s} type="button" aria-pressed={screen === s} onClick={() => setScreen(s)}>
+                {navLabel[s]}
+              </button>
+            ))}
+          </nav>
+        )}
       </header>
       <HealthBar />
       <JournalNotice />
       <main className="app-main">
-        <Suspense fallback={<p role="status">{strings.loadingScreen}</p>}>
-          <ScreenView screen={screen} />
-        </Suspense>
+        {setup ? (
+          <FirstStart onDone={() => setSetup(false)} />
+        ) : (
+          <Suspense fallback={<p role="status">{strings.loadingScreen}</p>}>
+            <ScreenView screen={screen} />
+          </Suspense>
+        )}
       </main>
       <StatusBar />
       <PrintHost />

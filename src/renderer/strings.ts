@@ -1,5 +1,6 @@
 // Every Japanese text the renderer shows. Screens import from here; no literals in components.
 import type { CoreState } from '../main/contract.ts';
+import { adminStrings } from './strings-admin.ts';
 import type { DeclaredInsuranceType, EvidenceKind, FailureCause, IdentityMethod } from '../claims/visit.ts';
 import { precheckStrings } from './strings-precheck.ts';
 import { claimSettingsStrings, inputSheetStrings } from './strings-claims.ts';
@@ -388,10 +389,10 @@ export const strings = {
     save: (section: string) => `${section}を保存`,
     saving: '保存しています…',
     saved: (section: string) => `${section}を保存しました。`,
-    savedRestart: (section: string) => `${section}を保存しました。再起動後に反映されます。`,
+    savedRestart: (section: string) =>
+      `${section}を保存しました。内部処理の再起動後に反映されます（「機器の点検」の「内部処理を再起動」）。`,
     notSaved: (section: string) => `${section}を保存できませんでした。赤字の理由を確かめてください。`,
     failed: (m: string) => `保存できませんでした: ${m}`,
-    restartNote: 'この欄の変更は、アプリの再起動後に反映されます。',
     isDefault: '初期値',
     defaultIs: (v: string) => `初期値: ${v}`,
     sections: {
@@ -616,6 +617,9 @@ export const strings = {
       emergency_mode: 'システム障害時モード',
     } as Record<string, string>,
   },
+
+  // 設定 → 機器の点検, the terminal folder's 接続テスト, the first start (strings-admin.ts)
+  ...adminStrings,
 
   // --------------------------------------------------------------------------------- wizard (added later)
   /** An option's number key, shown before its label (aria-hidden; the key is in aria-keyshortcuts). */

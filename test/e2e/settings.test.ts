@@ -90,7 +90,7 @@ describe('設定', () => {
     await act.press('Enter');
     await expect
       .poll(() => page.getByTestId('settings-status-clinic').textContent())
-      .toBe(t.savedRestart(t.sections.clinic));
+      .toBe(t.saved(t.sections.clinic));
     expect(stored('clinic.institutionCode')).toBe(CODE_OK);
 
     // The terminal folder: a missing folder is refused by the core with its reason beside the field.
@@ -107,7 +107,7 @@ describe('設定', () => {
     await act.press('Enter');
     await expect
       .poll(() => page.getByTestId('settings-status-terminal').textContent())
-      .toBe(t.savedRestart(t.sections.terminal));
+      .toBe(t.saved(t.sections.terminal));
     expect(stored('terminal.dir')).toBe(shareDir);
 
     // ③ 不詳: 77777779 for レセコン that enforce the check digit.
@@ -115,7 +115,7 @@ describe('設定', () => {
     await act.click(page.getByRole('button', { name: t.save(t.sections.claims) }));
     await expect
       .poll(() => page.getByTestId('settings-status-claims').textContent())
-      .toBe(t.savedRestart(t.sections.claims));
+      .toBe(t.saved(t.sections.claims));
     expect(stored('claims')).toMatchObject({
       unknownInsurerNumber: '77777779',
       unknownNumberLength: 9, // 「777777777」: the 2023-07-19 事務連絡 (issue #12)

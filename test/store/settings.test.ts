@@ -253,7 +253,7 @@ describe('settings requests through the dispatcher', () => {
       const items = got.items as { key: string; isDefault: boolean; restartRequired: boolean }[];
       expect(items.map((i) => i.key).sort()).toEqual(Object.keys(knownSettings).sort());
       expect(got.terminalDirEnv).toBe('/mnt/oqs');
-      expect(items.find((i) => i.key === 'terminal.dir')).toMatchObject({ isDefault: true, restartRequired: true });
+      expect(items.find((i) => i.key === 'terminal.dir')).toMatchObject({ isDefault: true, restartRequired: false }); // applies at once (link.ts re-opens)
 
       const bad = await call('settings.set', { key: 'clinic.institutionCode', value: '1312345670', staff: 'k1' });
       expect(bad).toEqual({

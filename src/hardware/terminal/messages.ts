@@ -58,7 +58,8 @@ export const simulatorText = {
 export const terminalCliText = {
   simulateSummary: '資格確認端末のシミュレータを起動します (req を監視し res に応答を書きます。Ctrl+C で終了)',
   confirmSummary: '資格確認端末に資格確認を照会し、結果を表示します',
-  probeSummary: '資格確認端末の共有フォルダ (req/res/face) を点検します',
+  probeSummary:
+    '資格確認端末の共有フォルダ (req/res/face) を点検します (--ask: テスト用の照会を1件送り、端末の応答も確かめます)',
   scenarioUnreadable: (file: string, reason: string) => `シナリオファイルを読めません: ${file} (${reason})`,
   badDefault: (v: string) => `--default に指定できない値です: ${v}`,
   badTimeout: (v: string) => `--timeout はミリ秒の整数で指定してください: ${v}`,
@@ -70,4 +71,6 @@ export const terminalCliText = {
   probeOk: '共有フォルダは正常です (req 書込可 / res 読取可)',
   probeNg: (problem: string) => `共有フォルダに問題があります: ${problem}`,
   folder: (name: string, ok: boolean) => `  ${name}: ${ok ? 'OK' : 'NG'}`,
+  probeAnswered: (ms: number) => `端末はテスト用の照会に応答しました (${ms} ms)`,
+  probeNoAnswer: (code: string) => `端末がテスト用の照会に応答しませんでした: ${code}`,
 };

@@ -10,7 +10,11 @@ import {
 } from '../../hardware/terminal/index.ts';
 import { AnswerKind, Scenario, TerminalSimulator, type AnswerSpec } from '../../hardware/terminal/simulator.ts';
 import { simulatorText, terminalCliText } from '../../hardware/terminal/messages.ts';
+import { testTerminalFolder } from '../core/doctor.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type CliIO, type Command } from './command.ts';
+
+/** How long `terminal probe --ask` waits for the test request's answer by default (ms). */
+const PROBE_ANSWER_TIMEOUT_MS = 15_000;
 
 type Values = Parameters<Command['run']>[0]['values'];
 
@@ -162,24 +166,31 @@ export const terminalCommands: Command[] = [
   },
   {
     path: ['terminal', 'probe'],
-    usage: 'terminal probe --dir <share> [--json]',
+    usage: 'terminal probe --dir <share> [--ask] [--timeout ms] [--institution CODE] [--json]',
     summary: terminalCliText.probeSummary,
-    options: { dir: { type: 'string' } },
+    options: {
+      dir: { type: 'string' },
+      ask: { type: 'boolean' },
+      timeout: { type: 'string' },
+      institution: { type: 'string' },
+    },
     async run({ values }, io) {
-      const client = new FileTerminalClient({ dir: required(values, 'dir') });
-      try {
-        const st = await client.probe();
-        if (values.json) printJson(io, st);
-        else {
-          io.out(st.ok ? terminalCliText.probeOk : terminalCliText.probeNg(st.problem ?? ''));
-          io.out(terminalCliText.folder('req', st.folders.req.exists && st.folders.req.writable));
-          io.out(terminalCliText.folder('res', st.folders.res.exists && st.folders.res.readable));
-          io.out(terminalCliText.folder('face', st.folders.face.exists));
-        }
-        return st.ok ? EXIT_OK : EXIT_INVALID;
-      } finally {
-        await client.close();
+      const institution = str(values.institution);
+      const st = await testTerminalFolder(required(values, 'dir'), {
+        ask: values.ask === true,
+        timeoutMs: parseTimeout(str(values.timeout)) ?? PROBE_ANSWER_TIMEOUT_MS,
+        ...(institution !== undefined ? { medicalInstitutionCode: institution } : {}),
+      });
+      if (values.json) printJson(io, st);
+      else {
+        io.out(st.problem === null ? terminalCliText.probeOk : terminalCliText.probeNg(st.problem));
+        io.out(terminalCliText.folder('req', st.folders.req.exists && st.folders.req.writable));
+        io.out(terminalCliText.folder('res', st.folders.res.exists && st.folders.res.readable));
+        io.out(terminalCliText.folder('face', st.folders.face.exists));
+        if (st.answered === true) io.out(terminalCliText.probeAnswered(st.answerMs ?? 0));
+        if (st.answered === false) io.out(terminalCliText.probeNoAnswer(st.answerProblem ?? ''));
       }
+      return st.ok ? EXIT_OK : EXIT_INVALID;
     },
   },
 ];

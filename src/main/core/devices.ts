@@ -1,6 +1,7 @@
 // The core's devices: the card reader, the 資格確認端末 link, the UPS and the network probe, each feeding the
 // health state machine. Real adapters in the app; simulated ones in demo/drill mode (and only there), with
-// the terminal simulator answering on a share folder inside the demo data folder.
+// the terminal simulator answering on a share folder inside the demo data folder. The terminal client itself belongs
+// to the terminal link (link.ts), which hands each client it opens to setTerminal: the health probe follows it.
 import { join } from 'node:path';
 import {
   HealthMonitor,
@@ -17,19 +18,14 @@ import {
 import { PcscCardReader, SimulatedCardReader, type CardReaderPort } from '../../hardware/pcsc/index.ts';
 import { BatteryHooks, HidPowerPort, SimulatedPowerPort } from '../../hardware/power/index.ts';
 import type { PowerPort } from '../../hardware/power/types.ts';
-import { FileTerminalClient, TerminalSimulator } from '../../hardware/terminal/index.ts';
+import { TerminalSimulator, type FileTerminalClient } from '../../hardware/terminal/index.ts';
+import { parseHostPort } from './doctor.ts';
 
 export type DeviceMode = 'real' | 'simulated';
 
 export interface DeviceOptions {
   mode: DeviceMode;
   dataDir: string;
-  /** The terminal connector's share folder (req/res/face). Absent: the terminal link is not configured. */
-  terminalDir?: string;
-  /** The terminal's answer timeout (ms); the client's default when absent. */
-  terminalTimeoutMs?: number;
-  /** 医療機関コード sent in requests that carry none. */
-  medicalInstitutionCode?: string;
   /** HOST:PORT outside the facility whose reachability stands for the wide-area line. */
   wanTarget?: string;
   /** How often the share folder and network are probed (ms). */
@@ -42,12 +38,17 @@ export interface DeviceOptions {
 
 export interface Devices {
   cardReader: CardReaderPort;
-  terminal: FileTerminalClient | null;
+  /** The terminal link's client, as last set (null: no terminal folder configured). */
+  readonly terminal: FileTerminalClient | null;
   power: PowerPort;
   health: HealthMonitor;
   battery: BatteryHooks;
   /** The demo terminal simulator, when running simulated. */
   simulator: TerminalSimulator | null;
+  /** 訓練モード: the simulator's share folder (the link uses it whatever the settings say); null otherwise. */
+  simulatorDir: string | null;
+  /** The terminal link opened (or closed) a client: probe it from now on, and probe now. */
+  setTerminal(client: FileTerminalClient | null, dir: string | null): Promise<void>;
   /** 訓練モード only (simulated devices): cause or clear a fault, as a trainer would; null with real devices. */
   drill: ((fault: DrillFault) => void) | null;
   /** Probe the share folder and network now (also runs on an interval). */
@@ -91,7 +92,7 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   let simulator: TerminalSimulator | null = null;
   let cardReader: CardReaderPort;
   let power: PowerPort;
-  let terminalDir = opts.terminalDir;
+  let simulatorDir: string | null = null;
   let drill: Devices['drill'] = null;
   if (opts.mode === 'simulated') {
     const sim = new SimulatedCardReader({ readers: [DEMO_READER] });
@@ -111,24 +112,23 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
       } else if (fault === 'mains_lost') simPower.mainsLost();
       else simPower.mainsRestored();
     };
-    terminalDir = join(opts.dataDir, 'terminal-share');
-    const demoSim = await TerminalSimulator.start({ dir: terminalDir });
+    simulatorDir = join(opts.dataDir, 'terminal-share');
+    const demoSim = await TerminalSimulator.start({ dir: simulatorDir });
     simulator = demoSim;
   } else {
     cardReader = new PcscCardReader();
     power = new HidPowerPort({ onError });
   }
-  const terminal = terminalDir
-    ? new FileTerminalClient({
-        dir: terminalDir,
-        ...(opts.terminalTimeoutMs ? { timeoutMs: opts.terminalTimeoutMs } : {}),
-        ...(opts.medicalInstitutionCode ? { medicalInstitutionCode: opts.medicalInstitutionCode } : {}),
-      })
-    : null;
-  const network = createNetworkProbe({
-    facility: terminalDir ? [pathCheck(terminalDir)] : [],
-    wideArea: opts.wanTarget ? [tcpCheck(...hostPort(opts.wanTarget))] : [],
-  });
+  let terminal: FileTerminalClient | null = null;
+  let terminalDir: string | null = simulatorDir;
+  const wan = opts.wanTarget ? parseHostPort(opts.wanTarget) : null;
+  if (opts.wanTarget && !wan) throw new Error(`wan target must be HOST:PORT, got ${opts.wanTarget}`);
+  const networkFor = (dir: string | null) =>
+    createNetworkProbe({
+      facility: dir ? [pathCheck(dir)] : [],
+      wideArea: wan ? [tcpCheck(wan.host, wan.port)] : [],
+    });
+  let network = networkFor(terminalDir);
 
   const battery = new BatteryHooks();
   battery.attach(power);
@@ -137,9 +137,10 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
 
   const probe = async () => {
     try {
-      if (terminal) {
-        const link = await terminal.probe();
-        health.ingest(terminalSignalOf(link, terminal.health(), terminalDir));
+      const client = terminal;
+      if (client) {
+        const link = await client.probe();
+        health.ingest(terminalSignalOf(link, client.health(), terminalDir ?? undefined));
       }
       health.ingest(await network());
     } catch (err) {
@@ -156,23 +157,26 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
 
   return {
     cardReader,
-    terminal,
+    get terminal() {
+      return terminal;
+    },
     power,
     health,
     battery,
     simulator,
+    simulatorDir,
+    async setTerminal(client, dir) {
+      terminal = client;
+      terminalDir = dir;
+      network = networkFor(dir);
+      await probe();
+    },
     drill,
     probe,
     async close() {
       clearInterval(timer);
-      await Promise.allSettled([cardReader.stop(), power.stop(), terminal?.close(), simulator?.stop()]);
+      await Promise.allSettled([cardReader.stop(), power.stop(), simulator?.stop()]);
       await health.dispose();
     },
   };
-}
-
-function hostPort(v: string): [string, number] {
-  const m = /^(.+):(\d{1,5})$/.exec(v);
-  if (!m) throw new Error(`wan target must be HOST:PORT, got ${v}`);
-  return [m[1]!, Number(m[2])];
 }

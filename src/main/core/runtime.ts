@@ -4,12 +4,11 @@
 import { mkdirSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { EventMessage } from '../contract.ts';
-import { CORE_ENV, isControl, type ReadyControl } from './protocol.ts';
+import { CORE_ENV, isControl, restartControl, type ReadyControl } from './protocol.ts';
 import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
 import type { CoreTransport } from './transport.ts';
 import { openDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
-import { Reconciler } from './reconcile/reconciler.ts';
 import { terminalSettings } from './handlers/settings.ts';
 import { memorySecretStore, type SecretStore } from './server/client.ts';
 import { startClinicLink } from './server/link.ts';
@@ -17,6 +16,8 @@ import { PrecheckFetcher } from './precheck/fetch.ts';
 import { PrecheckScheduler } from './precheck/schedule.ts';
 import { trainingRegistry } from './precheck/training.ts';
 import { TerminalPriority } from '../../hardware/terminal/index.ts';
+import { diagnoseFirstCard, runDoctor } from './doctor.ts';
+import { LINK_SETTINGS, TerminalLink } from './link.ts';
 
 import { powerSignalOf } from '../../hardware/health/index.ts';
 
@@ -72,17 +73,14 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
 
   const emit: CoreDeps['emit'] = (name, payload) => transport.send({ name, payload } satisfies EventMessage);
   const journal = await openJournal(info.dataDir, info.version);
-  const terminal = terminalSettings(env, journal.store);
+  const onError = (err: unknown, where: string) => process.stderr.write(`core: ${where}: ${String(err)}\n`);
   const devices = await openDevices({
     ...(journal.store ? { incidents: storeIncidentSink(journal.store) } : {}),
     mode: deviceModeFrom(env, info.demo),
     dataDir: info.dataDir,
-    ...(terminal.dir ? { terminalDir: terminal.dir } : {}),
-    terminalTimeoutMs: terminal.timeoutMs,
-    ...(terminal.institutionCode ? { medicalInstitutionCode: terminal.institutionCode } : {}),
     ...(env.SHIKAKU_WAN_TARGET ? { wanTarget: env.SHIKAKU_WAN_TARGET } : {}),
     onHealth: (state) => emit('health.changed', state),
-    onError: (err, where) => process.stderr.write(`core: ${where}: ${String(err)}\n`),
+    onError,
   });
   // On battery the next write may be the last before the power goes: checkpoint the WAL into the database.
   devices.battery.onBattery(() => void journal.store?.checkpoint());
@@ -90,21 +88,20 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   const priority = new TerminalPriority();
   // 訓練モード: the demo terminal knows the training data's patients (their stored numbers answer 有効).
   if (devices.simulator && journal.store) devices.simulator.registry = trainingRegistry(journal.store);
-  // 事後確認 runs by itself whenever there is a journal and a terminal link; it pauses while the terminal is
-  // silent and resumes when it answers. SHIKAKU_RECONCILE=manual leaves it to `shikaku reconcile`.
-  const reconciler =
-    journal.store && devices.terminal && env.SHIKAKU_RECONCILE !== 'manual'
-      ? new Reconciler({
-          store: journal.store,
-          terminal: priority.wrap(devices.terminal),
-          leaseMs: 2 * terminal.timeoutMs,
-          timeoutMs: terminal.timeoutMs,
-          onProgress: (p) => emit('queue.progress', p),
-        })
-      : null;
-  const reconciling = reconciler
-    ?.run()
-    .catch((err: unknown) => process.stderr.write(`core: reconciler: ${String(err)}\n`));
+  // The terminal link and 事後確認 (link.ts): re-opened when their settings change. The reconciler runs by itself
+  // whenever there is a journal and a terminal folder; it pauses while the terminal is silent and resumes when it
+  // answers. SHIKAKU_RECONCILE=manual leaves it to `shikaku reconcile`.
+  const link = new TerminalLink({
+    env,
+    store: journal.store,
+    fixedDir: devices.simulatorDir,
+    reconcile: env.SHIKAKU_RECONCILE !== 'manual',
+    priority,
+    onProgress: (p) => emit('queue.progress', p),
+    onClient: (client, dir) => void devices.setTerminal(client, dir),
+    onError,
+  });
+  await link.open();
   const secrets = options.secrets ?? memorySecretStore();
   const clinic = journal.store
     ? await startClinicLink(journal.store, secrets, info.version, (err) =>
@@ -112,13 +109,13 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
       )
     : null;
   // 事前確認 (docs/precheck.md): the fetcher answers 「今すぐ事前確認」; the daily schedule runs it by itself
-  // unless SHIKAKU_PRECHECK=manual (the test suites, like SHIKAKU_RECONCILE).
+  // unless SHIKAKU_PRECHECK=manual (the test suites, like SHIKAKU_RECONCILE). It follows the link's client.
   const precheck = journal.store
     ? new PrecheckFetcher({
         store: journal.store,
-        terminal: devices.terminal,
+        terminal: () => link.client,
         priority,
-        timeoutMs: terminal.timeoutMs,
+        timeoutMs: terminalSettings(env, journal.store).timeoutMs,
       })
     : null;
   const scheduler =
@@ -138,7 +135,31 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     emit,
     journal,
     terminalDirEnv: env.SHIKAKU_TERMINAL_DIR || null,
-    reconciler,
+    get reconciler() {
+      return link.reconciler;
+    },
+    settingsChanged: async (key) => {
+      if (LINK_SETTINGS.has(key)) await link.reopen();
+    },
+    doctor: ({ card }) =>
+      runDoctor({
+        pcsc: async () => {
+          const snapshot = devices.cardReader.snapshot();
+          return { snapshot, diagnosis: card ? await diagnoseFirstCard(devices.cardReader, snapshot) : null };
+        },
+        power: async () => devices.power.snapshot(),
+        terminalDir: link.dir,
+        wan: env.SHIKAKU_WAN_TARGET || null,
+        now: () => new Date(),
+      }),
+    terminalDir: () => link.dir,
+    restart: (demo) => {
+      // After the request's answer has gone: tell the host to start the core again (no crash), then stop cleanly.
+      setImmediate(() => {
+        transport.send(restartControl(info, demo));
+        void shutdown().then(() => exit(0));
+      });
+    },
     drill: devices.drill,
     health: devices.health,
     acChanged: (onBattery) => {
@@ -160,10 +181,9 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   let closing: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
-      await reconciler?.stop();
-      await reconciling;
-      await clinic?.close();
       await (scheduler ?? precheck)?.stop();
+      await clinic?.close();
+      await link.close();
       await devices.close();
       journal.store?.close();
     })();

@@ -18,6 +18,7 @@ import {
 } from '../contract.ts';
 import { appHandlers, type AppRequest } from './handlers/app.ts';
 import type { CoreDeps, Handlers } from './handlers/common.ts';
+import { devicesHandlers, type DevicesRequest } from './handlers/devices.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
 import { precheckHandlers, type PrecheckRequest } from './handlers/precheck.ts';
 import { printHandlers, type PrintRequest } from './handlers/print.ts';
@@ -40,6 +41,7 @@ interface Domains {
   print: PrintRequest;
   reception: ReceptionRequest;
   precheck: PrecheckRequest;
+  devices: DevicesRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -62,6 +64,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...printHandlers(deps),
     ...receptionHandlers(deps),
     ...precheckHandlers(deps),
+    ...devicesHandlers(deps),
   };
 }
 

@@ -6,4 +6,8 @@ export const IPC = {
   status: 'shikaku:status',
   /** main → renderer: EventMessage */
   event: 'shikaku:event',
+  /** renderer → main: (fileName, base64) → SaveFileResult, through a save dialog (save-file.ts) */
+  saveFile: 'shikaku:save-file',
+  /** renderer → main: (start folder) → PickFolderResult, through a folder dialog (save-file.ts) */
+  pickFolder: 'shikaku:pick-folder',
 } as const;

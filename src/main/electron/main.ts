@@ -26,6 +26,7 @@ import {
   withOpenAtLogin,
 } from './installed.ts';
 import { SAVE_PDF_REQUEST, savePdf } from './print-pdf.ts';
+import { pickFolderWithDialog, saveFileWithDialog } from './save-file.ts';
 import {
   APP_INDEX_URL,
   APP_SCHEME,
@@ -161,6 +162,19 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
     return client.call(name, input);
   });
   ipcMain.handle(IPC.status, (event) => (isTrustedSender(event.senderFrame) ? client.status() : null));
+  const dialogDeps = (sender: Electron.WebContents) => ({
+    window: BrowserWindow.fromWebContents(sender),
+    dialog,
+    documentsDir: app.getPath('documents'),
+  });
+  ipcMain.handle(IPC.saveFile, (event, name: unknown, base64: unknown) =>
+    isTrustedSender(event.senderFrame)
+      ? saveFileWithDialog(name, base64, dialogDeps(event.sender))
+      : { saved: false, path: '', error: 'UNTRUSTED' },
+  );
+  ipcMain.handle(IPC.pickFolder, (event, start: unknown) =>
+    isTrustedSender(event.senderFrame) ? pickFolderWithDialog(start, dialogDeps(event.sender)) : { path: null },
+  );
   client.onEvent((message: EventMessage) => {
     if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC.event, message);
   });

@@ -53,4 +53,7 @@ contextBridge.exposeInMainWorld('shikaku', {
     }
     return () => void set.delete(cb);
   },
+  saveFile: (fileName: unknown, base64: unknown): Promise<unknown> =>
+    ipcRenderer.invoke(IPC.saveFile, String(fileName), String(base64)),
+  pickFolder: (start: unknown): Promise<unknown> => ipcRenderer.invoke(IPC.pickFolder, String(start ?? '')),
 });

@@ -2,17 +2,17 @@
 // main process answers it itself (the core cannot print a page): printToPDF of the sending page (its @media
 // print CSS shows only the sheet), a save dialog, and the file written where staff chose.
 import { writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { BrowserWindow, Dialog, WebContents } from 'electron';
 import { ContractError, requests, type CallResult } from '../contract.ts';
+import { safeFileName } from './save-file.ts';
 
 export const SAVE_PDF_REQUEST = 'print.savePdf';
 
 /** A file name the dialog may suggest: no folders, no characters Windows refuses, ends in .pdf. */
 export function safePdfName(name: string): string {
-  const replaced = [...name].map((c) => (c.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('');
-  const cleaned = basename(replaced).trim().slice(0, 120);
-  const base = cleaned === '' || cleaned === '.pdf' ? 'print.pdf' : cleaned;
+  const cleaned = safeFileName(name, 'print.pdf');
+  const base = cleaned === '.pdf' ? 'print.pdf' : cleaned;
   return base.toLowerCase().endsWith('.pdf') ? base : `${base}.pdf`;
 }
 

@@ -10,8 +10,12 @@ export function utilityCoreSpawner(
   env: NodeJS.ProcessEnv,
   output: (stream: 'stdout' | 'stderr', line: string) => void,
 ): SpawnCore {
-  return (): CoreChild => {
-    const child = utilityProcess.fork(entry, [], { serviceName: 'shikaku-core', env, stdio: 'pipe' });
+  return (restartEnv): CoreChild => {
+    const child = utilityProcess.fork(entry, [], {
+      serviceName: 'shikaku-core',
+      env: { ...env, ...restartEnv },
+      stdio: 'pipe',
+    });
     for (const stream of ['stdout', 'stderr'] as const) {
       const lines = lineSplitter((line) => output(stream, line));
       child[stream]?.on('data', (chunk: Buffer) => lines.push(chunk));

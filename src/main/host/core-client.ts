@@ -22,7 +22,7 @@ import {
   type RequestName,
   type RequestOutput,
 } from '../contract.ts';
-import { isControl, type HostToCore } from '../core/protocol.ts';
+import { CORE_ENV, isControl, type HostToCore } from '../core/protocol.ts';
 import { statusDetails } from './messages.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -44,7 +44,8 @@ export interface CoreChild {
   onExit(listener: (exit: CoreExit) => void): void;
 }
 
-export type SpawnCore = () => CoreChild;
+/** Starts one core; `env` (from a restart the core asked for) replaces parts of the launch's environment. */
+export type SpawnCore = (env?: NodeJS.ProcessEnv) => CoreChild;
 
 export const CORE_ENTRY_TS = fileURLToPath(new URL('../core/process.ts', import.meta.url));
 
@@ -59,10 +60,10 @@ export interface ForkSpawnOptions {
 export function forkCoreSpawner(options: ForkSpawnOptions): SpawnCore {
   const entry = options.entry ?? CORE_ENTRY_TS;
   const execArgv = options.execArgv ?? (entry.endsWith('.ts') ? ['--import', 'tsx'] : []);
-  return () => {
+  return (env) => {
     const child = fork(entry, [], {
       execArgv,
-      env: options.env,
+      env: { ...options.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     });
@@ -132,6 +133,9 @@ export class CoreClient {
   private readyTimer: NodeJS.Timeout | undefined;
   private readyWaiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
   private stopping: Promise<void> | undefined;
+  /** The core said it stops to be started again (「再起動」, 訓練モード): its environment from then on. */
+  private restartRequested = false;
+  private restartEnv: NodeJS.ProcessEnv | undefined;
 
   constructor(options: CoreClientOptions) {
     this.opts = {
@@ -252,7 +256,7 @@ export class CoreClient {
     const generation = ++this.generation;
     let child: CoreChild;
     try {
-      child = this.opts.spawn();
+      child = this.opts.spawn(this.restartEnv);
     } catch (err) {
       this.opts.log(`spawn failed: ${String(err)}`);
       queueMicrotask(() => this.onChildExit(generation, { code: null, signal: null }));
@@ -273,6 +277,13 @@ export class CoreClient {
 
   private onChildMessage(message: unknown): void {
     if (isControl(message)) {
+      if (message.control === 'restart' && this.stopping === undefined) {
+        // Only the data folder and the demo switch may change; the core stops by itself next.
+        this.restartRequested = true;
+        this.restartEnv = { ...this.restartEnv, ...pickRestartEnv(message.env) };
+        this.setStatus('restarting', statusDetails.restartRequested);
+        return;
+      }
       if (message.control === 'ready' && this.stopping === undefined) {
         clearTimeout(this.readyTimer);
         this.setStatus('ready', statusDetails.ready);
@@ -300,6 +311,13 @@ export class CoreClient {
     clearTimeout(this.readyTimer);
     this.child = undefined;
     if (this.stopping !== undefined) return;
+    if (this.restartRequested) {
+      // Asked for: at once, not counted as a crash. Requests sent meanwhile wait for 'ready'.
+      this.restartRequested = false;
+      this.rejectAll(contractError('CORE_RESTARTING', statusDetails.restartRequested));
+      this.spawnChild();
+      return;
+    }
 
     const reason = statusDetails.exitReason(exit.code, exit.signal);
     this.opts.log(`core exited unexpectedly (${exit.signal ?? `code ${String(exit.code)}`})`);
@@ -356,6 +374,14 @@ export class CoreClient {
       }
     }
   }
+}
+
+function pickRestartEnv(env: unknown): NodeJS.ProcessEnv {
+  const e = (typeof env === 'object' && env !== null ? env : {}) as Record<string, unknown>;
+  const out: NodeJS.ProcessEnv = {};
+  for (const key of [CORE_ENV.dataDir, CORE_ENV.demo])
+    if (typeof e[key] === 'string' && e[key] !== '') out[key] = e[key];
+  return out;
 }
 
 function failure(error: ContractError): CallResult {

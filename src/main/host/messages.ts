@@ -10,6 +10,7 @@ export const statusDetails = {
   exitReason: (code: number | null, signal: string | null) =>
     signal !== null ? `シグナル ${signal}` : `終了コード ${code ?? '不明'}`,
   readyTimeout: '起動が時間内に完了しませんでした',
+  restartRequested: '内部処理を再起動しています（設定の画面から要求されました）。',
 } as const;
 
 /** What the installed app shows outside the page: window title, menu, dialogs (Electron main). */

@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataDir } from '../core/store/paths.ts';
-import { CORE_ENV } from '../core/protocol.ts';
+import { CORE_ENV, DEMO_SUBDIR } from '../core/protocol.ts';
+
+export { DEMO_SUBDIR };
 
 export interface LaunchOptions {
   demo: boolean;
@@ -20,8 +22,6 @@ export interface LaunchOptions {
 
 /** Environment switches for tests and development only, refused by an installed app. */
 export const DEV_ONLY_SWITCHES = ['SHIKAKU_TEST_HOOKS', 'SHIKAKU_DEVICES'] as const;
-
-export const DEMO_SUBDIR = 'demo';
 
 /**
  * `--demo` (or SHIKAKU_DEMO=1) selects demo mode: a separate data folder, <data>/demo, so a drill never

@@ -17,6 +17,8 @@ import {
   claimIntFields,
   claimsValue,
 } from './ClaimsSettings.tsx';
+import { DevicesSettings } from './DevicesSettings.tsx';
+import { TerminalTest } from './TerminalTest.tsx';
 import { ServerCard } from './ServerCard.tsx';
 import { dateError, digitsError, institutionError, institutionSummary, intError, parseIntIn } from './rules.ts';
 
@@ -82,7 +84,43 @@ function rowsOf(list: readonly StaffView[]): StaffRow[] {
   return list.map((s, i) => ({ ...s, isNew: false, key: i }));
 }
 
+/** The 設定 screen's tabs: the settings form and 機器の点検 (DevicesSettings.tsx). */
+const tabs = [
+  { id: 'general', label: strings.settingsTabs.general, view: () => <GeneralSettings /> },
+  { id: 'devices', label: strings.settingsTabs.devices, view: () => <DevicesSettings /> },
+] as const;
+
 export function Settings() {
+  const [tab, setTab] = useState<(typeof tabs)[number]['id']>('general');
+  const current = tabs.find((x) => x.id === tab) ?? tabs[0];
+  return (
+    <section className="settings" aria-labelledby="settings-title" data-testid="settings">
+      <h2 id="settings-title" className="screen-title">
+        {strings.navSettings}
+      </h2>
+      <div role="tablist" aria-label={strings.settingsTabs.label} className="tabs">
+        {tabs.map((x) => (
+          <button
+            key={x.id}
+            type="button"
+            role="tab"
+            id={`settings-tab-${x.id}`}
+            aria-selected={tab === x.id}
+            aria-controls="settings-panel"
+            onClick={() => setTab(x.id)}
+          >
+            {x.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id="settings-panel" aria-labelledby={`settings-tab-${tab}`}>
+        {current.view()}
+      </div>
+    </section>
+  );
+}
+
+function GeneralSettings() {
   const [items, setItems] = useState<Map<string, SettingItemView> | null>(null);
   const [envDir, setEnvDir] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -313,9 +351,8 @@ export function Settings() {
       testId={`setting-${field}`}
     />
   );
-  const footer = (section: SectionId, restartNote = false) => (
+  const footer = (section: SectionId) => (
     <>
-      {restartNote && <p className="field-hint">{t.restartNote}</p>}
       <div className="row">
         <button type="submit" className="button primary" disabled={busy !== null}>
           {t.save(t.sections[section])}
@@ -375,7 +412,7 @@ export function Settings() {
             />
             {text('clinic.name', t.clinicName, t.clinicNameHint)}
           </div>
-          {footer('clinic', true)}
+          {footer('clinic')}
         </>,
         (e) => void saveSection('clinic', e),
       )}
@@ -386,6 +423,7 @@ export function Settings() {
           {envDir && <p className="note">{t.terminalDirEnv(envDir)}</p>}
           <div className="grid">
             {text('terminal.dir', t.terminalDir, t.terminalDirHint, { wide: true })}
+            <TerminalTest dir={draft['terminal.dir'] ?? ''} onPick={set('terminal.dir')} />
             {text(
               'terminal.timeoutMs',
               t.terminalTimeout,
@@ -393,7 +431,7 @@ export function Settings() {
               { numeric: true },
             )}
           </div>
-          {footer('terminal', true)}
+          {footer('terminal')}
         </>,
         (e) => void saveSection('terminal', e),
       )}
@@ -412,7 +450,7 @@ export function Settings() {
               { numeric: true },
             )}
           </div>
-          {footer('reconcile', true)}
+          {footer('reconcile')}
         </>,
         (e) => void saveSection('reconcile', e),
       )}
@@ -484,7 +522,7 @@ export function Settings() {
               claimHint: (hint, sub) => defaultHint(hint, 'claims', sub),
             }}
           />
-          {footer('claims', true)}
+          {footer('claims')}
         </>,
         (e) => void saveSection('claims', e),
       )}
@@ -527,12 +565,5 @@ export function Settings() {
 }
 
 function Frame({ children }: { children: ReactNode }) {
-  return (
-    <section className="settings" aria-labelledby="settings-title" data-testid="settings">
-      <h2 id="settings-title" className="screen-title">
-        {strings.navSettings}
-      </h2>
-      {children}
-    </section>
-  );
+  return <div className="settings-general">{children}</div>;
 }

@@ -4,7 +4,7 @@
 // Dependency-injection point: `CoreDeps`. process.ts / runtime.ts (the composition root) builds it; the store
 // (src/main/core/store) and the devices (src/hardware/*) are added there as new fields, and their requests get
 // handlers in this folder. Nothing here imports Electron or opens files by itself.
-import type { HealthState } from '../../../hardware/health/index.ts';
+import type { DoctorResult, HealthState } from '../../../hardware/health/index.ts';
 import {
   ContractError,
   type EventName,
@@ -45,6 +45,14 @@ export interface CoreDeps {
   drill?: ((fault: DrillFault) => void) | null;
   /** SHIKAKU_TERMINAL_DIR when set: it wins over the stored 'terminal.dir' (shown on the 設定 screen). */
   terminalDirEnv?: string | null;
+  /** A setting was saved: the running parts built from it are re-opened (the terminal link, the reconciler). */
+  settingsChanged?: (key: string) => Promise<void>;
+  /** 機器の点検: one look at every device and link (core/doctor.ts). */
+  doctor?: (opts: { card: boolean }) => Promise<DoctorResult>;
+  /** The terminal folder the link uses now (null: none configured). */
+  terminalDir?: () => string | null;
+  /** Stops the core and has the host start it again (`demo`: into or out of 訓練モード). */
+  restart?: (demo?: boolean) => void;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
   acChanged(onBattery: boolean): void;
   /** Test hook: end the process abruptly (SIGKILL on POSIX). */

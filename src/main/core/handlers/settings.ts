@@ -3,8 +3,8 @@
 // must exist and be readable and writable), and the staff list editor (ids unique; an id that records refer to can
 // only be deactivated, never removed).
 //
-// What applies when: see `restartRequired` (the core reads those once at startup: the terminal link and the
-// reconciler are built in runtime.ts) and docs/ui.md "Settings".
+// Every setting applies at once: a save of one the terminal link or the reconciler is built from re-opens them
+// (link.ts, through CoreDeps.settingsChanged) before the answer; see docs/ui.md "Settings".
 import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { z } from 'zod';
@@ -20,9 +20,9 @@ import { storeOf, type CoreDeps, type Handlers } from './common.ts';
 export const DEFAULT_TERMINAL_TIMEOUT_MS = 30_000;
 
 /**
- * The terminal link's settings, read once at startup (the 設定 screen says a change applies after a
- * restart). SHIKAKU_TERMINAL_DIR wins over the stored 'terminal.dir'; the stored folder is used as it is
- * (a share that is away shows as a terminal fault in the health bar, not as a startup failure).
+ * The terminal link's settings, read whenever the link is (re-)opened (link.ts). SHIKAKU_TERMINAL_DIR wins over
+ * the stored 'terminal.dir'; the stored folder is used as it is (a share that is away shows as a terminal fault
+ * in the health bar, not as a startup failure).
  */
 export function terminalSettings(
   env: NodeJS.ProcessEnv,
@@ -52,7 +52,7 @@ export interface SettingItem {
   value: unknown;
   default: unknown;
   isDefault: boolean;
-  /** The running core read it at startup: the change applies after the app restarts. */
+  /** The change applies only after the app restarts (none today: every setting applies at once). */
   restartRequired: boolean;
 }
 
@@ -64,17 +64,11 @@ export interface SaveResult {
   warnings: string[];
 }
 
-/** Read once when the core starts (runtime.ts builds the terminal link and the reconciler from them). */
-export const restartRequired: ReadonlySet<KnownSettingKey> = new Set<KnownSettingKey>([
-  'clinic.institutionCode',
-  'terminal.dir',
-  'terminal.timeoutMs',
-  'reconcile.concurrency',
-  'reconcile.pauseAfterTimeouts',
-  'claims',
-  'outbox.policy',
-  'server',
-]);
+/**
+ * Settings the running core reads only when it starts: the clinic server link (server/link.ts). The terminal link
+ * and the reconciler are re-opened when theirs change (link.ts LINK_SETTINGS), the rest is read when used.
+ */
+export const restartRequired: ReadonlySet<KnownSettingKey> = new Set<KnownSettingKey>(['server']);
 
 /** Settings that have their own request (staff.save) rather than settings.set. */
 const ownRequest: ReadonlySet<string> = new Set(['staff']);
@@ -338,7 +332,11 @@ export function settingsHandlers(deps: CoreDeps): Handlers<SettingsRequest> {
       items: listSettings(storeOf(deps)),
       terminalDirEnv: deps.terminalDirEnv ?? null,
     }),
-    'settings.set': (input) => unwrapSaved(saveSetting(storeOf(deps), input)),
+    'settings.set': async (input) => {
+      const r = unwrapSaved(saveSetting(storeOf(deps), input));
+      if (r.saved) await deps.settingsChanged?.(input.key);
+      return r;
+    },
     'staff.list': () => storeOf(deps).listStaff(),
     'staff.save': (input) => unwrapSaved(saveStaff(storeOf(deps), input)),
   };

@@ -22,8 +22,11 @@ export type PrecheckTerminal = Pick<ReconcilerTerminal, 'bulkUpload' | 'bulkFetc
 
 export interface PrecheckOptions {
   store: Store;
-  /** The terminal link; null when the share folder is not configured (runs then fail with a clear message). */
-  terminal: PrecheckTerminal | null;
+  /**
+   * The terminal link; null when the share folder is not configured (runs then fail with a clear message). A function
+   * follows the running core's link, which is re-opened when the terminal settings change (core/link.ts).
+   */
+  terminal: PrecheckTerminal | null | (() => PrecheckTerminal | null);
   priority: TerminalPriority;
   /** Milliseconds since the epoch (tests move it). Default Date.now. */
   clock?: () => number;
@@ -76,7 +79,12 @@ export class PrecheckFetcher {
   }
 
   get hasTerminal(): boolean {
-    return this.o.terminal !== null;
+    return this.terminal() !== null;
+  }
+
+  private terminal(): PrecheckTerminal | null {
+    const t = this.o.terminal;
+    return typeof t === 'function' ? t() : t;
   }
 
   get running(): boolean {
@@ -125,7 +133,7 @@ export class PrecheckFetcher {
     const run = this.must(store.startPrecheckRun(day, trigger, pending.length));
     const t = { runId: run.id, total: pending.length, fetched: 0, changed: 0, failed: 0 };
     let error = '';
-    if (pending.length > 0 && !this.o.terminal) {
+    if (pending.length > 0 && !this.terminal()) {
       error = msg.NO_TERMINAL;
       t.failed = pending.length;
     } else {
@@ -164,6 +172,9 @@ export class PrecheckFetcher {
     t: { fetched: number; changed: number; failed: number },
   ): Promise<string | undefined> {
     const o = this.o;
+    // The link may have been re-opened (or its folder cleared) since the run started.
+    const terminal = this.terminal();
+    if (!terminal) return 'TERMINAL_SHARE_MISSING';
     const queries = batch.map((p, k) => ({
       insurerNumber: p.insurance.insurerNumber,
       symbol: p.insurance.symbol,
@@ -176,7 +187,7 @@ export class PrecheckFetcher {
     const result = await o.priority.background(() =>
       bulkExchange(
         {
-          terminal: o.terminal!,
+          terminal,
           timeoutMs: o.timeoutMs,
           pollMs: o.pollMs ?? 2_000,
           maxFetches: o.maxFetches ?? 30,
@@ -226,7 +237,7 @@ export class PrecheckFetcher {
     t.fetched += items.length;
     t.failed += batch.length - items.length;
     // The answer is in the journal now: clear the share.
-    await o.terminal!.discardAnswer(f.key, 'bulk_fetch').catch(() => undefined);
+    await terminal.discardAnswer(f.key, 'bulk_fetch').catch(() => undefined);
     return undefined;
   }
 }

@@ -27,7 +27,9 @@ export type JobOutcome =
   | { kind: 'recorded'; visitId: string; decision: 'current' | 'past' | 'unknown' | 'none'; needsDecision: string[] }
   | { kind: 'already'; visitId: string }
   | { kind: 'failed'; visitId: string | null; code: string; dead: boolean; timeout: boolean }
-  | { kind: 'lease_lost'; visitId: string | null };
+  | { kind: 'lease_lost'; visitId: string | null }
+  /** Given back unworked: the reconciler was stopping (the terminal link is being re-opened, the core stops). */
+  | { kind: 'released'; visitId: string | null };
 
 export interface ReconcileSummary {
   /** Jobs queued (pending or inflight, due or not) when the run started. */
@@ -85,6 +87,10 @@ export interface JobHost {
   readonly summary: ReconcileSummary;
   /** Fails the job (retry with backoff, or dead when permanent) and says how it ended. */
   fail(job: OutboxJob, permanent: boolean, code: string, message: string, timeout?: boolean): JobOutcome;
+  /** Stopping: the terminal link is being closed (settings changed, the core stops); no new work. */
+  readonly isStopped: boolean;
+  /** Gives back a claimed job not worked: due again at once, the claim not counted. */
+  release(job: OutboxJob): void;
   /** Completes the job; false when its lease was lost. */
   complete(job: OutboxJob): boolean;
   /** An audit entry about a visit (failures become warnings). */

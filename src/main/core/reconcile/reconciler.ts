@@ -268,7 +268,7 @@ export class Reconciler extends EventEmitter implements BulkHost {
         this.paused = true;
         this.emit('paused');
       }
-    } else if (outcome.kind !== 'lease_lost') {
+    } else if (outcome.kind !== 'lease_lost' && outcome.kind !== 'released') {
       this.consecutiveTimeouts = 0;
       if (this.paused && probe) {
         this.paused = false;
@@ -280,7 +280,7 @@ export class Reconciler extends EventEmitter implements BulkHost {
 
   private tally(o: JobOutcome): void {
     const s = this.summary;
-    if (o.kind !== 'lease_lost') s.processed += 1;
+    if (o.kind !== 'lease_lost' && o.kind !== 'released') s.processed += 1;
     if (o.kind === 'recorded') {
       s.decisions[o.decision] += 1;
       if (o.decision === 'none') s.needsDecision.push({ visitId: o.visitId, codes: o.needsDecision });

@@ -91,6 +91,11 @@ export async function processSingleJob(host: JobHost, job: OutboxJob): Promise<J
       result = await host.terminal.confirm(queryInput(visit, q.numbers), { key: tkey, timeoutMs: host.timeoutMs });
     } catch (e) {
       if (!isTerminalError(e)) throw e;
+      // The link was closed under the request to be re-opened (or the core stops): not the terminal's failure.
+      if (e.code === 'TERMINAL_CLOSED' && host.isStopped) {
+        host.release(job);
+        return { kind: 'released', visitId };
+      }
       if (e.code === 'TERMINAL_MALFORMED_ANSWER' || e.code === 'TERMINAL_KEY_MISMATCH') {
         host.summary.ignoredAnswers += 1;
         host.audit('reconcile.answer_rejected', visitId, {
