@@ -78,5 +78,6 @@ export const importMessages = {
   badLastVisit: '最終来院日が読み取れません。',
   myNumber: '個人番号（マイナンバー）と思われる値が含まれているため取り込みません。',
   columnCount: '列の数がヘッダーと一致しません。',
+  hiddenMyNumber: '（個人番号のため表示しません）',
   missingColumns: (cols: string[]) => `必須の列がありません: ${cols.join('、')}`,
 } as const;
