@@ -140,20 +140,13 @@ export function upsertPatient(
 }
 
 /**
- * Makes or updates the patient record of a visit saved in the app (inside its transaction), audited
- * 'patient.create' / 'patient.update'. The import's values stay (patient-merge.ts); several records with the
- * visit's kana and birth date and no カルテ番号 to tell them apart: nothing is written.
+ * Makes or updates the patient record of a visit saved in the app (inside its transaction). The import's values
+ * stay (patient-merge.ts); several records with the visit's kana and birth date and no カルテ番号 to tell them
+ * apart: nothing is written. No audit entry of its own: the record is derived from the visit, whose 'visit.create'
+ * entry is in the same transaction.
  */
 export function recordFromVisit(tx: Tx, visit: Visit): void {
-  const plan = planMerge(tx.db, patientOfVisit(visit), 'app');
-  const id = applyMerge(tx.db, plan, tx.now);
-  if (id === null) return;
-  auditTx(tx, {
-    action: `patient.${plan.action === 'insert' ? 'create' : 'update'}`,
-    entity: 'patient',
-    entityId: id,
-    detail: { origin: 'visit', visitId: visit.id },
-  });
+  applyMerge(tx.db, planMerge(tx.db, patientOfVisit(visit), 'app'), tx.now);
 }
 
 /** Inserts or updates a patient (inside the transaction) with an audit entry 'patient.create' / 'patient.update'. */
