@@ -18,6 +18,7 @@ import {
   ReviewInput,
   VisitStatus,
 } from './concepts.ts';
+import { dataRequests, storeReopenedEvent } from './contract-data.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared payload shapes
@@ -468,6 +469,8 @@ export const requests = {
     output: z.object({ slept: z.number().int() }),
     testOnly: true,
   },
+  // -- 設定 → データ: backups, restore, patients import (contract-data.ts) --
+  ...dataRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -485,6 +488,8 @@ export const events = {
   }),
   /** Folded device health (src/hardware/health), pushed on every change. */
   'health.changed': healthStateSchema,
+  /** The journal was reopened on a restored backup (設定 → データ): screens reload what they show. */
+  'store.reopened': storeReopenedEvent,
 } as const satisfies Record<string, z.ZodType>;
 
 // ---------------------------------------------------------------------------------------------------------

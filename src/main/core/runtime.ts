@@ -112,6 +112,12 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
       devices.health.ingest(powerSignalOf(snapshot));
       void devices.battery.observe(snapshot);
     },
+    quiesce: async () => {
+      if (!reconciler || reconciler.isStopped) return () => undefined;
+      await reconciler.stop();
+      return () =>
+        void reconciler.run().catch((err: unknown) => process.stderr.write(`core: reconciler: ${String(err)}\n`));
+    },
     crash: crashNow,
     sleep: (ms) => delay(ms),
   };
