@@ -618,4 +618,16 @@ export type CallResult = { ok: true; value: unknown } | { ok: false; error: Wire
 export interface ShikakuApi {
   invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
   on<E extends EventName>(name: E, callback: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * The Electron app's file dialogs (src/main/electron/dialogs.ts); absent on the web host, where the renderer uses
+   * an <input type=file> and a typed folder path instead. Null when staff cancel.
+   */
+  chooseFile?(kind: 'csv'): Promise<ChosenFile | null>;
+  chooseFolder?(): Promise<string | null>;
+}
+
+/** A file chosen in the app's open dialog: its name and bytes (base64, as contract-data.ts's requests take them). */
+export interface ChosenFile {
+  name: string;
+  data: string;
 }

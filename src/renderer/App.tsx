@@ -39,6 +39,8 @@ export function App() {
   useEffect(() => connect(), []);
   const demo = useConnection((s) => s.info?.demo === true);
   const [screen, setScreen] = useState<Screen>('reception');
+  // A restored backup (設定 → データ): the screen is remounted and loads the restored journal's data.
+  const reopened = useConnection((s) => s.reopened);
   return (
     <div className="app">
       {demo && (
@@ -60,7 +62,7 @@ export function App() {
       <JournalNotice />
       <main className="app-main">
         <Suspense fallback={<p role="status">{strings.loadingScreen}</p>}>
-          <ScreenView screen={screen} />
+          <ScreenView key={reopened} screen={screen} />
         </Suspense>
       </main>
       <StatusBar />

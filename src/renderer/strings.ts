@@ -1,9 +1,12 @@
 // Every Japanese text the renderer shows. Screens import from here; no literals in components.
 import type { CoreState } from '../main/contract.ts';
 import type { DeclaredInsuranceType, EvidenceKind, FailureCause, IdentityMethod } from '../claims/visit.ts';
+import { dataStrings } from './strings-data.ts';
 
 export const strings = {
   appTitle: 'shikaku-fallback 受付支援',
+  /** 設定 → データ (strings-data.ts). */
+  data: dataStrings,
   coreState: {
     starting: '起動中',
     ready: '接続中',

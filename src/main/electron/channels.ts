@@ -6,4 +6,8 @@ export const IPC = {
   status: 'shikaku:status',
   /** main → renderer: EventMessage */
   event: 'shikaku:event',
+  /** renderer → main: ('csv') → ChosenFile | null (an open-file dialog; the file read by the main process) */
+  chooseFile: 'shikaku:choose-file',
+  /** renderer → main: () → folder path | null (a choose-folder dialog) */
+  chooseFolder: 'shikaku:choose-folder',
 } as const;

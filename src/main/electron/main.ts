@@ -25,6 +25,7 @@ import {
   windowTitle,
   withOpenAtLogin,
 } from './installed.ts';
+import { chooseCsv, chooseFolder } from './dialogs.ts';
 import { SAVE_PDF_REQUEST, savePdf } from './print-pdf.ts';
 import {
   APP_INDEX_URL,
@@ -161,6 +162,16 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
     return client.call(name, input);
   });
   ipcMain.handle(IPC.status, (event) => (isTrustedSender(event.senderFrame) ? client.status() : null));
+  // 設定 → データ's dialogs: a patients CSV read here, the second backup folder.
+  const dialogDeps = (event: Electron.IpcMainInvokeEvent) => ({
+    window: BrowserWindow.fromWebContents(event.sender),
+    dialog,
+    documentsDir: app.getPath('documents'),
+  });
+  ipcMain.handle(IPC.chooseFile, (event) => (isTrustedSender(event.senderFrame) ? chooseCsv(dialogDeps(event)) : null));
+  ipcMain.handle(IPC.chooseFolder, (event) =>
+    isTrustedSender(event.senderFrame) ? chooseFolder(dialogDeps(event)) : null,
+  );
   client.onEvent((message: EventMessage) => {
     if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC.event, message);
   });

@@ -8,6 +8,7 @@ import { digitsOnly, nfkc } from '../../claims/normalize.ts';
 import { call, ShikakuError } from '../api.ts';
 import { Checkbox, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
+import { DataSettings } from './DataSettings.tsx';
 import { digitsError, institutionError, institutionSummary, intError, parseIntIn } from './rules.ts';
 
 const t = strings.settings;
@@ -546,6 +547,8 @@ export function Settings() {
         </>,
         (e) => void saveSection('backup', e),
       )}
+
+      <DataSettings actor={actor} requireActor={() => requireActor('backup')} />
 
       {/* Only the installed app (Electron main answers it, Windows and macOS) offers this setting. */}
       {items.has('app.openAtLogin') &&
