@@ -10,10 +10,24 @@ import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../../../claims/visit.ts';
 import { kanaKey } from './kana.ts';
-import type { PatientInput } from './patients.ts';
 import { prep } from './prep.ts';
 
 export type PatientOrigin = 'import' | 'app';
+
+/** What a merge needs of a patient (patients.ts's PatientInput has this shape; not imported: no cycle). */
+export interface MergeInput {
+  patientId: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  sex: 'male' | 'female' | null;
+  postalCode: string;
+  address: string;
+  phone: string;
+  insurance: { insurerNumber: string; symbol: string; number: string; branch: string };
+  lastVisitDate: string | null;
+  source?: string;
+}
 
 /** The fields two sources can disagree on, as columns. */
 export const MERGED_FIELDS = {
@@ -62,7 +76,7 @@ export interface MergePlan {
   differences: PatientDifference[];
 }
 
-function valuesOf(p: PatientInput): Values {
+function valuesOf(p: MergeInput): Values {
   const t = (s: string) => s.normalize('NFKC').trim();
   return {
     patient_id: t(p.patientId),
@@ -100,7 +114,7 @@ export function findMatch(db: Database.Database, v: Values, birthDate: string): 
 const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
 
 /** What merging `p` from `origin` would do; reads only. */
-export function planMerge(db: Database.Database, p: PatientInput, origin: PatientOrigin): MergePlan {
+export function planMerge(db: Database.Database, p: MergeInput, origin: PatientOrigin): MergePlan {
   const incoming = valuesOf(p);
   const found = findMatch(db, incoming, p.birthDate);
   if (found === 'none' || found === 'ambiguous') {
@@ -193,7 +207,7 @@ export function applyMerge(db: Database.Database, plan: MergePlan, now: number):
 }
 
 /** The patient a saved visit tells about: who, where, and the insurance the evidence showed. */
-export function patientOfVisit(visit: Visit): PatientInput {
+export function patientOfVisit(visit: Visit): MergeInput {
   const p = visit.patient;
   const decl = visit.evidence.declaration;
   const four = visit.evidence.fourItems;
