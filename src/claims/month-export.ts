@@ -5,7 +5,7 @@ import { claimMessages as m } from './messages.ts';
 import { kanaKey } from './normalize.ts';
 import type { ClaimDecision } from './decide.ts';
 import { CSV_COLUMNS, csvRow, encodeText, exportProblems, toCsv, type TextEncoding } from './export.ts';
-import { inputSheetCsv } from './input-sheet.ts';
+import { inputSheetCsv, inputSheetRows, type InputSheetRow } from './input-sheet.ts';
 import { fail, ok, type ClaimError, type Result } from './result.ts';
 import type { ClaimSettings } from './settings.ts';
 import type { Visit } from './visit.ts';
@@ -63,6 +63,24 @@ export function itemsForMonth(items: ExportItem[], month: string): ExportItem[] 
 const RECLAIM_COLUMNS = [...CSV_COLUMNS, 'reclaim_of_month', 'return_id'] as const;
 
 /**
+ * A month's items (itemsForMonth) once every one of them can be claimed; else every visit that cannot and why
+ * (a staff decision pending, a number failing its check digit — the configured fills excepted —, a ③ without
+ * 住所・連絡先, a field over its byte limit), each error's `field` naming the visit id.
+ */
+export function claimableItems(items: ExportItem[], month: string, settings: ClaimSettings): Result<ExportItem[]> {
+  if (!MONTH.test(month)) return fail({ code: 'EXPORT_MONTH', message: m.exportMonth(month) });
+  const selected = itemsForMonth(items, month);
+  const problems: ClaimError[] = selected.flatMap((i) => exportProblems(i.visit, i.decision, settings));
+  return problems.length > 0 ? fail(...problems) : ok(selected);
+}
+
+/** The レセコン入力票's rows of a month (what the CSV and the printed sheet show), refused as the export is. */
+export function monthInputSheet(items: ExportItem[], month: string, settings: ClaimSettings): Result<InputSheetRow[]> {
+  const claimable = claimableItems(items, month, settings);
+  return claimable.ok ? ok(inputSheetRows(claimable.value)) : claimable;
+}
+
+/**
  * Build one month's file. Refuses — listing every visit and why — when any visit still needs a staff decision
  * or carries a number that fails its check digit (the configured 不詳 and disaster fills excepted).
  */
@@ -73,10 +91,9 @@ export function buildMonthExport(
   settings: ClaimSettings,
   encoding: TextEncoding = 'shift_jis',
 ): Result<MonthExport> {
-  if (!MONTH.test(month)) return fail({ code: 'EXPORT_MONTH', message: m.exportMonth(month) });
-  const selected = itemsForMonth(items, month);
-  const problems: ClaimError[] = selected.flatMap((i) => exportProblems(i.visit, i.decision, settings));
-  if (problems.length > 0) return fail(...problems);
+  const claimable = claimableItems(items, month, settings);
+  if (!claimable.ok) return claimable;
+  const selected = claimable.value;
 
   let text: string;
   let visitIds: string[];

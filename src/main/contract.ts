@@ -7,6 +7,7 @@
 //
 // Adding a request: 1) add an entry to `requests` below, 2) add its handler in src/main/core/service.ts.
 import { z } from 'zod';
+import { InputSheetRow } from '../claims/input-sheet.ts';
 import { Visit } from '../claims/visit.ts';
 import {
   ClaimBasis,
@@ -432,6 +433,28 @@ export const requests = {
     output: z.object({ name: z.string(), institutionCode: z.string() }),
   },
   /**
+   * レセコン入力票 of a 診療年月 for the printed sheet: the same rows as `shikaku export --format input-sheet` (sorted
+   * by カルテ番号), or — when any visit of the month cannot be claimed yet — no rows and every such visit with why
+   * (the export refuses the same month). Read only: nothing is marked exported or re-claimed.
+   */
+  'print.inputSheet': {
+    input: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).strict(),
+    output: z.object({
+      month: z.string(),
+      rows: z.array(InputSheetRow),
+      problems: z.array(
+        z.object({
+          visitId: z.string(),
+          patientId: z.string(),
+          name: z.string(),
+          serviceDate: z.string(),
+          code: z.string(),
+          message: z.string(),
+        }),
+      ),
+    }),
+  },
+  /**
    * The incident report (for the 利用報告書): incidents started in [from, to], each with the visits taken under
    * it counted by evidence kind (received while it was open, or recorded under it), plus the clinic.
    */
@@ -520,6 +543,7 @@ export type EvidenceFileView = RequestOutput<'visits.evidenceFile'>;
 export type QueueCategoryName = QueueCategory;
 export type SettingItemView = z.output<typeof settingItemSchema>;
 export type FieldErrorView = z.output<typeof fieldErrorSchema>;
+export type InputSheetView = RequestOutput<'print.inputSheet'>;
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);
