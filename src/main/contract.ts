@@ -21,6 +21,7 @@ import {
 } from './concepts.ts';
 import { precheckRequests } from './contract-precheck.ts';
 import { doctorReportSchema, terminalTestSchema } from './contract-devices.ts';
+import { dataRequests, storeReopenedEvent } from './contract-data.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared payload shapes
@@ -590,6 +591,8 @@ export const requests = {
     output: z.object({ slept: z.number().int() }),
     testOnly: true,
   },
+  // -- 設定 → データ: backups, restore, patients import (contract-data.ts) --
+  ...dataRequests,
 } as const satisfies Record<string, RequestSpec>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -607,6 +610,8 @@ export const events = {
   }),
   /** Folded device health (src/hardware/health), pushed on every change. */
   'health.changed': healthStateSchema,
+  /** The journal was reopened on a restored backup (設定 → データ): screens reload what they show. */
+  'store.reopened': storeReopenedEvent,
 } as const satisfies Record<string, z.ZodType>;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -756,4 +761,12 @@ export interface ShikakuApi {
   saveFile?(fileName: string, base64: string): Promise<SaveFileResult>;
   /** The installed app only: choose a folder. */
   pickFolder?(start: string): Promise<PickFolderResult>;
+  /** The installed app only: an open-file dialog (the file read by the main process, dialogs.ts); null when cancelled. */
+  chooseFile?(kind: 'csv'): Promise<ChosenFile | null>;
+}
+
+/** A file chosen in the app's open dialog: its name and bytes (base64, as contract-data.ts's requests take them). */
+export interface ChosenFile {
+  name: string;
+  data: string;
 }

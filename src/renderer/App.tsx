@@ -51,6 +51,8 @@ export function App() {
       () => setSetup(false),
     );
   }, [ready]);
+  // A restored backup (設定 → データ): the screen is remounted and loads the restored journal's data.
+  const reopened = useConnection((s) => s.reopened);
   return (
     <div className="app">
       {demo && (
@@ -84,7 +86,7 @@ export function App() {
           <FirstStart onDone={() => setSetup(false)} />
         ) : (
           <Suspense fallback={<p role="status">{strings.loadingScreen}</p>}>
-            <ScreenView screen={screen} />
+            <ScreenView key={reopened} screen={screen} />
           </Suspense>
         )}
       </main>

@@ -12,6 +12,8 @@ interface ConnectionState {
   journal: RequestOutput<'store.status'> | undefined;
   /** The open システム障害時モード activation (newest), null when none is recorded as open. */
   emergency: IncidentView | null;
+  /** Counts 'store.reopened' (a backup restored): screens that keep data reload when it changes. */
+  reopened: number;
 }
 
 export const useConnection = create<ConnectionState>(() => ({
@@ -20,6 +22,7 @@ export const useConnection = create<ConnectionState>(() => ({
   health: undefined,
   journal: undefined,
   emergency: null,
+  reopened: 0,
 }));
 
 /** Sets the open activation from an 'incidents.list' answer (any list holding the open ones). */
@@ -62,8 +65,17 @@ export function connect(): () => void {
       refreshEmergency();
     }
   });
+  const offReopened = subscribe('store.reopened', () => {
+    useConnection.setState((s) => ({ reopened: s.reopened + 1 }));
+    call('store.status', {}).then(
+      (journal) => useConnection.setState({ journal }),
+      (err: unknown) => console.warn('store.status failed', err),
+    );
+    refreshEmergency();
+  });
   return () => {
     offHealth();
     offStatus();
+    offReopened();
   };
 }

@@ -4,9 +4,12 @@ import { adminStrings } from './strings-admin.ts';
 import type { DeclaredInsuranceType, EvidenceKind, FailureCause, IdentityMethod } from '../claims/visit.ts';
 import { precheckStrings } from './strings-precheck.ts';
 import { claimSettingsStrings, inputSheetStrings } from './strings-claims.ts';
+import { dataStrings } from './strings-data.ts';
 
 export const strings = {
   appTitle: 'shikaku-fallback 受付支援',
+  /** 設定 → データ (strings-data.ts). */
+  data: dataStrings,
   coreState: {
     starting: '起動中',
     ready: '接続中',

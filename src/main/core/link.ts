@@ -73,6 +73,12 @@ export class TerminalLink {
     });
   }
 
+  /** Stops the link for a while (a backup being restored); the function returned opens it again. */
+  async suspend(): Promise<() => void> {
+    await this.serial(() => this.teardown());
+    return () => void this.open();
+  }
+
   /** Stops the reconciler and closes the client for good. */
   close(): Promise<void> {
     this.closed = true;

@@ -173,6 +173,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
       devices.health.ingest(powerSignalOf(snapshot));
       void devices.battery.observe(snapshot);
     },
+    quiesce: () => link.suspend(),
     crash: crashNow,
     sleep: (ms) => delay(ms),
   };

@@ -17,6 +17,7 @@ import {
   ContractError,
 } from '../contract.ts';
 import { appHandlers, type AppRequest } from './handlers/app.ts';
+import { dataHandlers, type DataRequest } from './handlers/data.ts';
 import type { CoreDeps, Handlers } from './handlers/common.ts';
 import { devicesHandlers, type DevicesRequest } from './handlers/devices.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
@@ -42,6 +43,7 @@ interface Domains {
   reception: ReceptionRequest;
   precheck: PrecheckRequest;
   devices: DevicesRequest;
+  data: DataRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -65,6 +67,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...receptionHandlers(deps),
     ...precheckHandlers(deps),
     ...devicesHandlers(deps),
+    ...dataHandlers(deps),
   };
 }
 

@@ -10,4 +10,6 @@ export const IPC = {
   saveFile: 'shikaku:save-file',
   /** renderer → main: (start folder) → PickFolderResult, through a folder dialog (save-file.ts) */
   pickFolder: 'shikaku:pick-folder',
+  /** renderer → main: ('csv') → ChosenFile | null (an open-file dialog; the file read by the main process) */
+  chooseFile: 'shikaku:choose-file',
 } as const;

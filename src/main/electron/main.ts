@@ -26,7 +26,7 @@ import {
   withOpenAtLogin,
 } from './installed.ts';
 import { SAVE_PDF_REQUEST, savePdf } from './print-pdf.ts';
-import { pickFolderWithDialog, saveFileWithDialog } from './save-file.ts';
+import { chooseCsv, pickFolderWithDialog, saveFileWithDialog } from './save-file.ts';
 import {
   APP_INDEX_URL,
   APP_SCHEME,
@@ -174,6 +174,9 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
   );
   ipcMain.handle(IPC.pickFolder, (event, start: unknown) =>
     isTrustedSender(event.senderFrame) ? pickFolderWithDialog(start, dialogDeps(event.sender)) : { path: null },
+  );
+  ipcMain.handle(IPC.chooseFile, (event) =>
+    isTrustedSender(event.senderFrame) ? chooseCsv(dialogDeps(event.sender)) : null,
   );
   client.onEvent((message: EventMessage) => {
     if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC.event, message);

@@ -1,10 +1,10 @@
 // Preload (sandboxed, bundled to CommonJS): exposes ONLY the contract to the renderer, as
-// window.shikaku = { invoke(name, input), on(event, cb) → unsubscribe }. The web host's shim
+// window.shikaku = { invoke(name, input), on(event, cb) → unsubscribe, chooseFile(kind) }. The web host's shim
 // (src/renderer/bridge.ts) provides the same API, so the renderer cannot tell which host it runs in.
 // invoke() resolves with the request's output, or rejects with a plain { code, message } object (custom
 // Error properties do not survive contextBridge, so both hosts reject with the plain object).
 import { contextBridge, ipcRenderer } from 'electron';
-import type { CallResult, CoreStatus, EventMessage } from '../contract.ts';
+import type { CallResult, ChosenFile, CoreStatus, EventMessage } from '../contract.ts';
 import { IPC } from './channels.ts';
 
 type Listener = (payload: unknown) => void;
@@ -40,6 +40,8 @@ contextBridge.exposeInMainWorld('shikaku', {
     if (result.ok) return result.value;
     throw { ...result.error };
   },
+  chooseFile: (kind: unknown): Promise<ChosenFile | null> =>
+    ipcRenderer.invoke(IPC.chooseFile, kind === 'csv' ? kind : 'csv') as Promise<ChosenFile | null>,
   on: (name: unknown, callback: unknown): (() => void) => {
     if (typeof name !== 'string' || typeof callback !== 'function') return () => undefined;
     const cb = callback as Listener;

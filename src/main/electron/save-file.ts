@@ -1,10 +1,12 @@
-// Files the renderer hands to the main process to be saved where staff choose (「診断情報を保存」), and the folder
-// picker (設定 → 資格確認端末の共有フォルダ): the typed channels IPC.saveFile and IPC.pickFolder, answered here with
+// The main process's file dialogs: files the renderer hands over to be saved where staff choose (「診断情報を保存」),
+// a patients CSV opened (設定 → データ, read here and handed over as base64), and the folder picker (the terminal
+// folder, the second backup folder): the typed channels IPC.saveFile and IPC.pickFolder, answered here with
 // Electron's dialogs. The web host has neither: there the renderer downloads the file and the folder is typed.
-import { writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BrowserWindow, Dialog } from 'electron';
-import type { PickFolderResult, SaveFileResult } from '../contract.ts';
+import type { ChosenFile, PickFolderResult, SaveFileResult } from '../contract.ts';
+import { CSV_MAX_BASE64 } from '../contract-data.ts';
 
 /** The largest file the renderer may hand over (base64 of a diagnostics zip stays far below). */
 export const SAVE_FILE_MAX_BASE64 = 64 * 1024 * 1024;
@@ -53,4 +55,29 @@ export async function pickFolderWithDialog(start: unknown, deps: DialogDeps): Pr
     ? await deps.dialog.showOpenDialog(deps.window, options)
     : await deps.dialog.showOpenDialog(options);
   return { path: choice.canceled ? null : (choice.filePaths[0] ?? null) };
+}
+
+/** The largest file the open dialog hands over (its base64 must fit the request). */
+export const CHOSEN_FILE_MAX_BYTES = Math.floor((CSV_MAX_BASE64 / 4) * 3);
+
+async function showOpen(deps: DialogDeps, options: Electron.OpenDialogOptions): Promise<string | null> {
+  const r = deps.window
+    ? await deps.dialog.showOpenDialog(deps.window, options)
+    : await deps.dialog.showOpenDialog(options);
+  return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]!;
+}
+
+export async function chooseCsv(deps: DialogDeps): Promise<ChosenFile | null> {
+  const path = await showOpen(deps, {
+    title: '患者データのCSVファイルを選ぶ',
+    defaultPath: deps.documentsDir,
+    properties: ['openFile'],
+    filters: [
+      { name: 'CSV', extensions: ['csv', 'txt'] },
+      { name: 'すべてのファイル', extensions: ['*'] },
+    ],
+  });
+  if (path === null) return null;
+  if ((await stat(path)).size > CHOSEN_FILE_MAX_BYTES) throw new Error(`file too large: ${path}`);
+  return { name: basename(path), data: (await readFile(path)).toString('base64') };
 }

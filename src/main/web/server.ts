@@ -29,7 +29,7 @@ export interface WebHostOptions {
   port?: number;
   /** Fixed token (tests); default 32 random bytes, hex. */
   token?: string;
-  /** Largest accepted WebSocket message (bytes). */
+  /** Largest accepted WebSocket message (bytes; default 24 MiB: a patients CSV travels base64, contract-data.ts). */
   maxPayload?: number;
 }
 
@@ -57,7 +57,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const allowedHosts = (): Set<string> => new Set([`${HOST}:${port}`, `localhost:${port}`]);
 
   const server = createServer((req, res) => void serveHttp(req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 24 * 1024 * 1024 });
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

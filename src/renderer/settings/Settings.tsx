@@ -9,6 +9,7 @@ import { call, ShikakuError } from '../api.ts';
 import { Checkbox, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
 import { PrecheckSettings } from './PrecheckSettings.tsx';
+import { DataSettings } from './DataSettings.tsx';
 import {
   ClaimsSection,
   claimDateFields,
@@ -542,6 +543,7 @@ function GeneralSettings() {
       )}
 
       <PrecheckSettings actor={actor} />
+      <DataSettings actor={actor} requireActor={() => requireActor('backup')} />
 
       {/* Only the installed app (Electron main answers it, Windows and macOS) offers this setting. */}
       {items.has('app.openAtLogin') &&

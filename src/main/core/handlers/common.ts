@@ -55,6 +55,11 @@ export interface CoreDeps {
   restart?: (demo?: boolean) => void;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
   acChanged(onBattery: boolean): void;
+  /**
+   * Stops what writes to the journal on its own (the reconciler) before the journal's file is replaced (a restore);
+   * resolves with the function that starts it again.
+   */
+  quiesce?: () => Promise<() => void>;
   /** Test hook: end the process abruptly (SIGKILL on POSIX). */
   crash(): never;
   sleep(ms: number): Promise<void>;

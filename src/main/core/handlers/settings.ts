@@ -12,7 +12,8 @@ import { institutionCodeMessages, institutionCodeProblem } from '../../../claims
 import { digitsOnly } from '../../../claims/normalize.ts';
 import { ContractError } from '../../contract.ts';
 import type { Store } from '../store/index.ts';
-import { SYSTEM_ACTOR, StaffMember } from '../store/index.ts';
+import { SYSTEM_ACTOR, StaffMember, storeMessages } from '../store/index.ts';
+import { checkBackupDir } from '../store/backup-copy.ts';
 import { knownSettings, settingDefaults, type KnownSettingKey } from '../store/settings.ts';
 import { storeOf, type CoreDeps, type Handlers } from './common.ts';
 
@@ -182,6 +183,12 @@ export function validateSetting(
     value = digits;
   } else if (k === 'clinic.name' && typeof raw === 'string') {
     value = raw.normalize('NFKC').trim();
+  } else if (k === 'backup.secondDir' && typeof raw === 'string') {
+    // The second backup folder must take a file now (written, fsynced, removed): a USB stick that is write-protected
+    // or a share that is away is refused here, not found out at the next backup.
+    value = raw.trim();
+    const problem = checkBackupDir(value as string);
+    if (problem) return { ok: false, errors: [{ path: '', message: storeMessages[problem] }] };
   } else if (k === 'terminal.dir' && typeof raw === 'string') {
     value = raw.trim();
     const problem = checkTerminalDir(value as string);

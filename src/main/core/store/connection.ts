@@ -3,9 +3,13 @@
 // failures into typed errors, the transactions the aggregate modules run in, checkpoints and backups on a schedule,
 // and the settings cache. Store (store.ts) builds the public API on it.
 import Database from 'better-sqlite3';
-import { statfsSync } from 'node:fs';
+import { rmSync, statfsSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { z } from 'zod';
 import { listBackups, takeBackup, type BackupInfo } from './backup.ts';
+import { copyFailureCode, copyToSecondDir } from './backup-copy.ts';
+import { prepareRestore, swapIn } from './restore.ts';
+import { storeMessages, type StoreErrorCode } from './messages.ts';
 import type * as outbox from './outbox.ts';
 import { backupDir } from './paths.ts';
 import { prep } from './prep.ts';
@@ -13,13 +17,26 @@ import { fail, ok, storageFailure, type Result, type StoreMode } from './result.
 import * as settings from './settings.ts';
 import type { KnownSettingKey, StaffMember } from './settings.ts';
 import * as staff from './staff.ts';
-import { isId, parseInput, type Tx } from './tx.ts';
+import { auditTx, isId, parseInput, type Tx } from './tx.ts';
 
 export interface StoreHealth {
   mode: StoreMode;
   since: number | null;
   /** SQLite's code for the failure that caused the mode (help desk). */
   cause: string | null;
+}
+
+/** Where a backup is: the data folder's backups folder, or the second backup folder. */
+export type BackupFolder = 'primary' | 'second';
+
+/** The outcome of copying a backup to the second folder. */
+export interface SecondCopy {
+  dir: string;
+  /** ISO time of the attempt. */
+  at: string;
+  ok: boolean;
+  file: string | null;
+  error: { code: StoreErrorCode; message: string; detail: string } | null;
 }
 
 export interface StoreOptions {
@@ -256,25 +273,30 @@ export class Connection {
     }, false);
   }
 
-  /** Takes an online backup now and rotates old ones (keep N: setting 'backup.keep'). */
-  async backup(reason = 'manual'): Promise<Result<BackupInfo>> {
+  /**
+   * Takes an online backup now and rotates old ones (keep N: setting 'backup.keep'); then copies it to the second
+   * backup folder when one is set ('backup.secondDir'). A failed second copy does not fail the backup: it is
+   * reported in `second` (and by lastSecondCopy()), the backup in the data folder stands.
+   */
+  async backup(reason = 'manual'): Promise<Result<BackupInfo & { second: SecondCopy | null }>> {
     if (this.closed) return fail('STORE_CLOSED');
-    if (this.backupRunning) await this.backupRunning;
-    const run = (async (): Promise<Result<BackupInfo>> => {
+    if (this.backupRunning) await this.backupRunning.catch(() => undefined);
+    const run = (async (): Promise<Result<BackupInfo & { second: SecondCopy | null }>> => {
+      let info: BackupInfo;
       try {
-        const info = await takeBackup(
+        info = await takeBackup(
           this.db,
           backupDir(this.dataDir),
           reason,
           this.setting('backup.keep'),
           new Date(this.opts.clock()),
         );
-        return ok(info);
       } catch (e) {
         const f = this.classify(e) ?? fsFailure(e);
         if (f) return fail(f.code, `${f.sqlite}: ${(e as Error).message}`);
         throw e;
       }
+      return ok({ ...info, second: this.copyToSecond(info) });
     })();
     this.backupRunning = run;
     try {
@@ -282,6 +304,33 @@ export class Connection {
     } finally {
       this.backupRunning = undefined;
     }
+  }
+
+  private secondCopy: SecondCopy | null = null;
+
+  private copyToSecond(info: BackupInfo): SecondCopy | null {
+    const dir = this.setting('backup.secondDir');
+    if (dir === '') return null;
+    const at = new Date(this.opts.clock()).toISOString();
+    try {
+      const file = copyToSecondDir(info.file, dir, this.setting('backup.keep'));
+      this.secondCopy = { dir, at, ok: true, file, error: null };
+    } catch (e) {
+      const code = copyFailureCode(e);
+      this.secondCopy = {
+        dir,
+        at,
+        ok: false,
+        file: null,
+        error: { code, message: storeMessages[code], detail: (e as Error).message },
+      };
+    }
+    return this.secondCopy;
+  }
+
+  /** The last copy to the second backup folder since the store was opened (null: none tried). */
+  lastSecondCopy(): SecondCopy | null {
+    return this.secondCopy;
   }
 
   /** Takes the daily backup when the newest one is older than 'backup.intervalHours'. */
@@ -294,8 +343,97 @@ export class Connection {
     return this.backup('daily');
   }
 
+  /** The second backup folder in use ('' = none). */
+  secondBackupDir(): string {
+    return this.setting('backup.secondDir');
+  }
+
   listBackups(): BackupInfo[] {
     return listBackups(backupDir(this.dataDir));
+  }
+
+  /** The backups of the data folder and of the second folder, newest first, each with where it is. */
+  listAllBackups(): (BackupInfo & { folder: BackupFolder })[] {
+    const second = this.setting('backup.secondDir');
+    const all = [
+      ...this.listBackups().map((b) => ({ ...b, folder: 'primary' as const })),
+      ...(second === '' ? [] : listBackups(second).map((b) => ({ ...b, folder: 'second' as const }))),
+    ];
+    return all.sort((a, b) => (a.takenAt < b.takenAt ? 1 : a.takenAt > b.takenAt ? -1 : 0));
+  }
+
+  /**
+   * Puts the journal back to a backup (restore.ts: the copy checked and migrated first, refused before anything is
+   * replaced; the current journal backed up as 'before-restore' and renamed aside), then reopens the connection
+   * on the restored file: this same Store goes on serving, no restart. Audited ('journal.restore') by `actor`.
+   */
+  async restoreBackup(
+    name: string,
+    folder: BackupFolder,
+    actor: string,
+  ): Promise<Result<{ restored: BackupInfo; before: BackupInfo; keptAs: string }>> {
+    if (this.closed) return fail('STORE_CLOSED');
+    const who = this.resolveActor(actor);
+    if (!who.ok) return who;
+    const dir = folder === 'primary' ? backupDir(this.dataDir) : this.setting('backup.secondDir');
+    const source = dir === '' ? undefined : listBackups(dir).find((b) => basename(b.file) === name);
+    if (!source) return fail('RESTORE_NOT_FOUND', `${folder}: ${name}`);
+    if (this.backupRunning) await this.backupRunning.catch(() => undefined);
+    const prepared = prepareRestore(source.file, this.file, this.opts.appVersion);
+    if (!prepared.ok) return fail(prepared.code, prepared.detail);
+    const before = await this.backup('before-restore');
+    if (!before.ok) {
+      rmSync(prepared.restoring, { force: true });
+      return before;
+    }
+    // From here to the reopened connection nothing awaits: no request can reach the store in between.
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // the WAL goes aside with the file
+    }
+    this.db.close();
+    let keptAs: string;
+    try {
+      keptAs = swapIn(this.file, prepared.restoring, this.opts.clock());
+    } catch (e) {
+      rmSync(prepared.restoring, { force: true });
+      this.reopen();
+      return fail('RESTORE_FAILED', (e as Error).message);
+    }
+    this.reopen();
+    const audited = this.tx(actor, (tx) => {
+      auditTx(tx, {
+        action: 'journal.restore',
+        entity: 'journal',
+        detail: {
+          backup: name,
+          folder,
+          takenAt: source.takenAt,
+          keptAs: basename(keptAs),
+          before: basename(before.value.file),
+        },
+      });
+      return ok(null);
+    });
+    if (!audited.ok) return audited;
+    return ok({ restored: source, before: before.value, keptAs });
+  }
+
+  /** A fresh connection on the journal file (after a restore swapped it); storage failures leave it degraded. */
+  private reopen(): void {
+    try {
+      const fresh = new Database(this.file, { fileMustExist: true });
+      applyPragmas(fresh, this.opts.busyTimeoutMs);
+      this.db = fresh;
+      this.settingsCache.clear();
+      this.setMode('ok', null);
+    } catch (e) {
+      const f = this.classify(e);
+      this.db = new Database(':memory:');
+      this.snapshot = true;
+      this.setMode(f?.mode ?? 'read_only', f?.sqlite ?? String((e as { code?: unknown }).code));
+    }
   }
 
   // ------------------------------------------------------------------------------------------ transactions

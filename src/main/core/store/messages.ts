@@ -30,6 +30,25 @@ export const storeMessages = {
   REVIEW_NO_NUMBERS:
     'この請求区分で請求する番号が受付・資格確認の結果にありません。「番号を修正」で番号を入力してください。',
   REVIEW_NOT_ALLOWED: 'この受付は請求済みまたは取消のため、請求区分を変更できません。',
+  // backups: the second folder (USB stick, NAS) and restoring a backup (設定 → データ)
+  BACKUP_DIR_RELATIVE: 'フォルダは絶対パスで入力してください（例: E:\\shikaku-backup、/media/usb/backup）。',
+  BACKUP_DIR_MISSING:
+    '2か所目のバックアップ先フォルダが見つかりません。USBメモリが差し込まれているか、共有フォルダに接続できるか確認してください。',
+  BACKUP_DIR_NOT_WRITABLE:
+    '2か所目のバックアップ先フォルダに書き込めません。書き込み禁止になっていないか、権限を確認してください。',
+  BACKUP_COPY_GONE:
+    '2か所目へのコピー中にフォルダが見えなくなりました（USBメモリが抜かれた可能性があります）。途中までのコピーは残していません。データフォルダのバックアップは無事です。',
+  BACKUP_COPY_FULL:
+    '2か所目のバックアップ先の空き容量が不足しているためコピーできませんでした。途中までのコピーは残していません。データフォルダのバックアップは無事です。',
+  BACKUP_COPY_FAILED:
+    '2か所目へのコピー中にエラーが発生しました。途中までのコピーは残していません。データフォルダのバックアップは無事です。',
+  RESTORE_NOT_FOUND: '指定したバックアップが見つかりません。一覧を更新してください。',
+  RESTORE_DAMAGED:
+    'このバックアップは破損しているため戻せません。現在のデータには手を加えていません。別のバックアップを選んでください。',
+  RESTORE_NEWER_VERSION:
+    'このバックアップは新しいバージョンのアプリで作成されたため戻せません。現在のデータには手を加えていません。',
+  RESTORE_FAILED:
+    'バックアップから戻す途中でエラーが発生しました。現在のデータはそのまま使えます。管理者に連絡してください。',
 } as const;
 
 export type StoreErrorCode = keyof typeof storeMessages;
@@ -59,5 +78,6 @@ export const importMessages = {
   badLastVisit: '最終来院日が読み取れません。',
   myNumber: '個人番号（マイナンバー）と思われる値が含まれているため取り込みません。',
   columnCount: '列の数がヘッダーと一致しません。',
+  hiddenMyNumber: '（個人番号のため表示しません）',
   missingColumns: (cols: string[]) => `必須の列がありません: ${cols.join('、')}`,
 } as const;

@@ -64,7 +64,8 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
 }
 
-export type StartupOutcome = 'created' | 'opened' | 'migrated' | 'restored' | 'damaged_no_backup';
+/** 'rolled_back': not a startup outcome: staff put the running journal back to a backup (設定 → データ). */
+export type StartupOutcome = 'created' | 'opened' | 'migrated' | 'restored' | 'damaged_no_backup' | 'rolled_back';
 
 export interface StartupReport {
   outcome: StartupOutcome;

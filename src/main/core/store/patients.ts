@@ -6,13 +6,14 @@ import { PatientShape } from '../../concepts.ts';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { findForbidden } from './forbidden.ts';
 import { isKanaOnly, kanaKey, prefixUpperBound } from './kana.ts';
 import { importMessages, storeMessages } from './messages.ts';
 import { fail, ok, storageFailure, type Result } from './result.ts';
 import { auditTx, parseInput, type Tx } from './tx.ts';
+import type { Visit } from '../../../claims/visit.ts';
+import { applyMerge, patientOfVisit, planMerge, type PatientDifference } from './patient-merge.ts';
 
 export interface PatientRecord {
   id: string;
@@ -124,57 +125,28 @@ function parseSex(text: string): 'male' | 'female' | null | undefined {
 
 // ----------------------------------------------------------------------------------------- upsert/search
 
+/**
+ * Inserts or updates a patient as the import does (patient-merge.ts: matched by カルテ番号, else kana + birth date;
+ * the import wins; where a visit saved in the app said otherwise, the difference is returned).
+ */
 export function upsertPatient(
   db: Database.Database,
   p: PatientInput,
   now: number,
-): { id: string; action: 'inserted' | 'updated' } {
-  const cols = {
-    patient_id: p.patientId.normalize('NFKC').trim(),
-    name: p.name.trim(),
-    name_kana: p.nameKana.trim(),
-    name_key: kanaKey(p.name),
-    kana_key: kanaKey(p.nameKana),
-    birth_date: p.birthDate,
-    sex: p.sex,
-    postal_code: p.postalCode.normalize('NFKC').trim(),
-    address: p.address.trim(),
-    phone: p.phone.normalize('NFKC').trim(),
-    insurer_number: p.insurance.insurerNumber.normalize('NFKC').trim(),
-    insurance_symbol: p.insurance.symbol.normalize('NFKC').trim(),
-    insurance_number: p.insurance.number.normalize('NFKC').trim(),
-    insurance_branch: p.insurance.branch.normalize('NFKC').trim(),
-    last_visit_date: p.lastVisitDate,
-    source: p.source ?? 'import',
-  };
-  const existing = (
-    cols.patient_id !== ''
-      ? prep(db, 'SELECT id FROM patients WHERE patient_id = ?').get(cols.patient_id)
-      : prep(db, `SELECT id FROM patients WHERE patient_id = '' AND name_key = ? AND birth_date = ?`).get(
-          cols.name_key,
-          cols.birth_date,
-        )
-  ) as { id: string } | undefined;
-  if (existing) {
-    prep(
-      db,
-      `UPDATE patients SET patient_id = @patient_id, name = @name, name_kana = @name_kana, name_key = @name_key, kana_key = @kana_key,
-         birth_date = @birth_date, sex = @sex, postal_code = @postal_code, address = @address, phone = @phone,
-         insurer_number = @insurer_number, insurance_symbol = @insurance_symbol, insurance_number = @insurance_number,
-         insurance_branch = @insurance_branch, last_visit_date = @last_visit_date, source = @source, updated_at = @now
-       WHERE id = @id`,
-    ).run({ ...cols, id: existing.id, now });
-    return { id: existing.id, action: 'updated' };
-  }
-  const id = uuidv7();
-  prep(
-    db,
-    `INSERT INTO patients (id, patient_id, name, name_kana, name_key, kana_key, birth_date, sex, postal_code, address, phone,
-       insurer_number, insurance_symbol, insurance_number, insurance_branch, last_visit_date, source, created_at, updated_at)
-     VALUES (@id, @patient_id, @name, @name_kana, @name_key, @kana_key, @birth_date, @sex, @postal_code, @address, @phone,
-       @insurer_number, @insurance_symbol, @insurance_number, @insurance_branch, @last_visit_date, @source, @now, @now)`,
-  ).run({ ...cols, id, now });
-  return { id, action: 'inserted' };
+): { id: string; action: 'inserted' | 'updated'; differences: PatientDifference[] } {
+  const plan = planMerge(db, p, 'import');
+  const id = applyMerge(db, plan, now) ?? '';
+  return { id, action: plan.action === 'insert' ? 'inserted' : 'updated', differences: plan.differences };
+}
+
+/**
+ * Makes or updates the patient record of a visit saved in the app (inside its transaction). The import's values
+ * stay (patient-merge.ts); several records with the visit's kana and birth date and no カルテ番号 to tell them
+ * apart: nothing is written. No audit entry of its own: the record is derived from the visit, whose 'visit.create'
+ * entry is in the same transaction.
+ */
+export function recordFromVisit(tx: Tx, visit: Visit): void {
+  applyMerge(tx.db, planMerge(tx.db, patientOfVisit(visit), 'app'), tx.now);
 }
 
 /** Inserts or updates a patient (inside the transaction) with an audit entry 'patient.create' / 'patient.update'. */
@@ -185,7 +157,7 @@ export function upsertAudited(tx: Tx, p: PatientInput): { id: string; action: 'i
     entity: 'patient',
     entityId: r.id,
   });
-  return r;
+  return { id: r.id, action: r.action };
 }
 
 export interface PatientQuery {
@@ -294,6 +266,65 @@ export interface ImportReport {
   errors: ImportRowError[];
   /** Header cells that matched no field (not imported). */
   ignoredColumns: string[];
+  /** Fields where the import and a visit saved in the app disagree (the import's value is kept). */
+  differences: PatientDifference[];
+}
+
+/** What an import would do, before anything is written (設定 → データ shows it; 「取り込む」 then imports). */
+export interface ImportPreview {
+  encoding: CsvEncoding;
+  /** UTF-8 with a byte-order mark. */
+  bom: boolean;
+  sha256: string;
+  header: string[];
+  /** The first data rows as read (cells), for the preview table. */
+  sample: string[][];
+  rows: number;
+  accepted: number;
+  /** Each refused row with its row number and reason: none of these would be imported. */
+  refused: ImportRowError[];
+  ignoredColumns: string[];
+  inserts: number;
+  updates: number;
+  differences: PatientDifference[];
+}
+
+const SAMPLE_ROWS = 5;
+
+/** The preview of an import (reads only): the same parse and the same merge plan as the import itself. */
+export function previewRows(
+  db: Database.Database,
+  data: Buffer,
+  bom: boolean,
+  encoding: CsvEncoding,
+  parsed: ParsedCsv,
+): ImportPreview {
+  const out: ImportPreview = {
+    encoding,
+    bom,
+    sha256: createHash('sha256').update(data).digest('hex'),
+    header: parsed.header,
+    sample: parsed.sample,
+    rows: parsed.rows.length,
+    accepted: 0,
+    refused: [],
+    ignoredColumns: parsed.ignoredColumns,
+    inserts: 0,
+    updates: 0,
+    differences: [],
+  };
+  for (const row of parsed.rows) {
+    if (!row.ok) {
+      out.refused.push(row.error);
+      continue;
+    }
+    out.accepted++;
+    const plan = planMerge(db, row.value, 'import');
+    if (plan.action === 'insert') out.inserts++;
+    else out.updates++;
+    out.differences.push(...plan.differences.map((d) => ({ ...d, row: row.row })));
+  }
+  return out;
 }
 
 /**
@@ -309,6 +340,7 @@ export function importRows(tx: Tx, data: Buffer, encoding: CsvEncoding, parsed: 
     failed: 0,
     errors: [],
     ignoredColumns: parsed.ignoredColumns,
+    differences: [],
   };
   const one = tx.db.transaction((p: PatientInput) => upsertPatient(tx.db, p, tx.now));
   for (const row of parsed.rows) {
@@ -321,6 +353,7 @@ export function importRows(tx: Tx, data: Buffer, encoding: CsvEncoding, parsed: 
       const r = one(row.value);
       if (r.action === 'inserted') report.inserted++;
       else report.updated++;
+      report.differences.push(...r.differences.map((d) => ({ ...d, row: row.row })));
     } catch (e) {
       if (storageFailure(e)) throw e;
       report.failed++;
@@ -345,13 +378,15 @@ export function importRows(tx: Tx, data: Buffer, encoding: CsvEncoding, parsed: 
   return report;
 }
 
-export function decodeCsv(buf: Buffer, encoding?: CsvEncoding): { text: string; encoding: CsvEncoding } {
-  if (encoding === 'shift_jis') return { text: iconv.decode(buf, 'cp932'), encoding };
-  if (encoding === 'utf8') return { text: buf.toString('utf8'), encoding };
+/** Decodes the file: the encoding given, else UTF-8 when it is valid UTF-8, else Shift_JIS (CP932). */
+export function decodeCsv(buf: Buffer, encoding?: CsvEncoding): { text: string; encoding: CsvEncoding; bom: boolean } {
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  if (encoding === 'shift_jis') return { text: iconv.decode(buf, 'cp932'), encoding, bom: false };
+  if (encoding === 'utf8') return { text: buf.toString('utf8'), encoding, bom };
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf8' };
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf8', bom };
   } catch {
-    return { text: iconv.decode(buf, 'cp932'), encoding: 'shift_jis' };
+    return { text: iconv.decode(buf, 'cp932'), encoding: 'shift_jis', bom: false };
   }
 }
 
@@ -364,6 +399,9 @@ export interface ParsedCsv {
   fileError?: string;
   rows: ParsedCsvRow[];
   ignoredColumns: string[];
+  /** The header cells and the first data rows as read (the import preview). */
+  header: string[];
+  sample: string[][];
 }
 
 /** A CSV file's records (header first), as the patients import reads them; the Japanese reason when unreadable. */
@@ -378,9 +416,13 @@ export function readCsvRecords(text: string): { ok: true; records: string[][] } 
 
 export function parsePatientsCsv(text: string): ParsedCsv {
   const read = readCsvRecords(text);
-  if (!read.ok) return { ok: false, fileError: read.error, rows: [], ignoredColumns: [] };
+  if (!read.ok) return { ok: false, fileError: read.error, rows: [], ignoredColumns: [], header: [], sample: [] };
   const records = read.records;
   const header = records[0] ?? [];
+  // The preview never shows what looks like a 個人番号 (such a row is refused anyway).
+  const sample = records
+    .slice(1, 1 + SAMPLE_ROWS)
+    .map((cells) => cells.map((c) => (findForbidden([c]) === undefined ? c : importMessages.hiddenMyNumber)));
   const index = new Map<CsvField, number>();
   const ignoredColumns: string[] = [];
   header.forEach((h, i) => {
@@ -398,6 +440,8 @@ export function parsePatientsCsv(text: string): ParsedCsv {
       fileError: importMessages.missingColumns(missing.map((f) => PATIENT_CSV_COLUMNS[f][0])),
       rows: [],
       ignoredColumns,
+      header,
+      sample,
     };
   }
   const rows: ParsedCsvRow[] = [];
@@ -472,5 +516,5 @@ export function parsePatientsCsv(text: string): ParsedCsv {
       },
     });
   }
-  return { ok: true, rows, ignoredColumns };
+  return { ok: true, rows, ignoredColumns, header, sample };
 }

@@ -41,6 +41,11 @@ export const knownSettings = {
   staff: z.array(StaffMember).refine((l) => new Set(l.map((s) => s.id)).size === l.length, 'staff ids must be unique'),
   /** How many backups to keep. */
   'backup.keep': z.number().int().min(1).max(400),
+  /**
+   * A second backup folder (USB stick, NAS share) every backup is also copied to; '' = none. Checked (absolute,
+   * present, writable) where it is set (settings.set), not here: a USB stick may be out when the journal is read.
+   */
+  'backup.secondDir': z.string().trim().max(1000),
   /** Daily backup interval in hours (24 = daily). */
   'backup.intervalHours': z
     .number()
@@ -110,6 +115,7 @@ export const settingDefaults: { [K in KnownSettingKey]: z.infer<(typeof knownSet
   server: { enabled: false, host: '', port: 5432, database: 'shikaku', user: 'shikaku', tls: false, pcName: '' },
   'backup.keep': 14,
   'backup.intervalHours': 24,
+  'backup.secondDir': '',
   'outbox.policy': {},
   claims: defaultClaimSettings,
   'reconcile.concurrency': 2,

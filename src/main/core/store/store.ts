@@ -19,6 +19,7 @@ import * as outbox from './outbox.ts';
 import * as patients from './patients.ts';
 import { closePushJobs } from './push-queue.ts';
 import * as precheck from './precheck.ts';
+import { listDifferences, type PatientDifference } from './patient-merge.ts';
 import { backupDir } from './paths.ts';
 import { prep } from './prep.ts';
 import * as queue from './queue.ts';
@@ -113,7 +114,12 @@ export class Store extends Connection {
     if (!v.ok) return v;
     return this.tx(
       v.value.staff,
-      (tx) => visits.insertVisit(tx.db, v.value, tx.actor, 'visit.create', this.opts.clock),
+      (tx) => {
+        const saved = visits.insertVisit(tx.db, v.value, tx.actor, 'visit.create', this.opts.clock);
+        // The visit makes (or updates) its patient's record: the returning-patient search finds them next time.
+        if (saved.ok && saved.value.created) patients.recordFromVisit(tx, v.value);
+        return saved;
+      },
       true,
     );
   }
@@ -430,11 +436,38 @@ export class Store extends Connection {
     data: Buffer,
     opts: { encoding?: patients.CsvEncoding; actor?: string } = {},
   ): Result<patients.ImportReport> {
+    const p = this.parseCsv(data, opts.encoding);
+    if (!p.ok) return p;
+    const { encoding, parsed } = p.value;
+    return this.tx(opts.actor ?? SYSTEM_ACTOR, (tx) => ok(patients.importRows(tx, data, encoding, parsed)));
+  }
+
+  /**
+   * The dry run of importPatientsCsv: the encoding detected, the first rows, each refused row with its reason,
+   * how many records would be added or updated and where the import differs from visits saved in the app.
+   * Nothing is written.
+   */
+  previewPatientsCsv(data: Buffer, opts: { encoding?: patients.CsvEncoding } = {}): Result<patients.ImportPreview> {
+    const p = this.parseCsv(data, opts.encoding);
+    if (!p.ok) return p;
+    const { encoding, bom, parsed } = p.value;
+    return this.read(() => ok(patients.previewRows(this.db, data, bom, encoding, parsed)));
+  }
+
+  private parseCsv(
+    data: Buffer,
+    enc: patients.CsvEncoding | undefined,
+  ): Result<{ encoding: patients.CsvEncoding; bom: boolean; parsed: patients.ParsedCsv }> {
     if (!Buffer.isBuffer(data)) return fail('INVALID_INPUT', 'CSV data must be a Buffer');
-    const { text, encoding } = patients.decodeCsv(data, opts.encoding);
+    const { text, encoding, bom } = patients.decodeCsv(data, enc);
     const parsed = patients.parsePatientsCsv(text);
     if (!parsed.ok) return fail('CSV_UNREADABLE', parsed.fileError);
-    return this.tx(opts.actor ?? SYSTEM_ACTOR, (tx) => ok(patients.importRows(tx, data, encoding, parsed)));
+    return ok({ encoding, bom, parsed });
+  }
+
+  /** Where visits saved in the app disagree with what the import set (the import's values are kept). */
+  patientDifferences(limit = 200): Result<PatientDifference[]> {
+    return this.read(() => ok(listDifferences(this.db, Math.min(Math.max(1, Math.floor(limit)), 1000))));
   }
 
   // ------------------------------------------------------------------------------- 事前確認 (precheck.ts)

@@ -1,0 +1,82 @@
+// The 設定 → データ screen's text (strings.data): backups, the second backup folder, restoring, the patients import.
+// Kept beside strings.ts (which would pass 700 lines); import it through `strings`.
+
+export const dataStrings = {
+  title: 'データ（バックアップ・患者データの取り込み）',
+  backupNow: '今すぐバックアップ',
+  backingUp: 'バックアップしています…',
+  backedUp: (at: string) => `バックアップしました（${at}）。`,
+  secondCopied: (dir: string) => `2か所目（${dir}）にもコピーしました。`,
+  secondFailed: (message: string) => `2か所目へのコピーはできませんでした: ${message}`,
+  failed: (m: string) => `できませんでした: ${m}`,
+  secondDir: '2か所目のバックアップ先（USBメモリ・NAS）',
+  secondDirHint:
+    'バックアップのたびに（毎日の自動バックアップも）このフォルダにもコピーします。空欄にすると2か所目へのコピーをやめます。保存するときに書き込めるか確かめます。',
+  secondDirSave: '2か所目のバックアップ先を保存',
+  secondDirSaved: '2か所目のバックアップ先を保存しました（書き込めることを確認しました）。',
+  secondDirCleared: '2か所目のバックアップ先を空欄にしました。',
+  chooseFolder: 'フォルダを選ぶ',
+  lastSecondCopy: (at: string, ok: boolean, message: string | null) =>
+    ok ? `前回の2か所目へのコピー: ${at} 成功` : `前回の2か所目へのコピー: ${at} 失敗 — ${message ?? ''}`,
+  listTitle: 'バックアップの一覧',
+  listEmpty: 'バックアップはまだありません。',
+  colTakenAt: '日時',
+  colReason: '種類',
+  colSize: '大きさ',
+  colFolder: '保存先',
+  colAction: '操作',
+  folders: { primary: 'この端末のデータフォルダ', second: '2か所目' } as Record<string, string>,
+  reasons: {
+    daily: '毎日の自動',
+    manual: '手動',
+    'before-restore': '戻す前のデータ',
+  } as Record<string, string>,
+  reasonOther: (r: string) => (r.startsWith('pre-migration') ? 'データ形式の更新前' : r),
+  restore: 'この時点に戻す',
+  restoreLabel: (at: string, folder: string) => `${at}（${folder}）の時点に戻す`,
+  confirmTitle: 'この時点に戻しますか？',
+  confirmBody: (at: string) =>
+    `${at} の時点のデータに戻します。それ以降に保存した受付は画面から見えなくなります（戻す前のデータはバックアップ「戻す前のデータ」として残し、いつでも戻せます）。バックアップが破損していないかを先に確かめ、問題があれば何も変更しません。`,
+  confirmYes: '戻す',
+  confirmNo: 'やめる',
+  restoring: 'バックアップを確かめて戻しています…',
+  restored: (notice: string) => notice,
+  importTitle: 'レセコンの患者データ（CSV）の取り込み',
+  importIntro:
+    'レセコンから書き出した患者一覧のCSVを選ぶと、取り込む前に内容を確認できます。誤りのある行は取り込まれません。',
+  chooseFile: 'CSVファイルを選ぶ',
+  fileLabel: '患者データのCSVファイル',
+  reading: 'ファイルを確認しています…',
+  previewTitle: (name: string) => `取り込む前の確認: ${name}`,
+  encoding: { shift_jis: 'Shift_JIS', utf8: 'UTF-8', utf8_bom: 'UTF-8（BOM付き）' } as Record<string, string>,
+  encodingLine: (e: string) => `文字コード: ${e}`,
+  counts: (rows: number, accepted: number, refused: number, inserts: number, updates: number) =>
+    `全 ${rows} 行: 取り込む ${accepted} 行（新規 ${inserts}・更新 ${updates}）、取り込まない ${refused} 行`,
+  sampleTitle: '先頭の行',
+  refusedTitle: '取り込まない行（理由）',
+  refusedRow: (row: number, column: string | null, message: string) =>
+    `${row}行目${column ? `（${column}）` : ''}: ${message}`,
+  ignoredColumns: (cols: string) => `使わない列: ${cols}`,
+  differencesTitle: '受付で入力された内容と違う項目（取り込む内容を優先します）',
+  differenceRow: (name: string, field: string, imported: string, app: string, row: number | null) =>
+    `${row !== null ? `${row}行目 ` : ''}${name}・${field}: 取り込み「${imported}」／受付「${app}」`,
+  fields: {
+    patientId: 'カルテ番号',
+    name: '氏名',
+    nameKana: 'カナ氏名',
+    sex: '性別',
+    postalCode: '郵便番号',
+    address: '住所',
+    phone: '電話番号',
+    insurerNumber: '保険者番号',
+    symbol: '記号',
+    number: '番号',
+    branch: '枝番',
+  } as Record<string, string>,
+  importNow: '取り込む',
+  importing: '取り込んでいます…',
+  imported: (inserted: number, updated: number, failed: number) =>
+    `取り込みました: 新規 ${inserted} 件、更新 ${updated} 件、取り込まなかった行 ${failed} 件。`,
+  nothingToImport: '取り込める行がありません。',
+  differencesListTitle: '受付の内容と取り込み内容の違い',
+} as const;
