@@ -2,8 +2,10 @@
 // health state machine. Real adapters in the app; simulated ones in demo/drill mode (and only there), with
 // the terminal simulator answering on a share folder inside the demo data folder.
 import { join } from 'node:path';
+import { drillFaultOf, type DrillFault, type DrillPart } from '../concepts.ts';
 import {
   HealthMonitor,
+  cardSignalOf,
   createNetworkProbe,
   pathCheck,
   pcscSignalOf,
@@ -48,8 +50,8 @@ export interface Devices {
   battery: BatteryHooks;
   /** The demo terminal simulator, when running simulated. */
   simulator: TerminalSimulator | null;
-  /** 訓練モード only (simulated devices): cause or clear a fault, as a trainer would; null with real devices. */
-  drill: ((fault: DrillFault) => void) | null;
+  /** 訓練モード only (simulated devices): break or restore a part, as a trainer would; null with real devices. */
+  drill: DrillControl | null;
   /** Probe the share folder and network now (also runs on an interval). */
   probe(): Promise<void>;
   close(): Promise<void>;
@@ -57,9 +59,18 @@ export interface Devices {
 
 export const DEMO_READER = '訓練用カードリーダー';
 
-/** Faults a drill can cause on the simulated devices (and their recoveries). */
-export const drillFaults = ['reader_lost', 'reader_back', 'mains_lost', 'mains_back'] as const;
-export type DrillFault = (typeof drillFaults)[number];
+/** 訓練モード's hand on the simulated devices: each part broken or restored, and which are broken now. */
+export interface DrillControl {
+  /** Resolves once the health state has taken the change in. */
+  apply(fault: DrillFault): Promise<void>;
+  broken(): DrillPart[];
+}
+
+/**
+ * In 訓練モード every cause enters on its first failing observation and leaves after 2 s of health, so a drill's
+ * break and repair show in the health bar within seconds (the real debounce waits up to 30 s).
+ */
+const DRILL_DEBOUNCE: HealthMonitorOptions['debounce'] = { enterAfterFailures: 1, enterAfterMs: 0, exitAfterMs: 2000 };
 
 /**
  * Device-class causes are definitive events (the PC/SC service is gone, the reader is unplugged or back), so they
@@ -74,7 +85,7 @@ const DEVICE_DEBOUNCE: HealthMonitorOptions['debounceFor'] = {
 export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   const onError = opts.onError ?? (() => {});
   const health = new HealthMonitor({
-    debounceFor: DEVICE_DEBOUNCE,
+    ...(opts.mode === 'simulated' ? { debounce: DRILL_DEBOUNCE } : { debounceFor: DEVICE_DEBOUNCE }),
     ...opts.health,
     ...(opts.incidents ? { sink: opts.incidents } : {}),
     onError,
@@ -86,21 +97,56 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   let power: PowerPort;
   let terminalDir = opts.terminalDir;
   let drill: Devices['drill'] = null;
+  /** The parts a drill has broken (simulated devices only): the probe reports the terminal and network as such. */
+  const broken = new Set<DrillPart>();
+  let drillFault: ((fault: DrillFault) => Promise<void>) | undefined;
   if (opts.mode === 'simulated') {
     const sim = new SimulatedCardReader({ readers: [DEMO_READER] });
-    const card = () =>
+    const goodCard = () =>
       sim.insertCard(DEMO_READER, { kind: 'certificate', notAfter: new Date(Date.now() + 3 * 365 * 86_400_000) });
-    card();
+    goodCard();
     cardReader = sim;
     const simPower = new SimulatedPowerPort();
     power = simPower;
-    drill = (fault) => {
-      if (fault === 'reader_lost') sim.detachReader(DEMO_READER);
-      else if (fault === 'reader_back') {
-        sim.attachReader(DEMO_READER);
-        card();
-      } else if (fault === 'mains_lost') simPower.mainsLost();
-      else simPower.mainsRestored();
+    /** A card read as a reception would: its diagnosis is the health's card finding. */
+    const readCard = async () => {
+      try {
+        health.ingest(cardSignalOf(await sim.diagnoseCard(DEMO_READER)));
+      } catch (err) {
+        onError(err, 'drill card');
+      }
+    };
+    drillFault = async (fault) => {
+      switch (fault) {
+        case 'reader_lost':
+          return sim.detachReader(DEMO_READER);
+        case 'reader_back':
+          sim.attachReader(DEMO_READER);
+          return goodCard();
+        case 'card_bad':
+          sim.insertCard(DEMO_READER, { kind: 'chip_unreadable' });
+          return readCard();
+        case 'card_good':
+          goodCard();
+          return readCard();
+        case 'terminal_down':
+          // The simulated connector stops answering; the health sees at once what a request would see after
+          // the terminal's timeout.
+          simulator?.setDefaultAnswer({ kind: 'never' });
+          return probe();
+        case 'terminal_back':
+          simulator?.setDefaultAnswer({ kind: 'registry' });
+          // Answering again: the trainer's word stands for the next answer (none may be asked for a while).
+          if (terminal) health.ingest({ ...terminalSignalOf(await terminal.probe(), terminal.health()), link: 'ok' });
+          return probe();
+        case 'network_down':
+        case 'network_back':
+          return probe();
+        case 'mains_lost':
+          return simPower.mainsLost();
+        case 'mains_back':
+          return simPower.mainsRestored();
+      }
     };
     terminalDir = join(opts.dataDir, 'terminal-share');
     simulator = await TerminalSimulator.start({ dir: terminalDir });
@@ -115,8 +161,10 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
         ...(opts.medicalInstitutionCode ? { medicalInstitutionCode: opts.medicalInstitutionCode } : {}),
       })
     : null;
+  const shareReachable = terminalDir ? pathCheck(terminalDir) : undefined;
   const network = createNetworkProbe({
-    facility: terminalDir ? [pathCheck(terminalDir)] : [],
+    // A network drill makes the facility check fail as an unplugged LAN cable would.
+    facility: shareReachable ? [async () => !broken.has('network') && (await shareReachable())] : [],
     wideArea: opts.wanTarget ? [tcpCheck(...hostPort(opts.wanTarget))] : [],
   });
 
@@ -129,7 +177,9 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     try {
       if (terminal) {
         const link = await terminal.probe();
-        health.ingest(terminalSignalOf(link, terminal.health(), terminalDir));
+        const signal = terminalSignalOf(link, terminal.health(), terminalDir);
+        // A terminal drill: the connector is silent, as after a request that timed out.
+        health.ingest(broken.has('terminal') ? { ...signal, link: 'timeout', consecutiveFailures: 1 } : signal);
       }
       health.ingest(await network());
     } catch (err) {
@@ -143,6 +193,18 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   await probe();
   const timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
   timer.unref();
+  if (drillFault) {
+    const apply = drillFault;
+    drill = {
+      async apply(fault) {
+        const { part, broken: breaks } = drillFaultOf[fault];
+        if (breaks) broken.add(part);
+        else broken.delete(part);
+        await apply(fault);
+      },
+      broken: () => [...broken],
+    };
+  }
 
   return {
     cardReader,
