@@ -8,12 +8,19 @@ import type { HealthStateView } from '../main/contract.ts';
 import { useConnection } from './connection.ts';
 import { strings } from './strings.ts';
 
-type Item = HealthStateView['causes'][number] | HealthStateView['warnings'][number];
+type Item =
+  HealthStateView['causes'][number] | HealthStateView['warnings'][number] | HealthStateView['findings'][number];
 
-/** The item whose next step matters most: an outage cause, then a degrading one, then a warning. */
+/** Every cause, warning and this reception's card / 資格 findings (e.g. a chip that cannot be read). */
+function itemsOf(health: HealthStateView): Item[] {
+  return [...health.causes, ...health.warnings, ...health.findings];
+}
+
+/** The item whose next step matters most: an outage cause, a degrading one, a finding that stops the card, a warning. */
 export function mostUrgent(health: HealthStateView): Item | undefined {
-  const rank = (c: Item): number => ('impact' in c ? (c.impact === 'outage' ? 0 : 1) : 2);
-  return [...health.causes, ...health.warnings].sort((a, b) => rank(a) - rank(b))[0];
+  const rank = (c: Item): number =>
+    'impact' in c ? (c.impact === 'outage' ? 0 : 1) : 'at' in c && c.severity === 'error' ? 2 : 3;
+  return itemsOf(health).sort((a, b) => rank(a) - rank(b))[0];
 }
 
 export function HealthBar() {
@@ -23,7 +30,7 @@ export function HealthBar() {
   const toggle = useRef<HTMLButtonElement>(null);
   const mode = health?.mode ?? 'unknown';
   const urgent = health ? mostUrgent(health) : undefined;
-  const items = health ? [...health.causes, ...health.warnings] : [];
+  const items = health ? itemsOf(health) : [];
 
   useEffect(() => {
     if (!open) return;
