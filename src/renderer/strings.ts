@@ -301,14 +301,14 @@ export const strings = {
     basisProvisional: (label: string) => `${label}（見込み）`,
     needsDecision: '要確認',
     progressLabel: '事後確認の進み具合',
-    progressText: (done: number, total: number) => `${done} / ${total} 件`,
+    progressText: (done: number, total: number) => `回答あり ${done} 件 / 全 ${total} 件`,
     progressIdle: '事後確認する受付はありません。',
     reconciler: {
       running: '事後確認：実行中',
       paused: '事後確認：一時停止中（資格確認端末が応答しません）',
       off: '事後確認：停止（資格確認端末が設定されていないか、手動実行の設定です）',
     },
-    counts: (pending: number, dead: number) => `待ち ${pending} 件・送信不可 ${dead} 件`,
+    counts: (unconfirmed: number, dead: number) => `未確認 ${unconfirmed} 件・送信不可 ${dead} 件`,
     // detail panel
     detailTitle: (name: string) => `${name} さんの受付`,
     close: '閉じる（Esc）',
@@ -370,6 +370,13 @@ export const strings = {
     actionRequired: '操作を選んでください。',
     chooseBasis: '請求区分',
     basisRequired: '請求区分を選んでください。',
+    basisExplained: {
+      current: '① 今の資格の番号（問診・書類・前回の受診で確かめた番号）で請求します。',
+      past: '② 失効した前の資格の番号（「資格（無効）」の画面や前回の記録の番号）で請求します。摘要に「旧資格情報」と書きます。',
+      unknown: '③ 番号が分からないまま請求します。摘要の先頭に「不詳」と住所などを書きます。',
+    },
+    systemActor: '自動（事後確認）',
+    more: '詳細',
     candidate: (n: string) => `使う番号：${n}`,
     noCandidate: 'この区分の番号がありません。「番号を修正する」で入力してください。',
     manualFound: '照会の結果',
@@ -387,6 +394,7 @@ export const strings = {
     // archived answers (visits.evidence / visits.evidenceFile)
     evidenceTitle: '保管されている回答ファイル（原本）',
     evidenceNone: 'この受付には保管された回答ファイルはありません。',
+    evidenceSummary: (n: number, when: string) => `資格確認端末の回答の原本を ${n} 件保管しています（${when}）。`,
     evidenceCols: { file: 'ファイル名', at: '保管日時', via: '照会の方法', size: '大きさ', sha256: 'SHA-256' },
     evidenceVia: { single: '個別照会', bulk: '一括照会' } as Record<string, string>,
     evidenceRow: (row: string) => `（この受付の行の識別番号 ${row}）`,
