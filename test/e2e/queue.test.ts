@@ -14,6 +14,7 @@ import { checkDigit } from '../../src/claims/insurer.ts';
 import type { TerminalFinding, Visit } from '../../src/claims/visit.ts';
 import { TerminalSimulator } from '../../src/hardware/terminal/index.ts';
 import { SYSTEM_ACTOR, dbPath, openStore, type Store } from '../../src/main/core/store/index.ts';
+import { formatMonthDay } from '../../src/renderer/print/format.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions, expectAccessible } from './actions.ts';
 import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
@@ -205,7 +206,11 @@ describe('事後確認 queue: staff review', () => {
     expect(await tab(page, 'unconfirmed', 1).count()).toBe(1);
     expect(await tab(page, 'confirmed', 2).count()).toBe(1);
     expect(await tab(page, 'dead', 1).count()).toBe(1);
-    expect(await page.getByRole('progressbar', { name: q.progressLabel }).getAttribute('aria-valuemax')).toBe('0');
+    // The bar counts as the tabs count: 要確認 3 + 確認済み 2 of the 7 visits in the four tabs.
+    const seededBar = page.getByRole('progressbar', { name: q.progressLabel });
+    expect(await seededBar.getAttribute('aria-valuemax')).toBe('7');
+    expect(await seededBar.getAttribute('aria-valuenow')).toBe('5');
+    expect(await page.getByTestId('queue-remaining').textContent()).toBe(q.counts(1, 1));
     expect(await page.getByTestId('reconciler-state').textContent()).toBe(q.reconciler.off);
 
     // Tabs by keyboard: → from 未確認 to 要確認.
@@ -216,7 +221,7 @@ describe('事後確認 queue: staff review', () => {
     expect(headers).toEqual(Object.values(q.cols));
     const row = page.locator(`tr[data-id="${needs.id}"]`);
     const cells = await row.getByRole('cell').allTextContents();
-    expect(cells[0]).toBe(needs.serviceDate);
+    expect(cells[0]).toBe(formatMonthDay(needs.serviceDate));
     expect(cells[1]).toContain('要確 一子');
     expect(cells[2]).toBe(strings.causes[needs.cause]);
     expect(cells[3]).toBe(strings.evidence.portal);
@@ -520,6 +525,10 @@ describe('事後確認 queue: progress with the reconciler running', () => {
     await act.press('Enter');
     const detail = page.getByTestId('queue-detail');
     const evidence = detail.getByTestId('evidence');
+    // The main view says how many answers are kept; file names and SHA-256 are under 「詳細」.
+    await evidence.getByTestId('evidence-summary').waitFor();
+    expect(await evidence.getByTestId('evidence-summary').textContent()).not.toContain(ev.file);
+    await act.click(evidence.getByText(q.more, { exact: true }));
     const evRow = evidence.locator(`tr[data-sha256="${ev.sha256}"]`);
     await evRow.waitFor();
     expect(await detail.getByTestId('answer').textContent()).toContain(q.validity.valid);
