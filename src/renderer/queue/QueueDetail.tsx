@@ -1,7 +1,7 @@
 // One visit of the 事後確認 queue: what was taken at reception, the terminal's answer (with the answer files archived
 // for it: Evidence.tsx), the proposed decision with its reasons, the claim as it will be exported, and the staff
 // review forms (visits.review). A side panel over the screen (always in view at 1366×768, scrolling inside);
-// Esc closes. Times are shown as 12月7日 14:01; what is for the help desk (the job's last error) is under 「詳細」.
+// Esc closes. Times are shown as 12月7日 14:01; the answer files (names, SHA-256) are under 「詳細」 (Evidence.tsx).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RequestInput, StaffView, VisitDetailView } from '../../main/contract.ts';
 import { call } from '../api.ts';
@@ -348,15 +348,15 @@ export function QueueDetail(props: { id: string; onClose: () => void; onChanged:
           {d.job && (
             <>
               <h4>{s.jobTitle}</h4>
-              <p data-testid="job">{s.jobLine(s.jobStatus[d.job.status] ?? d.job.status, d.job.attempts)}</p>
-              {d.job.lastError && (
-                <details className="more">
-                  <summary>{s.more}</summary>
-                  <p>
+              <p data-testid="job">
+                {s.jobLine(s.jobStatus[d.job.status] ?? d.job.status, d.job.attempts)}
+                {d.job.lastError && (
+                  <>
+                    <br />
                     {s.lastError}: {d.job.lastError}
-                  </p>
-                </details>
-              )}
+                  </>
+                )}
+              </p>
             </>
           )}
 
