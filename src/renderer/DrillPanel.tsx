@@ -2,10 +2,11 @@
 // 資格確認端末, ネットワーク, 電源 — with its state and a button that breaks or restores it (drill.fault), so staff
 // practise a fault without a developer. The health bar follows by itself (health.changed). The panel opens over the
 // screen at the bottom right (it never pushes the reception form down) and closes with Esc or 閉じる.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RequestInput } from '../main/contract.ts';
 import { call } from './api.ts';
 import { useConnection } from './connection.ts';
+import { useEscapeCloses } from './escape.ts';
 import { strings } from './strings.ts';
 
 type Fault = RequestInput<'drill.fault'>['fault'];
@@ -47,17 +48,8 @@ export function DrillPanel() {
     };
   }, [ready]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key !== 'Escape') return;
-      e.stopPropagation();
-      setOpen(false);
-      toggle.current?.focus();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useEscapeCloses(open, close, toggle);
 
   if (!available) return null;
 
@@ -98,7 +90,7 @@ export function DrillPanel() {
               const isBroken = broken.includes(part);
               return (
                 <li key={part} data-part={part} data-broken={isBroken}>
-                  <span className="drill-part">{s.parts[part]}</span>
+                  <span className="drill-part">{s.parts[part][0]}</span>
                   <span className="drill-state" data-testid={`drill-state-${part}`}>
                     {isBroken ? s.broken : s.working}
                   </span>
@@ -109,7 +101,7 @@ export function DrillPanel() {
                     onClick={() => act(part, isBroken ? up : down)}
                     data-testid={`drill-${part}`}
                   >
-                    {isBroken ? s.restore[part] : s.break[part]}
+                    {s.parts[part][isBroken ? 2 : 1]}
                   </button>
                 </li>
               );
@@ -121,7 +113,7 @@ export function DrillPanel() {
             </p>
           )}
           <p role="status" className="visually-hidden">
-            {broken.length > 0 ? s.brokenNow(broken.map((p) => s.parts[p as Part]).join('・')) : s.allWorking}
+            {broken.length > 0 ? s.brokenNow(broken.map((p) => s.parts[p as Part][0]).join('・')) : s.allWorking}
           </p>
           <button
             type="button"

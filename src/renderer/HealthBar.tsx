@@ -3,9 +3,10 @@
 // 「詳しく」; a second line: the most urgent cause and its next step. Every cause, warning and device text is
 // behind 「詳しく」, which opens over the screen (it never pushes the reception form down) and closes with Esc.
 // Changes are announced politely and never take focus.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { HealthStateView } from '../main/contract.ts';
 import { useConnection } from './connection.ts';
+import { useEscapeCloses } from './escape.ts';
 import { strings } from './strings.ts';
 
 type Item =
@@ -32,17 +33,8 @@ export function HealthBar() {
   const urgent = health ? mostUrgent(health) : undefined;
   const items = health ? itemsOf(health) : [];
 
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key !== 'Escape') return;
-      e.stopPropagation();
-      setOpen(false);
-      toggle.current?.focus();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useEscapeCloses(open, close, toggle);
 
   return (
     <section
