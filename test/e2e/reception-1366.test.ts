@@ -483,6 +483,8 @@ describe('bad input: every error beside its field, on leaving it', () => {
     await page.getByTestId('wizard').waitFor();
     await radio(page, strings.causes.qualification_invalid).check();
     await page.getByTestId('invalid-advice').waitFor();
+    // Above the fold: measured with the page at its top, as it is when the step appears.
+    await page.evaluate(() => window.scrollTo(0, 0));
     const next = (await page.getByTestId('wizard-next').boundingBox())!;
     expect(next.y + next.height).toBeLessThanOrEqual(VIEWPORT.height);
     await shot(page, 'cause-advice-next');

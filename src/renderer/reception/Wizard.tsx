@@ -296,6 +296,7 @@ function StepBody(props: {
           options={CAUSES}
           labelOf={(c) => strings.causes[c]}
           keyOf={positionKey}
+          columns={2}
           describe={(c) =>
             c === 'qualification_invalid' && w.cause === c ? (
               <span data-testid="invalid-advice">{strings.qualificationInvalidAdvice}</span>

@@ -110,12 +110,15 @@ export function RadioGroup<T extends string | number>(props: {
   /** Why an option does not apply: it is shown greyed (disabled) with the reason under it, its key kept. */
   unavailable?: (v: T) => string | undefined;
   required?: boolean;
+  /** Options in two columns (a long list that must keep the step's 次へ above the fold at 1366×768). */
+  columns?: 2;
 }) {
   const id = useId();
   const [error, onLeave] = useShownError(props.error);
   return (
     <fieldset
       className="radio-group"
+      data-columns={props.columns}
       aria-describedby={error ? `${id}-err` : undefined}
       aria-invalid={error ? true : undefined}
       data-testid={props.testId}
