@@ -4,41 +4,21 @@
 // measured), dates and times are in Japanese form (12月7日 14:01), the main view shows no English or jargon, ①②③
 // are explained where they are chosen, the progress figures agree with the tabs, and the reviewer is never
 // preselected: saving without one is refused beside the field. Screenshots to .tmp/screens/queue-*.png; axe.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TerminalFinding, Visit } from '../../src/claims/visit.ts';
 import { SYSTEM_ACTOR, type Store } from '../../src/main/core/store/index.ts';
 import { formatMonthDay } from '../../src/renderer/print/format.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { expectAccessible, OUT_DIR } from './actions.ts';
+import { OLD, STAFF, unwrap, visitOf } from './queue-seed.ts';
 import { openApp, startSession, type E2eSession } from './session.ts';
 
 const q = strings.queue;
-const STAFF = { id: 's1', name: '受付 花子', active: true };
-const OLD = { insurerNumber: '06132013', symbol: '1234', number: '567', branch: '01' };
 const VIEWPORT = { width: 1366, height: 768 };
 const SCREENS = join(OUT_DIR, 'screens');
-const ROOT = join(import.meta.dirname, '..', '..');
-
-function visitOf(name: string, kana: string): Visit {
-  const v = JSON.parse(readFileSync(join(ROOT, 'docs/examples/portal.json'), 'utf8')) as Visit;
-  return {
-    ...v,
-    id: uuidv7(),
-    staff: STAFF.id,
-    identity: { ...v.identity, confirmedBy: STAFF.id },
-    patient: { ...v.patient, name, nameKana: kana },
-    evidence: { kind: 'portal', insurance: OLD },
-  };
-}
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 function reconcile(store: Store, v: Visit, finding: TerminalFinding, needs: string[]): void {
   unwrap(

@@ -17,28 +17,14 @@ import { SYSTEM_ACTOR, dbPath, openStore, type Store } from '../../src/main/core
 import { formatMonthDay } from '../../src/renderer/print/format.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions, expectAccessible } from './actions.ts';
+import { OLD, STAFF, unwrap, visitOf } from './queue-seed.ts';
 import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
 
 const q = strings.queue;
 const withCheck = (body: string) => body + String(checkDigit(body));
 const KYOKAI = withCheck('0113001');
-const OLD = { insurerNumber: '06132013', symbol: '1234', number: '567', branch: '01' };
-const STAFF = { id: 's1', name: '受付 花子', active: true };
 const ROOT = join(import.meta.dirname, '..', '..');
 const report = new ActionReport('queue');
-
-function visitOf(name: string, kana: string, over: Partial<Visit> = {}): Visit {
-  const v = JSON.parse(readFileSync(join(ROOT, 'docs/examples/portal.json'), 'utf8')) as Visit;
-  return {
-    ...v,
-    id: uuidv7(),
-    staff: STAFF.id,
-    identity: { ...v.identity, confirmedBy: STAFF.id },
-    patient: { ...v.patient, name, nameKana: kana },
-    evidence: { kind: 'portal', insurance: OLD },
-    ...over,
-  };
-}
 
 /** A 申立書 visit without numbers (docs/examples/declaration-unknown.json) under another name. */
 function declarationOf(name: string, kana: string): Visit {
@@ -51,11 +37,6 @@ function declarationOf(name: string, kana: string): Visit {
     patient: { ...v.patient, name, nameKana: kana },
     evidence: { ...v.evidence, declaration: { ...v.evidence.declaration!, name, nameKana: kana } },
   };
-}
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
 }
 
 /** A reconciliation as the reconciler records it (finding, proposed basis, needsDecision codes). */
