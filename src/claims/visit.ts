@@ -182,6 +182,11 @@ export const Visit = z.object({
   terminal: TerminalFinding.optional(),
   copay: Copay,
   note: z.string().default(''),
+  /**
+   * A visit taken in 訓練モード (practice on the simulated devices): set by the core running in 訓練モード, refused by
+   * a real one, never exported as a claim.
+   */
+  drill: z.literal(true).optional(),
 });
 export type Visit = z.infer<typeof Visit>;
 export type VisitInput = z.input<typeof Visit>;

@@ -81,3 +81,39 @@ export const PatientShape = z.object({
   insurance: z.object({ insurerNumber: z.string(), symbol: z.string(), number: z.string(), branch: z.string() }),
   lastVisitDate: z.string().nullable(),
 });
+
+/** The parts 訓練モード can break and restore (the 訓練の操作 panel): one drill per device of the health bar. */
+export const DrillPart = z.enum(['reader', 'card', 'terminal', 'network', 'power']);
+export type DrillPart = z.infer<typeof DrillPart>;
+
+/**
+ * A drill on the simulated devices: the reader unplugged / back, a card whose chip cannot be read / a good card,
+ * the terminal silent / answering, the network probe failing / passing, mains power lost / back.
+ */
+export const DrillFault = z.enum([
+  'reader_lost',
+  'reader_back',
+  'card_bad',
+  'card_good',
+  'terminal_down',
+  'terminal_back',
+  'network_down',
+  'network_back',
+  'mains_lost',
+  'mains_back',
+]);
+export type DrillFault = z.infer<typeof DrillFault>;
+
+/** Which part a drill fault acts on, and whether it breaks (true) or restores (false) it. */
+export const drillFaultOf: Record<DrillFault, { part: DrillPart; broken: boolean }> = {
+  reader_lost: { part: 'reader', broken: true },
+  reader_back: { part: 'reader', broken: false },
+  card_bad: { part: 'card', broken: true },
+  card_good: { part: 'card', broken: false },
+  terminal_down: { part: 'terminal', broken: true },
+  terminal_back: { part: 'terminal', broken: false },
+  network_down: { part: 'network', broken: true },
+  network_back: { part: 'network', broken: false },
+  mains_lost: { part: 'power', broken: true },
+  mains_back: { part: 'power', broken: false },
+};

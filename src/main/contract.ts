@@ -11,6 +11,8 @@ import { InputSheetRow } from '../claims/input-sheet.ts';
 import { Visit } from '../claims/visit.ts';
 import {
   ClaimBasis,
+  DrillFault,
+  DrillPart,
   IncidentKind,
   OutboxStatus,
   PatientShape,
@@ -563,16 +565,19 @@ export const requests = {
     }),
   },
   /**
-   * 訓練モード (simulated devices only): cause or clear a device fault as a trainer would — the reader unplugged or
-   * back, mains power lost or back — so staff practise the flow from a detected fault. Refused with real devices.
+   * 訓練モード (simulated devices only): break or restore a part as a trainer would — the reader unplugged or back,
+   * a card whose chip cannot be read or a good one, the terminal silent or answering, the network probe failing or
+   * passing, mains power lost or back — so staff practise the flow from a detected fault. Answers the parts
+   * broken after it. Refused with real devices.
    */
   'drill.fault': {
-    input: z
-      .object({
-        fault: z.enum(['reader_lost', 'reader_back', 'mains_lost', 'mains_back', 'terminal_silent', 'terminal_back']),
-      })
-      .strict(),
-    output: z.object({ fault: z.string(), at: z.string() }),
+    input: z.object({ fault: DrillFault }).strict(),
+    output: z.object({ fault: z.string(), at: z.string(), broken: z.array(DrillPart) }),
+  },
+  /** 訓練モード: whether drills are available (simulated devices) and which parts are broken now. */
+  'drill.state': {
+    input: empty,
+    output: z.object({ available: z.boolean(), broken: z.array(DrillPart) }),
   },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */
   'power.acChanged': {

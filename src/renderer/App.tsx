@@ -1,8 +1,9 @@
-// The app root: banner, health bar, journal notice, the screens (受付 / 事後確認の一覧 / システム障害時モード / 設定)
+// The app root: banner, header (nav, 訓練の操作 where drills are available), health bar, journal notice, the screens (受付 / 事後確認の一覧 / システム障害時モード / 設定)
 // and the status bar. Screens other than 受付 are loaded when first opened, so the first paint stays small.
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { call } from './api.ts';
 import { connect, useConnection } from './connection.ts';
+import { DrillPanel } from './DrillPanel.tsx';
 import { HealthBar } from './HealthBar.tsx';
 import { JournalNotice } from './JournalNotice.tsx';
 import { PrintHost } from './print/index.ts';
@@ -78,6 +79,7 @@ export function App() {
             ))}
           </nav>
         )}
+        {!setup && <DrillPanel />}
       </header>
       <HealthBar />
       <JournalNotice />

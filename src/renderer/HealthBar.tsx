@@ -3,17 +3,25 @@
 // 「詳しく」; a second line: the most urgent cause and its next step. Every cause, warning and device text is
 // behind 「詳しく」, which opens over the screen (it never pushes the reception form down) and closes with Esc.
 // Changes are announced politely and never take focus.
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { HealthStateView } from '../main/contract.ts';
 import { useConnection } from './connection.ts';
+import { useEscapeCloses } from './escape.ts';
 import { strings } from './strings.ts';
 
-type Item = HealthStateView['causes'][number] | HealthStateView['warnings'][number];
+type Item =
+  HealthStateView['causes'][number] | HealthStateView['warnings'][number] | HealthStateView['findings'][number];
 
-/** The item whose next step matters most: an outage cause, then a degrading one, then a warning. */
+/** Every cause, warning and this reception's card / 資格 findings (e.g. a chip that cannot be read). */
+function itemsOf(health: HealthStateView): Item[] {
+  return [...health.causes, ...health.warnings, ...health.findings];
+}
+
+/** The item whose next step matters most: an outage cause, a degrading one, a finding that stops the card, a warning. */
 export function mostUrgent(health: HealthStateView): Item | undefined {
-  const rank = (c: Item): number => ('impact' in c ? (c.impact === 'outage' ? 0 : 1) : 2);
-  return [...health.causes, ...health.warnings].sort((a, b) => rank(a) - rank(b))[0];
+  const rank = (c: Item): number =>
+    'impact' in c ? (c.impact === 'outage' ? 0 : 1) : 'at' in c && c.severity === 'error' ? 2 : 3;
+  return itemsOf(health).sort((a, b) => rank(a) - rank(b))[0];
 }
 
 export function HealthBar() {
@@ -23,19 +31,10 @@ export function HealthBar() {
   const toggle = useRef<HTMLButtonElement>(null);
   const mode = health?.mode ?? 'unknown';
   const urgent = health ? mostUrgent(health) : undefined;
-  const items = health ? [...health.causes, ...health.warnings] : [];
+  const items = health ? itemsOf(health) : [];
 
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key !== 'Escape') return;
-      e.stopPropagation();
-      setOpen(false);
-      toggle.current?.focus();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
+  useEscapeCloses(open, close, toggle);
 
   return (
     <section

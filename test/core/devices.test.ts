@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthState } from '../../src/hardware/health/index.ts';
 import type { SimulatedCardReader } from '../../src/hardware/pcsc/index.ts';
 import type { SimulatedPowerPort } from '../../src/hardware/power/index.ts';
+import type { DrillFault, DrillPart } from '../../src/main/concepts.ts';
 import { DEMO_READER, openDevices, type Devices } from '../../src/main/core/devices.ts';
 import { openJournal, storeIncidentSink, type Journal } from '../../src/main/core/journal.ts';
 
@@ -105,5 +106,34 @@ describe('core devices (simulated set)', () => {
     journal = await openJournal(dir, 'test');
     const list = journal.store!.listIncidents();
     expect(list.ok && list.value.every((i) => i.endedAt !== null)).toBe(true);
+  });
+});
+
+describe('訓練モード drills (simulated set)', () => {
+  const drills: [DrillPart, DrillFault, DrillFault][] = [
+    ['reader', 'reader_lost', 'reader_back'],
+    ['card', 'card_bad', 'card_good'],
+    ['terminal', 'terminal_down', 'terminal_back'],
+    ['network', 'network_down', 'network_back'],
+    ['power', 'mains_lost', 'mains_back'],
+  ];
+
+  it.each(drills)('breaks and restores the %s: the health follows, broken() says which', async (part, down, up) => {
+    devices = await openDevices({ mode: 'simulated', dataDir: tempDir(), health: fast });
+    const drill = devices.drill!;
+    expect(drill.broken()).toEqual([]);
+    // The terminal reads 'unknown' until it is first asked; every other part starts 'ok' (the card after a read).
+    const before = part === 'card' ? 'ok' : devices.health.state().devices[part].status;
+    await drill.apply(down);
+    expect(drill.broken()).toEqual([part]);
+    const broken = await healthWhere(devices, (s) => s.devices[part].status !== 'ok');
+    expect(['fault', 'warning']).toContain(broken.devices[part].status);
+    // Every part but the card (a per-reception finding) is a clinic cause: the mode leaves 通常.
+    if (part === 'card') expect(broken.findings.map((f) => f.code)).toContain('card_chip_unreadable');
+    else expect(broken.mode).not.toBe('normal');
+    await drill.apply(up);
+    expect(drill.broken()).toEqual([]);
+    const back = await healthWhere(devices, (s) => s.devices[part].status === before && s.mode === 'normal');
+    expect(back.causes).toEqual([]);
   });
 });

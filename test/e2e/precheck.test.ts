@@ -101,7 +101,7 @@ describe('事前確認', () => {
 
     // The terminal goes silent (訓練モード); the booked patient arrives.
     const { page, act, problems } = await openReceptionAs(session, STAFF.name, 'precheck', report);
-    await page.evaluate(() => window.shikaku!.invoke('drill.fault', { fault: 'terminal_silent' }));
+    await page.evaluate(() => window.shikaku!.invoke('drill.fault', { fault: 'terminal_down' }));
     await act.type(page.getByLabel(strings.searchKana, { exact: true }), 'よやく');
     await act.press('Enter');
     await act.click(page.getByRole('button', { name: strings.choosePatient('予約 太郎') }));

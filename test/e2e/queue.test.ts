@@ -14,30 +14,17 @@ import { checkDigit } from '../../src/claims/insurer.ts';
 import type { TerminalFinding, Visit } from '../../src/claims/visit.ts';
 import { TerminalSimulator } from '../../src/hardware/terminal/index.ts';
 import { SYSTEM_ACTOR, dbPath, openStore, type Store } from '../../src/main/core/store/index.ts';
+import { formatMonthDay } from '../../src/renderer/print/format.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions, expectAccessible } from './actions.ts';
+import { OLD, STAFF, unwrap, visitOf } from './queue-seed.ts';
 import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
 
 const q = strings.queue;
 const withCheck = (body: string) => body + String(checkDigit(body));
 const KYOKAI = withCheck('0113001');
-const OLD = { insurerNumber: '06132013', symbol: '1234', number: '567', branch: '01' };
-const STAFF = { id: 's1', name: '受付 花子', active: true };
 const ROOT = join(import.meta.dirname, '..', '..');
 const report = new ActionReport('queue');
-
-function visitOf(name: string, kana: string, over: Partial<Visit> = {}): Visit {
-  const v = JSON.parse(readFileSync(join(ROOT, 'docs/examples/portal.json'), 'utf8')) as Visit;
-  return {
-    ...v,
-    id: uuidv7(),
-    staff: STAFF.id,
-    identity: { ...v.identity, confirmedBy: STAFF.id },
-    patient: { ...v.patient, name, nameKana: kana },
-    evidence: { kind: 'portal', insurance: OLD },
-    ...over,
-  };
-}
 
 /** A 申立書 visit without numbers (docs/examples/declaration-unknown.json) under another name. */
 function declarationOf(name: string, kana: string): Visit {
@@ -50,11 +37,6 @@ function declarationOf(name: string, kana: string): Visit {
     patient: { ...v.patient, name, nameKana: kana },
     evidence: { ...v.evidence, declaration: { ...v.evidence.declaration!, name, nameKana: kana } },
   };
-}
-
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
 }
 
 /** A reconciliation as the reconciler records it (finding, proposed basis, needsDecision codes). */
@@ -205,7 +187,11 @@ describe('事後確認 queue: staff review', () => {
     expect(await tab(page, 'unconfirmed', 1).count()).toBe(1);
     expect(await tab(page, 'confirmed', 2).count()).toBe(1);
     expect(await tab(page, 'dead', 1).count()).toBe(1);
-    expect(await page.getByRole('progressbar', { name: q.progressLabel }).getAttribute('aria-valuemax')).toBe('0');
+    // The bar counts as the tabs count: 要確認 3 + 確認済み 2 of the 7 visits in the four tabs.
+    const seededBar = page.getByRole('progressbar', { name: q.progressLabel });
+    expect(await seededBar.getAttribute('aria-valuemax')).toBe('7');
+    expect(await seededBar.getAttribute('aria-valuenow')).toBe('5');
+    expect(await page.getByTestId('queue-remaining').textContent()).toBe(q.counts(1, 1));
     expect(await page.getByTestId('reconciler-state').textContent()).toBe(q.reconciler.off);
 
     // Tabs by keyboard: → from 未確認 to 要確認.
@@ -216,7 +202,7 @@ describe('事後確認 queue: staff review', () => {
     expect(headers).toEqual(Object.values(q.cols));
     const row = page.locator(`tr[data-id="${needs.id}"]`);
     const cells = await row.getByRole('cell').allTextContents();
-    expect(cells[0]).toBe(needs.serviceDate);
+    expect(cells[0]).toBe(formatMonthDay(needs.serviceDate));
     expect(cells[1]).toContain('要確 一子');
     expect(cells[2]).toBe(strings.causes[needs.cause]);
     expect(cells[3]).toBe(strings.evidence.portal);
@@ -520,6 +506,10 @@ describe('事後確認 queue: progress with the reconciler running', () => {
     await act.press('Enter');
     const detail = page.getByTestId('queue-detail');
     const evidence = detail.getByTestId('evidence');
+    // The main view says how many answers are kept; file names and SHA-256 are under 「詳細」.
+    await evidence.getByTestId('evidence-summary').waitFor();
+    expect(await evidence.getByTestId('evidence-summary').textContent()).not.toContain(ev.file);
+    await act.click(evidence.getByText(q.more, { exact: true }));
     const evRow = evidence.locator(`tr[data-sha256="${ev.sha256}"]`);
     await evRow.waitFor();
     expect(await detail.getByTestId('answer').textContent()).toContain(q.validity.valid);

@@ -408,3 +408,89 @@ describe('paper', () => {
     await page.close();
   });
 });
+
+describe('訓練の操作: each part broken and restored from the screen', () => {
+  it('toggles the reader, card, terminal, network and power; the health bar follows each', async () => {
+    const { page, problems } = await openApp(session);
+    const bar = page.getByTestId('health-bar');
+    await bar.and(page.locator('[data-mode="normal"]')).waitFor();
+    await page.getByTestId('drill-toggle').click();
+    const panel = page.getByTestId('drill-panel');
+    await panel.waitFor();
+    await expectAccessible(page);
+    await shot(page, 'drill-panel');
+    const parts = ['reader', 'card', 'terminal', 'network', 'power'] as const;
+    for (const part of parts) {
+      const device = page.locator(`[data-testid="health-devices"] [data-device="${part}"]`);
+      const button = page.getByTestId(`drill-${part}`);
+      expect(await button.textContent()).toBe(strings.drill.parts[part][1]);
+      await button.click();
+      await page.locator(`[data-device="${part}"]:is([data-status="fault"], [data-status="warning"])`).waitFor();
+      expect(await page.getByTestId(`drill-state-${part}`).textContent()).toBe(strings.drill.broken);
+      expect(await button.textContent()).toBe(strings.drill.parts[part][2]);
+      // Every part but the card (checked per reception) changes the clinic's mode; the bar still fits.
+      if (part !== 'card') expect(await bar.getAttribute('data-mode')).not.toBe('normal');
+      expect(await page.getByTestId('health-urgent').count()).toBe(1);
+      expect(await barHeight(page)).toBeLessThanOrEqual(BAR_MAX_PX);
+      if (part === 'terminal') await shot(page, 'drill-terminal-down');
+      await button.click();
+      await expect.poll(() => device.getAttribute('data-status'), { timeout: 15_000 }).not.toMatch(/fault|warning/);
+      await bar.and(page.locator('[data-mode="normal"]')).waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId(`drill-state-${part}`).textContent()).toBe(strings.drill.working);
+    }
+    // Esc closes the panel and gives the focus back to its button.
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('drill-toggle').evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('bad input: every error beside its field, on leaving it', () => {
+  it('shows the reason when a required field is left empty, in Japanese; 次へ stays in view on the cause step with advice', async () => {
+    const { page, problems } = await openReceptionAs(session, STAFF.name, 'blur', report);
+    await page.getByRole('button', { name: strings.newPatient }).click();
+    const name = page.getByLabel(strings.patientName, { exact: true });
+    await name.focus();
+    expect(await name.getAttribute('aria-invalid')).toBeNull(); // nothing before the field is left
+    await page.keyboard.press('Tab');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    const errId = (await name.getAttribute('aria-describedby'))!.split(' ').find((d) => d.endsWith('-err'))!;
+    expect(await page.locator(`[id="${errId}"]`).textContent()).toBe(strings.nameRequired);
+    // Beside the field: right under it.
+    const fieldBox = (await name.boundingBox())!;
+    const errBox = (await page.locator(`[id="${errId}"]`).boundingBox())!;
+    expect(errBox.y - (fieldBox.y + fieldBox.height)).toBeLessThan(40);
+    // A required mark of one style: every required control's label carries the same mark.
+    const marks = await page.locator('.required').allTextContents();
+    expect(marks.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(marks)).toEqual(new Set([strings.required]));
+    // 性別: leaving the group without a choice names it (not before).
+    expect(await page.getByText(strings.sexRequired, { exact: true }).count()).toBe(0);
+    await radio(page, strings.sexMale).focus();
+    await page.keyboard.press('Tab');
+    await expect.poll(() => page.getByText(strings.sexRequired, { exact: true }).count()).toBe(1);
+    await shot(page, 'blur-errors');
+    await expectAccessible(page);
+
+    // Fixed, the reason goes; the cause step with the 「資格（無効）」 advice keeps 次へ above the fold.
+    await name.fill('無効 太郎');
+    expect(await name.getAttribute('aria-invalid')).toBeNull();
+    await page.getByLabel(strings.patientBirth, { exact: true }).fill('1970-04-01');
+    await radio(page, strings.sexMale).check();
+    await page.getByRole('button', { name: strings.cannotConfirm }).click();
+    await page.getByTestId('wizard').waitFor();
+    await radio(page, strings.causes.qualification_invalid).check();
+    await page.getByTestId('invalid-advice').waitFor();
+    // Above the fold: measured with the page at its top, as it is when the step appears.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const next = (await page.getByTestId('wizard-next').boundingBox())!;
+    expect(next.y + next.height).toBeLessThanOrEqual(VIEWPORT.height);
+    await shot(page, 'cause-advice-next');
+    for (let i = 0; i < 8 && (await page.getByTestId('wizard').count()) > 0; i++) await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: strings.clearPatient }).click();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -69,6 +69,26 @@ describe('cause preselected from the health state', () => {
   ])('%s on %s → %s', (code, dev, cause) => {
     expect(causeFromHealth(health([{ code, device: dev }]))).toBe(cause);
   });
+  it('card_fault for a card that could not be read when no clinic cause is active', () => {
+    const finding = (code: string, severity: 'error' | 'warning') => ({
+      code,
+      message: '',
+      nextStep: '',
+      severity,
+      at: '2026-11-25T09:00:00+09:00',
+    });
+    expect(causeFromHealth({ ...health([]), findings: [finding('card_chip_unreadable', 'error')] })).toBe('card_fault');
+    expect(causeFromHealth({ ...health([]), findings: [finding('card_cert_expiring_soon', 'warning')] })).toBe(
+      undefined,
+    );
+    // A clinic cause comes first.
+    expect(
+      causeFromHealth({
+        ...health([{ code: 'reader_fault', device: 'reader' }]),
+        findings: [finding('card_chip_unreadable', 'error')],
+      }),
+    ).toBe('reader_fault');
+  });
   it('nothing when healthy or unknown', () => {
     expect(causeFromHealth(health([]))).toBeUndefined();
     expect(causeFromHealth(undefined)).toBeUndefined();

@@ -254,9 +254,20 @@ describe('layering rules', () => {
 describe('drill.fault (訓練モード)', () => {
   it('drives the simulated devices, and is refused in Japanese with real devices', async () => {
     const faults: string[] = [];
-    const drill = createDispatcher(buildHandlers(fakeDeps({ drill: (f) => faults.push(f) })), { testHooks: false });
+    const control = {
+      apply: (f: string) => {
+        faults.push(f);
+        return Promise.resolve();
+      },
+      broken: () => ['reader' as const],
+    };
+    const drill = createDispatcher(buildHandlers(fakeDeps({ drill: control })), { testHooks: false });
     const r = await drill({ id: 1, name: 'drill.fault', input: { fault: 'reader_lost' } });
-    expect(r).toMatchObject({ ok: true, value: { fault: 'reader_lost' } });
+    expect(r).toMatchObject({ ok: true, value: { fault: 'reader_lost', broken: ['reader'] } });
+    expect(await drill({ id: 4, name: 'drill.state', input: {} })).toMatchObject({
+      ok: true,
+      value: { available: true, broken: ['reader'] },
+    });
     expect(faults).toEqual(['reader_lost']);
     expect(errorOf(await drill({ id: 2, name: 'drill.fault', input: { fault: 'fire' } })).code).toBe(
       'CONTRACT_INVALID_REQUEST',
@@ -267,5 +278,9 @@ describe('drill.fault (訓練モード)', () => {
     const refused = errorOf(await real({ id: 3, name: 'drill.fault', input: { fault: 'mains_lost' } }));
     expect(refused.code).toBe('DRILL_UNAVAILABLE');
     expect(hasJapanese(refused.message)).toBe(true);
+    expect(await real({ id: 5, name: 'drill.state', input: {} })).toMatchObject({
+      ok: true,
+      value: { available: false, broken: [] },
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   HealthMonitor,
   createNetworkProbe,
   pathCheck,
+  cardSignalOf,
   pcscSignalOf,
   powerSignalOf,
   tcpCheck,
@@ -18,6 +19,7 @@ import {
 import { PcscCardReader, SimulatedCardReader, type CardReaderPort } from '../../hardware/pcsc/index.ts';
 import { BatteryHooks, HidPowerPort, SimulatedPowerPort } from '../../hardware/power/index.ts';
 import type { PowerPort } from '../../hardware/power/types.ts';
+import { drillFaultOf, type DrillFault, type DrillPart } from '../concepts.ts';
 import { TerminalSimulator, type FileTerminalClient } from '../../hardware/terminal/index.ts';
 import { parseHostPort } from './doctor.ts';
 
@@ -49,8 +51,8 @@ export interface Devices {
   simulatorDir: string | null;
   /** The terminal link opened (or closed) a client: probe it from now on, and probe now. */
   setTerminal(client: FileTerminalClient | null, dir: string | null): Promise<void>;
-  /** 訓練モード only (simulated devices): cause or clear a fault, as a trainer would; null with real devices. */
-  drill: ((fault: DrillFault) => void) | null;
+  /** 訓練モード only (simulated devices): break or restore a part, as a trainer would; null with real devices. */
+  drill: DrillControl | null;
   /** Probe the share folder and network now (also runs on an interval). */
   probe(): Promise<void>;
   close(): Promise<void>;
@@ -58,16 +60,18 @@ export interface Devices {
 
 export const DEMO_READER = '訓練用カードリーダー';
 
-/** Faults a drill can cause on the simulated devices (and their recoveries). */
-export const drillFaults = [
-  'reader_lost',
-  'reader_back',
-  'mains_lost',
-  'mains_back',
-  'terminal_silent',
-  'terminal_back',
-] as const;
-export type DrillFault = (typeof drillFaults)[number];
+/** 訓練モード's hand on the simulated devices: each part broken or restored, and which are broken now. */
+export interface DrillControl {
+  /** Resolves once the health state has taken the change in. */
+  apply(fault: DrillFault): Promise<void>;
+  broken(): DrillPart[];
+}
+
+/**
+ * In 訓練モード every cause enters on its first failing observation and leaves after 2 s of health, so a drill's
+ * break and repair show in the health bar within seconds (the real debounce waits up to 30 s).
+ */
+const DRILL_DEBOUNCE: HealthMonitorOptions['debounce'] = { enterAfterFailures: 1, enterAfterMs: 0, exitAfterMs: 2000 };
 
 /**
  * Device-class causes are definitive events (the PC/SC service is gone, the reader is unplugged or back), so they
@@ -82,7 +86,7 @@ const DEVICE_DEBOUNCE: HealthMonitorOptions['debounceFor'] = {
 export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   const onError = opts.onError ?? (() => {});
   const health = new HealthMonitor({
-    debounceFor: DEVICE_DEBOUNCE,
+    ...(opts.mode === 'simulated' ? { debounce: DRILL_DEBOUNCE } : { debounceFor: DEVICE_DEBOUNCE }),
     ...opts.health,
     ...(opts.incidents ? { sink: opts.incidents } : {}),
     onError,
@@ -94,23 +98,56 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   let power: PowerPort;
   let simulatorDir: string | null = null;
   let drill: Devices['drill'] = null;
+  /** The parts a drill has broken (simulated devices only): the probe reports the terminal and network as such. */
+  const broken = new Set<DrillPart>();
+  let drillFault: ((fault: DrillFault) => Promise<void>) | undefined;
   if (opts.mode === 'simulated') {
     const sim = new SimulatedCardReader({ readers: [DEMO_READER] });
-    const card = () =>
+    const goodCard = () =>
       sim.insertCard(DEMO_READER, { kind: 'certificate', notAfter: new Date(Date.now() + 3 * 365 * 86_400_000) });
-    card();
+    goodCard();
     cardReader = sim;
     const simPower = new SimulatedPowerPort();
     power = simPower;
-    drill = (fault) => {
-      if (fault === 'reader_lost') sim.detachReader(DEMO_READER);
-      else if (fault === 'terminal_silent') demoSim.setDefaultAnswer({ kind: 'never' });
-      else if (fault === 'terminal_back') demoSim.setDefaultAnswer({ kind: 'registry' });
-      else if (fault === 'reader_back') {
-        sim.attachReader(DEMO_READER);
-        card();
-      } else if (fault === 'mains_lost') simPower.mainsLost();
-      else simPower.mainsRestored();
+    /** A card read as a reception would: its diagnosis is the health's card finding. */
+    const readCard = async () => {
+      try {
+        health.ingest(cardSignalOf(await sim.diagnoseCard(DEMO_READER)));
+      } catch (err) {
+        onError(err, 'drill card');
+      }
+    };
+    drillFault = async (fault) => {
+      switch (fault) {
+        case 'reader_lost':
+          return sim.detachReader(DEMO_READER);
+        case 'reader_back':
+          sim.attachReader(DEMO_READER);
+          return goodCard();
+        case 'card_bad':
+          sim.insertCard(DEMO_READER, { kind: 'chip_unreadable' });
+          return readCard();
+        case 'card_good':
+          goodCard();
+          return readCard();
+        case 'terminal_down':
+          // The simulated connector stops answering; the health sees at once what a request would see after
+          // the terminal's timeout.
+          demoSim.setDefaultAnswer({ kind: 'never' });
+          return probe();
+        case 'terminal_back':
+          demoSim.setDefaultAnswer({ kind: 'registry' });
+          // Answering again: the trainer's word stands for the next answer (none may be asked for a while).
+          if (terminal) health.ingest({ ...terminalSignalOf(await terminal.probe(), terminal.health()), link: 'ok' });
+          return probe();
+        case 'network_down':
+        case 'network_back':
+          return probe();
+        case 'mains_lost':
+          return simPower.mainsLost();
+        case 'mains_back':
+          return simPower.mainsRestored();
+      }
     };
     simulatorDir = join(opts.dataDir, 'terminal-share');
     const demoSim = await TerminalSimulator.start({ dir: simulatorDir });
@@ -125,7 +162,8 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   if (opts.wanTarget && !wan) throw new Error(`wan target must be HOST:PORT, got ${opts.wanTarget}`);
   const networkFor = (dir: string | null) =>
     createNetworkProbe({
-      facility: dir ? [pathCheck(dir)] : [],
+      // A network drill makes the facility check fail as an unplugged LAN cable would.
+      facility: dir ? [async () => !broken.has('network') && (await pathCheck(dir)())] : [],
       wideArea: wan ? [tcpCheck(wan.host, wan.port)] : [],
     });
   let network = networkFor(terminalDir);
@@ -140,7 +178,9 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
       const client = terminal;
       if (client) {
         const link = await client.probe();
-        health.ingest(terminalSignalOf(link, client.health(), terminalDir ?? undefined));
+        const signal = terminalSignalOf(link, client.health(), terminalDir ?? undefined);
+        // A terminal drill: the connector is silent, as after a request that timed out.
+        health.ingest(broken.has('terminal') ? { ...signal, link: 'timeout', consecutiveFailures: 1 } : signal);
       }
       health.ingest(await network());
     } catch (err) {
@@ -154,6 +194,19 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   await probe();
   const timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
   timer.unref();
+
+  if (drillFault) {
+    const apply = drillFault;
+    drill = {
+      async apply(fault) {
+        const { part, broken: breaks } = drillFaultOf[fault];
+        if (breaks) broken.add(part);
+        else broken.delete(part);
+        await apply(fault);
+      },
+      broken: () => [...broken],
+    };
+  }
 
   return {
     cardReader,

@@ -7,6 +7,7 @@ import { call } from '../api.ts';
 import { noteEmergency } from '../connection.ts';
 import { openPrint } from '../print/index.ts';
 import { dayBoundary, formatDateTime, fromLocalInput, localDate, toLocalInput } from '../print/format.ts';
+import { RequiredMark } from '../reception/fields.tsx';
 import { useReception } from '../reception/model.ts';
 import { strings } from '../strings.ts';
 import './incidents.css';
@@ -39,11 +40,7 @@ function Field({
     <div className="field">
       <label htmlFor={id}>
         {label}
-        {required === true && (
-          <span className="required" aria-hidden="true">
-            ＊
-          </span>
-        )}
+        {required === true && <RequiredMark />}
       </label>
       {children}
       {hint !== undefined && (

@@ -37,6 +37,22 @@ export function formatDateTimeShort(iso: string | null | undefined): string {
   return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** '2026-12-07' → '12月7日' (with the year when it is not `today`'s year: '2025年12月7日'). */
+export function formatMonthDay(iso: string, today: Date = new Date()): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return iso;
+  const md = `${Number(m[2])}月${Number(m[3])}日`;
+  return Number(m[1]) === today.getFullYear() ? md : `${Number(m[1])}年${md}`;
+}
+
+/** An ISO instant → '12月7日 14:01' in local time (the year added when not this year; '' for '' / null). */
+export function formatMonthDayTime(iso: string | null | undefined, today: Date = new Date()): string {
+  if (iso === null || iso === undefined || iso === '') return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${formatMonthDay(localDate(d), today)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** Local calendar date (the clinic's day), YYYY-MM-DD. */
 export function localDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;

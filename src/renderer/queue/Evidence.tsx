@@ -1,9 +1,11 @@
 // The terminal's answers archived for one visit (visits.evidence), under the answer's key facts in the detail
-// panel: file name, when, single or 一括照会, size, SHA-256; each can be opened as text (visits.evidenceFile) in a
+// panel. The main view says in plain Japanese how many answers are kept and when; the file names, sizes and
+// SHA-256 (for the help desk) are under 「詳細」, where each can be opened as text (visits.evidenceFile) in a
 // focusable, labelled region (the XML as the terminal wrote it, decoded as the file declares).
 import { useEffect, useState } from 'react';
 import type { EvidenceFileView, EvidenceItemView } from '../../main/contract.ts';
 import { call } from '../api.ts';
+import { formatMonthDayTime } from '../print/format.ts';
 import { strings } from '../strings.ts';
 import './evidence.css';
 
@@ -77,52 +79,63 @@ export function Evidence(props: { visitId: string; reload: number }) {
       )}
       {items && items.length === 0 && <p>{s.evidenceNone}</p>}
       {items && items.length > 0 && (
-        <table className="evidence-table" aria-labelledby="evidence-title">
-          <thead>
-            <tr>
-              <th scope="col">{s.evidenceCols.file}</th>
-              <th scope="col">{s.evidenceCols.at}</th>
-              <th scope="col">{s.evidenceCols.via}</th>
-              <th scope="col">{s.evidenceCols.size}</th>
-              <th scope="col">{s.evidenceCols.sha256}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((e) => {
-              const shown = open === e.sha256;
-              return (
-                <tr key={e.id} data-sha256={e.sha256}>
-                  <td>
-                    <button
-                      type="button"
-                      className="button secondary"
-                      aria-expanded={shown}
-                      aria-label={s.evidenceShow(e.file)}
-                      onClick={() => setOpen(shown ? undefined : e.sha256)}
-                    >
-                      {e.file}
-                    </button>
-                  </td>
-                  <td>{new Date(e.at).toLocaleString('ja-JP')}</td>
-                  <td>
-                    {s.evidenceVia[e.via] ?? e.via}
-                    {e.via === 'bulk' && e.rowId !== null && <> {s.evidenceRow(e.rowId)}</>}
-                  </td>
-                  <td>{s.evidenceSize(e.size)}</td>
-                  <td>
-                    <code className="sha256">{e.sha256}</code>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <p data-testid="evidence-summary">
+          {s.evidenceSummary(
+            items.length,
+            items.map((e) => `${formatMonthDayTime(e.at)} ${s.evidenceVia[e.via] ?? e.via}`).join('、'),
+          )}
+        </p>
       )}
-      {items
-        ?.filter((e) => e.sha256 === open)
-        .map((e) => (
-          <EvidenceText key={e.sha256} visitId={visitId} item={e} />
-        ))}
+      {items && items.length > 0 && (
+        <details className="more" data-testid="evidence-more">
+          <summary>{s.more}</summary>
+          <table className="evidence-table" aria-labelledby="evidence-title">
+            <thead>
+              <tr>
+                <th scope="col">{s.evidenceCols.file}</th>
+                <th scope="col">{s.evidenceCols.at}</th>
+                <th scope="col">{s.evidenceCols.via}</th>
+                <th scope="col">{s.evidenceCols.size}</th>
+                <th scope="col">{s.evidenceCols.sha256}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((e) => {
+                const shown = open === e.sha256;
+                return (
+                  <tr key={e.id} data-sha256={e.sha256}>
+                    <td>
+                      <button
+                        type="button"
+                        className="button secondary"
+                        aria-expanded={shown}
+                        aria-label={s.evidenceShow(e.file)}
+                        onClick={() => setOpen(shown ? undefined : e.sha256)}
+                      >
+                        {e.file}
+                      </button>
+                    </td>
+                    <td className="nowrap">{formatMonthDayTime(e.at)}</td>
+                    <td>
+                      {s.evidenceVia[e.via] ?? e.via}
+                      {e.via === 'bulk' && e.rowId !== null && <> {s.evidenceRow(e.rowId)}</>}
+                    </td>
+                    <td>{s.evidenceSize(e.size)}</td>
+                    <td>
+                      <code className="sha256">{e.sha256}</code>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {items
+            .filter((e) => e.sha256 === open)
+            .map((e) => (
+              <EvidenceText key={e.sha256} visitId={visitId} item={e} />
+            ))}
+        </details>
+      )}
     </section>
   );
 }

@@ -1,11 +1,14 @@
 // The 事後確認 queue: tabs 未確認 / 要確認 / 確認済み / 送信不可 with counts, the reconciler's progress
-// ('queue.progress' events, 'queue.status'), and a detail panel per visit with the staff review forms.
+// (counted as the tabs count; 'queue.status' for its state), and a detail panel per visit (a side panel over the
+// screen, QueueDetail.tsx) with the staff review forms.
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { EventPayload, QueueCategoryName, RequestOutput, VisitListItemView } from '../../main/contract.ts';
+import type { QueueCategoryName, RequestOutput, VisitListItemView } from '../../main/contract.ts';
 import { call, subscribe } from '../api.ts';
 import { useConnection } from '../connection.ts';
+import { formatMonthDay } from '../print/format.ts';
 import { strings } from '../strings.ts';
 import { QueueDetail } from './QueueDetail.tsx';
+import './queue.css';
 
 const CATEGORIES: readonly QueueCategoryName[] = ['unconfirmed', 'needs_review', 'confirmed', 'dead'];
 const s = strings.queue;
@@ -18,9 +21,14 @@ export function basisText(item: Pick<VisitListItemView, 'decision' | 'basis'>): 
   return item.decision === null ? s.basisProvisional(b) : b;
 }
 
-function Progress() {
+/**
+ * The progress bar counts visits the way the tabs do (visits.list `counts`): checked = 要確認 + 確認済み out of all
+ * four tabs, so its figures always agree with them. Beside it the reconciler's state (queue.status, refreshed on
+ * every queue.progress event).
+ */
+function Progress(props: { counts: Record<QueueCategoryName, number> | undefined }) {
   const ready = useConnection((st) => st.status.state === 'ready');
-  const [progress, setProgress] = useState<EventPayload<'queue.progress'> | null>(null);
+  const [paused, setPaused] = useState(false);
   const [status, setStatus] = useState<RequestOutput<'queue.status'> | null>(null);
   useEffect(() => {
     if (!ready) return;
@@ -32,7 +40,7 @@ function Progress() {
       );
     void refresh();
     const off = subscribe('queue.progress', (p) => {
-      setProgress(p);
+      setPaused(p.paused);
       void refresh();
     });
     return () => {
@@ -40,15 +48,17 @@ function Progress() {
       off();
     };
   }, [ready]);
-  const total = progress?.total ?? 0;
-  const done = Math.min(progress?.processed ?? 0, total);
-  const reconciler = status ? s.reconciler[progress?.paused ? 'paused' : status.reconciler] : '';
+  const c = props.counts;
+  const total = c ? CATEGORIES.reduce((n, cat) => n + c[cat], 0) : 0;
+  const done = c ? c.needs_review + c.confirmed : 0;
+  const reconciler = status ? s.reconciler[paused ? 'paused' : status.reconciler] : '';
+  const text = total > 0 ? s.progressText(done, total) : s.progressIdle;
   return (
     <div className="queue-progress" data-testid="queue-progress">
       <div className="row">
         <span id="queue-progress-label">{s.progressLabel}</span>
         <span data-testid="reconciler-state">{reconciler}</span>
-        {status && <span>{s.counts(status.pending + status.inflight, status.dead)}</span>}
+        {c && <span data-testid="queue-remaining">{s.counts(c.unconfirmed, c.dead)}</span>}
       </div>
       <div
         role="progressbar"
@@ -56,13 +66,13 @@ function Progress() {
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={done}
-        aria-valuetext={total > 0 ? s.progressText(done, total) : s.progressIdle}
+        aria-valuetext={text}
         className="progress"
         data-testid="queue-progressbar"
       >
         <div className="progress-fill" style={{ width: total > 0 ? `${(100 * done) / total}%` : '0%' }} />
       </div>
-      <span aria-hidden="true">{total > 0 ? s.progressText(done, total) : s.progressIdle}</span>
+      <span aria-hidden="true">{text}</span>
     </div>
   );
 }
@@ -132,7 +142,7 @@ export function Queue() {
   return (
     <section className="card queue" aria-labelledby="queue-title" data-testid="queue">
       <h2 id="queue-title">{strings.queueTitle}</h2>
-      <Progress />
+      <Progress counts={page?.counts} />
       <div role="tablist" aria-label={s.tabsLabel} className="tabs">
         {CATEGORIES.map((cat) => (
           <button
@@ -178,7 +188,9 @@ export function Queue() {
                 <caption className="visually-hidden">{s.tab(s.tabs[category], page.total)}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">{c.date}</th>
+                    <th scope="col" className="nowrap">
+                      {c.date}
+                    </th>
                     <th scope="col">{c.name}</th>
                     <th scope="col">{c.cause}</th>
                     <th scope="col">{c.evidence}</th>
@@ -190,7 +202,9 @@ export function Queue() {
                 <tbody>
                   {page.items.map((v) => (
                     <tr key={v.id} data-id={v.id} aria-current={openId === v.id ? 'true' : undefined}>
-                      <td>{v.serviceDate}</td>
+                      <td className="nowrap">
+                        <time dateTime={v.serviceDate}>{formatMonthDay(v.serviceDate)}</time>
+                      </td>
                       <td>
                         <button
                           type="button"
@@ -208,7 +222,7 @@ export function Queue() {
                       </td>
                       <td>{label(strings.causes, v.cause)}</td>
                       <td>{label(strings.evidence, v.evidenceKind)}</td>
-                      <td>{v.dead ? s.dead : label(strings.queueStatuses, v.status)}</td>
+                      <td className="nowrap">{v.dead ? s.dead : label(strings.queueStatuses, v.status)}</td>
                       <td data-basis={v.decision ?? ''}>
                         {basisText(v)}
                         {v.needsDecision.length > 0 && (

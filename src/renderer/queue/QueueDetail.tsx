@@ -1,16 +1,19 @@
 // One visit of the 事後確認 queue: what was taken at reception, the terminal's answer (with the answer files archived
 // for it: Evidence.tsx), the proposed decision with its reasons, the claim as it will be exported, and the staff
-// review forms (visits.review). Esc closes.
+// review forms (visits.review). A side panel over the screen (always in view at 1366×768, scrolling inside);
+// Esc closes. Times are shown as 12月7日 14:01; the answer files (names, SHA-256) are under 「詳細」 (Evidence.tsx).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RequestInput, StaffView, VisitDetailView } from '../../main/contract.ts';
 import { call } from '../api.ts';
-import { useReception } from '../reception/model.ts';
-import { numberErrors, NumbersFields, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
+import { formatDate, formatMonthDay, formatMonthDayTime } from '../print/format.ts';
+import { ErrorTiming, numberErrors, NumbersFields, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import type { ClaimBasis } from '../../main/concepts.ts';
 import { strings } from '../strings.ts';
 import { Evidence } from './Evidence.tsx';
 
 const s = strings.queue;
+/** The store's SYSTEM_ACTOR: the reconciler's own decisions (shown as 「自動（事後確認）」, never as 'system'). */
+const SYSTEM_ACTOR = 'system';
 const ACTIONS = ['accept', 'choose_basis', 'edit_numbers', 'manual_lookup'] as const;
 type Action = (typeof ACTIONS)[number];
 type Basis = ClaimBasis;
@@ -31,7 +34,8 @@ function numbersLine(n: Partial<Numbers> | null | undefined): string {
 function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) => void }) {
   const d = props.detail;
   const [staffList, setStaffList] = useState<StaffView[]>([]);
-  const [staff, setStaff] = useState(() => useReception.getState().staff);
+  // Chosen deliberately: never the reception's 担当者 by default (a decision is recorded under this name).
+  const [staff, setStaff] = useState('');
   const [action, setAction] = useState<Action | undefined>(d.decision === null ? undefined : 'accept');
   const [basis, setBasis] = useState<Basis | undefined>(undefined);
   const [found, setFound] = useState<'yes' | 'no' | undefined>(undefined);
@@ -40,6 +44,7 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
+  const formRef = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
     call('staff.list', {}).then(
@@ -58,7 +63,6 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
     reason: reasonRequired && reason.trim() === '' ? s.reasonRequired : undefined,
     numbers: needsNumbers && Object.keys(numberErrors(numbers)).length > 0,
   };
-  const show = <T,>(v: T) => (tried ? v : undefined);
   const candidate =
     action === 'choose_basis' && (basis === 'current' || basis === 'past') ? d.candidates[basis] : undefined;
 
@@ -66,7 +70,13 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
     e.preventDefault();
     setTried(true);
     setFailure('');
-    if (Object.values(errors).some(Boolean) || action === undefined) return;
+    if (Object.values(errors).some(Boolean) || action === undefined) {
+      // The first field at fault takes the focus; its reason is beside it.
+      requestAnimationFrame(() =>
+        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"] input, [aria-invalid="true"]')?.focus(),
+      );
+      return;
+    }
     const base = { visitId: d.visit.id, staff, ...(reason.trim() ? { reason: reason.trim() } : {}) };
     let input: RequestInput<'visits.review'>;
     if (action === 'accept') input = { ...base, action };
@@ -87,67 +97,73 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="review-title" data-testid="review-form">
+    <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="review-title" data-testid="review-form">
       <h4 id="review-title">{s.reviewTitle}</h4>
-      <SelectField
-        label={s.staff}
-        value={staff}
-        options={staffList.map((x) => x.id)}
-        labelOf={(id) => staffList.find((x) => x.id === id)?.name ?? id}
-        placeholder={s.staffChoose}
-        onChange={setStaff}
-        error={show(errors.staff)}
-        required
-        testId="review-staff"
-      />
-      <RadioGroup
-        legend={s.action}
-        name="review-action"
-        options={ACTIONS.filter((a) => a !== 'accept' || d.decision !== null)}
-        labelOf={(a) => s.actions[a]}
-        value={action}
-        onChange={(a) => {
-          setAction(a);
-          setTried(false);
-        }}
-        error={show(errors.action)}
-        testId="review-action"
-      />
-      {action === 'choose_basis' && (
+      <ErrorTiming tried={tried}>
+        <SelectField
+          label={s.staff}
+          value={staff}
+          options={staffList.map((x) => x.id)}
+          labelOf={(id) => staffList.find((x) => x.id === id)?.name ?? id}
+          placeholder={s.staffChoose}
+          onChange={setStaff}
+          error={errors.staff}
+          required
+          testId="review-staff"
+        />
         <RadioGroup
-          legend={s.chooseBasis}
-          name="review-basis"
-          options={BASES}
-          labelOf={(b) => s.basis[b]}
-          value={basis}
-          onChange={setBasis}
-          error={show(errors.basis)}
-          hint={candidate === undefined ? undefined : candidate ? s.candidate(numbersLine(candidate)) : s.noCandidate}
+          legend={s.action}
+          name="review-action"
+          options={ACTIONS.filter((a) => a !== 'accept' || d.decision !== null)}
+          labelOf={(a) => s.actions[a]}
+          value={action}
+          onChange={(a) => {
+            setAction(a);
+            setTried(false);
+          }}
+          error={errors.action}
+          required
+          testId="review-action"
         />
-      )}
-      {action === 'manual_lookup' && (
-        <RadioGroup
-          legend={s.manualFound}
-          name="review-found"
-          options={['yes', 'no'] as const}
-          labelOf={(f) => (f === 'yes' ? s.manualFoundYes : s.manualFoundNo)}
-          value={found}
-          onChange={setFound}
-          error={show(errors.found)}
-        />
-      )}
-      {needsNumbers && <NumbersFields value={numbers} onChange={setNumbers} tried={tried} required />}
-      {action !== undefined && (
-        <TextField
-          label={reasonRequired ? s.reason : s.reasonOptional}
-          value={reason}
-          onChange={setReason}
-          error={show(errors.reason)}
-          required={reasonRequired}
-          wide
-          testId="review-reason"
-        />
-      )}
+        {action === 'choose_basis' && (
+          <RadioGroup
+            legend={s.chooseBasis}
+            name="review-basis"
+            options={BASES}
+            labelOf={(b) => s.basis[b]}
+            describe={(b) => s.basisExplained[b]}
+            value={basis}
+            onChange={setBasis}
+            error={errors.basis}
+            required
+            hint={candidate === undefined ? undefined : candidate ? s.candidate(numbersLine(candidate)) : s.noCandidate}
+          />
+        )}
+        {action === 'manual_lookup' && (
+          <RadioGroup
+            legend={s.manualFound}
+            name="review-found"
+            options={['yes', 'no'] as const}
+            labelOf={(f) => (f === 'yes' ? s.manualFoundYes : s.manualFoundNo)}
+            value={found}
+            onChange={setFound}
+            error={errors.found}
+            required
+          />
+        )}
+        {needsNumbers && <NumbersFields value={numbers} onChange={setNumbers} tried={tried} required />}
+        {action !== undefined && (
+          <TextField
+            label={reasonRequired ? s.reason : s.reasonOptional}
+            value={reason}
+            onChange={setReason}
+            error={errors.reason}
+            required={reasonRequired}
+            wide
+            testId="review-reason"
+          />
+        )}
+      </ErrorTiming>
       {failure && (
         <p className="field-error" role="alert">
           {s.failed} {failure}
@@ -213,8 +229,14 @@ export function QueueDetail(props: { id: string; onClose: () => void; onChanged:
     | null
     | undefined;
   return (
-    <section className="card queue-detail" aria-labelledby="queue-detail-title" data-testid="queue-detail">
-      <div className="row">
+    <section
+      className="card queue-detail queue-drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="queue-detail-title"
+      data-testid="queue-detail"
+    >
+      <div className="row queue-drawer-head">
         <h3 id="queue-detail-title" tabIndex={-1} ref={heading}>
           {v ? s.detailTitle(v.patient.name) : s.loadingDetail}
         </h3>
@@ -235,16 +257,16 @@ export function QueueDetail(props: { id: string; onClose: () => void; onChanged:
           <h4>{s.visitTitle}</h4>
           <dl className="summary">
             <dt>{strings.queueCols.date}</dt>
-            <dd>{v.serviceDate}</dd>
+            <dd>{formatMonthDay(v.serviceDate)}</dd>
             <dt>{s.receivedAt}</dt>
-            <dd>{v.receivedAt}</dd>
+            <dd>{formatMonthDayTime(v.receivedAt)}</dd>
             <dt>{strings.patientName}</dt>
             <dd>
               {v.patient.name}
               {v.patient.nameKana && `（${v.patient.nameKana}）`}
             </dd>
             <dt>{s.birth}</dt>
-            <dd>{v.patient.birthDate}</dd>
+            <dd>{formatDate(v.patient.birthDate)}</dd>
             <dt>{strings.summaryCause}</dt>
             <dd>{strings.causes[v.cause]}</dd>
             <dt>{strings.summaryEvidence}</dt>
@@ -345,9 +367,9 @@ export function QueueDetail(props: { id: string; onClose: () => void; onChanged:
                 {d.reconciliations.map((r) => (
                   <li key={r.key}>
                     {s.historyItem(
-                      new Date(r.at).toLocaleString('ja-JP'),
+                      formatMonthDayTime(r.at),
                       r.decision === 'none' ? s.decisionNone : s.basis[r.decision],
-                      r.staff,
+                      r.staff === SYSTEM_ACTOR ? s.systemActor : r.staff,
                     )}
                     {r.review &&
                       ` ${s.reviewed(s.actions[r.review.action as Action] ?? r.review.action, r.review.reason)}`}

@@ -7,7 +7,7 @@ import type { PatientRecordView, StaffView } from '../../main/contract.ts';
 import { call } from '../api.ts';
 import { useConnection } from '../connection.ts';
 import { strings } from '../strings.ts';
-import { RadioGroup, TextField } from './fields.tsx';
+import { ErrorTiming, RadioGroup, SelectField, TextField } from './fields.tsx';
 import { localDate } from '../print/format.ts';
 import { openPrint } from '../print/index.ts';
 import {
@@ -75,6 +75,7 @@ export function SexField(props: {
       value={props.value === '' ? undefined : props.value}
       onChange={props.onChange}
       error={props.error}
+      required
     />
   );
 }
@@ -102,21 +103,21 @@ function StaffPicker() {
     );
   }
   return (
-    <div className="field staff-picker">
-      <label htmlFor="staff-select">{strings.staffLabel}</label>
-      <select
-        id="staff-select"
-        value={staff}
-        onChange={(e) => useReception.setState({ staff: e.target.value })}
-        data-testid="staff-select"
-      >
-        <option value="">{strings.staffChoose}</option>
-        {(list ?? []).map((s) => (
-          <option key={s.id} value={s.id}>
-            {s.name}
-          </option>
-        ))}
-      </select>
+    <div className="staff-picker">
+      <ErrorTiming tried={false}>
+        <SelectField
+          id="staff-select"
+          label={strings.staffLabel}
+          value={staff}
+          options={(list ?? []).map((s) => s.id)}
+          labelOf={(id) => list?.find((s) => s.id === id)?.name ?? id}
+          placeholder={strings.staffChoose}
+          onChange={(v) => useReception.setState({ staff: v })}
+          error={staff === '' ? strings.staffRequired : undefined}
+          required
+          testId="staff-select"
+        />
+      </ErrorTiming>
     </div>
   );
 }
@@ -254,14 +255,12 @@ function PatientForm() {
   const staff = useReception((s) => s.staff);
   const past = useReception((s) => s.past);
   const health = useConnection((s) => s.health);
-  const [errors, setErrors] = useState<PatientErrors>({});
   const [tried, setTried] = useState(false);
   const set = (k: keyof PatientDraft) => (v: string) => patchPatient({ [k]: v });
 
   const start = (e: FormEvent) => {
     e.preventDefault();
     const errs = patientErrors(patient, staff);
-    setErrors(errs);
     setTried(true);
     if (Object.keys(errs).length > 0) {
       if (errs.staff) focusSoon('#staff-select');
@@ -271,33 +270,36 @@ function PatientForm() {
     openWizard(health, new Date());
   };
 
-  const live = tried ? patientErrors(patient, staff) : errors;
+  // As they stand: each shows beside its field once the field is left, all once the button was tried.
+  const live = patientErrors(patient, staff);
   return (
     <section className="card" aria-labelledby="patient-title">
       <h2 id="patient-title">{strings.patientTitle}</h2>
       {past && <p className="note">{strings.patientFromRecord}</p>}
       <form id="patient-form" onSubmit={start} noValidate>
-        <div className="grid">
-          <TextField
-            label={strings.patientName}
-            value={patient.name}
-            onChange={set('name')}
-            error={live.name}
-            required
-          />
-          <TextField label={strings.patientKana} value={patient.nameKana} onChange={set('nameKana')} />
-          <BirthField value={patient.birthText} onChange={set('birthText')} tried={tried} error={live.birth} />
-          <SexField name="sex" value={patient.sex} onChange={(v) => patchPatient({ sex: v })} error={live.sex} />
-          <TextField
-            label={strings.patientPostal}
-            value={patient.postalCode}
-            onChange={set('postalCode')}
-            inputMode="numeric"
-          />
-          <TextField label={strings.patientAddress} value={patient.address} onChange={set('address')} wide />
-          <TextField label={strings.patientPhone} value={patient.phone} onChange={set('phone')} inputMode="tel" />
-          <TextField label={strings.patientId} value={patient.patientId} onChange={set('patientId')} />
-        </div>
+        <ErrorTiming tried={tried}>
+          <div className="grid">
+            <TextField
+              label={strings.patientName}
+              value={patient.name}
+              onChange={set('name')}
+              error={live.name}
+              required
+            />
+            <TextField label={strings.patientKana} value={patient.nameKana} onChange={set('nameKana')} />
+            <BirthField value={patient.birthText} onChange={set('birthText')} tried={tried} error={live.birth} />
+            <SexField name="sex" value={patient.sex} onChange={(v) => patchPatient({ sex: v })} error={live.sex} />
+            <TextField
+              label={strings.patientPostal}
+              value={patient.postalCode}
+              onChange={set('postalCode')}
+              inputMode="numeric"
+            />
+            <TextField label={strings.patientAddress} value={patient.address} onChange={set('address')} wide />
+            <TextField label={strings.patientPhone} value={patient.phone} onChange={set('phone')} inputMode="tel" />
+            <TextField label={strings.patientId} value={patient.patientId} onChange={set('patientId')} />
+          </div>
+        </ErrorTiming>
         {hasUnrepresentableMark(patient.name + patient.nameKana) && (
           <p className="mark-note" role="note" data-testid="mark-note">
             {strings.unrepresentableNote}

@@ -10,7 +10,7 @@ import { call } from '../api.ts';
 import { openPrint } from '../print/index.ts';
 import { strings } from '../strings.ts';
 import { flushDraft } from './draft.ts';
-import { Checkbox, NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx';
+import { Checkbox, ErrorTiming, NumbersFields, RadioGroup, SelectField, TextField } from './fields.tsx';
 import {
   CAUSES,
   COPAY_PERCENTS,
@@ -82,7 +82,6 @@ export function Wizard() {
   const state = useReception();
   const w = state.wizard!;
   const [tried, setTried] = useState(false);
-  const [errors, setErrors] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState('');
   const formRef = useRef<HTMLFormElement>(null);
@@ -105,7 +104,6 @@ export function Wizard() {
 
   useEffect(() => {
     setTried(false);
-    setErrors({});
     const f = formRef.current;
     if (!f) return;
     // The summary: 保存. A details step: its first field. A choice step: the chosen option, else the first.
@@ -118,7 +116,8 @@ export function Wizard() {
     target?.focus();
   }, [w.step]);
 
-  const live = tried ? stepErrors(state, w) : errors;
+  // The step's errors as they stand: each shows beside its field once the field is left, all once 次へ was tried.
+  const live = stepErrors(state, w);
 
   const back = () => {
     if (index === 0) useReception.setState({ wizardOpen: false });
@@ -145,7 +144,6 @@ export function Wizard() {
 
   /** Shows why the step cannot advance and focuses the first field at fault; false when it can. */
   const blocked = (errs: Errors): boolean => {
-    setErrors(errs);
     setTried(true);
     if (Object.keys(errs).length === 0) return false;
     requestAnimationFrame(() =>
@@ -243,14 +241,17 @@ export function Wizard() {
       )}
       <PrecheckChanged w={w} />
       <form ref={formRef} onSubmit={submit} onKeyDown={onKeyDown} noValidate aria-labelledby="step-title">
-        <StepBody
-          state={state}
-          w={w}
-          errors={live}
-          tried={tried}
-          staffName={staffName}
-          onPrintDeclaration={printDeclaration}
-        />
+        <ErrorTiming tried={tried}>
+          <StepBody
+            key={w.step}
+            state={state}
+            w={w}
+            errors={live}
+            tried={tried}
+            staffName={staffName}
+            onPrintDeclaration={printDeclaration}
+          />
+        </ErrorTiming>
         {tried && Object.keys(live).length > 0 && (
           <p className="field-error" role="alert">
             {strings.fixErrors}
@@ -304,6 +305,7 @@ function StepBody(props: {
           options={CAUSES}
           labelOf={(c) => strings.causes[c]}
           keyOf={positionKey}
+          columns={2}
           describe={(c) =>
             c === 'qualification_invalid' && w.cause === c ? (
               <span data-testid="invalid-advice">{strings.qualificationInvalidAdvice}</span>

@@ -1,10 +1,39 @@
 // Form controls with a visible label, the reason for an error next to the field (aria-describedby), and NFKC
 // applied when the field is left (not while typing, so an IME composition is never disturbed).
-import { useId, type ReactNode } from 'react';
+//
+// When an error shows: inside <ErrorTiming tried={…}> (a form that passes its errors as they stand), a field's
+// error shows once the field has been left, or once the form was tried; outside one, an error shows as given.
+// `immediate` shows it as typed (the insurance numbers, checked while they are typed).
+import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import { parseInsurerNumber } from '../../claims/insurer.ts';
 import { nfkc } from '../../claims/normalize.ts';
 import { normalizeInsuranceNumbers } from '../../claims/numbers.ts';
 import { strings } from '../strings.ts';
+
+/** Whether the form around was tried (submitted); null outside an ErrorTiming: errors show as given. */
+const Tried = createContext<boolean | null>(null);
+
+/** Errors of the fields inside show when a field is left or when `tried` (see the header). */
+export function ErrorTiming(props: { tried: boolean; children: ReactNode }) {
+  return <Tried.Provider value={props.tried}>{props.children}</Tried.Provider>;
+}
+
+/** The error to show now, and the handler that records that the field was left. */
+function useShownError(error: string | undefined, immediate = false): [string | undefined, () => void] {
+  const tried = useContext(Tried);
+  const [left, setLeft] = useState(false);
+  const shown = tried === null || tried || left || immediate ? error : undefined;
+  return [shown, () => setLeft(true)];
+}
+
+/** The one mark of a required field, everywhere (the label says 「（必須）」; screen readers get aria-required). */
+export function RequiredMark() {
+  return (
+    <span className="required" aria-hidden="true">
+      {strings.required}
+    </span>
+  );
+}
 
 export function TextField(props: {
   label: string;
@@ -18,20 +47,17 @@ export function TextField(props: {
   autoComplete?: string;
   testId?: string;
   wide?: boolean;
+  /** Show the error as typed, not only once the field is left (see the header). */
+  immediate?: boolean;
 }) {
   const id = useId();
-  const describedBy = [props.error ? `${id}-err` : '', props.hint || props.ok ? `${id}-hint` : '']
-    .filter(Boolean)
-    .join(' ');
+  const [error, onLeave] = useShownError(props.error, props.immediate);
+  const describedBy = [error ? `${id}-err` : '', props.hint || props.ok ? `${id}-hint` : ''].filter(Boolean).join(' ');
   return (
     <div className={props.wide ? 'field field-wide' : 'field'}>
       <div className="field-label">
         <label htmlFor={id}>{props.label}</label>
-        {props.required && (
-          <span className="required" aria-hidden="true">
-            {strings.required}
-          </span>
-        )}
+        {props.required && <RequiredMark />}
       </div>
       <input
         id={id}
@@ -39,7 +65,7 @@ export function TextField(props: {
         value={props.value}
         inputMode={props.inputMode}
         autoComplete={props.autoComplete ?? 'off'}
-        aria-invalid={props.error ? true : undefined}
+        aria-invalid={error ? true : undefined}
         aria-describedby={describedBy || undefined}
         aria-required={props.required ? true : undefined}
         data-testid={props.testId}
@@ -47,6 +73,7 @@ export function TextField(props: {
         onBlur={(e) => {
           const n = nfkc(e.target.value);
           if (n !== e.target.value) props.onChange(n);
+          onLeave();
         }}
       />
       {(props.hint || props.ok) && (
@@ -54,9 +81,9 @@ export function TextField(props: {
           {props.ok ?? props.hint}
         </div>
       )}
-      {props.error && (
+      {error && (
         <div id={`${id}-err`} className="field-error">
-          {props.error}
+          {error}
         </div>
       )}
     </div>
@@ -82,16 +109,28 @@ export function RadioGroup<T extends string | number>(props: {
   describe?: (v: T) => ReactNode;
   /** Why an option does not apply: it is shown greyed (disabled) with the reason under it, its key kept. */
   unavailable?: (v: T) => string | undefined;
+  required?: boolean;
+  /** Options in two columns (a long list that must keep the step's 次へ above the fold at 1366×768). */
+  columns?: 2;
 }) {
   const id = useId();
+  const [error, onLeave] = useShownError(props.error);
   return (
     <fieldset
       className="radio-group"
-      aria-describedby={props.error ? `${id}-err` : undefined}
-      aria-invalid={props.error ? true : undefined}
+      data-columns={props.columns}
+      aria-describedby={error ? `${id}-err` : undefined}
+      aria-invalid={error ? true : undefined}
       data-testid={props.testId}
+      onBlur={(e) => {
+        // Left when the focus goes outside the group (not from one option to another).
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) onLeave();
+      }}
     >
-      <legend>{props.legend}</legend>
+      <legend>
+        {props.legend}
+        {props.required && <RequiredMark />}
+      </legend>
       {props.hint && <div className="field-hint">{props.hint}</div>}
       {props.options.map((o, i) => {
         const key = props.keyOf?.(o, i);
@@ -126,9 +165,9 @@ export function RadioGroup<T extends string | number>(props: {
           </div>
         );
       })}
-      {props.error && (
+      {error && (
         <div id={`${id}-err`} className="field-error">
-          {props.error}
+          {error}
         </div>
       )}
     </fieldset>
@@ -142,21 +181,23 @@ export function Checkbox(props: {
   error?: string | undefined;
 }) {
   const id = useId();
+  const [error, onLeave] = useShownError(props.error);
   return (
     <div className="field">
       <label className="checkbox">
         <input
           type="checkbox"
           checked={props.checked}
-          aria-describedby={props.error ? `${id}-err` : undefined}
-          aria-invalid={props.error ? true : undefined}
+          aria-describedby={error ? `${id}-err` : undefined}
+          aria-invalid={error ? true : undefined}
           onChange={(e) => props.onChange(e.target.checked)}
+          onBlur={onLeave}
         />
         <span>{props.label}</span>
       </label>
-      {props.error && (
+      {error && (
         <div id={`${id}-err`} className="field-error">
-          {props.error}
+          {error}
         </div>
       )}
     </div>
@@ -173,25 +214,26 @@ export function SelectField<T extends string>(props: {
   error?: string | undefined;
   required?: boolean;
   testId?: string;
+  id?: string;
 }) {
-  const id = useId();
+  const generated = useId();
+  const id = props.id ?? generated;
+  const [error, onLeave] = useShownError(props.error);
   return (
     <div className="field">
       <div className="field-label">
         <label htmlFor={id}>{props.label}</label>
-        {props.required && (
-          <span className="required" aria-hidden="true">
-            {strings.required}
-          </span>
-        )}
+        {props.required && <RequiredMark />}
       </div>
       <select
         id={id}
         value={props.value}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-err` : undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-err` : undefined}
+        aria-required={props.required ? true : undefined}
         data-testid={props.testId}
         onChange={(e) => props.onChange(e.target.value as T | '')}
+        onBlur={onLeave}
       >
         <option value="">{props.placeholder}</option>
         {props.options.map((o) => (
@@ -200,9 +242,9 @@ export function SelectField<T extends string>(props: {
           </option>
         ))}
       </select>
-      {props.error && (
+      {error && (
         <div id={`${id}-err`} className="field-error">
-          {props.error}
+          {error}
         </div>
       )}
     </div>
@@ -226,7 +268,8 @@ export function numberErrors(n: NumbersInput): Partial<Record<keyof NumbersInput
 }
 
 /**
- * The four number fields, checked as typed: an error shows once a field has content (or after a try), and a valid
+ * The four number fields, checked as typed: an error shows once a field has content, is left (inside an
+ * ErrorTiming) or after a try, and a valid
  * 保険者番号 reads back its 法別 and 都道府県. `required: false` (numbers a patient remembers) shows no error for
  * a missing 保険者番号 or 番号.
  */
@@ -238,7 +281,8 @@ export function NumbersFields(props: {
 }) {
   const n = props.value;
   const errs = numberErrors(n);
-  const show = (k: keyof NumbersInput) => (props.tried || n[k] !== '' ? errs[k] : undefined);
+  // A field with content is checked as typed; an empty one once it is left (inside an ErrorTiming) or tried.
+  const now = (k: keyof NumbersInput) => props.tried || n[k] !== '';
   const insurer = parseInsurerNumber(n.insurerNumber);
   const insurerOk = insurer.valid
     ? strings.insurerOk([insurer.houbetsuName, insurer.prefectureName].filter(Boolean).join('・'))
@@ -250,25 +294,34 @@ export function NumbersFields(props: {
         label={strings.insurerNumber}
         value={n.insurerNumber}
         onChange={set('insurerNumber')}
-        error={props.required ? show('insurerNumber') : undefined}
+        error={props.required ? errs.insurerNumber : undefined}
         ok={insurerOk}
         inputMode="numeric"
         required={props.required}
+        immediate={now('insurerNumber')}
       />
-      <TextField label={strings.symbol} value={n.symbol} onChange={set('symbol')} error={show('symbol')} />
+      <TextField
+        label={strings.symbol}
+        value={n.symbol}
+        onChange={set('symbol')}
+        error={errs.symbol}
+        immediate={now('symbol')}
+      />
       <TextField
         label={strings.number}
         value={n.number}
         onChange={set('number')}
-        error={props.required ? show('number') : undefined}
+        error={props.required ? errs.number : undefined}
         required={props.required}
+        immediate={now('number')}
       />
       <TextField
         label={strings.branch}
         value={n.branch}
         onChange={set('branch')}
-        error={show('branch')}
+        error={errs.branch}
         inputMode="numeric"
+        immediate={now('branch')}
       />
     </div>
   );

@@ -85,7 +85,8 @@ export function precheckCopay(a: PrecheckAnswerView | null): CopayPercent | unde
 
 /**
  * The cause the health state points at: the first active cause's device (reader / PC/SC → reader_fault,
- * terminal → terminal_fault, network → facility or wide-area, power → power_outage). Undefined when healthy.
+ * terminal → terminal_fault, network → facility or wide-area, power → power_outage), else card_fault for a card
+ * finding that stops the card (chip unreadable, certificate expired). Undefined when healthy.
  */
 export function causeFromHealth(health: HealthStateView | undefined): FailureCause | undefined {
   for (const c of health?.causes ?? []) {
@@ -102,6 +103,8 @@ export function causeFromHealth(health: HealthStateView | undefined): FailureCau
         return 'power_outage';
     }
   }
+  // No clinic cause, but this reception's card could not be read (its chip or its certificate).
+  if (health?.findings.some((f) => f.code.startsWith('card_') && f.severity === 'error')) return 'card_fault';
   return undefined;
 }
 

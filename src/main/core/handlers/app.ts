@@ -10,6 +10,7 @@ export type AppRequest =
   | 'store.status'
   | 'power.acChanged'
   | 'drill.fault'
+  | 'drill.state'
   | 'test.crash'
   | 'test.sleep';
 
@@ -36,11 +37,12 @@ export function appHandlers(deps: CoreDeps): Handlers<AppRequest> {
       deps.acChanged(input.onBattery);
       return { onBattery: input.onBattery };
     },
-    'drill.fault': (input) => {
+    'drill.fault': async (input) => {
       if (!deps.drill) throw new ContractError('DRILL_UNAVAILABLE', '訓練モード（模擬の機器）でだけ使えます。');
-      deps.drill(input.fault);
-      return { fault: input.fault, at: new Date().toISOString() };
+      await deps.drill.apply(input.fault);
+      return { fault: input.fault, at: new Date().toISOString(), broken: deps.drill.broken() };
     },
+    'drill.state': () => ({ available: Boolean(deps.drill), broken: deps.drill?.broken() ?? [] }),
     'test.crash': () => deps.crash(),
     'test.sleep': async (input) => {
       await deps.sleep(input.ms);

@@ -13,7 +13,7 @@ import {
   type RequestName,
   type RequestOutput,
 } from '../../contract.ts';
-import type { DrillFault } from '../devices.ts';
+import type { DrillFault, DrillPart } from '../../concepts.ts';
 import type { Journal } from '../journal.ts';
 import type { PrecheckFetcher } from '../precheck/fetch.ts';
 import { reconcileMessages } from '../reconcile/messages.ts';
@@ -42,7 +42,7 @@ export interface CoreDeps {
   /** 事前確認's fetcher (docs/precheck.md); absent or null without a journal. */
   precheck?: PrecheckFetcher | null;
   /** 訓練モード's fault injection on the simulated devices; absent or null with real devices. */
-  drill?: ((fault: DrillFault) => void) | null;
+  drill?: { apply(fault: DrillFault): Promise<void>; broken(): DrillPart[] } | null;
   /** SHIKAKU_TERMINAL_DIR when set: it wins over the stored 'terminal.dir' (shown on the 設定 screen). */
   terminalDirEnv?: string | null;
   /** A setting was saved: the running parts built from it are re-opened (the terminal link, the reconciler). */

@@ -2,6 +2,7 @@
 // terminal's answer, its history, the proposal and the claim as it stands; the staff decision; the archived
 // answers).
 import { candidateNumbers, decideClaim } from '../../../claims/decide.ts';
+import { ContractError } from '../../contract.ts';
 import { claimFor, claimSettingsOf } from '../reconcile/claim.ts';
 import { parseReconciliationDetail } from '../reconcile/detail.ts';
 import { evidenceList, evidenceText } from '../reconcile/evidence-view.ts';
@@ -12,8 +13,13 @@ export type VisitRequest =
 
 export function visitHandlers(deps: CoreDeps): Handlers<VisitRequest> {
   return {
-    'visits.save': (visit) => {
+    'visits.save': (input) => {
       const store = storeOf(deps);
+      // 訓練モード marks every visit it saves; a real journal never takes one (drill and real visits never mix).
+      if (input.drill && !deps.info.demo) {
+        throw new ContractError('DRILL_VISIT_REFUSED', '訓練モードの受付は、実際の受付の記録には保存できません。');
+      }
+      const visit = deps.info.demo ? { ...input, drill: true as const } : input;
       const saved = unwrap(store.saveVisit(visit));
       return { id: saved.id, created: saved.created, receptionNo: unwrap(store.receptionNo(saved.id)) };
     },

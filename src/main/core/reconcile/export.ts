@@ -3,7 +3,7 @@
 // decideClaim on the visit as stored when it has none yet; plus the re-claims of returns (返戻) assigned to the
 // month. A staff review (Store.reviewVisit) is the latest reconciliation: its basis and numbers are claimed. The
 // claim per visit is claim.ts's claimFor (shared with the 事後確認 screens).
-// Void visits are left out. The file itself is src/claims' buildMonthExport (deterministic, refusing).
+// Void visits and 訓練モード visits (`drill`) are left out. The file itself is src/claims' buildMonthExport (deterministic, refusing).
 import type { TextEncoding } from '../../../claims/export.ts';
 import {
   buildMonthExport,
@@ -42,6 +42,7 @@ export function collectExportItems(
     for (const s of page.value.items) {
       const v = store.getVisit(s.id);
       if (!v.ok) return v;
+      if (v.value.visit.drill) continue;
       const item = itemFor(store, v.value.visit, settings);
       if (!item.ok) return item;
       items.push(item.value);
@@ -57,7 +58,7 @@ export function collectExportItems(
     if (seen.has(r.visitId)) continue;
     const v = store.getVisit(r.visitId);
     if (!v.ok) return v;
-    if (v.value.status === 'void') continue;
+    if (v.value.status === 'void' || v.value.visit.drill) continue;
     const item = itemFor(store, v.value.visit, settings);
     if (!item.ok) return item;
     items.push({ ...item.value, reclaimOf: { returnId: r.id, originalMonth: r.claimMonth } });
