@@ -331,6 +331,11 @@ export const requests = {
         needsDecision: z.array(codedMessage),
         warnings: z.array(codedMessage),
       }),
+      /**
+       * The 住所 / 連絡先 a ③ claim of this visit would carry in its 摘要 ('' where none is known: a review towards ③
+       * must then type it).
+       */
+      unknownContact: z.object({ address: z.string(), phone: z.string() }),
       /** Numbers choose_basis would use for ① / ② (null: staff must type them). */
       candidates: z.object({ current: insuranceNumbersView.nullable(), past: insuranceNumbersView.nullable() }),
       job: outboxJobView.nullable(),
