@@ -31,6 +31,45 @@ export const coreStatusSchema = z.object({
 
 const empty = z.object({}).strict();
 
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const textEncoding = z.enum(['shift_jis', 'utf8']);
+/** A month's export as the month-end screen shows it (core/reconcile/month-files.ts MonthFiles). */
+const monthExportView = z.object({
+  month: z.string(),
+  status: z.enum(['empty', 'blocked', 'unencodable', 'ready']),
+  counts: z
+    .object({
+      visits: z.number().int(),
+      current: z.number().int(),
+      past: z.number().int(),
+      unknown: z.number().int(),
+      reclaims: z.number().int(),
+    })
+    .nullable(),
+  blockers: z.array(
+    z.object({
+      visitId: z.string(),
+      name: z.string(),
+      nameKana: z.string(),
+      serviceDate: z.string(),
+      reasons: z.array(z.string()),
+    }),
+  ),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      encoding: textEncoding,
+      sha256: z.string(),
+      size: z.number().int(),
+      visits: z.number().int(),
+      /** Where it was written ('' when not written). */
+      path: z.string(),
+      /** The bytes, base64 (exportMonth without dir: the web host's download); '' otherwise. */
+      base64: z.string(),
+    }),
+  ),
+});
+
 const healthItem = z.object({
   code: z.string(),
   message: z.string(),
@@ -384,6 +423,40 @@ export const requests = {
       text: z.string(),
     }),
   },
+  // -- month-end (「今月の請求データを作成」, docs/ui.md) --
+  /**
+   * What exporting a month would give: nothing to export, the visits that block it (by patient, date and reason;
+   * the id only to open the review), the characters Shift_JIS cannot hold, or ready with the counts and the file
+   * names. Writes nothing.
+   */
+  'claims.monthCheck': {
+    input: z.object({ month: monthSchema, encoding: textEncoding.default('shift_jis') }).strict(),
+    output: monthExportView,
+  },
+  /**
+   * Builds and (with `dir`) writes the month's files into that folder — staged, fsynced, renamed, nothing
+   * half-written — or, without `dir` (the web host), returns them to download (base64). Audited as `staff` with
+   * each file's sha256. Progress: 'claims.exportProgress' events.
+   */
+  'claims.exportMonth': {
+    input: z
+      .object({
+        month: monthSchema,
+        encoding: textEncoding.default('shift_jis'),
+        staff: z.string().min(1).max(100),
+        dir: z.string().min(1).max(1000).optional(),
+      })
+      .strict(),
+    output: monthExportView,
+  },
+  /**
+   * A folder picker (Electron: the main process answers with its dialog; the core and the web host answer
+   * FOLDER_DIALOG_UNAVAILABLE). `chosen` false when staff cancelled.
+   */
+  'dialog.chooseFolder': {
+    input: z.object({ title: z.string().max(100).optional() }).strict(),
+    output: z.object({ chosen: z.boolean(), path: z.string() }),
+  },
   // -- settings --
   /**
    * Every known setting (src/main/core/store/settings.ts): its value, its default, whether it is the default,
@@ -488,6 +561,8 @@ export const events = {
     current: z.string().nullable(),
     paused: z.boolean(),
   }),
+  /** Month export progress (claims.monthCheck / claims.exportMonth): visits of the month read so far. */
+  'claims.exportProgress': z.object({ month: z.string(), done: z.number().int(), total: z.number().int() }),
   /** Folded device health (src/hardware/health), pushed on every change. */
   'health.changed': healthStateSchema,
 } as const satisfies Record<string, z.ZodType>;
@@ -520,6 +595,7 @@ export type EvidenceFileView = RequestOutput<'visits.evidenceFile'>;
 export type QueueCategoryName = QueueCategory;
 export type SettingItemView = z.output<typeof settingItemSchema>;
 export type FieldErrorView = z.output<typeof fieldErrorSchema>;
+export type MonthExportView = z.output<typeof monthExportView>;
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);

@@ -17,6 +17,7 @@ import {
   ContractError,
 } from '../contract.ts';
 import { appHandlers, type AppRequest } from './handlers/app.ts';
+import { claimsHandlers, type ClaimsRequest } from './handlers/claims.ts';
 import type { CoreDeps, Handlers } from './handlers/common.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
 import { printHandlers, type PrintRequest } from './handlers/print.ts';
@@ -36,6 +37,7 @@ interface Domains {
   settings: SettingsRequest;
   print: PrintRequest;
   reception: ReceptionRequest;
+  claims: ClaimsRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -56,6 +58,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...settingsHandlers(deps),
     ...printHandlers(deps),
     ...receptionHandlers(deps),
+    ...claimsHandlers(deps),
   };
 }
 

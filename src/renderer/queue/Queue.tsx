@@ -5,6 +5,7 @@ import type { EventPayload, QueueCategoryName, RequestOutput, VisitListItemView 
 import { call, subscribe } from '../api.ts';
 import { useConnection } from '../connection.ts';
 import { strings } from '../strings.ts';
+import { MonthExport } from './MonthExport.tsx';
 import { QueueDetail } from './QueueDetail.tsx';
 
 const CATEGORIES: readonly QueueCategoryName[] = ['unconfirmed', 'needs_review', 'confirmed', 'dead'];
@@ -160,6 +161,7 @@ export function Queue() {
       <button type="button" className="button secondary" onClick={load}>
         {strings.queueReload}
       </button>
+      <MonthExport onOpenVisit={setOpenId} />
       {error && (
         <p className="field-error" role="alert">
           {error}

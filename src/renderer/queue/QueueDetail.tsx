@@ -37,6 +37,8 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
   const [found, setFound] = useState<'yes' | 'no' | undefined>(undefined);
   const [numbers, setNumbers] = useState<Numbers>(EMPTY);
   const [reason, setReason] = useState('');
+  const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
@@ -50,6 +52,13 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
 
   const needsNumbers = action === 'edit_numbers' || (action === 'manual_lookup' && found === 'yes');
   const reasonRequired = action === 'choose_basis' || action === 'edit_numbers';
+  // A ③ claim needs 住所 and 連絡先 in its 摘要: where the visit has none, the review asks for them.
+  const towardsUnknown =
+    (action === 'accept' && (d.decision === 'unknown' || (d.decision === 'none' && d.proposal.basis === 'unknown'))) ||
+    (action === 'choose_basis' && basis === 'unknown') ||
+    (action === 'manual_lookup' && found === 'no');
+  const askAddress = towardsUnknown && d.unknownContact.address.trim() === '';
+  const askPhone = towardsUnknown && d.unknownContact.phone.trim() === '';
   const errors = {
     staff: staff === '' ? s.staffRequired : undefined,
     action: action === undefined ? s.actionRequired : undefined,
@@ -57,6 +66,8 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
     found: action === 'manual_lookup' && found === undefined ? s.manualFoundRequired : undefined,
     reason: reasonRequired && reason.trim() === '' ? s.reasonRequired : undefined,
     numbers: needsNumbers && Object.keys(numberErrors(numbers)).length > 0,
+    address: askAddress && address.trim() === '' ? s.contactRequired : undefined,
+    phone: askPhone && phone.trim() === '' ? s.contactRequired : undefined,
   };
   const show = <T,>(v: T) => (tried ? v : undefined);
   const candidate =
@@ -67,7 +78,16 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
     setTried(true);
     setFailure('');
     if (Object.values(errors).some(Boolean) || action === undefined) return;
-    const base = { visitId: d.visit.id, staff, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    const contact = {
+      ...(askAddress ? { address: address.trim() } : {}),
+      ...(askPhone ? { phone: phone.trim() } : {}),
+    };
+    const base = {
+      visitId: d.visit.id,
+      staff,
+      ...(reason.trim() ? { reason: reason.trim() } : {}),
+      ...(askAddress || askPhone ? { contact } : {}),
+    };
     let input: RequestInput<'visits.review'>;
     if (action === 'accept') input = { ...base, action };
     else if (action === 'choose_basis') input = { ...base, action, basis: basis! };
@@ -135,6 +155,33 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
           onChange={setFound}
           error={show(errors.found)}
         />
+      )}
+      {(askAddress || askPhone) && (
+        <fieldset data-testid="review-contact">
+          <legend>{s.contactTitle}</legend>
+          {askAddress && (
+            <TextField
+              label={s.contactAddress}
+              value={address}
+              onChange={setAddress}
+              error={show(errors.address)}
+              required
+              wide
+              testId="review-address"
+            />
+          )}
+          {askPhone && (
+            <TextField
+              label={s.contactPhone}
+              value={phone}
+              onChange={setPhone}
+              error={show(errors.phone)}
+              required
+              inputMode="tel"
+              testId="review-phone"
+            />
+          )}
+        </fieldset>
       )}
       {needsNumbers && <NumbersFields value={numbers} onChange={setNumbers} tried={tried} required />}
       {action !== undefined && (

@@ -38,6 +38,7 @@ export const reconcileMessages = {
   EXPORT_DISK_FULL: '保存先の空き容量が足りません。不要なファイルを削除するか、別のフォルダを選んでください。',
   EXPORT_WRITE_FAILED: '請求データを書き込めませんでした。別のフォルダを選んでもう一度作成してください。',
   EXPORT_UNENCODABLE: 'Shift_JISで書き出せない文字があります。UTF-8のファイルで作成するか、その文字を直してください。',
+  FOLDER_DIALOG_UNAVAILABLE: 'この画面ではフォルダを選べません。ファイルはダウンロードで保存してください。',
   UKE_UNREADABLE: 'UKE ファイルを読めません。',
   SETTINGS_INVALID: '請求の設定（claims）に誤りがあります。設定を確認してください。',
   NEEDS_DECISION_OTHER: '職員の判断が必要です。内容を確認して請求区分を選んでください。',
