@@ -10,6 +10,7 @@ import { useConnection } from '../connection.ts';
 import { RadioGroup, SelectField } from '../reception/fields.tsx';
 import { useReception } from '../reception/model.ts';
 import { strings } from '../strings.ts';
+import './month-export.css';
 
 const s = strings.monthExport;
 type Encoding = 'shift_jis' | 'utf8';
