@@ -4,13 +4,14 @@
 // web host, which has none — as one download link per file. Shift_JIS refusals offer the UTF-8 files.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { jstDate, jstMonth } from '../../claims/dates.ts';
-import type { EventPayload, MonthExportView, StaffView } from '../../main/contract.ts';
+import type { EventPayload, MonthExportView } from '../../main/contract.ts';
 import { call, subscribe } from '../api.ts';
 import { useConnection } from '../connection.ts';
-import { RadioGroup, SelectField } from '../reception/fields.tsx';
+import { RadioGroup } from '../reception/fields.tsx';
 import { useReception } from '../reception/model.ts';
 import { strings } from '../strings.ts';
 import './month-export.css';
+import { StaffSelect } from './StaffSelect.tsx';
 
 const s = strings.monthExport;
 type Encoding = 'shift_jis' | 'utf8';
@@ -70,7 +71,6 @@ function Panel(props: { onOpenVisit: (id: string) => void; onClose: () => void }
   const ready = useConnection((st) => st.status.state === 'ready');
   const [month, setMonth] = useState(defaultMonth);
   const [encoding, setEncoding] = useState<Encoding>('shift_jis');
-  const [staffList, setStaffList] = useState<StaffView[]>([]);
   const [staff, setStaff] = useState(() => useReception.getState().staff);
   const [check, setCheck] = useState<MonthExportView | null>(null);
   const [result, setResult] = useState<MonthExportView | null>(null);
@@ -82,12 +82,6 @@ function Panel(props: { onOpenVisit: (id: string) => void; onClose: () => void }
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    call('staff.list', {}).then(
-      (list) => setStaffList(list.filter((x) => x.active)),
-      () => undefined,
-    );
-  }, []);
   useEffect(() => subscribe('claims.exportProgress', (p) => setProgress(p)), []);
 
   const runCheck = useCallback(() => {
@@ -175,15 +169,12 @@ function Panel(props: { onOpenVisit: (id: string) => void; onClose: () => void }
             {s.monthHint}
           </div>
         </div>
-        <SelectField
+        <StaffSelect
           label={s.staff}
           value={staff}
-          options={staffList.map((x) => x.id)}
-          labelOf={(id) => staffList.find((x) => x.id === id)?.name ?? id}
           placeholder={s.staffChoose}
           onChange={setStaff}
           error={tried && staff === '' ? s.staffRequired : undefined}
-          required
           testId="month-staff"
         />
       </div>

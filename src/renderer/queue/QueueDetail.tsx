@@ -2,13 +2,14 @@
 // for it: Evidence.tsx), the proposed decision with its reasons, the claim as it will be exported, and the staff
 // review forms (visits.review). Esc closes.
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { RequestInput, StaffView, VisitDetailView } from '../../main/contract.ts';
+import type { RequestInput, VisitDetailView } from '../../main/contract.ts';
 import { call } from '../api.ts';
 import { useReception } from '../reception/model.ts';
-import { numberErrors, NumbersFields, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
+import { numberErrors, NumbersFields, RadioGroup, TextField } from '../reception/fields.tsx';
 import type { ClaimBasis } from '../../main/concepts.ts';
 import { strings } from '../strings.ts';
 import { Evidence } from './Evidence.tsx';
+import { StaffSelect } from './StaffSelect.tsx';
 
 const s = strings.queue;
 const ACTIONS = ['accept', 'choose_basis', 'edit_numbers', 'manual_lookup'] as const;
@@ -30,7 +31,6 @@ function numbersLine(n: Partial<Numbers> | null | undefined): string {
 
 function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) => void }) {
   const d = props.detail;
-  const [staffList, setStaffList] = useState<StaffView[]>([]);
   const [staff, setStaff] = useState(() => useReception.getState().staff);
   const [action, setAction] = useState<Action | undefined>(d.decision === null ? undefined : 'accept');
   const [basis, setBasis] = useState<Basis | undefined>(undefined);
@@ -42,13 +42,6 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
-
-  useEffect(() => {
-    call('staff.list', {}).then(
-      (list) => setStaffList(list.filter((x) => x.active)),
-      () => undefined,
-    );
-  }, []);
 
   const needsNumbers = action === 'edit_numbers' || (action === 'manual_lookup' && found === 'yes');
   const reasonRequired = action === 'choose_basis' || action === 'edit_numbers';
@@ -109,15 +102,12 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="review-title" data-testid="review-form">
       <h4 id="review-title">{s.reviewTitle}</h4>
-      <SelectField
+      <StaffSelect
         label={s.staff}
         value={staff}
-        options={staffList.map((x) => x.id)}
-        labelOf={(id) => staffList.find((x) => x.id === id)?.name ?? id}
         placeholder={s.staffChoose}
         onChange={setStaff}
         error={show(errors.staff)}
-        required
         testId="review-staff"
       />
       <RadioGroup
