@@ -15,6 +15,7 @@ import { strings } from '../../src/renderer/strings.ts';
 import { shikaku } from '../cli/run.ts';
 import { ActionReport, Actions } from './actions.ts';
 import { openApp, startSession, type E2eSession } from './session.ts';
+import type { Page } from 'playwright-core';
 
 const m = strings.monthExport;
 const q = strings.queue;
@@ -81,10 +82,15 @@ afterAll(async () => {
   report.write();
 });
 
+// One page through the three steps (each its own test, in order): blocked → the review → the export.
+let page: Page;
+let problems: string[];
+let act: Actions;
+
 describe('今月の請求データを作成', () => {
-  it('blocks on a ③ without 住所・連絡先 (by name), the review asks for them, then exports the CLI’s bytes', async () => {
-    const { page, problems } = await openApp(session);
-    const act = new Actions(page, 'month_end', report);
+  it('is blocked by a ③ without 住所・連絡先, named by date, patient and reason (never an id)', async () => {
+    ({ page, problems } = await openApp(session));
+    act = new Actions(page, 'month_end', report);
     await page.getByRole('button', { name: strings.navQueue }).click();
     await page.getByTestId('queue').waitFor();
 
@@ -101,7 +107,9 @@ describe('今月の請求データを作成', () => {
     expect(await page.getByTestId('month-create').isDisabled()).toBe(true);
     await act.shot('month-blocked');
     await act.axe();
+  });
 
+  it('opens that review from the name; ③ asks for 住所 and 連絡先, refused empty, recorded when typed', async () => {
     // The name opens that visit's review; 「提案どおり」 to ③ needs 住所 and 連絡先.
     await page.getByRole('button', { name: m.openVisit(noContact.serviceDate, '住所 なし子') }).click();
     const detail = page.getByTestId('queue-detail');
@@ -123,7 +131,9 @@ describe('今月の請求データを作成', () => {
     await page.getByRole('button', { name: q.submit }).click();
     await page.getByTestId('review-notice').getByText(q.done(q.basis.unknown)).waitFor();
     await detail.getByText('住所：東京都中野区中野2-2-2').waitFor();
+  });
 
+  it('exports the month as downloads, audited, byte for byte what `shikaku export --all` writes', async () => {
     // Back in the panel: checked again, the month is ready; the web host downloads each file.
     await act.click(page.getByTestId('month-recheck'));
     await page
