@@ -14,6 +14,7 @@ import { replaceDurableFs } from '../../src/main/core/store/durable.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { example, openTestStore, removeDir, tempDir, unwrap } from './helpers.ts';
 import { shikaku } from '../cli/run.ts';
+import { testCoreDeps, testDispatcher } from '../support/core.ts';
 import { v7 as uuidv7 } from 'uuid';
 
 let dir: string;
@@ -200,5 +201,38 @@ describe('exportMonthFiles', () => {
     }
     expect(readdirSync(out)).toEqual([]);
     expect(unwrap(store.listAudit({ entity: 'export' }))).toEqual([]);
+  });
+});
+
+describe('core requests claims.monthCheck / claims.exportMonth', () => {
+  it('checks without writing, refuses an unknown staff member, writes and pushes progress, downloads without dir', async () => {
+    monthWithThreeBases();
+    const events: unknown[] = [];
+    const call = testDispatcher(
+      testCoreDeps(store, dir, { emit: (name, payload) => void events.push([name, payload]) }),
+    );
+    const check = await call('claims.monthCheck', { month: '2026-11' });
+    expect(check).toMatchObject({ ok: true, value: { status: 'ready', counts: { visits: 3 } } });
+    expect(unwrap(store.listAudit({ entity: 'export' }))).toEqual([]);
+
+    const out = path.join(dir, 'out');
+    mkdirSync(out);
+    const refused = await call('claims.exportMonth', { month: '2026-11', staff: 'nobody', dir: out });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNKNOWN_STAFF' } });
+    expect(readdirSync(out)).toEqual([]);
+
+    const written = await call('claims.exportMonth', { month: '2026-11', staff: '受付 一郎', dir: out });
+    if (!written?.ok) throw new Error(JSON.stringify(written));
+    const files = (written.value as { files: { name: string; path: string; base64: string }[] }).files;
+    expect(files.map((f) => f.path)).toEqual(monthFileNames('2026-11', 'shift_jis').map((n) => path.join(out, n)));
+    expect(files.every((f) => f.base64 === '')).toBe(true);
+    expect(events).toContainEqual(['claims.exportProgress', { month: '2026-11', done: 3, total: 3 }]);
+    expect(unwrap(store.listAudit({ entity: 'export' }))[0]).toMatchObject({ actor: 'uketsuke-01' });
+
+    const download = await call('claims.exportMonth', { month: '2026-11', staff: 'uketsuke-01' });
+    if (!download?.ok) throw new Error(JSON.stringify(download));
+    const first = (download.value as { files: { name: string; base64: string }[] }).files[0]!;
+    expect(Buffer.from(first.base64, 'base64').equals(readFileSync(path.join(out, first.name)))).toBe(true);
+    expect(unwrap(store.listAudit({ entity: 'export' }))[0]!.detail).toMatchObject({ destination: 'download' });
   });
 });
