@@ -2,6 +2,7 @@
 // 記号・番号・枝番 (or the fill), 本人/家族, 負担割合 and each 摘要 line as one CO record holds it — sorted by
 // カルテ番号. The UKE HO/SN/CO lines this replaces had no RE record, so no レセコン could match them to a patient.
 // Pure: text out; the caller encodes (Shift_JIS by default) and writes.
+import { z } from 'zod';
 import { BASIS_LABEL, type ClaimDecision } from './decide.ts';
 import { toCsv } from './export.ts';
 import { claimMessages as m } from './messages.ts';
@@ -14,27 +15,29 @@ export interface InputSheetItem {
   reclaimOf?: { returnId: string; originalMonth: string };
 }
 
-export interface InputSheetRow {
-  visitId: string;
-  patientId: string;
-  name: string;
-  nameKana: string;
-  birthDate: string;
+/** One row of the 入力票 (one visit): the CSV's columns, the printed sheet's cells, the contract's answer. */
+export const InputSheetRow = z.object({
+  visitId: z.string(),
+  patientId: z.string(),
+  name: z.string(),
+  nameKana: z.string(),
+  birthDate: z.string(),
   /** 本人 / 家族 / '' (not known: the レセコン's own record decides). */
-  relationship: string;
-  serviceDate: string;
-  basisLabel: string;
-  insurerNumber: string;
-  symbol: string;
-  number: string;
-  branch: string;
+  relationship: z.string(),
+  serviceDate: z.string(),
+  basisLabel: z.string(),
+  insurerNumber: z.string(),
+  symbol: z.string(),
+  number: z.string(),
+  branch: z.string(),
   /** 「3割」. */
-  copay: string;
+  copay: z.string(),
   /** 摘要: the text of each CO record, in order (a long line already continued on the next). */
-  remarks: string[];
+  remarks: z.array(z.string()),
   /** 再請求: the month first claimed, when this is a re-claim. */
-  reclaimOf: string;
-}
+  reclaimOf: z.string(),
+});
+export type InputSheetRow = z.infer<typeof InputSheetRow>;
 
 const INPUT_SHEET_COLUMNS = [
   'カルテ番号',

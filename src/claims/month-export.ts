@@ -15,7 +15,7 @@ import {
   UTF8_BOM,
   type TextEncoding,
 } from './export.ts';
-import { inputSheetCsv } from './input-sheet.ts';
+import { inputSheetCsv, inputSheetRows, type InputSheetRow } from './input-sheet.ts';
 import { fail, ok, type ClaimError, type Result } from './result.ts';
 import type { ClaimSettings } from './settings.ts';
 import type { Visit } from './visit.ts';
@@ -82,6 +82,24 @@ export interface ExportLayout {
 }
 
 /**
+ * A month's items (itemsForMonth) once every one of them can be claimed; else every visit that cannot and why
+ * (a staff decision pending, a number failing its check digit — the configured fills excepted —, a ③ without
+ * 住所・連絡先, a field over its byte limit), each error's `field` naming the visit id.
+ */
+export function claimableItems(items: ExportItem[], month: string, settings: ClaimSettings): Result<ExportItem[]> {
+  if (!MONTH.test(month)) return fail({ code: 'EXPORT_MONTH', message: m.exportMonth(month) });
+  const selected = itemsForMonth(items, month);
+  const problems: ClaimError[] = selected.flatMap((i) => exportProblems(i.visit, i.decision, settings));
+  return problems.length > 0 ? fail(...problems) : ok(selected);
+}
+
+/** The レセコン入力票's rows of a month (what the CSV and the printed sheet show), refused as the export is. */
+export function monthInputSheet(items: ExportItem[], month: string, settings: ClaimSettings): Result<InputSheetRow[]> {
+  const claimable = claimableItems(items, month, settings);
+  return claimable.ok ? ok(inputSheetRows(claimable.value)) : claimable;
+}
+
+/**
  * Build one month's file. Refuses — listing every visit and why — when any visit still needs a staff decision
  * or carries a number that fails its check digit (the configured 不詳 and disaster fills excepted).
  */
@@ -93,10 +111,9 @@ export function buildMonthExport(
   encoding: TextEncoding = 'shift_jis',
   layout: ExportLayout = {},
 ): Result<MonthExport> {
-  if (!MONTH.test(month)) return fail({ code: 'EXPORT_MONTH', message: m.exportMonth(month) });
-  const selected = itemsForMonth(items, month);
-  const problems: ClaimError[] = selected.flatMap((i) => exportProblems(i.visit, i.decision, settings));
-  if (problems.length > 0) return fail(...problems);
+  const claimable = claimableItems(items, month, settings);
+  if (!claimable.ok) return claimable;
+  const selected = claimable.value;
   if (encoding === 'shift_jis') {
     const written = format === 'unknown-list' ? selected.filter((i) => i.decision.basis === 'unknown') : selected;
     const unencodable = written.flatMap((i) => unencodableProblems(i.visit, i.decision));

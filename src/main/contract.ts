@@ -7,7 +7,9 @@
 //
 // Adding a request: 1) add an entry to `requests` below, 2) add its handler in src/main/core/service.ts.
 import { z } from 'zod';
+import { InputSheetRow } from '../claims/input-sheet.ts';
 import { Visit } from '../claims/visit.ts';
+import { monthExportView, monthSchema, textEncoding } from './contract-month.ts';
 import {
   ClaimBasis,
   IncidentKind,
@@ -30,45 +32,6 @@ export const coreStatusSchema = z.object({
 });
 
 const empty = z.object({}).strict();
-
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
-const textEncoding = z.enum(['shift_jis', 'utf8']);
-/** A month's export as the month-end screen shows it (core/reconcile/month-files.ts MonthFiles). */
-const monthExportView = z.object({
-  month: z.string(),
-  status: z.enum(['empty', 'blocked', 'unencodable', 'ready']),
-  counts: z
-    .object({
-      visits: z.number().int(),
-      current: z.number().int(),
-      past: z.number().int(),
-      unknown: z.number().int(),
-      reclaims: z.number().int(),
-    })
-    .nullable(),
-  blockers: z.array(
-    z.object({
-      visitId: z.string(),
-      name: z.string(),
-      nameKana: z.string(),
-      serviceDate: z.string(),
-      reasons: z.array(z.string()),
-    }),
-  ),
-  files: z.array(
-    z.object({
-      name: z.string(),
-      encoding: textEncoding,
-      sha256: z.string(),
-      size: z.number().int(),
-      visits: z.number().int(),
-      /** Where it was written ('' when not written). */
-      path: z.string(),
-      /** The bytes, base64 (exportMonth without dir: the web host's download); '' otherwise. */
-      base64: z.string(),
-    }),
-  ),
-});
 
 const healthItem = z.object({
   code: z.string(),
@@ -509,6 +472,28 @@ export const requests = {
     output: z.object({ name: z.string(), institutionCode: z.string() }),
   },
   /**
+   * レセコン入力票 of a 診療年月 for the printed sheet: the same rows as `shikaku export --format input-sheet` (sorted
+   * by カルテ番号), or — when any visit of the month cannot be claimed yet — no rows and every such visit with why
+   * (the export refuses the same month). Read only: nothing is marked exported or re-claimed.
+   */
+  'print.inputSheet': {
+    input: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).strict(),
+    output: z.object({
+      month: z.string(),
+      rows: z.array(InputSheetRow),
+      problems: z.array(
+        z.object({
+          visitId: z.string(),
+          patientId: z.string(),
+          name: z.string(),
+          serviceDate: z.string(),
+          code: z.string(),
+          message: z.string(),
+        }),
+      ),
+    }),
+  },
+  /**
    * The incident report (for the 利用報告書): incidents started in [from, to], each with the visits taken under
    * it counted by evidence kind (received while it was open, or recorded under it), plus the clinic.
    */
@@ -596,6 +581,7 @@ export type QueueCategoryName = QueueCategory;
 export type SettingItemView = z.output<typeof settingItemSchema>;
 export type FieldErrorView = z.output<typeof fieldErrorSchema>;
 export type MonthExportView = z.output<typeof monthExportView>;
+export type InputSheetView = RequestOutput<'print.inputSheet'>;
 
 export function isRequestName(name: string): name is RequestName {
   return Object.hasOwn(requests, name);

@@ -1,6 +1,7 @@
 // Every Japanese text the renderer shows. Screens import from here; no literals in components.
 import type { CoreState } from '../main/contract.ts';
 import type { DeclaredInsuranceType, EvidenceKind, FailureCause, IdentityMethod } from '../claims/visit.ts';
+import { claimSettingsStrings, inputSheetStrings } from './strings-claims.ts';
 import { monthExportStrings } from './strings-month.ts';
 
 export const strings = {
@@ -433,47 +434,7 @@ export const strings = {
     staffIdRequired: '職員IDを入力してください。',
     staffNameRequired: '氏名を入力してください。',
     staffIdDuplicate: '職員IDが重複しています。',
-    claimsIntro:
-      '事後確認で保険がわからなかったとき（③ 不詳）などの請求の書き方です。公的な資料で決まりきっていない点（「未確定」と書いた項目）は、お使いのレセコンや審査支払機関の指示に合わせてください。',
-    mode: '請求のモード',
-    modes: {
-      normal: '通常（障害時の事後確認：不詳は「7」で埋める）',
-      disaster: '災害時（「9」で埋め、摘要欄の先頭に「不詳」）',
-    },
-    modeHint: '災害時の取り扱いが告示されたときだけ「災害時」にします。二つのモードを混ぜることはありません。',
-    unknownInsurerNumber: '③ 不詳のときの保険者番号',
-    unknownInsurer: {
-      '77777777': '77777777（通常）',
-      '77777779': '77777779（検証番号をチェックするレセコン用）',
-    },
-    unknownInsurerHint:
-      '保険者番号がわからないときは 77777777 で請求します。レセコンが保険者番号の検証番号（最後の1桁）をチェックして 77777777 を受け付けない場合は、検証番号の合う 77777779 を使います（2023年9月15日の改正で示された取り扱い）。',
-    kokuhoForm: '国保で ③ 不詳のときの保険者番号の形（未確定）',
-    kokuhoForms: {
-      '8digit': '8桁（上の保険者番号を使う）',
-      '777777': '6桁 777777',
-      '777771': '6桁 777771（検証番号が合う形）',
-    },
-    kokuhoFormHint:
-      '国保の保険者番号は6桁です。6桁で書くべきかどうかは公的な資料で確認できていません。777777 は検証番号が合わないため、チェックするレセコンでは 777771 になります。迷うときは初期値（8桁）のままにしてください。',
-    symbolLength: '③ 不詳のときの記号の桁数',
-    symbolLengthHint:
-      '記号を「7」で埋める桁数です。0 にすると記号を書きません（初期値。2023年7月19日の事務連絡では記号は記録しません）。0〜19。',
-    numberLength: '③ 不詳のときの番号の桁数',
-    numberLengthHint:
-      '番号を「7」で埋める桁数です（初期値 9 → 777777777。後期高齢者医療は 8 桁 77777777。2023年7月19日の事務連絡）。1〜19。',
-    commentCode: '摘要欄に使うコメントコード（未確定）',
-    commentCodeHint:
-      '申立書の住所・勤務先・連絡先を摘要欄に書くときのコメントコードです。決められたコードは見つかっていないため、初期値はフリーコメント用の 810000001 です。9桁の数字。',
-    commentShikibetsu: 'コメントの診療識別',
-    commentShikibetsuHint: 'コメントレコードの診療識別です（初期値 99：全体に係るもの）。2桁の数字。',
-    payer: '保険の種類が「わからない」ときの請求先',
-    payers: { shiharai_kikin: '社会保険診療報酬支払基金', kokuhoren: '国民健康保険団体連合会' },
-    payerHint: '申立書で保険の種類が「わからない」で、ほかに手がかりもないときの請求先です。',
-    disasterInsurer: '災害時の保険者番号',
-    disasterInsurerHint: '災害時モードで使う保険者番号です（初期値 99999999）。8桁の数字。',
-    disasterNumber: '災害時の番号',
-    disasterNumberHint: '災害時モードで使う被保険者番号です（初期値 999999999）。1〜19桁の数字。',
+    ...claimSettingsStrings,
     backupKeep: 'バックアップを残す数',
     backupKeepHint: '古いものから削除し、この数だけ残します。1〜400。',
     backupInterval: 'バックアップの間隔（時間）',
@@ -493,11 +454,14 @@ export const strings = {
   printDo: '印刷する',
   printSavePdf: 'PDFで保存',
   printClose: '閉じる',
+  /** The printed レセコン入力票 (src/renderer/print/InputSheet.tsx). */
+  inputSheet: inputSheetStrings,
   printing: {
     previewTitle: {
       declaration: '印刷プレビュー：被保険者資格申立書',
       receipt: '印刷プレビュー：受付控え',
       incident_report: '印刷プレビュー：システム障害時モード 利用報告用の記録',
+      inputSheet: '印刷プレビュー：レセコン入力票',
     },
     previewHint: '内容を確かめて「印刷する」を押してください。Escで閉じます。',
     loading: '印刷する内容を読み込んでいます…',

@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { institutionCodeMessages } from '../../src/claims/institution.ts';
+import { ClaimSettings } from '../../src/claims/settings.ts';
 import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions } from './actions.ts';
@@ -154,7 +155,7 @@ describe('設定', () => {
     act.done();
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 120_000); // five saves and two axe runs over the whole 設定 page (with every claims field): slow on a busy rig
 
   it('applies the stored terminal folder after a restart, and shows the saved values after a reload', async () => {
     // 「再起動後に反映されます」: take the share's res folder away and restart the app with real devices (the
@@ -179,5 +180,69 @@ describe('設定', () => {
     act.done();
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('shows every claims setting at 1366×768, checks dates as typed, and a save resets no other claims key', async () => {
+    // A key set elsewhere (the core, as a script or a newer screen would) before the page opens.
+    const viaCore = await session.app.core.request('settings.set', {
+      key: 'claims',
+      value: { transitionalUntil: '2026-06-30' },
+      staff: 'admin',
+    });
+    expect(viaCore).toMatchObject({ saved: true });
+    const before = stored('claims') as Record<string, unknown>;
+    expect(before).toMatchObject({ transitionalUntil: '2026-06-30', unknownInsurerNumber: '77777779' });
+
+    const context = await session.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'ja-JP' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(session.app.host.url);
+    await page.getByTestId('core-state').and(page.locator('[data-state="ready"]')).waitFor();
+    await page.getByRole('button', { name: strings.navSettings }).click();
+    const claims = page.getByTestId('settings-claims');
+    await claims.waitFor();
+    const act = new Actions(page, 'settings-claims-1366', report);
+
+    // Every key of the schema has its field, showing the stored value.
+    for (const key of Object.keys(ClaimSettings.shape)) await claims.getByTestId(`setting-claims.${key}`).waitFor();
+    const kouki = page.getByLabel(t.numberLengthKouki, { exact: true });
+    expect(await kouki.inputValue()).toBe('8');
+    expect(await page.getByLabel(t.transitionalUntil, { exact: true }).inputValue()).toBe('2026-06-30');
+    expect(await page.getByLabel(t.cardValidUntil, { exact: true }).inputValue()).toBe('2025-12-01');
+    expect(await page.getByRole('radio', { name: t.notFoundOptions.review, exact: true }).isChecked()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1366);
+    await act.select(page.getByLabel(t.actor, { exact: true }), '管理 一郎');
+
+    // A date that is not one: the reason beside the field as typed, nothing saved.
+    const cardDate = page.getByLabel(t.cardValidUntil, { exact: true });
+    await cardDate.fill('');
+    await act.type(cardDate, '2025-02-30');
+    await expect.poll(() => cardDate.getAttribute('aria-invalid')).toBe('true');
+    await claims.getByText(t.dateFormat).waitFor();
+    await act.click(page.getByRole('button', { name: t.save(t.sections.claims) }));
+    await expect
+      .poll(() => page.getByTestId('settings-status-claims').textContent())
+      .toBe(t.notSaved(t.sections.claims));
+    expect(stored('claims')).toEqual(before);
+    await act.shot('claims-date-invalid');
+
+    await cardDate.fill('');
+    await act.type(cardDate, '２０２５－１２－０１');
+    await kouki.fill('');
+    await act.type(kouki, '7');
+    await act.click(page.getByRole('radio', { name: t.notFoundOptions.evidence, exact: true }));
+    await act.click(page.getByRole('button', { name: t.save(t.sections.claims) }));
+    await expect
+      .poll(() => page.getByTestId('settings-status-claims').textContent())
+      .toBe(t.savedRestart(t.sections.claims));
+    // Exactly the two changes: every other key (the one set by the core included) as it was.
+    expect(stored('claims')).toEqual({ ...before, unknownNumberLengthKouki: 7, notFoundWithEvidence: 'evidence' });
+    await act.shot('claims-saved');
+    await act.axe();
+    act.done();
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });

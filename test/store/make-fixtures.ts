@@ -1,6 +1,6 @@
 // Writes the fixture databases for the migration tests into test/fixtures/store/:
 //   v1.sqlite3     schema v1 (migration 1 only) with data written the way v1 wrote it
-//   v2.sqlite3, v3.sqlite3  the same data written at schema v2 / v3
+//   v2.sqlite3 … v4.sqlite3  the same data written at schema v2 … v4
 //   newer.sqlite3  a database from a future app (migration 999 applied, user_version 999)
 // Run: node --import tsx test/store/make-fixtures.ts
 // A fixture is made once, by the release that introduced its migration, and then committed and never
@@ -101,6 +101,12 @@ make('v2.sqlite3', (db) => {
 // v3 (answer evidence): the v1 data, written by a build at schema v3.
 make('v3.sqlite3', (db) => {
   migrateTo(db, 3);
+  v1Data(db);
+});
+
+// v4 (claims fill lengths, data only): the v1 data, written by a build at schema v4.
+make('v4.sqlite3', (db) => {
+  migrateTo(db, 4);
   v1Data(db);
 });
 

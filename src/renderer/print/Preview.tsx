@@ -7,6 +7,7 @@ import { call } from '../api.ts';
 import { strings } from '../strings.ts';
 import { DeclarationSheet } from './DeclarationSheet.tsx';
 import { IncidentReportSheet } from './IncidentReportSheet.tsx';
+import { InputSheet } from './InputSheet.tsx';
 import { ReceiptSheet } from './ReceiptSheet.tsx';
 import { closePrint, type PrintJob } from './state.ts';
 import './print.css';
@@ -24,6 +25,8 @@ function fileName(job: PrintJob): string {
       return `受付控え_${job.visit.serviceDate}_${job.visit.patient.name}.pdf`;
     case 'incident_report':
       return `システム障害時モード記録_${job.from.slice(0, 10)}_${job.to.slice(0, 10)}.pdf`;
+    case 'inputSheet':
+      return `レセコン入力票_${job.month}.pdf`;
   }
 }
 
@@ -35,6 +38,8 @@ function Sheet({ job }: { job: PrintJob }) {
       return <ReceiptSheet visit={job.visit} receptionNo={job.receptionNo ?? ''} />;
     case 'incident_report':
       return <IncidentReportSheet from={job.from} to={job.to} />;
+    case 'inputSheet':
+      return <InputSheet month={job.month} />;
   }
 }
 

@@ -16,6 +16,11 @@ export function formatDateWareki(iso: string): string {
   return m ? `${toWareki(iso)}（${m[1]}年）` : iso;
 }
 
+/** '2026-11' → '令和8年11月'. */
+export function formatMonthWareki(month: string): string {
+  return /^\d{4}-\d{2}$/.test(month) ? toWareki(`${month}-01`).replace(/\d+日$/, '') : month;
+}
+
 /** An ISO instant → '2026年11月25日 09:05' in local time ('' for '' / null, the text itself when unreadable). */
 export function formatDateTime(iso: string | null | undefined): string {
   if (iso === null || iso === undefined || iso === '') return '';

@@ -1,5 +1,5 @@
-// 設定: the administrator's screen. One form per section (医療機関, 資格確認端末, 事後確認, 職員, 請求の設定,
-// バックアップ); Enter in a field saves its section. Every field is validated as typed (reason beside it), the
+// 設定: the administrator's screen. One form per section (医療機関, 資格確認端末, 事後確認, 職員, 請求の設定 — its
+// fields in ClaimsSettings.tsx —, バックアップ); Enter in a field saves its section. Every field is validated as typed (reason beside it), the
 // core validates again and its reasons replace the local ones. The actor (who changes the settings) is chosen
 // at the top and is required: the core records it in the audit log.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
@@ -8,7 +8,15 @@ import { digitsOnly, nfkc } from '../../claims/normalize.ts';
 import { call, ShikakuError } from '../api.ts';
 import { Checkbox, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
-import { digitsError, institutionError, institutionSummary, intError, parseIntIn } from './rules.ts';
+import {
+  ClaimsSection,
+  claimDateFields,
+  claimDigitFields,
+  claimDraftKeys,
+  claimIntFields,
+  claimsValue,
+} from './ClaimsSettings.tsx';
+import { dateError, digitsError, institutionError, institutionSummary, intError, parseIntIn } from './rules.ts';
 
 const t = strings.settings;
 const SYSTEM = 'system';
@@ -31,33 +39,15 @@ const intFields: Record<string, [number, number]> = {
   'reconcile.pauseAfterTimeouts': [1, 100],
   'backup.keep': [1, 400],
   'backup.intervalHours': [1, 168],
-  'claims.unknownSymbolLength': [0, 19],
-  'claims.unknownNumberLength': [1, 19],
+  ...claimIntFields,
 };
 /** Digit-string fields: [min length, max length]. */
-const digitFields: Record<string, [number, number]> = {
-  'claims.commentCode': [9, 9],
-  'claims.commentShinryoShikibetsu': [2, 2],
-  'claims.disasterInsurerNumber': [8, 8],
-  'claims.disasterNumber': [1, 19],
-};
-const claimFields = [
-  'mode',
-  'unknownInsurerNumber',
-  'kokuhoUnknownForm',
-  'unknownSymbolLength',
-  'unknownNumberLength',
-  'commentCode',
-  'commentShinryoShikibetsu',
-  'unknownInsuranceTypePayer',
-  'disasterInsurerNumber',
-  'disasterNumber',
-] as const;
+const digitFields: Record<string, [number, number]> = claimDigitFields;
 const sectionFields: Record<Exclude<SectionId, 'staff'>, string[]> = {
   clinic: ['clinic.institutionCode', 'clinic.name'],
   terminal: ['terminal.dir', 'terminal.timeoutMs'],
   reconcile: ['reconcile.concurrency', 'reconcile.pauseAfterTimeouts'],
-  claims: claimFields.map((f) => `claims.${f}`),
+  claims: claimDraftKeys,
   backup: ['backup.keep', 'backup.intervalHours'],
   startup: ['app.openAtLogin'],
 };
@@ -68,6 +58,7 @@ function localError(field: string, value: string): string | null {
   if (range) return intError(value, range[0], range[1]);
   const digits = digitFields[field];
   if (digits) return digitsError(value, digits[0], digits[1]);
+  if (claimDateFields.has(field)) return dateError(value);
   return null;
 }
 
@@ -172,15 +163,8 @@ export function Settings() {
         return (parseIntIn(v, 1, 600) ?? 0) * 1000;
       case 'app.openAtLogin':
         return v === 'true';
-      case 'claims': {
-        const o: Record<string, unknown> = {};
-        for (const f of claimFields) {
-          const field = `claims.${f}`;
-          const raw = draft[field] ?? '';
-          o[f] = intFields[field] ? parseIntIn(raw, -1, 1e9) : nfkc(raw);
-        }
-        return o;
-      }
+      case 'claims':
+        return claimsValue(draft, items.get('claims')?.value);
       default:
         return parseIntIn(v, 0, 1e9);
     }
@@ -491,43 +475,13 @@ export function Settings() {
       {section(
         'claims',
         <>
-          <p className="field-hint">{t.claimsIntro}</p>
-          {radio('claims.mode', t.mode, t.modes, ['normal', 'disaster'], t.modeHint)}
-          {radio(
-            'claims.unknownInsurerNumber',
-            t.unknownInsurerNumber,
-            t.unknownInsurer,
-            ['77777777', '77777779'],
-            t.unknownInsurerHint,
-          )}
-          {radio(
-            'claims.kokuhoUnknownForm',
-            t.kokuhoForm,
-            t.kokuhoForms,
-            ['8digit', '777777', '777771'],
-            t.kokuhoFormHint,
-          )}
-          <div className="grid">
-            {text(
-              'claims.unknownSymbolLength',
-              t.symbolLength,
-              defaultHint(t.symbolLengthHint, 'claims', 'unknownSymbolLength'),
-              { numeric: true },
-            )}
-            {text(
-              'claims.unknownNumberLength',
-              t.numberLength,
-              defaultHint(t.numberLengthHint, 'claims', 'unknownNumberLength'),
-              { numeric: true },
-            )}
-            {text('claims.commentCode', t.commentCode, t.commentCodeHint, { numeric: true })}
-            {text('claims.commentShinryoShikibetsu', t.commentShikibetsu, t.commentShikibetsuHint, { numeric: true })}
-          </div>
-          {radio('claims.unknownInsuranceTypePayer', t.payer, t.payers, ['shiharai_kikin', 'kokuhoren'], t.payerHint)}
-          <div className="grid">
-            {text('claims.disasterInsurerNumber', t.disasterInsurer, t.disasterInsurerHint, { numeric: true })}
-            {text('claims.disasterNumber', t.disasterNumber, t.disasterNumberHint, { numeric: true })}
-          </div>
+          <ClaimsSection
+            kit={{
+              text,
+              radio,
+              claimHint: (hint, sub) => defaultHint(hint, 'claims', sub),
+            }}
+          />
           {footer('claims', true)}
         </>,
         (e) => void saveSection('claims', e),

@@ -1,5 +1,6 @@
 // Validation as typed on the 設定 screen. The core validates again on save (src/main/core/handlers/settings.ts)
 // and its reasons replace these when they differ; these give the reason before the save button is pressed.
+import { parseIsoDate } from '../../claims/dates.ts';
 import { institutionCodeMessages, institutionCodeProblem } from '../../claims/institution.ts';
 import { prefectureNames } from '../../claims/messages.ts';
 import { digitsOnly, nfkc } from '../../claims/normalize.ts';
@@ -40,4 +41,9 @@ export function digitsError(raw: string, min: number, max = min): string | null 
   const d = nfkc(raw);
   const ok = /^\d+$/.test(d) && d.length >= min && d.length <= max;
   return ok ? null : t.digitsN(min === max ? String(min) : `${min}〜${max}`);
+}
+
+/** A calendar date typed as YYYY-MM-DD (any width), or the reason it is not one. */
+export function dateError(raw: string): string | null {
+  return parseIsoDate(nfkc(raw).trim()) === null ? t.dateFormat : null;
 }

@@ -97,6 +97,7 @@ export const settingMessages = {
   tooLong: (n: number | bigint) => `${n}文字以内で入力してください。`,
   choice: '選択肢から選んでください。',
   digitsN: (n: string) => `${n}桁の数字で入力してください。`,
+  date: 'YYYY-MM-DD の形の日付で入力してください（例: 2025-12-01）。',
   invalid: '入力内容が正しくありません。',
   staffIdRequired: '職員IDを入力してください。',
   staffNameRequired: '氏名を入力してください。',
@@ -110,7 +111,9 @@ const claimFormat: Record<string, string> = {
   commentCode: settingMessages.digitsN('9'),
   commentShinryoShikibetsu: settingMessages.digitsN('2'),
   disasterInsurerNumber: settingMessages.digitsN('8'),
-  disasterNumber: settingMessages.digitsN('1〜38'),
+  disasterNumber: settingMessages.digitsN('1〜19'),
+  insuranceCardValidUntil: settingMessages.date,
+  transitionalUntil: settingMessages.date,
 };
 
 function issueMessage(issue: z.core.$ZodIssue): string {
@@ -235,6 +238,18 @@ function checkActor(store: Store, staff: string): FieldError | null {
 
 type StoreFailure = { ok: false; error: { code: string; message: string } };
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * 'claims' is saved as a whole object, but a caller that sends only some of its fields (an older 設定 screen, a
+ * script) must not reset the others to their defaults: the fields sent go on top of the stored ones.
+ */
+function withStoredFields(store: Store, key: string, value: unknown): unknown {
+  if (key !== 'claims' || !isRecord(value)) return value;
+  const current = store.getSetting(key);
+  return current.ok && isRecord(current.value) ? { ...current.value, ...value } : value;
+}
+
 export function saveSetting(
   store: Store,
   input: { key: string; value: unknown; staff: string },
@@ -249,7 +264,7 @@ export function saveSetting(
   }
   const actor = checkActor(store, input.staff);
   if (actor) return { saved: false, item: null, errors: [actor], warnings: [] };
-  const v = validateSetting(input.key, input.value);
+  const v = validateSetting(input.key, withStoredFields(store, input.key, input.value));
   if (!v.ok) return { saved: false, item: null, errors: v.errors, warnings: [] };
   const r = store.setSetting(input.key, v.value, input.staff);
   if (!r.ok) return r;

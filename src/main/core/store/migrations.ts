@@ -4,6 +4,7 @@
 // power cut leaves the database either before or after it, never in between.
 // Rules: never edit or reorder a shipped migration; add a new one. Never add a column for the 個人番号 or a PIN.
 import type Database from 'better-sqlite3';
+import { upgradeClaimsFillLengths } from './settings.ts';
 
 export interface Migration {
   id: number;
@@ -208,6 +209,14 @@ export const migrations: readonly Migration[] = [
     id: 3,
     name: 'answer evidence',
     up: (db) => db.exec(v3),
+  },
+  {
+    // Data only: a stored ③ 不詳 番号 length of the old default 8 becomes the published 9 (後期 8), audited.
+    id: 4,
+    name: 'claims: published unknown-number fill lengths',
+    up: (db) => {
+      upgradeClaimsFillLengths(db);
+    },
   },
 ];
 

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { ClaimSettings, defaultClaimSettings } from '../../../claims/settings.ts';
 import { institutionCodeProblem } from '../../../claims/institution.ts';
+import { appendAudit } from './audit.ts';
 import { sha256Hex } from './canonical.ts';
 import { findForbidden } from './forbidden.ts';
 import { prep } from './prep.ts';
@@ -108,6 +109,45 @@ export function write(tx: Tx, key: string, json: string): void {
     'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
   ).run(key, json, tx.now);
   auditTx(tx, { action: 'setting.set', entity: 'setting', entityId: key, detail: { sha256: sha256Hex(json) } });
+}
+
+/** What upgradeClaimsFillLengths changes, as its audit entry records it. */
+export const CLAIMS_FILL_UPGRADE = {
+  from: { unknownNumberLength: 8 },
+  to: { unknownNumberLength: 9, unknownNumberLengthKouki: 8 },
+} as const;
+
+/**
+ * Store migration 4 (issue #12): the ③ 不詳 番号 was one length for every insurer, 8 by default, until the published
+ * reading (2023-07-19 事務連絡 [S1b]: 「777777777」, 9 digits; 8 for 後期高齢者医療) split it. A stored 'claims' of
+ * that old shape — no `unknownNumberLengthKouki` key, which every save since the split writes — with the old
+ * default 8 becomes 9 / 後期 8, with a 'setting.migrate' audit entry by the system. Any other stored length was
+ * chosen deliberately and is kept (the 後期 length then takes its default when read). Runs inside the
+ * migration's transaction; true when it changed the setting.
+ */
+export function upgradeClaimsFillLengths(db: Database.Database, at: Date = new Date()): boolean {
+  const raw = readRaw(db, 'claims');
+  if (raw === undefined) return false;
+  let stored: unknown;
+  try {
+    stored = JSON.parse(raw);
+  } catch {
+    return false;
+  }
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return false;
+  const old = stored as Record<string, unknown>;
+  if (old.unknownNumberLength !== 8 || Object.hasOwn(old, 'unknownNumberLengthKouki')) return false;
+  const json = JSON.stringify({ ...old, ...CLAIMS_FILL_UPGRADE.to });
+  prep(db, 'UPDATE settings SET value = ?, updated_at = ? WHERE key = ?').run(json, at.getTime(), 'claims');
+  appendAudit(db, {
+    actor: SYSTEM_ACTOR,
+    action: 'setting.migrate',
+    entity: 'setting',
+    entityId: 'claims',
+    detail: { sha256: sha256Hex(json), ...CLAIMS_FILL_UPGRADE, source: '2023-07-19 保険局医療課 事務連絡' },
+    at: at.toISOString(),
+  });
+  return true;
 }
 
 /**
