@@ -26,6 +26,7 @@ export const monthExportStrings = {
   blocked: (n: number) => `次の ${n} 件の受付を確認するまで作成できません。名前を押すと確認画面が開きます。`,
   unencodable: (n: number) =>
     `次の ${n} 件の受付にShift_JIS（レセコン用）で書けない文字があります。文字を直すか、UTF-8のファイルで作成してください。`,
+  printSheet: 'レセコン入力票を印刷',
   recheck: 'もう一度確かめる',
   useUtf8: 'UTF-8のファイルで作成する',
   openVisit: (date: string, name: string) => `${date} ${name} の確認画面を開く`,

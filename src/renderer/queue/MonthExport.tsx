@@ -7,6 +7,7 @@ import { jstDate, jstMonth } from '../../claims/dates.ts';
 import type { EventPayload, MonthExportView } from '../../main/contract.ts';
 import { call, subscribe } from '../api.ts';
 import { useConnection } from '../connection.ts';
+import { openPrint } from '../print/index.ts';
 import { RadioGroup } from '../reception/fields.tsx';
 import { useReception } from '../reception/model.ts';
 import { strings } from '../strings.ts';
@@ -259,6 +260,14 @@ function Panel(props: { onOpenVisit: (id: string) => void; onClose: () => void }
         data-testid="month-create"
       >
         {busy === 'creating' ? s.creating : s.create}
+      </button>
+      <button
+        type="button"
+        className="button secondary"
+        disabled={busy !== '' || check?.status !== 'ready'}
+        onClick={() => openPrint({ kind: 'inputSheet', month })}
+      >
+        {s.printSheet}
       </button>
     </section>
   );
