@@ -38,6 +38,17 @@ for (const file of files.sort()) {
   }
 }
 
+// Month-end (test/e2e/month-export.test.ts): from 事後確認の一覧 to the month's files written (downloaded on the
+// web host), a blocked visit fixed on the way (its review not counted).
+const monthEnd = join(dir, 'month-export.json');
+if (existsSync(monthEnd)) {
+  const c = (JSON.parse(readFileSync(monthEnd, 'utf8')) as Record<string, PathActions>).month_end;
+  if (c)
+    console.log(
+      `month-end (事後確認の一覧 → files written): ${c.keystrokes} keys ${c.clicks} clicks → ${c.keystrokes + c.clicks} actions`,
+    );
+}
+
 const q = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const budget = 1000 / 60;

@@ -66,6 +66,17 @@ export interface StaffOverride {
   basis: ClaimBasis;
   /** Required for 'current' and 'past' (normalised, check digit valid); ignored for 'unknown'. */
   numbers: InsuranceNumbers | null;
+  /**
+   * ③ only: the 住所 / 連絡先 staff typed in the review (a later phone call, the patient file) where the visit had
+   * none. Each non-empty value is the 摘要's.
+   */
+  contact?: ReviewContact;
+}
+
+/** 住所 / 連絡先 typed in a review for a ③ claim. */
+export interface ReviewContact {
+  address?: string;
+  phone?: string;
 }
 
 /**
@@ -369,6 +380,8 @@ export function decideClaim(
   } else {
     ho = fillNumbers(visit, declaration, settings);
     contact = unknownContact(visit, declaration);
+    if (override?.contact?.address) contact.address = override.contact.address;
+    if (override?.contact?.phone) contact.phone = override.contact.phone;
     remarks = unknownRemarks(contact);
     // Not claimable without 住所 and 連絡先 [S1b]: a person must get them (the export refuses it even after review).
     if (!contactComplete(contact) && !override) {

@@ -1,6 +1,7 @@
 // Export records for the レセコン: a CSV row per visit, the checks every export makes, and the file encoding.
 // Pure: these functions build strings and bytes; writing files is the caller's business.
 import iconv from 'iconv-lite';
+import { firstUnencodable, toCp932Forms } from './cp932.ts';
 import { sjisByteLength, UKE_SYMBOL_NUMBER_MAX_BYTES } from './bytes.ts';
 import { parseInsurerNumber } from './insurer.ts';
 import { BASIS_LABEL, type ClaimDecision } from './decide.ts';
@@ -39,6 +40,32 @@ export const CSV_COLUMNS = [
   'evidence',
   'relationship',
 ] as const;
+
+/** Japanese column headings of the month files staff open (the CLI's single `--format csv` keeps CSV_COLUMNS). */
+export const CSV_COLUMN_LABELS: Record<(typeof CSV_COLUMNS)[number], string> = {
+  visit_id: '受付ID',
+  service_date: '診療日',
+  service_date_wareki: '診療日（和暦）',
+  patient_id: 'カルテ番号',
+  name: '氏名',
+  name_kana: 'カナ氏名',
+  birth_date: '生年月日',
+  sex: '性別',
+  basis: '請求区分コード',
+  basis_label: '請求区分',
+  rule: '判定規則',
+  insurer_number: '保険者番号',
+  symbol: '記号',
+  number: '番号',
+  branch: '枝番',
+  payer: '請求先',
+  copay_percent: '負担割合（％）',
+  remarks: '摘要',
+  needs_decision: '要確認',
+  cause: '障害の原因',
+  evidence: '確認方法',
+  relationship: '本人家族',
+};
 
 export function csvRow(visit: Visit, decision: ClaimDecision): string[] {
   const byColumn: Record<(typeof CSV_COLUMNS)[number], string> = {
@@ -158,11 +185,41 @@ export function exportProblems(visit: Visit, decision: ClaimDecision, settings: 
 }
 
 /**
- * Encode text for a file. 'shift_jis' is Windows-31J (CP932, what Japanese Windows レセコン read). A character
- * the encoding cannot hold is an error naming it — never a silent '?'.
+ * Each field of a visit's export rows (CSV columns and the 摘要 CO lines) that holds a character CP932 cannot
+ * encode, as an error naming the patient and the field (code EXPORT_UNENCODABLE, `field` = the visit id).
+ */
+export function unencodableProblems(visit: Visit, decision: ClaimDecision): ClaimError[] {
+  const row = csvRow(visit, decision);
+  const fields: [string, string][] = [
+    ...CSV_COLUMNS.map((c, i): [string, string] => [CSV_COLUMN_LABELS[c], row[i]!]),
+    ...decision.comments.map((c): [string, string] => [CSV_COLUMN_LABELS.remarks, c.text]),
+  ];
+  const problems: ClaimError[] = [];
+  const seen = new Set<string>();
+  for (const [label, value] of fields) {
+    const ch = firstUnencodable(value);
+    if (ch === null || seen.has(label)) continue;
+    seen.add(label);
+    problems.push({
+      code: 'EXPORT_UNENCODABLE',
+      message: m.exportUnencodable(patientLabel(visit), label, ch),
+      field: visit.id,
+    });
+  }
+  return problems;
+}
+
+/** The UTF-8 byte order mark: Excel reads a UTF-8 CSV as UTF-8 only when it begins with one. */
+export const UTF8_BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
+
+/**
+ * Encode text for a file. 'shift_jis' is Windows-31J (CP932, what Japanese Windows レセコン read): the JIS forms
+ * of the wave dash / minus family become their CP932 forms as Windows converts them (cp932.ts); any other
+ * character the encoding cannot hold is an error naming it — never a silent '?'.
  */
 export function encodeText(text: string, encoding: TextEncoding): Result<Uint8Array> {
   if (encoding === 'utf8') return ok(new TextEncoder().encode(text));
+  text = toCp932Forms(text);
   const bytes = iconv.encode(text, 'cp932');
   const back = iconv.decode(bytes, 'cp932');
   if (back !== text) {

@@ -94,6 +94,9 @@ export const claimMessages = {
   exportNeedsDecision: (visitId: string, what: string) => `受付 ${visitId} は判断待ちの項目があります: ${what}`,
   encodingUnrepresentable: (ch: string) =>
     `文字「${ch}」はShift_JISで書き出せません。UTF-8で書き出すか、レセコン側で入力してください。`,
+  exportUnencodable: (who: string, field: string, ch: string) =>
+    `${who} の「${field}」の文字「${ch}」はShift_JISで書き出せません。UTF-8のファイルで作成するか、その文字を直してください。`,
+  exportBadNumberReason: () => '保険者番号の検証番号が合いません。番号を確認して直してください。',
   exportMonth: (month: string) => `診療年月「${month}」は YYYY-MM で指定してください。`,
   exportBadNumber: (visitId: string) => `受付 ${visitId} の番号が検証できません。請求データに出力できません。`,
 } as const;

@@ -4,7 +4,17 @@
 import { claimMessages as m } from './messages.ts';
 import { kanaKey } from './normalize.ts';
 import type { ClaimDecision } from './decide.ts';
-import { CSV_COLUMNS, csvRow, encodeText, exportProblems, toCsv, type TextEncoding } from './export.ts';
+import {
+  CSV_COLUMN_LABELS,
+  CSV_COLUMNS,
+  csvRow,
+  encodeText,
+  exportProblems,
+  toCsv,
+  unencodableProblems,
+  UTF8_BOM,
+  type TextEncoding,
+} from './export.ts';
 import { inputSheetCsv, inputSheetRows, type InputSheetRow } from './input-sheet.ts';
 import { fail, ok, type ClaimError, type Result } from './result.ts';
 import type { ClaimSettings } from './settings.ts';
@@ -61,6 +71,15 @@ export function itemsForMonth(items: ExportItem[], month: string): ExportItem[] 
 }
 
 const RECLAIM_COLUMNS = [...CSV_COLUMNS, 'reclaim_of_month', 'return_id'] as const;
+const RECLAIM_LABELS = [...CSV_COLUMNS.map((c) => CSV_COLUMN_LABELS[c]), '再請求元', '返戻ID'] as const;
+
+/** How a file is laid out: the machine column names (the CLI's `--format csv`) or Japanese headings, and a BOM. */
+export interface ExportLayout {
+  /** 'machine' (default): CSV_COLUMNS; 'japanese': CSV_COLUMN_LABELS (the 入力票 always has Japanese headings). */
+  header?: 'machine' | 'japanese';
+  /** UTF-8 only: begin with a byte order mark (for Excel). */
+  bom?: boolean;
+}
 
 /**
  * A month's items (itemsForMonth) once every one of them can be claimed; else every visit that cannot and why
@@ -90,10 +109,16 @@ export function buildMonthExport(
   format: ExportFormat,
   settings: ClaimSettings,
   encoding: TextEncoding = 'shift_jis',
+  layout: ExportLayout = {},
 ): Result<MonthExport> {
   const claimable = claimableItems(items, month, settings);
   if (!claimable.ok) return claimable;
   const selected = claimable.value;
+  if (encoding === 'shift_jis') {
+    const written = format === 'unknown-list' ? selected.filter((i) => i.decision.basis === 'unknown') : selected;
+    const unencodable = written.flatMap((i) => unencodableProblems(i.visit, i.decision));
+    if (unencodable.length > 0) return fail(...unencodable);
+  }
 
   let text: string;
   let visitIds: string[];
@@ -106,10 +131,11 @@ export function buildMonthExport(
     visitIds = rows.map((i) => i.visit.id);
     text = toCsv(
       rows.map((i) => [...csvRow(i.visit, i.decision), i.reclaimOf?.originalMonth ?? '', i.reclaimOf?.returnId ?? '']),
-      RECLAIM_COLUMNS,
+      layout.header === 'japanese' ? RECLAIM_LABELS : RECLAIM_COLUMNS,
     );
   }
-  const bytes = encodeText(text, encoding);
-  if (!bytes.ok) return fail(...bytes.errors);
-  return ok({ month, format, encoding, visitIds, text, bytes: bytes.value });
+  const encoded = encodeText(text, encoding);
+  if (!encoded.ok) return fail(...encoded.errors);
+  const bytes = encoding === 'utf8' && layout.bom ? new Uint8Array([...UTF8_BOM, ...encoded.value]) : encoded.value;
+  return ok({ month, format, encoding, visitIds, text, bytes });
 }

@@ -1,7 +1,8 @@
 // The decision part of a staff review (事後確認): which basis (① 現資格 / ② 旧資格 / ③ 不詳) and which numbers
 // follow from a review action, and the reconciliation detail that records it. Pure: the store loads the visit
 // and its latest reconciliation, calls decideReview, and writes what it returns.
-import { candidateNumbers, decideClaim, type ClaimBasis, type ClaimDecision } from './decide.ts';
+import { candidateNumbers, decideClaim, type ClaimBasis, type ClaimDecision, type ReviewContact } from './decide.ts';
+import { contactComplete } from './fill.ts';
 import type { ClaimSettings } from './settings.ts';
 import { InsuranceNumbers, TerminalFinding, type Visit } from './visit.ts';
 
@@ -40,7 +41,9 @@ export type ReviewProblem =
   /** 'accept' with no reconciliation to accept. */
   | 'REVIEW_NOTHING_TO_ACCEPT'
   /** ① / ② chosen, but neither the review, the proposal, the visit nor the terminal has numbers for it. */
-  | 'REVIEW_NO_NUMBERS';
+  | 'REVIEW_NO_NUMBERS'
+  /** ③ chosen (or accepted), but the visit has no 住所 or 連絡先 and the review typed none: the 摘要 needs both. */
+  | 'REVIEW_UNKNOWN_NO_CONTACT';
 
 export type ReviewResult = { ok: true; value: ReviewDecision } | { ok: false; code: ReviewProblem; basis?: ClaimBasis };
 
@@ -50,6 +53,14 @@ export function reviewedNumbers(detail: Record<string, unknown>, basis: ClaimBas
   if (!review || review.basis !== basis) return null;
   const n = InsuranceNumbers.safeParse(review.numbers);
   return n.success ? n.data : null;
+}
+
+/** The typed 住所 / 連絡先 that are not empty (undefined when none is). */
+function typedContact(c: ReviewContact | undefined): ReviewContact | undefined {
+  const out: ReviewContact = {};
+  if (c?.address?.trim()) out.address = c.address.trim();
+  if (c?.phone?.trim()) out.phone = c.phone.trim();
+  return out.address || out.phone ? out : undefined;
 }
 
 /** The terminal's answer a reconciliation recorded (its detail.finding), if any. */
@@ -89,6 +100,8 @@ export function decideReview(args: {
   /** Why (normalised by the caller); '' for accept and manual_lookup. */
   reason: string;
   latest: PriorDecision | null;
+  /** 住所 / 連絡先 typed for a ③ (normalised by the caller); ignored for ① / ②. */
+  contact?: ReviewContact;
 }): ReviewResult {
   const { visit, settings, choice, reason, latest } = args;
   const finding = findingOf(latest);
@@ -118,7 +131,11 @@ export function decideReview(args: {
       ...proposed.needsDecision.map((n) => n.code),
     ]),
   ].filter((c): c is string => typeof c === 'string');
-  const after = decideClaim(visit, settings, finding, { basis, numbers });
+  const typed = basis === 'unknown' ? typedContact(args.contact) : undefined;
+  const after = decideClaim(visit, settings, finding, { basis, numbers, ...(typed ? { contact: typed } : {}) });
+  // A ③ is claimable only with 住所 and 連絡先 [S1b]: a review towards ③ without them is refused, not recorded.
+  if (basis === 'unknown' && after.contact && !contactComplete(after.contact))
+    return { ok: false, code: 'REVIEW_UNKNOWN_NO_CONTACT', basis };
   const review = {
     action: choice.action,
     reason,
@@ -126,6 +143,7 @@ export function decideReview(args: {
     numbers,
     acknowledged,
     ...(choice.action === 'manual_lookup' ? { found: choice.found } : {}),
+    ...(typed ? { contact: typed } : {}),
     previous: { decision: latest?.decision ?? null, key: latest?.key ?? null },
   };
   const detail: Record<string, unknown> = {

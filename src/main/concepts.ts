@@ -39,12 +39,19 @@ export const ReviewNumbers = z
   })
   .strict();
 
+/** ③: 住所 / 連絡先 typed in a review where the visit has none (for the 摘要). */
+export const ReviewContactInput = z
+  .object({ address: z.string().max(200).optional(), phone: z.string().max(40).optional() })
+  .strict();
+
 const reviewBase = {
   visitId: z.string().min(1).max(200),
   /** Staff id or name (an active member of the staff list: reviews are never the system's). */
   staff: z.string().min(1).max(100),
   /** Why; required for choose_basis and edit_numbers. */
   reason: z.string().max(2000).default(''),
+  /** Towards ③ only: 住所 / 連絡先 where the visit has none (refused without them: REVIEW_UNKNOWN_NO_CONTACT). */
+  contact: ReviewContactInput.optional(),
 };
 
 /** A staff decision on a visit's claim basis (事後確認 review). */

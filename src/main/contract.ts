@@ -7,8 +7,8 @@
 //
 // Adding a request: 1) add an entry to `requests` below, 2) add its handler in src/main/core/service.ts.
 import { z } from 'zod';
-import { InputSheetRow } from '../claims/input-sheet.ts';
 import { Visit } from '../claims/visit.ts';
+import { monthExportView, monthRequests } from './contract-month.ts';
 import {
   ClaimBasis,
   DrillFault,
@@ -22,7 +22,8 @@ import {
   VisitStatus,
 } from './concepts.ts';
 import { precheckRequests } from './contract-precheck.ts';
-import { doctorReportSchema, terminalTestSchema } from './contract-devices.ts';
+import { devicesRequests, doctorReportSchema } from './contract-devices.ts';
+import { serverRequests } from './contract-server.ts';
 import { dataRequests, storeReopenedEvent } from './contract-data.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -338,6 +339,11 @@ export const requests = {
         needsDecision: z.array(codedMessage),
         warnings: z.array(codedMessage),
       }),
+      /**
+       * The 住所 / 連絡先 a ③ claim of this visit would carry in its 摘要 ('' where none is known: a review towards ③
+       * must then type it).
+       */
+      unknownContact: z.object({ address: z.string(), phone: z.string() }),
       /** Numbers choose_basis would use for ① / ② (null: staff must type them). */
       candidates: z.object({ current: insuranceNumbersView.nullable(), past: insuranceNumbersView.nullable() }),
       job: outboxJobView.nullable(),
@@ -386,6 +392,8 @@ export const requests = {
       text: z.string(),
     }),
   },
+  // -- month-end (「今月の請求データを作成」 and the printed レセコン入力票; contract-month.ts) --
+  ...monthRequests,
   // -- settings --
   /**
    * Every known setting (src/main/core/store/settings.ts): its value, its default, whether it is the default,
@@ -423,98 +431,10 @@ export const requests = {
       errors: z.array(fieldErrorSchema),
     }),
   },
-  // -- clinic server (docs/clinic-server.md) --
-  /** Where clinic-wide lists come from: 「院内サーバーに接続中」 or 「このPCのデータのみ」, and why (code, message). */
-  'server.status': {
-    input: empty,
-    output: z.object({
-      mode: z.enum(['off', 'connected', 'local']),
-      text: z.string(),
-      pcName: z.string(),
-      code: z.string().nullable(),
-      message: z.string().nullable(),
-      lastSyncAt: z.number().nullable(),
-    }),
-  },
-  /** 「接続テスト」 with the settings as typed (and the password typed, else the stored one); changes nothing. */
-  'server.test': {
-    input: z
-      .object({
-        settings: z.object({
-          enabled: z.boolean(),
-          host: z.string().max(255),
-          port: z.number().int(),
-          database: z.string().max(63),
-          user: z.string().max(63),
-          tls: z.boolean(),
-          pcName: z.string().max(64),
-        }),
-        password: z.string().max(200).optional(),
-      })
-      .strict(),
-    output: z.object({
-      ok: z.boolean(),
-      code: z.string().nullable(),
-      message: z.string(),
-      serverVersion: z.string().nullable(),
-      schemaVersion: z.number().nullable(),
-    }),
-  },
-  /** Stores the server password in the secret store (never the settings table); null removes it. Audited, valueless. */
-  'server.password': {
-    input: z.object({ password: z.string().min(1).max(200).nullable(), staff: z.string().max(64) }).strict(),
-    output: z.object({ saved: z.boolean() }),
-  },
-  // -- devices and administration (設定 → 機器の点検, first start) --
-  /**
-   * 機器の点検: one look at every device and link (card reader and card, 資格確認端末 share, network, UPS), the
-   * report of `shikaku doctor` (src/hardware/health/doctor.ts DoctorReport) and its text.
-   */
-  'devices.doctor': {
-    /** `card`: also read the card in the reader (its certificate); off by default (a card may be mid-reception). */
-    input: z.object({ card: z.boolean().default(false) }).strict(),
-    output: z.object({ report: doctorReportSchema, text: z.string() }),
-  },
-  /**
-   * 接続テスト of a terminal folder (not saved): req/res/face present, req writable, res readable and, with
-   * `ask`, the terminal answering one test request. `error`: the folder itself cannot be used (Japanese).
-   */
-  'terminal.test': {
-    input: z.object({ dir: z.string().max(1000), ask: z.boolean().default(true) }).strict(),
-    output: terminalTestSchema,
-  },
-  /**
-   * 「診断情報を保存」: a zip (base64) with the device report, the journal check, versions, settings and the
-   * recent logs; no patient data, no 個人番号. The renderer saves it (Electron: a save dialog; web: a download).
-   */
-  'diagnostics.bundle': {
-    input: empty,
-    output: z.object({
-      fileName: z.string(),
-      base64: z.string(),
-      size: z.number().int(),
-      entries: z.array(z.string()),
-    }),
-  },
-  /**
-   * 「再起動」: the core stops and the host starts it again at once; `demo` switches into (true) or out of (false)
-   * 訓練モード, whose journal is a separate one.
-   */
-  'app.restart': {
-    input: z.object({ demo: z.boolean().optional() }).strict(),
-    output: z.object({ restarting: z.literal(true), demo: z.boolean() }),
-  },
-  /** First start: `needed` when the journal has no 医療機関コード and no staff (and this is not 訓練モード). */
-  'setup.status': {
-    input: empty,
-    output: z.object({
-      needed: z.boolean(),
-      demo: z.boolean(),
-      institutionCode: z.string(),
-      staffCount: z.number().int(),
-      terminalDir: z.string(),
-    }),
-  },
+  // -- clinic server (docs/clinic-server.md; contract-server.ts) --
+  ...serverRequests,
+  // -- devices and administration (設定 → 機器の点検, first start; contract-devices.ts) --
+  ...devicesRequests,
   // -- printing --
   /**
    * Saves the page's print (the open print preview) as an A4 PDF through a save dialog. Answered by the
@@ -528,28 +448,6 @@ export const requests = {
   'print.clinic': {
     input: empty,
     output: z.object({ name: z.string(), institutionCode: z.string() }),
-  },
-  /**
-   * レセコン入力票 of a 診療年月 for the printed sheet: the same rows as `shikaku export --format input-sheet` (sorted
-   * by カルテ番号), or — when any visit of the month cannot be claimed yet — no rows and every such visit with why
-   * (the export refuses the same month). Read only: nothing is marked exported or re-claimed.
-   */
-  'print.inputSheet': {
-    input: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).strict(),
-    output: z.object({
-      month: z.string(),
-      rows: z.array(InputSheetRow),
-      problems: z.array(
-        z.object({
-          visitId: z.string(),
-          patientId: z.string(),
-          name: z.string(),
-          serviceDate: z.string(),
-          code: z.string(),
-          message: z.string(),
-        }),
-      ),
-    }),
   },
   /**
    * The incident report (for the 利用報告書): incidents started in [from, to], each with the visits taken under
@@ -613,6 +511,8 @@ export const events = {
     current: z.string().nullable(),
     paused: z.boolean(),
   }),
+  /** Month export progress (claims.monthCheck / claims.exportMonth): visits of the month read so far. */
+  'claims.exportProgress': z.object({ month: z.string(), done: z.number().int(), total: z.number().int() }),
   /** Folded device health (src/hardware/health), pushed on every change. */
   'health.changed': healthStateSchema,
   /** The journal was reopened on a restored backup (設定 → データ): screens reload what they show. */
@@ -650,6 +550,7 @@ export type FieldErrorView = z.output<typeof fieldErrorSchema>;
 export type PrecheckAnswerView = RequestOutput<'precheck.lookup'>['answer'];
 export type PrecheckStatusView = RequestOutput<'precheck.status'>;
 export type BookingsPreviewView = RequestOutput<'precheck.bookingsPreview'>;
+export type MonthExportView = z.output<typeof monthExportView>;
 export type InputSheetView = RequestOutput<'print.inputSheet'>;
 export type DoctorReportView = z.output<typeof doctorReportSchema>;
 export type TerminalTestView = RequestOutput<'terminal.test'>;

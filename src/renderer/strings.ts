@@ -5,6 +5,7 @@ import type { DeclaredInsuranceType, EvidenceKind, FailureCause, IdentityMethod 
 import { precheckStrings } from './strings-precheck.ts';
 import { claimSettingsStrings, inputSheetStrings } from './strings-claims.ts';
 import { dataStrings } from './strings-data.ts';
+import { monthExportStrings } from './strings-month.ts';
 
 export const strings = {
   appTitle: 'shikaku-fallback 受付支援',
@@ -403,7 +404,12 @@ export const strings = {
     evidenceBulkNote:
       '一括照会の回答ファイルには、同時に照会した他の患者さんの情報も含まれます。取り扱いに注意してください。',
     evidenceLoading: '読み込んでいます…',
+    contactTitle: '③不詳の摘要に書く住所・連絡先（分からないままでは③で請求できません）',
+    contactAddress: '住所',
+    contactPhone: '連絡先（電話番号）',
+    contactRequired: '③不詳で請求するには入力してください。',
   },
+  monthExport: monthExportStrings,
 
   // -------------------------------------------------------------------------------------------- settings
   settings: {

@@ -158,6 +158,46 @@ describe('reviewVisit', () => {
     expect(row.remarks).toMatch(/住所：/);
   });
 
+  it('towards ③ without 住所 or 連絡先: refused with the reason (accept too); typed ones reach the 摘要', () => {
+    const base = example('declaration-unknown');
+    const v = save({
+      ...base,
+      id: uuidv7(),
+      patient: { ...base.patient, address: '', phone: '' },
+      evidence: { ...base.evidence, declaration: { ...base.evidence.declaration!, address: '', phone: '' } },
+    });
+    reconcile(v);
+    const before = snapshot(v.id);
+    const choose = {
+      visitId: v.id,
+      action: 'choose_basis',
+      basis: 'unknown',
+      reason: '確認できず',
+      staff: 'uketsuke-01',
+    } as const;
+    const refused = store.reviewVisit(choose);
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'REVIEW_UNKNOWN_NO_CONTACT', message: expect.stringContaining('住所と連絡先') },
+    });
+    expect(store.reviewVisit({ visitId: v.id, action: 'accept', staff: 'uketsuke-01' })).toMatchObject({
+      ok: false,
+      error: { code: 'REVIEW_UNKNOWN_NO_CONTACT' },
+    });
+    // Only one of the two is not enough.
+    expect(store.reviewVisit({ ...choose, contact: { address: '東京都中野区中野2-2-2' } })).toMatchObject({
+      ok: false,
+      error: { code: 'REVIEW_UNKNOWN_NO_CONTACT' },
+    });
+    expect(snapshot(v.id)).toEqual(before);
+
+    unwrap(store.reviewVisit({ ...choose, contact: { address: ' 東京都中野区中野2-2-2 ', phone: '090-9999-0000' } }));
+    const row = csvFor(v.serviceDate.slice(0, 7)).find((x) => x.visit_id === v.id)!;
+    expect(row.basis).toBe('unknown');
+    expect(row.remarks).toBe('不詳 / 住所：東京都中野区中野2-2-2 / 連絡先：090-9999-0000');
+    expect(lastAudit(v.id).detail).toMatchObject({ action: 'choose_basis', after: 'unknown' });
+  });
+
   it('choose_basis without numbers for the basis is refused, nothing changed', () => {
     const v = save({ ...example('declaration-unknown'), id: uuidv7() });
     reconcile(v);

@@ -10,6 +10,7 @@ import { decodeUke } from '../../claims/uke-read.ts';
 import { FileTerminalClient } from '../../hardware/terminal/index.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type CliIO, type Command } from './command.ts';
 import { collectExportItems, exportMonth } from '../core/reconcile/export.ts';
+import { exportMonthFiles } from '../core/reconcile/month-files.ts';
 import { progressLine, reconcileMessages } from '../core/reconcile/messages.ts';
 import { Reconciler } from '../core/reconcile/reconciler.ts';
 import { SYSTEM_ACTOR, writeFileDurable, type Store } from '../core/store/index.ts';
@@ -112,10 +113,48 @@ async function checkUkeFile(values: Record<string, unknown>, io: CliIO, file: st
   });
 }
 
+/**
+ * `export --all --out DIR`: the month's whole set of files (what 「今月の請求データを作成」 writes, byte for byte:
+ * the same core function), audited as by `--staff` (default the system actor).
+ */
+async function exportAll(values: Record<string, unknown>, io: CliIO, month: string, encoding: 'shift_jis' | 'utf8') {
+  const json = values.json === true;
+  const dir = str(values.out);
+  if (!dir) throw new UsageError('--out DIR is required');
+  return withStore(values, io, async (store) => {
+    const settings = settingsOf(store);
+    if (!settings)
+      return reportError(io, json, { code: 'SETTINGS_INVALID', message: reconcileMessages.SETTINGS_INVALID });
+    const r = await exportMonthFiles(store, {
+      month,
+      settings,
+      encoding,
+      actor: str(values.staff) ?? SYSTEM_ACTOR,
+      dir: path.resolve(dir),
+    });
+    if (!r.ok) return reportError(io, json, r.error);
+    const v = r.value;
+    if (v.status === 'empty')
+      return reportError(io, json, { code: 'EXPORT_EMPTY', message: reconcileMessages.EXPORT_EMPTY });
+    if (v.status === 'blocked' || v.status === 'unencodable') {
+      const code = v.status === 'blocked' ? 'EXPORT_REFUSED' : 'EXPORT_UNENCODABLE';
+      const message = v.status === 'blocked' ? reconcileMessages.EXPORT_REFUSED : reconcileMessages.EXPORT_UNENCODABLE;
+      if (json) printJson(io, { ok: false, code, message, blockers: v.blockers });
+      else
+        io.err([message, ...v.blockers.map((b) => `  ${b.serviceDate} ${b.name}: ${b.reasons.join(' ')}`)].join('\n'));
+      return EXIT_INVALID;
+    }
+    const files = v.files.map((f, i) => ({ file: v.written[i]!, sha256: f.sha256, visits: f.visits }));
+    if (json) printJson(io, { ok: true, month, encoding, files, reclaims: v.reclaims.length });
+    else io.out(files.map((f) => `${reconcileMessages.EXPORT_WRITTEN} ${f.file}（${f.visits} 件）`).join('\n'));
+    return EXIT_OK;
+  });
+}
+
 const exportCommand: Command = {
   path: ['export'],
   usage:
-    'export --month YYYY-MM (--format csv|input-sheet|unknown-list [--encoding shift_jis|utf8] --out FILE | --check-uke FILE) [--data-dir DIR] [--json]',
+    'export --month YYYY-MM (--all --out DIR [--staff ID] | --format csv|input-sheet|unknown-list --out FILE | --check-uke FILE) [--encoding shift_jis|utf8] [--data-dir DIR] [--json]',
   summary: '月ごとの請求データ（CSV・レセコン入力票・不詳一覧）を出力する／レセコンのUKEファイルを請求前点検する',
   options: {
     ...dataDirOption,
@@ -123,6 +162,8 @@ const exportCommand: Command = {
     format: { type: 'string' },
     encoding: { type: 'string' },
     out: { type: 'string' },
+    all: { type: 'boolean' },
+    staff: { type: 'string' },
     'check-uke': { type: 'string' },
   },
   async run({ values }, io) {
@@ -136,6 +177,11 @@ const exportCommand: Command = {
     if (ukeFile !== undefined) {
       if (format !== undefined || out !== undefined) throw new UsageError('--check-uke takes no --format or --out');
       return checkUkeFile(values, io, ukeFile, month);
+    }
+    if (values.all === true) {
+      if (format !== undefined) throw new UsageError('--all takes no --format');
+      if (encoding !== 'shift_jis' && encoding !== 'utf8') throw new UsageError('--encoding must be shift_jis or utf8');
+      return exportAll(values, io, month, encoding);
     }
     if (format !== 'csv' && format !== 'input-sheet' && format !== 'unknown-list')
       throw new UsageError('--format must be csv, input-sheet or unknown-list');

@@ -18,6 +18,7 @@ import {
 } from '../contract.ts';
 import { appHandlers, type AppRequest } from './handlers/app.ts';
 import { dataHandlers, type DataRequest } from './handlers/data.ts';
+import { claimsHandlers, type ClaimsRequest } from './handlers/claims.ts';
 import type { CoreDeps, Handlers } from './handlers/common.ts';
 import { devicesHandlers, type DevicesRequest } from './handlers/devices.ts';
 import { incidentHandlers, type IncidentRequest } from './handlers/incidents.ts';
@@ -44,6 +45,7 @@ interface Domains {
   precheck: PrecheckRequest;
   devices: DevicesRequest;
   data: DataRequest;
+  claims: ClaimsRequest;
 }
 /** The requests found in more than one domain: must be never. */
 type Overlapping = {
@@ -68,6 +70,7 @@ export function buildHandlers(deps: CoreDeps): Handlers {
     ...precheckHandlers(deps),
     ...devicesHandlers(deps),
     ...dataHandlers(deps),
+    ...claimsHandlers(deps),
   };
 }
 

@@ -7,6 +7,7 @@ import { call, subscribe } from '../api.ts';
 import { useConnection } from '../connection.ts';
 import { formatMonthDay } from '../print/format.ts';
 import { strings } from '../strings.ts';
+import { MonthExport } from './MonthExport.tsx';
 import { QueueDetail } from './QueueDetail.tsx';
 import './queue.css';
 
@@ -170,6 +171,7 @@ export function Queue() {
       <button type="button" className="button secondary" onClick={load}>
         {strings.queueReload}
       </button>
+      <MonthExport onOpenVisit={setOpenId} />
       {error && (
         <p className="field-error" role="alert">
           {error}

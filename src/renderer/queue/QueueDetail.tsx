@@ -41,20 +41,22 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
   const [found, setFound] = useState<'yes' | 'no' | undefined>(undefined);
   const [numbers, setNumbers] = useState<Numbers>(EMPTY);
   const [reason, setReason] = useState('');
+  const [address, setAddress] = useState('');
+  const [phone, setPhone] = useState('');
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
   const formRef = useRef<HTMLFormElement>(null);
 
-  useEffect(() => {
-    call('staff.list', {}).then(
-      (list) => setStaffList(list.filter((x) => x.active)),
-      () => undefined,
-    );
-  }, []);
-
   const needsNumbers = action === 'edit_numbers' || (action === 'manual_lookup' && found === 'yes');
   const reasonRequired = action === 'choose_basis' || action === 'edit_numbers';
+  // A ③ claim needs 住所 and 連絡先 in its 摘要: where the visit has none, the review asks for them.
+  const towardsUnknown =
+    (action === 'accept' && (d.decision === 'unknown' || (d.decision === 'none' && d.proposal.basis === 'unknown'))) ||
+    (action === 'choose_basis' && basis === 'unknown') ||
+    (action === 'manual_lookup' && found === 'no');
+  const askAddress = towardsUnknown && d.unknownContact.address.trim() === '';
+  const askPhone = towardsUnknown && d.unknownContact.phone.trim() === '';
   const errors = {
     staff: staff === '' ? s.staffRequired : undefined,
     action: action === undefined ? s.actionRequired : undefined,
@@ -62,6 +64,8 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
     found: action === 'manual_lookup' && found === undefined ? s.manualFoundRequired : undefined,
     reason: reasonRequired && reason.trim() === '' ? s.reasonRequired : undefined,
     numbers: needsNumbers && Object.keys(numberErrors(numbers)).length > 0,
+    address: askAddress && address.trim() === '' ? s.contactRequired : undefined,
+    phone: askPhone && phone.trim() === '' ? s.contactRequired : undefined,
   };
   const candidate =
     action === 'choose_basis' && (basis === 'current' || basis === 'past') ? d.candidates[basis] : undefined;
@@ -77,7 +81,16 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
       );
       return;
     }
-    const base = { visitId: d.visit.id, staff, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    const contact = {
+      ...(askAddress ? { address: address.trim() } : {}),
+      ...(askPhone ? { phone: phone.trim() } : {}),
+    };
+    const base = {
+      visitId: d.visit.id,
+      staff,
+      ...(reason.trim() ? { reason: reason.trim() } : {}),
+      ...(askAddress || askPhone ? { contact } : {}),
+    };
     let input: RequestInput<'visits.review'>;
     if (action === 'accept') input = { ...base, action };
     else if (action === 'choose_basis') input = { ...base, action, basis: basis! };
@@ -150,6 +163,33 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
             error={errors.found}
             required
           />
+        )}
+        {(askAddress || askPhone) && (
+          <fieldset data-testid="review-contact">
+            <legend>{s.contactTitle}</legend>
+            {askAddress && (
+              <TextField
+                label={s.contactAddress}
+                value={address}
+                onChange={setAddress}
+                error={errors.address}
+                required
+                wide
+                testId="review-address"
+              />
+            )}
+            {askPhone && (
+              <TextField
+                label={s.contactPhone}
+                value={phone}
+                onChange={setPhone}
+                error={errors.phone}
+                required
+                inputMode="tel"
+                testId="review-phone"
+              />
+            )}
+          </fieldset>
         )}
         {needsNumbers && <NumbersFields value={numbers} onChange={setNumbers} tried={tried} required />}
         {action !== undefined && (

@@ -3,7 +3,7 @@
 // answers).
 import { candidateNumbers, decideClaim } from '../../../claims/decide.ts';
 import { ContractError } from '../../contract.ts';
-import { claimFor, claimSettingsOf } from '../reconcile/claim.ts';
+import { claimFor, claimSettingsOf, recordedOverride } from '../reconcile/claim.ts';
 import { parseReconciliationDetail } from '../reconcile/detail.ts';
 import { evidenceList, evidenceText } from '../reconcile/evidence-view.ts';
 import { clinicStoreOf, needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
@@ -37,6 +37,12 @@ export function visitHandlers(deps: CoreDeps): Handlers<VisitRequest> {
       const recordedNeeds = detail.needsDecision ?? proposal.needsDecision.map((n) => n.code);
       const job = unwrap(store.visitJob(id));
       const candidates = candidateNumbers(stored.visit, finding);
+      const contact = recordedOverride(detail)?.contact;
+      const asUnknown = decideClaim(stored.visit, settings, finding, {
+        basis: 'unknown',
+        numbers: null,
+        ...(contact ? { contact } : {}),
+      }).contact;
       return {
         visit: stored.visit,
         status: stored.status,
@@ -67,6 +73,7 @@ export function visitHandlers(deps: CoreDeps): Handlers<VisitRequest> {
           needsDecision: claim.needsDecision.map(({ code, message }) => ({ code, message })),
           warnings: claim.warnings.map(({ code, message }) => ({ code, message })),
         },
+        unknownContact: { address: asUnknown?.address ?? '', phone: asUnknown?.phone ?? '' },
         candidates,
         job: job && {
           status: job.status,

@@ -24,7 +24,8 @@ export function recordedFinding(detail: unknown): TerminalFinding | undefined {
 /** The staff decision a review recorded (Store.reviewVisit), if the reconciliation is one. */
 export function recordedOverride(detail: ReconciliationDetail): StaffOverride | undefined {
   const basis = detail.review?.basis;
-  return basis ? { basis, numbers: detail.review?.numbers ?? null } : undefined;
+  const contact = detail.review?.contact;
+  return basis ? { basis, numbers: detail.review?.numbers ?? null, ...(contact ? { contact } : {}) } : undefined;
 }
 
 /**

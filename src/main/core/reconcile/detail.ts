@@ -43,6 +43,8 @@ export const ReconciliationReview = z.looseObject({
   numbers: lenient(InsuranceNumbers.nullable()),
   acknowledged: lenient(codeList),
   found: lenient(z.boolean()),
+  /** ③: the 住所 / 連絡先 typed in the review. */
+  contact: lenient(z.object({ address: z.string().optional(), phone: z.string().optional() })),
 });
 export type ReconciliationReview = z.infer<typeof ReconciliationReview>;
 

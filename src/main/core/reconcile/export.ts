@@ -22,12 +22,22 @@ function itemFor(store: Store, visit: Visit, settings: ClaimSettings): Result<Ex
   return decision.ok ? ok({ visit, decision: decision.value }) : decision;
 }
 
-/** Every item of a month's export, in no particular order (buildMonthExport sorts). */
-export function collectExportItems(
+/** How far the collection of a month's items is: visits read so far of the month's total. */
+export interface CollectProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * The collection as steps: yields after each page of visits (so an async caller can push progress between pages),
+ * returns the items. collectExportItems runs it at once; collectExportItemsAsync lets the event loop breathe.
+ */
+function* collectSteps(
   store: Store,
   month: string,
   settings: ClaimSettings,
-): Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }> {
+  pageSize: number,
+): Generator<CollectProgress, Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }>> {
   const items: ExportItem[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
@@ -35,7 +45,7 @@ export function collectExportItems(
     const page = store.listVisits({
       month,
       status: ['pending', 'needs_review', 'reconciled', 'claimed', 'returned'],
-      limit: 1000,
+      limit: pageSize,
       ...(cursor ? { cursor } : {}),
     });
     if (!page.ok) return page;
@@ -49,6 +59,7 @@ export function collectExportItems(
       seen.add(s.id);
     }
     cursor = page.value.nextCursor ?? undefined;
+    yield { done: items.length, total: page.value.total };
   } while (cursor);
 
   const returns = store.listReturns({ reclaimMonth: month });
@@ -66,6 +77,36 @@ export function collectExportItems(
     reclaims.push(r);
   }
   return ok({ items, reclaims });
+}
+
+/** Every item of a month's export, in no particular order (buildMonthExport sorts). */
+export function collectExportItems(
+  store: Store,
+  month: string,
+  settings: ClaimSettings,
+): Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }> {
+  const steps = collectSteps(store, month, settings, 1000);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** collectExportItems in pages of `pageSize`, yielding to the event loop (and reporting) after each page. */
+export async function collectExportItemsAsync(
+  store: Store,
+  month: string,
+  settings: ClaimSettings,
+  onProgress: (p: CollectProgress) => void,
+  pageSize = 200,
+): Promise<Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }>> {
+  const steps = collectSteps(store, month, settings, pageSize);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    onProgress(step.value);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 export function exportMonth(

@@ -28,7 +28,7 @@ export {
 } from './outbox.ts';
 export type { AuditEntry, AuditEntryInput, AuditVerdict } from './audit.ts';
 export type { BackupInfo, PartialBackups } from './backup.ts';
-export { writeFileDurable } from './durable.ts';
+export { fsyncDir, writeFileDurable } from './durable.ts';
 export {
   PATIENT_CSV_COLUMNS,
   decodeCsv,

@@ -29,6 +29,8 @@ export const storeMessages = {
   REVIEW_NOTHING_TO_ACCEPT: 'まだ事後確認の結果がないため、提案を採用できません。請求区分を選んでください。',
   REVIEW_NO_NUMBERS:
     'この請求区分で請求する番号が受付・資格確認の結果にありません。「番号を修正」で番号を入力してください。',
+  REVIEW_UNKNOWN_NO_CONTACT:
+    '③不詳で請求するには住所と連絡先（電話番号）が必要です。患者さんに確認して住所と連絡先を入力してください。',
   REVIEW_NOT_ALLOWED: 'この受付は請求済みまたは取消のため、請求区分を変更できません。',
   // backups: the second folder (USB stick, NAS) and restoring a backup (設定 → データ)
   BACKUP_DIR_RELATIVE: 'フォルダは絶対パスで入力してください（例: E:\\shikaku-backup、/media/usb/backup）。',

@@ -3,6 +3,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { normalizeInsuranceNumbers } from '../../../claims/numbers.ts';
 import type { ClaimError } from '../../../claims/result.ts';
+import type { ReviewContact } from '../../../claims/decide.ts';
 import { decideReview, type ReviewChoice } from '../../../claims/review.ts';
 import type { ClaimSettings } from '../../../claims/settings.ts';
 import { ReviewInput } from '../../concepts.ts';
@@ -30,6 +31,8 @@ export interface CheckedReview {
   staff: string;
   reason: string;
   choice: ReviewChoice;
+  /** ③: 住所 / 連絡先 typed (NFKC, trimmed). */
+  contact?: ReviewContact;
 }
 
 function invalidNumbers(errors: ClaimError[]): Result<never> {
@@ -55,7 +58,14 @@ export function check(input: unknown): Result<CheckedReview> {
     return fail('REVIEW_REASON_REQUIRED', 'reason', [
       { path: 'reason', message: storeMessages.REVIEW_REASON_REQUIRED },
     ]);
-  const checked = { visitId: r.visitId, staff: r.staff, reason };
+  const typed = (v: string | undefined) => v?.normalize('NFKC').trim() ?? '';
+  const contact = { address: typed(r.contact?.address), phone: typed(r.contact?.phone) };
+  const checked = {
+    visitId: r.visitId,
+    staff: r.staff,
+    reason,
+    ...(contact.address || contact.phone ? { contact } : {}),
+  };
   if (r.action === 'accept') return ok({ ...checked, choice: { action: 'accept' } });
   if (r.action === 'choose_basis') return ok({ ...checked, choice: { action: 'choose_basis', basis: r.basis } });
   if (r.action === 'manual_lookup' && !r.found)
@@ -82,7 +92,14 @@ export function record(tx: Tx, r: CheckedReview, settings: ClaimSettings): Resul
   const { status, visit } = stored;
   if (status === 'claimed' || status === 'void') return fail('REVIEW_NOT_ALLOWED', status);
   const latest = reconciliations.latest(tx.db, r.visitId);
-  const d = decideReview({ visit, settings, choice: r.choice, reason: r.reason, latest });
+  const d = decideReview({
+    visit,
+    settings,
+    choice: r.choice,
+    reason: r.reason,
+    latest,
+    ...(r.contact ? { contact: r.contact } : {}),
+  });
   if (!d.ok)
     return d.code === 'REVIEW_NO_NUMBERS'
       ? fail(d.code, `visit ${r.visitId} basis ${d.basis ?? ''}`)

@@ -1,0 +1,102 @@
+// The month-end shapes of the contract (claims.monthCheck / claims.exportMonth), kept beside contract.ts so that
+// file stays under the size limit. Imported only by contract.ts (the renderer takes the types from there).
+import { z } from 'zod';
+import { InputSheetRow } from '../claims/input-sheet.ts';
+
+export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+export const textEncoding = z.enum(['shift_jis', 'utf8']);
+/** A month's export as the month-end screen shows it (core/reconcile/month-files.ts MonthFiles). */
+export const monthExportView = z.object({
+  month: z.string(),
+  status: z.enum(['empty', 'blocked', 'unencodable', 'ready']),
+  counts: z
+    .object({
+      visits: z.number().int(),
+      current: z.number().int(),
+      past: z.number().int(),
+      unknown: z.number().int(),
+      reclaims: z.number().int(),
+    })
+    .nullable(),
+  blockers: z.array(
+    z.object({
+      visitId: z.string(),
+      name: z.string(),
+      nameKana: z.string(),
+      serviceDate: z.string(),
+      reasons: z.array(z.string()),
+    }),
+  ),
+  files: z.array(
+    z.object({
+      name: z.string(),
+      encoding: textEncoding,
+      sha256: z.string(),
+      size: z.number().int(),
+      visits: z.number().int(),
+      /** Where it was written ('' when not written). */
+      path: z.string(),
+      /** The bytes, base64 (exportMonth without dir: the web host's download); '' otherwise. */
+      base64: z.string(),
+    }),
+  ),
+});
+
+/** The month-end requests, spread into `requests` in contract.ts. */
+export const monthRequests = {
+  /**
+   * What exporting a month would give: nothing to export, the visits that block it (by patient, date and reason;
+   * the id only to open the review), the characters Shift_JIS cannot hold, or ready with the counts and the file
+   * names. Writes nothing.
+   */
+  'claims.monthCheck': {
+    input: z.object({ month: monthSchema, encoding: textEncoding.default('shift_jis') }).strict(),
+    output: monthExportView,
+  },
+  /**
+   * Builds and (with `dir`) writes the month's files into that folder — staged, fsynced, renamed, nothing
+   * half-written — or, without `dir` (the web host), returns them to download (base64). Audited as `staff` with
+   * each file's sha256. Progress: 'claims.exportProgress' events.
+   */
+  'claims.exportMonth': {
+    input: z
+      .object({
+        month: monthSchema,
+        encoding: textEncoding.default('shift_jis'),
+        staff: z.string().min(1).max(100),
+        dir: z.string().min(1).max(1000).optional(),
+      })
+      .strict(),
+    output: monthExportView,
+  },
+  /**
+   * A folder picker (Electron: the main process answers with its dialog; the core and the web host answer
+   * FOLDER_DIALOG_UNAVAILABLE). `chosen` false when staff cancelled.
+   */
+  'dialog.chooseFolder': {
+    input: z.object({ title: z.string().max(100).optional() }).strict(),
+    output: z.object({ chosen: z.boolean(), path: z.string() }),
+  },
+  /**
+   * レセコン入力票 of a 診療年月 for the printed sheet: the same rows as `shikaku export --format input-sheet` (sorted
+   * by カルテ番号), or — when any visit of the month cannot be claimed yet — no rows and every such visit with why
+   * (the export refuses the same month). Read only: nothing is marked exported or re-claimed.
+   */
+  'print.inputSheet': {
+    input: z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }).strict(),
+    output: z.object({
+      month: z.string(),
+      rows: z.array(InputSheetRow),
+      problems: z.array(
+        z.object({
+          visitId: z.string(),
+          patientId: z.string(),
+          name: z.string(),
+          serviceDate: z.string(),
+          code: z.string(),
+          message: z.string(),
+        }),
+      ),
+    }),
+  },
+};

@@ -1,0 +1,72 @@
+// Month-end (「今月の請求データを作成」): what blocks a month, and its files built, written into a folder (Electron)
+// or returned to download (web host), audited. The files come from core/reconcile/month-files.ts, the same
+// function `shikaku export --all` calls. The folder picker is the Electron main process's.
+import { ContractError, type RequestOutput } from '../../contract.ts';
+import { claimSettingsOf } from '../reconcile/claim.ts';
+import { buildMonthFiles, exportMonthFiles, type MonthFiles } from '../reconcile/month-files.ts';
+import { reconcileMessages } from '../reconcile/messages.ts';
+import { storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
+
+export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth' | 'dialog.chooseFolder';
+
+type View = RequestOutput<'claims.exportMonth'>;
+
+function view(r: MonthFiles, written: string[], withBytes: boolean): View {
+  const base = { month: r.month, blockers: [], files: [] };
+  switch (r.status) {
+    case 'empty':
+      return { ...base, status: 'empty', counts: null };
+    case 'blocked':
+    case 'unencodable':
+      return { ...base, status: r.status, counts: r.counts, blockers: r.blockers };
+    case 'ready':
+      return {
+        ...base,
+        status: 'ready',
+        counts: r.counts,
+        files: r.files.map((f, i) => ({
+          name: f.name,
+          encoding: f.encoding,
+          sha256: f.sha256,
+          size: f.bytes.length,
+          visits: f.visits,
+          path: written[i] ?? '',
+          base64: withBytes ? Buffer.from(f.bytes).toString('base64') : '',
+        })),
+      };
+  }
+}
+
+export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
+  const progress = (month: string) => (p: { done: number; total: number }) =>
+    deps.emit('claims.exportProgress', { month, ...p });
+  return {
+    'claims.monthCheck': async ({ month, encoding }) => {
+      const store = storeOf(deps);
+      const r = unwrap(await buildMonthFiles(store, month, claimSettingsOf(store), encoding, progress(month)));
+      const v = view(r, [], false);
+      // The check shows which files would be made (names only).
+      if (r.status === 'ready') v.files = v.files.map((f) => ({ ...f, sha256: '' }));
+      return v;
+    },
+    'claims.exportMonth': async ({ month, encoding, staff, dir }) => {
+      const store = storeOf(deps);
+      const actor = unwrap(store.resolveStaff(staff)).id;
+      const r = unwrap(
+        await exportMonthFiles(store, {
+          month,
+          settings: claimSettingsOf(store),
+          encoding,
+          actor,
+          ...(dir !== undefined ? { dir } : {}),
+          onProgress: progress(month),
+        }),
+      );
+      return view(r, r.written, dir === undefined);
+    },
+    'dialog.chooseFolder': () => {
+      // Only the Electron main process can show a folder dialog; it answers this request before the core sees it.
+      throw new ContractError('FOLDER_DIALOG_UNAVAILABLE', reconcileMessages.FOLDER_DIALOG_UNAVAILABLE);
+    },
+  };
+}
