@@ -1,13 +1,13 @@
 // The core's composition of devices, health and journal, in simulated mode (demo/drill): the first health
 // state is complete, an outage is recorded as an incident in the real store, on battery checkpoints the store.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthState } from '../../src/hardware/health/index.ts';
 import type { SimulatedCardReader } from '../../src/hardware/pcsc/index.ts';
 import type { SimulatedPowerPort } from '../../src/hardware/power/index.ts';
-import { DEMO_READER, openDevices, type Devices } from '../../src/main/core/devices.ts';
+import { DEMO_READER, createDevices, openDevices, type Devices } from '../../src/main/core/devices.ts';
 import { openJournal, storeIncidentSink, type Journal } from '../../src/main/core/journal.ts';
 
 let devices: Devices | undefined;
@@ -57,6 +57,18 @@ describe('core devices (simulated set)', () => {
       name: DEMO_READER,
       cardPresent: true,
     });
+  });
+
+  it('created, touches nothing until started (the core says ready first), then folds every device in', async () => {
+    const dir = tempDir();
+    devices = createDevices({ mode: 'simulated', dataDir: dir });
+    expect(devices.simulator).toBeNull();
+    expect(existsSync(join(dir, 'terminal-share'))).toBe(false);
+    expect(devices.health.state().devices.reader.status).not.toBe('ok');
+    await Promise.all([devices.start(), devices.start()]);
+    expect(devices.simulator).not.toBeNull();
+    expect(existsSync(join(dir, 'terminal-share'))).toBe(true);
+    expect(devices.health.state().mode).toBe('normal');
   });
 
   it('records an outage in the journal`s incidents (start and end) and checkpoints on battery', async () => {

@@ -52,6 +52,11 @@ export interface Devices {
   drill: ((fault: DrillFault) => void) | null;
   /** Probe the share folder and network now (also runs on an interval). */
   probe(): Promise<void>;
+  /**
+   * Starts the ports and folds their first state, then probes (createDevices: the caller starts them after the
+   * first screen is served; openDevices has done it). Safe to call twice.
+   */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,7 +76,15 @@ const DEVICE_DEBOUNCE: HealthMonitorOptions['debounceFor'] = {
   reader_fault: { enterAfterMs: 1500, enterAfterFailures: 1, exitAfterMs: 5000 },
 };
 
+/** The devices, started: every port's first state folded into health before it returns. */
 export async function openDevices(opts: DeviceOptions): Promise<Devices> {
+  const devices = createDevices(opts);
+  await devices.start();
+  return devices;
+}
+
+/** The devices, not started yet: nothing probed, no process forked, no folder touched until start(). */
+export function createDevices(opts: DeviceOptions): Devices {
   const onError = opts.onError ?? (() => {});
   const health = new HealthMonitor({
     debounceFor: DEVICE_DEBOUNCE,
@@ -82,6 +95,7 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   if (opts.onHealth) health.on('change', opts.onHealth);
 
   let simulator: TerminalSimulator | null = null;
+  let startSimulator: (() => Promise<void>) | null = null;
   let cardReader: CardReaderPort;
   let power: PowerPort;
   let terminalDir = opts.terminalDir;
@@ -102,8 +116,11 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
       } else if (fault === 'mains_lost') simPower.mainsLost();
       else simPower.mainsRestored();
     };
-    terminalDir = join(opts.dataDir, 'terminal-share');
-    simulator = await TerminalSimulator.start({ dir: terminalDir });
+    const simDir = join(opts.dataDir, 'terminal-share');
+    terminalDir = simDir;
+    startSimulator = async () => {
+      simulator = await TerminalSimulator.start({ dir: simDir });
+    };
   } else {
     cardReader = new PcscCardReader();
     power = new HidPowerPort({ onError });
@@ -136,13 +153,21 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
       onError(err, 'probe');
     }
   };
-  await Promise.all([cardReader.start(), power.start()]);
-  // Ports emit on change only: fold their state as it is now, so the first health state is complete.
-  health.ingest(pcscSignalOf(cardReader.snapshot()));
-  health.ingest(powerSignalOf(power.snapshot()));
-  await probe();
-  const timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
+  let started: Promise<void> | undefined;
+  let closed = false;
+  const start = async () => {
+    await startSimulator?.();
+    if (closed) return;
+    await Promise.all([cardReader.start(), power.start()]);
+    // Ports emit on change only: fold their state as it is now, so the first health state is complete.
+    health.ingest(pcscSignalOf(cardReader.snapshot()));
+    health.ingest(powerSignalOf(power.snapshot()));
+    await probe();
+    if (closed) return;
+    timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
+    timer.unref();
+  };
 
   return {
     cardReader,
@@ -150,10 +175,15 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     power,
     health,
     battery,
-    simulator,
+    get simulator() {
+      return simulator;
+    },
     drill,
     probe,
+    start: () => (started ??= start()),
     async close() {
+      closed = true;
+      await started?.catch(() => undefined);
       clearInterval(timer);
       await Promise.allSettled([cardReader.stop(), power.stop(), terminal?.close(), simulator?.stop()]);
       await health.dispose();

@@ -7,7 +7,7 @@ import type { EventMessage } from '../contract.ts';
 import { CORE_ENV, isControl, type ReadyControl } from './protocol.ts';
 import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
 import type { CoreTransport } from './transport.ts';
-import { openDevices, type DeviceMode } from './devices.ts';
+import { createDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
 import { Reconciler } from './reconcile/reconciler.ts';
 import { terminalSettings } from './handlers/settings.ts';
@@ -65,7 +65,9 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   const emit: CoreDeps['emit'] = (name, payload) => transport.send({ name, payload } satisfies EventMessage);
   const journal = await openJournal(info.dataDir, info.version);
   const terminal = terminalSettings(env, journal.store);
-  const devices = await openDevices({
+  // The devices are created now and started once the core has said 'ready' (below): the first screen does not
+  // wait for the PC/SC worker, the UPS scan or a network probe; their state arrives as health.changed events.
+  const devices = createDevices({
     ...(journal.store ? { incidents: storeIncidentSink(journal.store) } : {}),
     mode: deviceModeFrom(env, info.demo),
     dataDir: info.dataDir,
@@ -90,9 +92,6 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
           onProgress: (p) => emit('queue.progress', p),
         })
       : null;
-  const reconciling = reconciler
-    ?.run()
-    .catch((err: unknown) => process.stderr.write(`core: reconciler: ${String(err)}\n`));
   const deps: CoreDeps = {
     info,
     emit,
@@ -140,5 +139,12 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   transport.onDisconnect(() => void shutdown().then(() => exit(0)));
 
   transport.send({ control: 'ready', pid: info.pid } satisfies ReadyControl);
+  const starting = devices.start().catch((err: unknown) => process.stderr.write(`core: devices: ${String(err)}\n`));
+  const reconciling = starting
+    .then(() => (closing === undefined ? reconciler?.run() : undefined))
+    .then(
+      () => undefined,
+      (err: unknown) => void process.stderr.write(`core: reconciler: ${String(err)}\n`),
+    );
   return { deps, shutdown };
 }
