@@ -16,8 +16,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild } from 'esbuild';
-import { build } from 'vite';
+
+// vite and esbuild load only when something is built: `npm start` imports this file for its staleness checks.
+const build = async (config) => (await import('vite')).build(config);
+const esbuild = async (options) => (await import('esbuild')).build(options);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
