@@ -10,6 +10,8 @@ const all = [
   { name: 'health', args: [] },
   { name: 'shell', args: [] },
   { name: 'reconcile', args: [] },
+  { name: 'export', args: [] },
+  { name: 'card', args: [] },
   { name: 'ui', args: [] },
   { name: 'cli', args: [] },
 ] as const;

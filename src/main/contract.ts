@@ -445,10 +445,15 @@ export const requests = {
   },
   /**
    * 訓練モード (simulated devices only): cause or clear a device fault as a trainer would — the reader unplugged or
-   * back, mains power lost or back — so staff practise the flow from a detected fault. Refused with real devices.
+   * back, the card pulled or put back, mains power lost or back — so staff practise the flow from a detected fault.
+   * Refused with real devices. `at`: when the simulated device reported it.
    */
   'drill.fault': {
-    input: z.object({ fault: z.enum(['reader_lost', 'reader_back', 'mains_lost', 'mains_back']) }).strict(),
+    input: z
+      .object({
+        fault: z.enum(['reader_lost', 'reader_back', 'card_removed', 'card_inserted', 'mains_lost', 'mains_back']),
+      })
+      .strict(),
     output: z.object({ fault: z.string(), at: z.string() }),
   },
   /** Forwarded by the Electron main process from powerMonitor 'on-battery' / 'on-ac'. */

@@ -71,6 +71,17 @@ describe('core devices (simulated set)', () => {
     expect(devices.health.state().mode).toBe('normal');
   });
 
+  it('a drill pulls the card and puts it back: the reader reports it and health says so', async () => {
+    devices = await openDevices({ mode: 'simulated', dataDir: tempDir() });
+    const reader = devices.cardReader as SimulatedCardReader;
+    devices.drill!('card_removed');
+    expect(reader.snapshot().readers[0]?.cardPresent).toBe(false);
+    expect(devices.health.state().devices.reader.text).not.toContain('カードあり');
+    devices.drill!('card_inserted');
+    expect(reader.snapshot().readers[0]?.cardPresent).toBe(true);
+    expect((await healthWhere(devices, (s) => s.devices.reader.text.includes('カードあり'))).mode).toBe('normal');
+  });
+
   it('records an outage in the journal`s incidents (start and end) and checkpoints on battery', async () => {
     const dir = tempDir();
     journal = await openJournal(dir, 'test');

@@ -63,7 +63,14 @@ export interface Devices {
 export const DEMO_READER = '訓練用カードリーダー';
 
 /** Faults a drill can cause on the simulated devices (and their recoveries). */
-export const drillFaults = ['reader_lost', 'reader_back', 'mains_lost', 'mains_back'] as const;
+export const drillFaults = [
+  'reader_lost',
+  'reader_back',
+  'card_removed',
+  'card_inserted',
+  'mains_lost',
+  'mains_back',
+] as const;
 export type DrillFault = (typeof drillFaults)[number];
 
 /**
@@ -113,7 +120,9 @@ export function createDevices(opts: DeviceOptions): Devices {
       else if (fault === 'reader_back') {
         sim.attachReader(DEMO_READER);
         card();
-      } else if (fault === 'mains_lost') simPower.mainsLost();
+      } else if (fault === 'card_removed') sim.removeCard(DEMO_READER);
+      else if (fault === 'card_inserted') card();
+      else if (fault === 'mains_lost') simPower.mainsLost();
       else simPower.mainsRestored();
     };
     const simDir = join(opts.dataDir, 'terminal-share');

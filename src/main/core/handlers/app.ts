@@ -38,8 +38,9 @@ export function appHandlers(deps: CoreDeps): Handlers<AppRequest> {
     },
     'drill.fault': (input) => {
       if (!deps.drill) throw new ContractError('DRILL_UNAVAILABLE', '訓練モード（模擬の機器）でだけ使えます。');
+      const at = new Date().toISOString(); // the simulated device reports the change within drill()
       deps.drill(input.fault);
-      return { fault: input.fault, at: new Date().toISOString() };
+      return { fault: input.fault, at };
     },
     'test.crash': () => deps.crash(),
     'test.sleep': async (input) => {

@@ -36,7 +36,7 @@ export interface CoreDeps {
   /** The reconciler's state; null when it is not running (no journal, no terminal, or manual mode). */
   reconciler: { readonly isPaused: boolean } | null;
   /** 訓練モード's fault injection on the simulated devices; absent or null with real devices. */
-  drill?: ((fault: 'reader_lost' | 'reader_back' | 'mains_lost' | 'mains_back') => void) | null;
+  drill?: ((fault: ParsedInput<'drill.fault'>['fault']) => void) | null;
   /** SHIKAKU_TERMINAL_DIR when set: it wins over the stored 'terminal.dir' (shown on the 設定 screen). */
   terminalDirEnv?: string | null;
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
