@@ -11,43 +11,26 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../src/claims/visit.ts';
 import { claimSettingsOf } from '../src/main/core/reconcile/claim.ts';
 import { exportMonth } from '../src/main/core/reconcile/export.ts';
 import { openStore } from '../src/main/core/store/index.ts';
+import { makeVisit } from '../test/store/helpers.ts';
 
 const { values } = parseArgs({
   options: { sizes: { type: 'string', default: '1000,10000' }, size: { type: 'string' } },
 });
 const MONTH = '2026-11';
 
+/** A complete visit on day 1–28 of MONTH (the store tests' visit, moved into the month). */
 function visit(i: number): Visit {
-  const day = String((i % 28) + 1).padStart(2, '0');
-  return {
-    id: uuidv7(),
-    serviceDate: `${MONTH}-${day}`,
-    receivedAt: `${MONTH}-${day}T09:15:00+09:00`,
+  const date = `${MONTH}-${String((i % 28) + 1).padStart(2, '0')}`;
+  return makeVisit(i, {
+    serviceDate: date,
+    receivedAt: `${date}T09:15:00+09:00`,
     staff: 'bench',
-    patient: {
-      patientId: `P${i}`,
-      name: '山田 花子',
-      nameKana: 'ヤマダ ハナコ',
-      birthDate: '1980-05-15',
-      sex: 'female',
-      postalCode: '100-0001',
-      address: '東京都千代田区千代田1-1',
-      phone: '03-1234-5678',
-    },
-    cause: 'terminal_fault',
     identity: { method: 'visual', confirmedBy: 'bench' },
-    evidence: {
-      kind: 'insurance_card',
-      insurance: { insurerNumber: '06132013', symbol: '1234', number: String(100000 + i), branch: '01' },
-    },
-    copay: { percent: 30, source: 'age', reason: '' },
-    note: '',
-  };
+  });
 }
 
 async function one(n: number): Promise<void> {
