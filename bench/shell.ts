@@ -116,9 +116,7 @@ async function coldStart(args: string[]): Promise<Phases> {
     await page.goto(url);
     await page.locator('[data-testid="core-state"][data-state="ready"]').waitFor();
     const tReady = performance.now();
-    const fcp = await page.evaluate(
-      () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-    );
+    const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
     return { host: tHost - t0, page: tReady - tHost, total: tReady - t0, fcp };
   } finally {
     await page.close();
@@ -139,10 +137,11 @@ for (let i = 0; i < RUNS; i++) {
 }
 await browser.close();
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const spread = (xs: number[]): string =>
-  `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 const floor = median(floors);
-console.log(`cold start to 接続中, ${RUNS} runs each (median, range in ms); floor \`node -e 0\` ${floor.toFixed(0)} ms (${spread(floors)}):`);
+console.log(
+  `cold start to 接続中, ${RUNS} runs each (median, range in ms); floor \`node -e 0\` ${floor.toFixed(0)} ms (${spread(floors)}):`,
+);
 for (const [name, xs] of Object.entries(runs)) {
   const pick = (k: keyof Phases) => xs.map((x) => x[k]);
   console.log(

@@ -218,7 +218,9 @@ async function main(): Promise<void> {
   console.log(line(`bare write+fsync of 512 B (n=${SAMPLES}), the floor:`, floor));
   console.log(line(`save a visit, checkpoints on the store's schedule (n=${SAVED}):`, save));
   console.log(line(`save a visit, SQLite's checkpoint inside commits (n=${SAVED}):`, saveOld));
-  console.log(line(`  (the idle checkpoints between saves, n=${idleCheckpoint.length}, off the save path)`, idleCheckpoint));
+  console.log(
+    line(`  (the idle checkpoints between saves, n=${idleCheckpoint.length}, off the save path)`, idleCheckpoint),
+  );
   console.log(`ratio save/fsync, schedule (the app):    ${ratio(save)}  (target p99 ≤ 1.5×)`);
   console.log(`ratio save/fsync, SQLite's checkpoints:  ${ratio(saveOld)}`);
   console.log(

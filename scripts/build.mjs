@@ -189,11 +189,15 @@ export async function buildWebHost() {
     outfile: WEB_HOST_BUNDLE,
     format: 'esm',
     // Bundled CommonJS dependencies (ws) call require(): give the ES module one.
-    banner: { js: "import{createRequire as __shikakuRequire}from'node:module';const require=__shikakuRequire(import.meta.url);" },
+    banner: {
+      js: "import{createRequire as __shikakuRequire}from'node:module';const require=__shikakuRequire(import.meta.url);",
+    },
   });
   await buildPcscWorker('web');
   const inputs = new Set(
-    [...Object.keys(core.metafile.inputs), ...Object.keys(host.metafile.inputs)].map((p) => relative(root, join(root, p))),
+    [...Object.keys(core.metafile.inputs), ...Object.keys(host.metafile.inputs)].map((p) =>
+      relative(root, join(root, p)),
+    ),
   );
   writeAtomic(WEB_INPUTS, JSON.stringify([...inputs]));
 }
