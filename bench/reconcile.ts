@@ -4,10 +4,13 @@
 // Mode 'bulk' (default): the reconciler as configured (一括照会 from 'reconcile.bulkThreshold' due jobs on);
 // mode 'single': the 一括照会 disabled, one request per visit.
 // Prints total time, visits/s, peak RSS, the event loop's delay while reconciling (p50/p99/max: what a UI request
-// waits for at worst meanwhile) and the ratios between sizes; asserts nothing.
+// waits for at worst meanwhile) and the ratios between sizes; asserts nothing. Meanwhile a reception request
+// (visits.save through the core's dispatcher, as the renderer sends it) arrives every 100 ms: its latency from
+// arrival to answer is printed next to the loop delay, against a bare 512 B write+fsync measured in the same run
+// (a save cannot answer before its fsync).
 // Run: node --import tsx bench/reconcile.ts [--sizes 1000,10000] [--mode bulk|single] [--concurrency 2]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -16,7 +19,9 @@ import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../src/claims/visit.ts';
 import { FileTerminalClient, type SimPerson } from '../src/hardware/terminal/index.ts';
+import { HealthMonitor } from '../src/hardware/health/index.ts';
 import { Reconciler } from '../src/main/core/reconcile/reconciler.ts';
+import { buildHandlers, createDispatcher } from '../src/main/core/service.ts';
 import { startSim } from './sim.ts';
 import { openStore } from '../src/main/core/store/index.ts';
 
@@ -59,6 +64,28 @@ function visit(i: number): Visit {
   };
 }
 
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+/** Bare 512 B write + fsync in the data folder, n times (ms each): the floor of any save. */
+function fsyncFloor(dir: string, n: number): number[] {
+  const file = path.join(dir, 'fsync-floor.bin');
+  const fd = openSync(file, 'w');
+  const buf = Buffer.alloc(512, 7);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    writeSync(fd, buf, 0, buf.length, 0);
+    fsyncSync(fd);
+    out.push(performance.now() - t);
+  }
+  closeSync(fd);
+  rmSync(file);
+  return out;
+}
+
 async function one(n: number): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-data-'));
   const shareDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-share-'));
@@ -91,13 +118,46 @@ async function one(n: number): Promise<void> {
       timeoutMs: 30_000,
       ...(mode === 'single' ? { bulk: { enabled: false } } : { bulk: { pollMs: 50 } }),
     });
+    const dispatch = createDispatcher(
+      buildHandlers({
+        info: { version: 'bench', demo: false, dataDir, pid: process.pid, testHooks: false },
+        emit: () => undefined,
+        health: new HealthMonitor(),
+        journal: { store, report: null, error: null },
+        reconciler: null,
+        acChanged: () => undefined,
+        crash: () => process.exit(1),
+        sleep: () => Promise.resolve(),
+      }),
+      { testHooks: false },
+    );
+    const floor = fsyncFloor(dataDir, 50);
     const delay = monitorEventLoopDelay({ resolution: 1 });
     const rss0 = process.memoryUsage().rss;
     delay.enable();
     const t0 = performance.now();
+    // Reception requests every 100 ms, timed from when each arrives (so a busy loop's lateness counts).
+    const reception: number[] = [];
+    let running = true;
+    let k = 0;
+    const arrive = (at: number): void => {
+      const wait = Math.max(0, at - performance.now());
+      setTimeout(() => {
+        if (!running) return;
+        const v = { ...visit(n + k), serviceDate: '2026-11-21' };
+        void dispatch({ id: ++k, name: 'visits.save', input: v }).then((res) => {
+          if (res && 'error' in res && res.error) throw new Error(JSON.stringify(res.error));
+          reception.push(performance.now() - at);
+        });
+        arrive(at + 100);
+      }, wait);
+    };
+    arrive(t0 + 100);
     const summary = await reconciler.run({ once: true });
     const ms = performance.now() - t0;
+    running = false;
     delay.disable();
+    floor.push(...fsyncFloor(dataDir, 50));
     await client.close();
     await stopSim();
     store.close();
@@ -117,6 +177,8 @@ async function one(n: number): Promise<void> {
         loopP50Ms: delay.percentile(50) / 1e6,
         loopP99Ms: delay.percentile(99) / 1e6,
         loopMaxMs: delay.max / 1e6,
+        reception: { n: reception.length, p50: pct(reception, 50), p99: pct(reception, 99), max: pct(reception, 100) },
+        fsync: { p50: pct(floor, 50), p99: pct(floor, 99) },
       }),
     );
   } finally {
@@ -142,6 +204,8 @@ if (values.size) {
     loopP99Ms: number;
     loopMaxMs: number;
     bulk: { batches: number; answered: number; fallback: number };
+    reception: { n: number; p50: number; p99: number; max: number };
+    fsync: { p50: number; p99: number };
   };
   const results: Result[] = [];
   for (const n of values.sizes.split(',').map(Number)) {
@@ -159,6 +223,13 @@ if (values.size) {
         `max ${x.loopMaxMs.toFixed(1)} ms (reconciled ${x.current}/${n}, failed ${x.failed}, dead ${x.dead}, ` +
         `already ${x.already}, not finished ${x.leaseLost}, concurrency ${concurrency}` +
         (mode === 'bulk' ? `, ${x.bulk.batches} bulk batches, ${x.bulk.fallback} fallbacks)` : ')'),
+    );
+    const q = x.reception;
+    console.log(
+      `        meanwhile ${q.n} reception requests (visits.save, one per 100 ms): arrival → answer p50 ${q.p50.toFixed(1)} ms / ` +
+        `p99 ${q.p99.toFixed(1)} ms / max ${q.max.toFixed(1)} ms; floor (bare 512 B write+fsync, same run) p50 ` +
+        `${x.fsync.p50.toFixed(2)} ms / p99 ${x.fsync.p99.toFixed(1)} ms → request p99 ${(q.p99 / x.fsync.p99).toFixed(2)}× the fsync p99; ` +
+        `loop delay p99 ${(x.loopP99Ms / (1000 / 60)).toFixed(2)}× a 60 Hz frame`,
     );
   }
   for (let i = 1; i < results.length; i++) {

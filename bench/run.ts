@@ -11,6 +11,8 @@ const all = [
   { name: 'shell', args: [] },
   { name: 'reconcile', args: [] },
   { name: 'precheck', args: [] },
+  { name: 'export', args: [] },
+  { name: 'card', args: [] },
   { name: 'ui', args: [] },
   { name: 'cli', args: [] },
   { name: 'server', args: [] },

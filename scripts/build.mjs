@@ -5,16 +5,21 @@
 //   dist/electron/preload.cjs   CommonJS (sandboxed preloads cannot be ES modules)
 //   dist/core/process.cjs       CommonJS, run by utilityProcess.fork
 //   dist/cli/shikaku.cjs        CommonJS, the `shikaku` command in one file (esbuild; --cli builds only this)
-//   dist/{core,cli}/pcsc-worker.cjs  the PC/SC worker process, next to the code that forks it
+//   dist/web/host.mjs, dist/web/core.cjs  ESM web host and CommonJS core for `npm start` without Electron (esbuild,
+//                               pure-JS dependencies inside, like the CLI; --web builds only these): nothing is
+//                               transpiled when the app starts
+//   dist/{core,cli,web}/pcsc-worker.cjs  the PC/SC worker process, next to the code that forks it
 // Dependencies of the Electron bundles stay external (they ship in the app's node_modules; native ones are
 // unpacked from asar). The CLI bundle carries its pure-JS dependencies inside (but iconv-lite), so it starts
 // without resolving dozens of node_modules files.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild } from 'esbuild';
-import { build } from 'vite';
+
+// vite and esbuild load only when something is built: `npm start` imports this file for its staleness checks.
+const build = async (config) => (await import('vite')).build(config);
+const esbuild = async (options) => (await import('esbuild')).build(options);
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -143,6 +148,60 @@ export async function buildCli() {
   writeAtomic(CLI_INPUTS, JSON.stringify(inputs));
 }
 
+export const WEB_HOST_BUNDLE = join(dist, 'web', 'host.mjs');
+export const WEB_CORE_BUNDLE = join(dist, 'web', 'core.cjs');
+const WEB_INPUTS = join(dist, 'web', 'inputs.json');
+
+/** True when a web bundle is missing or one of the files it was built from changed since. */
+export function webHostIsStale() {
+  try {
+    const built = Math.min(statSync(WEB_HOST_BUNDLE).mtimeMs, statSync(WEB_CORE_BUNDLE).mtimeMs);
+    const inputs = JSON.parse(readFileSync(WEB_INPUTS, 'utf8'));
+    return !Array.isArray(inputs) || inputs.some((p) => statSync(join(root, p)).mtimeMs > built);
+  } catch {
+    return true;
+  }
+}
+
+/** The web host and its core, each in one file: started by `npm start` where Electron is not installed. */
+export async function buildWebHost() {
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    external: [...NATIVE_MODULES, 'iconv-lite'],
+    metafile: true,
+    logLevel: 'warning',
+  };
+  const core = await esbuildAtomic({
+    ...common,
+    entryPoints: [join(root, 'src/main/core/process.ts')],
+    outfile: WEB_CORE_BUNDLE,
+    format: 'cjs',
+    ...importMetaShim,
+  });
+  const host = await esbuildAtomic({
+    ...common,
+    entryPoints: [join(root, 'src/main/web/main.ts')],
+    outfile: WEB_HOST_BUNDLE,
+    format: 'esm',
+    // Bundled CommonJS dependencies (ws) call require(): give the ES module one.
+    banner: {
+      js: "import{createRequire as __shikakuRequire}from'node:module';const require=__shikakuRequire(import.meta.url);",
+    },
+  });
+  await buildPcscWorker('web');
+  const inputs = new Set(
+    [...Object.keys(core.metafile.inputs), ...Object.keys(host.metafile.inputs)].map((p) =>
+      relative(root, join(root, p)),
+    ),
+  );
+  writeAtomic(WEB_INPUTS, JSON.stringify([...inputs]));
+}
+
 export async function buildElectron() {
   await bundle('src/main/electron/main.ts', 'electron', 'main.mjs', 'es');
   await bundle('src/main/electron/preload.ts', 'electron', 'preload.cjs', 'cjs');
@@ -154,6 +213,7 @@ export async function buildElectron() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   if (args.includes('--cli')) await buildCli();
+  else if (args.includes('--web')) await buildWebHost();
   else {
     if (!args.includes('--if-stale') || rendererIsStale()) await buildRenderer();
     if (args.includes('--electron')) await buildElectron();

@@ -102,6 +102,8 @@ export const DrillFault = z.enum([
   'reader_back',
   'card_bad',
   'card_good',
+  'card_removed',
+  'card_inserted',
   'terminal_down',
   'terminal_back',
   'network_down',
@@ -117,6 +119,9 @@ export const drillFaultOf: Record<DrillFault, { part: DrillPart; broken: boolean
   reader_back: { part: 'reader', broken: false },
   card_bad: { part: 'card', broken: true },
   card_good: { part: 'card', broken: false },
+  // The card taken out of the reader and put back (bench/card.ts times these events to the screen).
+  card_removed: { part: 'card', broken: true },
+  card_inserted: { part: 'card', broken: false },
   terminal_down: { part: 'terminal', broken: true },
   terminal_back: { part: 'terminal', broken: false },
   network_down: { part: 'network', broken: true },

@@ -464,7 +464,7 @@ export const requests = {
   },
   /**
    * 訓練モード (simulated devices only): break or restore a part as a trainer would — the reader unplugged or back,
-   * a card whose chip cannot be read or a good one, the terminal silent or answering, the network probe failing or
+   * a card whose chip cannot be read, a good one, the card taken out or put back, the terminal silent or answering, the network probe failing or
    * passing, mains power lost or back — so staff practise the flow from a detected fault. Answers the parts
    * broken after it. Refused with real devices.
    */

@@ -1,6 +1,6 @@
 // The core's composition of devices, health and journal, in simulated mode (demo/drill): the first health
 // state is complete, an outage is recorded as an incident in the real store, on battery checkpoints the store.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { HealthState } from '../../src/hardware/health/index.ts';
 import type { SimulatedCardReader } from '../../src/hardware/pcsc/index.ts';
 import type { SimulatedPowerPort } from '../../src/hardware/power/index.ts';
 import type { DrillFault, DrillPart } from '../../src/main/concepts.ts';
-import { DEMO_READER, openDevices, type Devices } from '../../src/main/core/devices.ts';
+import { DEMO_READER, createDevices, openDevices, type Devices } from '../../src/main/core/devices.ts';
 import { openJournal, storeIncidentSink, type Journal } from '../../src/main/core/journal.ts';
 
 let devices: Devices | undefined;
@@ -58,6 +58,29 @@ describe('core devices (simulated set)', () => {
       name: DEMO_READER,
       cardPresent: true,
     });
+  });
+
+  it('created, touches nothing until started (the core says ready first), then folds every device in', async () => {
+    const dir = tempDir();
+    devices = createDevices({ mode: 'simulated', dataDir: dir });
+    expect(devices.simulator).toBeNull();
+    expect(existsSync(join(dir, 'terminal-share'))).toBe(false);
+    expect(devices.health.state().devices.reader.status).not.toBe('ok');
+    await Promise.all([devices.start(), devices.start()]);
+    expect(devices.simulator).not.toBeNull();
+    expect(existsSync(join(dir, 'terminal-share'))).toBe(true);
+    expect(devices.health.state().mode).toBe('normal');
+  });
+
+  it('a drill pulls the card and puts it back: the reader reports it and health says so', async () => {
+    devices = await openDevices({ mode: 'simulated', dataDir: tempDir() });
+    const reader = devices.cardReader as SimulatedCardReader;
+    await devices.drill!.apply('card_removed');
+    expect(reader.snapshot().readers[0]?.cardPresent).toBe(false);
+    expect(devices.health.state().devices.reader.text).not.toContain('カードあり');
+    await devices.drill!.apply('card_inserted');
+    expect(reader.snapshot().readers[0]?.cardPresent).toBe(true);
+    expect((await healthWhere(devices, (s) => s.devices.reader.text.includes('カードあり'))).mode).toBe('normal');
   });
 
   it('records an outage in the journal`s incidents (start and end) and checkpoints on battery', async () => {

@@ -45,8 +45,8 @@ export interface Devices {
   power: PowerPort;
   health: HealthMonitor;
   battery: BatteryHooks;
-  /** The demo terminal simulator, when running simulated. */
-  simulator: TerminalSimulator | null;
+  /** The demo terminal simulator, when running simulated (once started). */
+  readonly simulator: TerminalSimulator | null;
   /** 訓練モード: the simulator's share folder (the link uses it whatever the settings say); null otherwise. */
   simulatorDir: string | null;
   /** The terminal link opened (or closed) a client: probe it from now on, and probe now. */
@@ -55,6 +55,11 @@ export interface Devices {
   drill: DrillControl | null;
   /** Probe the share folder and network now (also runs on an interval). */
   probe(): Promise<void>;
+  /**
+   * Starts the ports and folds their first state, then probes (createDevices: the caller starts them after the
+   * first screen is served; openDevices has done it). Safe to call twice.
+   */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,7 +88,15 @@ const DEVICE_DEBOUNCE: HealthMonitorOptions['debounceFor'] = {
   reader_fault: { enterAfterMs: 1500, enterAfterFailures: 1, exitAfterMs: 5000 },
 };
 
+/** The devices, started: every port's first state folded into health before it returns. */
 export async function openDevices(opts: DeviceOptions): Promise<Devices> {
+  const devices = createDevices(opts);
+  await devices.start();
+  return devices;
+}
+
+/** The devices, not started yet: nothing probed, no process forked, no folder touched until start(). */
+export function createDevices(opts: DeviceOptions): Devices {
   const onError = opts.onError ?? (() => {});
   const health = new HealthMonitor({
     ...(opts.mode === 'simulated' ? { debounce: DRILL_DEBOUNCE } : { debounceFor: DEVICE_DEBOUNCE }),
@@ -94,6 +107,7 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
   if (opts.onHealth) health.on('change', opts.onHealth);
 
   let simulator: TerminalSimulator | null = null;
+  let startSimulator: (() => Promise<void>) | null = null;
   let cardReader: CardReaderPort;
   let power: PowerPort;
   let simulatorDir: string | null = null;
@@ -127,16 +141,20 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
         case 'card_bad':
           sim.insertCard(DEMO_READER, { kind: 'chip_unreadable' });
           return readCard();
+        case 'card_removed':
+          return sim.removeCard(DEMO_READER);
+        case 'card_inserted':
+          return goodCard();
         case 'card_good':
           goodCard();
           return readCard();
         case 'terminal_down':
           // The simulated connector stops answering; the health sees at once what a request would see after
           // the terminal's timeout.
-          demoSim.setDefaultAnswer({ kind: 'never' });
+          simulator?.setDefaultAnswer({ kind: 'never' });
           return probe();
         case 'terminal_back':
-          demoSim.setDefaultAnswer({ kind: 'registry' });
+          simulator?.setDefaultAnswer({ kind: 'registry' });
           // Answering again: the trainer's word stands for the next answer (none may be asked for a while).
           if (terminal) health.ingest({ ...terminalSignalOf(await terminal.probe(), terminal.health()), link: 'ok' });
           return probe();
@@ -149,9 +167,11 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
           return simPower.mainsRestored();
       }
     };
-    simulatorDir = join(opts.dataDir, 'terminal-share');
-    const demoSim = await TerminalSimulator.start({ dir: simulatorDir });
-    simulator = demoSim;
+    const simDir = join(opts.dataDir, 'terminal-share');
+    simulatorDir = simDir;
+    startSimulator = async () => {
+      simulator = await TerminalSimulator.start({ dir: simDir });
+    };
   } else {
     cardReader = new PcscCardReader();
     power = new HidPowerPort({ onError });
@@ -187,13 +207,21 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
       onError(err, 'probe');
     }
   };
-  await Promise.all([cardReader.start(), power.start()]);
-  // Ports emit on change only: fold their state as it is now, so the first health state is complete.
-  health.ingest(pcscSignalOf(cardReader.snapshot()));
-  health.ingest(powerSignalOf(power.snapshot()));
-  await probe();
-  const timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
+  let started: Promise<void> | undefined;
+  let closed = false;
+  const start = async () => {
+    await startSimulator?.();
+    if (closed) return;
+    await Promise.all([cardReader.start(), power.start()]);
+    // Ports emit on change only: fold their state as it is now, so the first health state is complete.
+    health.ingest(pcscSignalOf(cardReader.snapshot()));
+    health.ingest(powerSignalOf(power.snapshot()));
+    await probe();
+    if (closed) return;
+    timer = setInterval(() => void probe(), opts.probeIntervalMs ?? 10_000);
+    timer.unref();
+  };
 
   if (drillFault) {
     const apply = drillFault;
@@ -216,7 +244,9 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     power,
     health,
     battery,
-    simulator,
+    get simulator() {
+      return simulator;
+    },
     simulatorDir,
     async setTerminal(client, dir) {
       terminal = client;
@@ -226,7 +256,10 @@ export async function openDevices(opts: DeviceOptions): Promise<Devices> {
     },
     drill,
     probe,
+    start: () => (started ??= start()),
     async close() {
+      closed = true;
+      await started?.catch(() => undefined);
       clearInterval(timer);
       await Promise.allSettled([cardReader.stop(), power.stop(), simulator?.stop()]);
       await health.dispose();

@@ -7,7 +7,7 @@ import type { EventMessage } from '../contract.ts';
 import { CORE_ENV, isControl, restartControl, type ReadyControl } from './protocol.ts';
 import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
 import type { CoreTransport } from './transport.ts';
-import { openDevices, type DeviceMode } from './devices.ts';
+import { createDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
 import { terminalSettings } from './handlers/settings.ts';
 import { memorySecretStore, type SecretStore } from './server/client.ts';
@@ -74,7 +74,9 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   const emit: CoreDeps['emit'] = (name, payload) => transport.send({ name, payload } satisfies EventMessage);
   const journal = await openJournal(info.dataDir, info.version);
   const onError = (err: unknown, where: string) => process.stderr.write(`core: ${where}: ${String(err)}\n`);
-  const devices = await openDevices({
+  // The devices are created now and started once the core has said 'ready' (below): the first screen does not
+  // wait for the PC/SC worker, the UPS scan or a network probe; their state arrives as health.changed events.
+  const devices = createDevices({
     ...(journal.store ? { incidents: storeIncidentSink(journal.store) } : {}),
     mode: deviceModeFrom(env, info.demo),
     dataDir: info.dataDir,
@@ -86,9 +88,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   devices.battery.onBattery(() => void journal.store?.checkpoint());
   // Reception first on the terminal: the reconciler's requests are foreground, 事前確認's batches wait for them.
   const priority = new TerminalPriority();
-  // 訓練モード: the demo terminal knows the training data's patients (their stored numbers answer 有効).
-  if (devices.simulator && journal.store) devices.simulator.registry = trainingRegistry(journal.store);
-  // The terminal link and 事後確認 (link.ts): re-opened when their settings change. The reconciler runs by itself
+  // The terminal link and 事後確認 (link.ts, opened once the devices run, below): re-opened when their settings change. The reconciler runs by itself
   // whenever there is a journal and a terminal folder; it pauses while the terminal is silent and resumes when it
   // answers. SHIKAKU_RECONCILE=manual leaves it to `shikaku reconcile`.
   const link = new TerminalLink({
@@ -101,7 +101,6 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     onClient: (client, dir) => void devices.setTerminal(client, dir),
     onError,
   });
-  await link.open();
   const secrets = options.secrets ?? memorySecretStore();
   const clinic = journal.store
     ? await startClinicLink(journal.store, secrets, info.version, (err) =>
@@ -126,7 +125,6 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
           onError: (err) => process.stderr.write(`core: precheck: ${String(err)}\n`),
         })
       : null;
-  scheduler?.start();
   const deps: CoreDeps = {
     info,
     clinic: clinic?.sync ?? null,
@@ -203,5 +201,16 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   transport.onDisconnect(() => void shutdown().then(() => exit(0)));
 
   transport.send({ control: 'ready', pid: info.pid } satisfies ReadyControl);
+  // After 'ready': the devices, then the terminal link (事後確認) and the 事前確認 schedule.
+  void devices
+    .start()
+    .then(async () => {
+      if (closing !== undefined) return;
+      // 訓練モード: the demo terminal knows the training data's patients (their stored numbers answer 有効).
+      if (devices.simulator && journal.store) devices.simulator.registry = trainingRegistry(journal.store);
+      await link.open();
+      if (closing === undefined) scheduler?.start();
+    })
+    .catch((err: unknown) => process.stderr.write(`core: devices: ${String(err)}\n`));
   return { deps, shutdown };
 }

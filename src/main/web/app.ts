@@ -10,6 +10,8 @@ export const DEFAULT_RENDERER_DIR = join(import.meta.dirname, '..', '..', '..', 
 export interface WebAppOptions {
   launch: LaunchOptions;
   rendererDir?: string;
+  /** The core's entry: default the sources through tsx; `npm start` passes the built dist/web/core.cjs. */
+  coreEntry?: string;
   port?: number;
   /** Overrides for the core client (backoff, give-up window, timeouts) — tests. */
   client?: Omit<CoreClientOptions, 'spawn'>;
@@ -27,7 +29,10 @@ export interface WebApp {
 export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
   const core = new CoreClient({
     ...options.client,
-    spawn: forkCoreSpawner({ env: coreEnv(options.launch, { ...process.env, ...options.env }) }),
+    spawn: forkCoreSpawner({
+      env: coreEnv(options.launch, { ...process.env, ...options.env }),
+      ...(options.coreEntry === undefined ? {} : { entry: options.coreEntry }),
+    }),
   });
   try {
     await core.start();

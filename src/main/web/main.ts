@@ -2,10 +2,26 @@
 import { packageVersion, resolveLaunchOptions } from '../host/options.ts';
 import { startWebApp } from './app.ts';
 
-export async function runWebHost(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const launch = resolveLaunchOptions(argv, env, { version: packageVersion() });
+/** Where the built files are, when this runs from a bundle (dist/web/host.mjs) rather than the sources. */
+export interface WebHostFiles {
+  coreEntry?: string;
+  rendererDir?: string;
+  version?: string;
+}
+
+export async function runWebHost(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  files: WebHostFiles = {},
+): Promise<void> {
+  const launch = resolveLaunchOptions(argv, env, { version: files.version ?? packageVersion() });
   const portArg = argv.find((a) => a.startsWith('--port='));
-  const app = await startWebApp({ launch, ...(portArg ? { port: Number(portArg.slice(7)) } : {}) });
+  const app = await startWebApp({
+    launch,
+    ...(portArg ? { port: Number(portArg.slice(7)) } : {}),
+    ...(files.coreEntry === undefined ? {} : { coreEntry: files.coreEntry }),
+    ...(files.rendererDir === undefined ? {} : { rendererDir: files.rendererDir }),
+  });
   console.log(`shikaku-fallback: ${app.host.url}  (data: ${launch.dataDir}${launch.demo ? ', 訓練モード' : ''})`);
   console.log('Open the URL above in a browser on this PC. Ctrl-C stops the app.');
 

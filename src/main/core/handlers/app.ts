@@ -39,8 +39,9 @@ export function appHandlers(deps: CoreDeps): Handlers<AppRequest> {
     },
     'drill.fault': async (input) => {
       if (!deps.drill) throw new ContractError('DRILL_UNAVAILABLE', '訓練モード（模擬の機器）でだけ使えます。');
+      const at = new Date().toISOString(); // the simulated device reports the change within apply()
       await deps.drill.apply(input.fault);
-      return { fault: input.fault, at: new Date().toISOString(), broken: deps.drill.broken() };
+      return { fault: input.fault, at, broken: deps.drill.broken() };
     },
     'drill.state': () => ({ available: Boolean(deps.drill), broken: deps.drill?.broken() ?? [] }),
     'test.crash': () => deps.crash(),

@@ -41,6 +41,8 @@ export interface BulkSettings {
   maxFetches: number;
   /** Reconciliations per store transaction (keeps the event loop responsive between chunks). */
   commitChunk: number;
+  /** Longest stretch of a round's synchronous work (reading visits, deciding) before it yields (ms). */
+  sliceMs: number;
   /** Lease of a round's jobs when the reconciler has no leaseMs of its own. */
   leaseMs: number;
 }
@@ -52,6 +54,7 @@ export const DEFAULT_BULK: BulkSettings = {
   pollMs: 2_000,
   maxFetches: 30,
   commitChunk: 25,
+  sliceMs: 8,
   leaseMs: 10 * 60_000,
 };
 
@@ -141,6 +144,23 @@ export async function bulkExchange(
   }
 }
 
+/**
+ * Cuts synchronous work into slices: `await slice()` after each item yields to the event loop (setImmediate: the
+ * requests and I/O waiting go first) once the slice has run `budgetMs`, so a reception request waiting meanwhile is
+ * answered within a frame. Also yields every `maxItems` items whatever the clock says.
+ */
+export function slicer(budgetMs: number, maxItems: number): () => Promise<void> {
+  let start = performance.now();
+  let items = 0;
+  return async () => {
+    items += 1;
+    if (items < maxItems && performance.now() - start < budgetMs) return;
+    await nextTick();
+    start = performance.now();
+    items = 0;
+  };
+}
+
 export class BulkRound {
   private readonly fallback: OutboxJob[] = [];
 
@@ -152,7 +172,9 @@ export class BulkRound {
   async run(): Promise<void> {
     const r = this.r;
     const rows: Row[] = [];
+    const slice = slicer(r.bulkSettings.sliceMs, r.bulkSettings.commitChunk);
     for (const job of this.jobs) {
+      await slice();
       const visitId = job.visitId;
       if (!visitId) {
         r.finish(r.fail(job, true, 'VISIT_NOT_FOUND', msg.VISIT_NOT_FOUND));
@@ -205,7 +227,9 @@ export class BulkRound {
     const decided: Decided[] = [];
     let setAside = 0;
     let unanswered = 0;
+    const slice = slicer(r.bulkSettings.sliceMs, r.bulkSettings.commitChunk);
     for (const row of rows) {
+      await slice();
       const a = byRow.get(row.rowId);
       if (!a || (a.unit.processingResultStatus === '2' && a.unit.qualificationValidity === undefined)) {
         unanswered += 1;

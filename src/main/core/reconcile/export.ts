@@ -15,7 +15,8 @@ import type { Result as ClaimResult } from '../../../claims/result.ts';
 import type { ClaimSettings } from '../../../claims/settings.ts';
 import type { Visit } from '../../../claims/visit.ts';
 import { fail, ok, type ClaimReturn, type Result, type Store } from '../store/index.ts';
-import { claimFor } from './claim.ts';
+import { claimFor, claimFrom } from './claim.ts';
+import { parseReconciliationDetail } from './detail.ts';
 
 function itemFor(store: Store, visit: Visit, settings: ClaimSettings): Result<ExportItem> {
   const decision = claimFor(store, visit, settings);
@@ -46,14 +47,25 @@ function* collectSteps(
       month,
       status: ['pending', 'needs_review', 'reconciled', 'claimed', 'returned'],
       limit: pageSize,
+      // Each visit and its latest reconciliation come with the page (one statement), not two reads per visit.
+      withDetail: true,
       ...(cursor ? { cursor } : {}),
     });
     if (!page.ok) return page;
     for (const s of page.value.items) {
-      const v = store.getVisit(s.id);
-      if (!v.ok) return v;
-      if (v.value.visit.drill) continue;
-      const item = itemFor(store, v.value.visit, settings);
+      let item: Result<ExportItem>;
+      if (s.visit !== undefined && s.latest !== undefined) {
+        if (s.visit.drill) continue;
+        item = ok({
+          visit: s.visit,
+          decision: claimFrom(s.visit, settings, parseReconciliationDetail(s.latest?.detail)),
+        });
+      } else {
+        const v = store.getVisit(s.id);
+        if (!v.ok) return v;
+        if (v.value.visit.drill) continue;
+        item = itemFor(store, v.value.visit, settings);
+      }
       if (!item.ok) return item;
       items.push(item.value);
       seen.add(s.id);

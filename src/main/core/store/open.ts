@@ -49,8 +49,14 @@ export interface OpenStoreOptions {
   /** [0, 1); tests inject it to pin backoff jitter. */
   random?: () => number;
   busyTimeoutMs?: number;
-  /** Scheduled PASSIVE checkpoint; 0 disables (default 60 s). */
+  /**
+   * Scheduled PASSIVE checkpoints: when writes rest for checkpointIdleMs (default 2 s), at the latest every
+   * checkpointIntervalMs (default 60 s); SQLite's checkpoint inside a commit is then off. 0 disables the
+   * schedule (SQLite's own checkpoints stay on: the CLI, one-shot tools).
+   */
   checkpointIntervalMs?: number;
+  checkpointIdleMs?: number;
+  checkpointIdleMinChanges?: number;
   /** How often to check whether the daily backup is due; 0 disables (default 1 h). */
   backupCheckIntervalMs?: number;
   /** While degraded, how often to probe for recovery; 0 disables (default 10 s). */
@@ -239,6 +245,10 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Result<
     random: options.random ?? Math.random,
     busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
+    ...(options.checkpointIdleMs === undefined ? {} : { checkpointIdleMs: options.checkpointIdleMs }),
+    ...(options.checkpointIdleMinChanges === undefined
+      ? {}
+      : { checkpointIdleMinChanges: options.checkpointIdleMinChanges }),
     backupCheckIntervalMs: options.backupCheckIntervalMs ?? 3_600_000,
     probeIntervalMs: options.probeIntervalMs ?? 10_000,
     outboxPolicy: options.outboxPolicy ?? {},
