@@ -69,14 +69,7 @@ export const monthRequests = {
       .strict(),
     output: monthExportView,
   },
-  /**
-   * A folder picker (Electron: the main process answers with its dialog; the core and the web host answer
-   * FOLDER_DIALOG_UNAVAILABLE). `chosen` false when staff cancelled.
-   */
-  'dialog.chooseFolder': {
-    input: z.object({ title: z.string().max(100).optional() }).strict(),
-    output: z.object({ chosen: z.boolean(), path: z.string() }),
-  },
+
   /**
    * レセコン入力票 of a 診療年月 for the printed sheet: the same rows as `shikaku export --format input-sheet` (sorted
    * by カルテ番号), or — when any visit of the month cannot be claimed yet — no rows and every such visit with why

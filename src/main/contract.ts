@@ -8,7 +8,8 @@
 // Adding a request: 1) add an entry to `requests` below, 2) add its handler in src/main/core/service.ts.
 import { z } from 'zod';
 import { Visit } from '../claims/visit.ts';
-import { monthExportView, monthRequests } from './contract-month.ts';
+import type { monthExportView } from './contract-month.ts';
+import { monthRequests } from './contract-month.ts';
 import {
   ClaimBasis,
   DrillFault,
@@ -22,7 +23,8 @@ import {
   VisitStatus,
 } from './concepts.ts';
 import { precheckRequests } from './contract-precheck.ts';
-import { devicesRequests, doctorReportSchema } from './contract-devices.ts';
+import type { doctorReportSchema } from './contract-devices.ts';
+import { devicesRequests } from './contract-devices.ts';
 import { serverRequests } from './contract-server.ts';
 import { dataRequests, storeReopenedEvent } from './contract-data.ts';
 

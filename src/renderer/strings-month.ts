@@ -30,7 +30,6 @@ export const monthExportStrings = {
   recheck: 'もう一度確かめる',
   useUtf8: 'UTF-8のファイルで作成する',
   openVisit: (date: string, name: string) => `${date} ${name} の確認画面を開く`,
-  chooseFolderTitle: '請求データの保存先フォルダを選ぶ',
   cancelled: 'フォルダが選ばれなかったため、作成しませんでした。',
   written: (dir: string) => `請求データを作成しました。保存先：${dir}`,
   downloads: '請求データを作成しました。各ファイルを押して保存してください。',

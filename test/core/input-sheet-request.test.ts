@@ -1,7 +1,7 @@
 // 'print.inputSheet' (the printed レセコン入力票, issue #12) through the real dispatcher and a real journal: the
 // same rows as `shikaku export --format input-sheet` writes to CSV, refused the same way (every visit that cannot
 // be claimed yet named with its patient), and read only.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/claims/export.ts';

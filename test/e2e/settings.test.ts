@@ -88,9 +88,7 @@ describe('設定', () => {
     await act.type(code, '１３１２３４５６７９');
     await page.getByText(t.institutionOk('東京都', '医科')).waitFor();
     await act.press('Enter');
-    await expect
-      .poll(() => page.getByTestId('settings-status-clinic').textContent())
-      .toBe(t.saved(t.sections.clinic));
+    await expect.poll(() => page.getByTestId('settings-status-clinic').textContent()).toBe(t.saved(t.sections.clinic));
     expect(stored('clinic.institutionCode')).toBe(CODE_OK);
 
     // The terminal folder: a missing folder is refused by the core with its reason beside the field.
@@ -113,9 +111,7 @@ describe('設定', () => {
     // ③ 不詳: 77777779 for レセコン that enforce the check digit.
     await act.click(page.getByRole('radio', { name: t.unknownInsurer['77777779'], exact: true }));
     await act.click(page.getByRole('button', { name: t.save(t.sections.claims) }));
-    await expect
-      .poll(() => page.getByTestId('settings-status-claims').textContent())
-      .toBe(t.saved(t.sections.claims));
+    await expect.poll(() => page.getByTestId('settings-status-claims').textContent()).toBe(t.saved(t.sections.claims));
     expect(stored('claims')).toMatchObject({
       unknownInsurerNumber: '77777779',
       unknownNumberLength: 9, // 「777777777」: the 2023-07-19 事務連絡 (issue #12)

@@ -66,7 +66,12 @@ describe('contract ↔ handler parity', () => {
   });
 
   it('gives every event a schema, including core.status and health.changed', () => {
-    expect(Object.keys(events).sort()).toEqual(['claims.exportProgress', 'core.status', 'health.changed', 'queue.progress']);
+    expect(Object.keys(events).sort()).toEqual([
+      'claims.exportProgress',
+      'core.status',
+      'health.changed',
+      'queue.progress',
+    ]);
     expect(events['core.status'].safeParse({ state: 'restarting', detail: '' }).success).toBe(true);
     expect(events['core.status'].safeParse({ state: 'sleeping', detail: '' }).success).toBe(false);
     expect(events['health.changed'].safeParse(new HealthMonitor().state()).success).toBe(true);

@@ -25,7 +25,6 @@ import {
   windowTitle,
   withOpenAtLogin,
 } from './installed.ts';
-import { CHOOSE_FOLDER_REQUEST, chooseFolder } from './folder-dialog.ts';
 import { SAVE_PDF_REQUEST, savePdf } from './print-pdf.ts';
 import { chooseCsv, pickFolderWithDialog, saveFileWithDialog } from './save-file.ts';
 import {
@@ -150,16 +149,10 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
     if (!isTrustedSender(event.senderFrame))
       return { ok: false, error: contractError('CONTRACT_UNKNOWN_REQUEST').toWire() };
     if (typeof name !== 'string') return { ok: false, error: contractError('CONTRACT_INVALID_REQUEST').toWire() };
-    // 「PDFで保存」, the folder picker and 「Windows起動時に開く」 are answered by the main process itself.
+    // 「PDFで保存」 and 「Windows起動時に開く」 are answered by the main process itself.
     if (name === SAVE_PDF_REQUEST)
       return savePdf(input, {
         contents: event.sender,
-        window: BrowserWindow.fromWebContents(event.sender),
-        dialog,
-        documentsDir: app.getPath('documents'),
-      });
-    if (name === CHOOSE_FOLDER_REQUEST)
-      return chooseFolder(input, {
         window: BrowserWindow.fromWebContents(event.sender),
         dialog,
         documentsDir: app.getPath('documents'),

@@ -7,6 +7,7 @@ import { jstDate, jstMonth } from '../../claims/dates.ts';
 import type { EventPayload, MonthExportView } from '../../main/contract.ts';
 import { call, subscribe } from '../api.ts';
 import { useConnection } from '../connection.ts';
+import { canPickFolder, pickFolder } from '../files.ts';
 import { openPrint } from '../print/index.ts';
 import { RadioGroup } from '../reception/fields.tsx';
 import { useReception } from '../reception/model.ts';
@@ -113,17 +114,17 @@ function Panel(props: { onOpenVisit: (id: string) => void; onClose: () => void }
     setMessage('');
     setResult(null);
     if (staff === '') return;
+    // The installed app asks for a folder; the web host has no folder dialog: the files are then downloaded.
     let dir: string | undefined;
-    try {
-      const picked = await call('dialog.chooseFolder', { title: s.chooseFolderTitle });
-      if (!picked.chosen) {
-        setMessage(s.cancelled);
-        return;
-      }
-      dir = picked.path;
-    } catch (err) {
-      // The web host has no folder dialog: the files are then downloaded.
-      if ((err as { code?: string }).code !== 'FOLDER_DIALOG_UNAVAILABLE') {
+    if (canPickFolder()) {
+      try {
+        const picked = await pickFolder('');
+        if (picked === null) {
+          setMessage(s.cancelled);
+          return;
+        }
+        dir = picked;
+      } catch (err) {
         setFailure((err as Error).message);
         return;
       }

@@ -3,13 +3,14 @@
 // review forms (visits.review). A side panel over the screen (always in view at 1366×768, scrolling inside);
 // Esc closes. Times are shown as 12月7日 14:01; the answer files (names, SHA-256) are under 「詳細」 (Evidence.tsx).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { RequestInput, StaffView, VisitDetailView } from '../../main/contract.ts';
+import type { RequestInput, VisitDetailView } from '../../main/contract.ts';
 import { call } from '../api.ts';
 import { formatDate, formatMonthDay, formatMonthDayTime } from '../print/format.ts';
-import { ErrorTiming, numberErrors, NumbersFields, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
+import { ErrorTiming, numberErrors, NumbersFields, RadioGroup, TextField } from '../reception/fields.tsx';
 import type { ClaimBasis } from '../../main/concepts.ts';
 import { strings } from '../strings.ts';
 import { Evidence } from './Evidence.tsx';
+import { StaffSelect } from './StaffSelect.tsx';
 
 const s = strings.queue;
 /** The store's SYSTEM_ACTOR: the reconciler's own decisions (shown as 「自動（事後確認）」, never as 'system'). */
@@ -33,7 +34,6 @@ function numbersLine(n: Partial<Numbers> | null | undefined): string {
 
 function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) => void }) {
   const d = props.detail;
-  const [staffList, setStaffList] = useState<StaffView[]>([]);
   // Chosen deliberately: never the reception's 担当者 by default (a decision is recorded under this name).
   const [staff, setStaff] = useState('');
   const [action, setAction] = useState<Action | undefined>(d.decision === null ? undefined : 'accept');
@@ -113,15 +113,12 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
     <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="review-title" data-testid="review-form">
       <h4 id="review-title">{s.reviewTitle}</h4>
       <ErrorTiming tried={tried}>
-        <SelectField
+        <StaffSelect
           label={s.staff}
           value={staff}
-          options={staffList.map((x) => x.id)}
-          labelOf={(id) => staffList.find((x) => x.id === id)?.name ?? id}
           placeholder={s.staffChoose}
           onChange={setStaff}
           error={errors.staff}
-          required
           testId="review-staff"
         />
         <RadioGroup

@@ -7,7 +7,7 @@ import { buildMonthFiles, exportMonthFiles, type MonthFiles } from '../reconcile
 import { reconcileMessages } from '../reconcile/messages.ts';
 import { storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
-export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth' | 'dialog.chooseFolder';
+export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth';
 
 type View = RequestOutput<'claims.exportMonth'>;
 
@@ -63,10 +63,6 @@ export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
         }),
       );
       return view(r, r.written, dir === undefined);
-    },
-    'dialog.chooseFolder': () => {
-      // Only the Electron main process can show a folder dialog; it answers this request before the core sees it.
-      throw new ContractError('FOLDER_DIALOG_UNAVAILABLE', reconcileMessages.FOLDER_DIALOG_UNAVAILABLE);
     },
   };
 }
