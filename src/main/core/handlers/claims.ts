@@ -1,10 +1,9 @@
 // Month-end (「今月の請求データを作成」): what blocks a month, and its files built, written into a folder (Electron)
 // or returned to download (web host), audited. The files come from core/reconcile/month-files.ts, the same
-// function `shikaku export --all` calls. The folder picker is the Electron main process's.
-import { ContractError, type RequestOutput } from '../../contract.ts';
+// function `shikaku export --all` calls. The folder is chosen in the renderer (files.ts pickFolder).
+import type { RequestOutput } from '../../contract.ts';
 import { claimSettingsOf } from '../reconcile/claim.ts';
 import { buildMonthFiles, exportMonthFiles, type MonthFiles } from '../reconcile/month-files.ts';
-import { reconcileMessages } from '../reconcile/messages.ts';
 import { storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
 export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth';
