@@ -82,6 +82,12 @@ describe('システム障害時モード', () => {
     // themselves, Enter records.
     expect(await page.getByLabel(s.startedAt).inputValue()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await expect.poll(() => focused(page)).toBe('incident-reference');
+    // Leaving the empty reference field shows its reason at once; the caller's field was not left yet: no error.
+    // (Plain key presses: the counted path below stays as it was.)
+    await page.keyboard.press('Tab');
+    await page.getByText(s.referenceRequired).waitFor();
+    expect(await page.getByText(s.calledByRequired).count()).toBe(0);
+    await page.keyboard.press('Shift+Tab');
     await act.press('Enter'); // nothing typed yet: the errors, and focus on the first one
     await page.getByText(s.referenceRequired).waitFor();
     expect(await page.getByText(s.calledByRequired).count()).toBe(1);

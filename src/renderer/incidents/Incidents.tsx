@@ -72,16 +72,25 @@ function StaffSelect({
   onChange,
   staff,
   error,
+  onBlur,
 }: {
   id: string;
   value: string;
   onChange(v: string): void;
   staff: StaffView[];
   error?: string | undefined;
+  onBlur(): void;
 }) {
   return (
     <Field id={id} label={s.staff} error={error} required>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} required {...invalid(id, error)}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        onBlur={onBlur}
+        required
+        {...invalid(id, error)}
+      >
         <option value="">{s.staffChoose}</option>
         {staff.map((m) => (
           <option key={m.id} value={m.id}>
@@ -101,19 +110,21 @@ function focusFirstError(form: HTMLFormElement | null): void {
 type Checked = { errors: Errors; send?: undefined } | { errors: Record<string, never>; send(): Promise<void> };
 
 /**
- * The submit cycle both incident forms share: the check's errors are shown and the first invalid field takes
- * the focus; otherwise the request is sent once (a second Enter while it is on its way does nothing) and a
- * refusal is shown below the form.
+ * The submit cycle both incident forms share: a field's error shows once the field is left, every error once the
+ * form was tried (as the fields stand now, so a corrected field clears at once); on a failed try the first invalid
+ * field takes the focus; otherwise the request is sent once (a second Enter while it is on its way does nothing)
+ * and a refusal is shown below the form.
  */
 function useSubmit(form: RefObject<HTMLFormElement | null>) {
-  const [errors, setErrors] = useState<Errors>({});
+  const [tried, setTried] = useState(false);
+  const [left, setLeft] = useState<ReadonlySet<string>>(() => new Set());
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState('');
   const submit = async (e: FormEvent, check: () => Checked): Promise<void> => {
     e.preventDefault();
     if (busy) return;
+    setTried(true);
     const checked = check();
-    setErrors(checked.errors);
     setFailure('');
     if (checked.send === undefined) {
       focusFirstError(form.current);
@@ -128,7 +139,12 @@ function useSubmit(form: RefObject<HTMLFormElement | null>) {
       setBusy(false);
     }
   };
-  return { errors, busy, failure, submit };
+  /** The errors to show now, of the errors the fields have as they stand. */
+  const shown = (errors: Errors): Errors =>
+    tried ? errors : Object.fromEntries(Object.entries(errors).filter(([key]) => left.has(key)));
+  /** The field `key` was left: its error shows from now on. */
+  const leave = (key: string) => setLeft((prev) => (prev.has(key) ? prev : new Set(prev).add(key)));
+  return { busy, failure, submit, shown, leave };
 }
 
 function Failure({ text }: { text: string }) {
@@ -151,6 +167,7 @@ function TypedField(props: {
   onChange(v: string): void;
   error?: string | undefined;
   invalidBy?: string | undefined;
+  onBlur?(): void;
 }) {
   const { id, error, invalidBy } = props;
   const describedBy = [`${id}-hint`, error !== undefined ? `${id}-error` : '', invalidBy ?? ''].filter((x) => x !== '');
@@ -163,6 +180,7 @@ function TypedField(props: {
         autoComplete="off"
         value={props.value}
         onChange={(e) => props.onChange(e.target.value)}
+        onBlur={props.onBlur}
         required
         {...(error !== undefined || invalidBy !== undefined ? { 'aria-invalid': true as const } : {})}
         aria-describedby={describedBy.join(' ')}
@@ -179,35 +197,36 @@ function OpenForm({ staff, onSaved }: { staff: StaffView[]; onSaved(i: IncidentV
   const [calledBy, setCalledBy] = useState('');
   const [note, setNote] = useState('');
   const [who, setWho] = useState(() => useReception.getState().staff);
-  const { errors, busy, failure, submit: run } = useSubmit(form);
+  const { busy, failure, submit: run, shown, leave } = useSubmit(form);
   const first = useRef<HTMLInputElement>(null);
   // The reference number is what staff have to type first (the time defaults to now, the staff to who is at
   // the desk): the field has the focus when the form appears.
   useEffect(() => first.current?.focus(), []);
 
-  const submit = (e: FormEvent): Promise<void> =>
-    run(e, () => {
-      const at = fromLocalInput(startedAt);
-      const errs: Errors = {};
-      if (at === undefined) errs.startedAt = s.timeRequired;
-      if (reference.trim() === '') errs.reference = s.referenceRequired;
-      if (calledBy.trim() === '') errs.calledBy = s.calledByRequired;
-      if (who === '') errs.staff = s.staffRequired;
-      if (Object.keys(errs).length > 0 || at === undefined) return { errors: errs };
-      return {
-        errors: {},
-        send: async () => {
-          const saved = await call('incidents.openEmergency', {
-            startedAt: at,
-            referenceNumber: reference.trim(),
-            calledBy: calledBy.trim(),
-            ...(note.trim() !== '' ? { note: note.trim() } : {}),
-            staff: who,
-          });
-          onSaved(saved);
-        },
-      };
-    });
+  const check = (): Checked => {
+    const at = fromLocalInput(startedAt);
+    const errs: Errors = {};
+    if (at === undefined) errs.startedAt = s.timeRequired;
+    if (reference.trim() === '') errs.reference = s.referenceRequired;
+    if (calledBy.trim() === '') errs.calledBy = s.calledByRequired;
+    if (who === '') errs.staff = s.staffRequired;
+    if (Object.keys(errs).length > 0 || at === undefined) return { errors: errs };
+    return {
+      errors: {},
+      send: async () => {
+        const saved = await call('incidents.openEmergency', {
+          startedAt: at,
+          referenceNumber: reference.trim(),
+          calledBy: calledBy.trim(),
+          ...(note.trim() !== '' ? { note: note.trim() } : {}),
+          staff: who,
+        });
+        onSaved(saved);
+      },
+    };
+  };
+  const errors = shown(check().errors);
+  const submit = (e: FormEvent): Promise<void> => run(e, check);
 
   return (
     <form
@@ -228,6 +247,7 @@ function OpenForm({ staff, onSaved }: { staff: StaffView[]; onSaved(i: IncidentV
             maxLength={100}
             autoComplete="off"
             onChange={(e) => setReference(e.target.value)}
+            onBlur={() => leave('reference')}
             required
             {...invalid('incident-reference', errors.reference)}
           />
@@ -239,11 +259,19 @@ function OpenForm({ staff, onSaved }: { staff: StaffView[]; onSaved(i: IncidentV
             value={calledBy}
             maxLength={100}
             onChange={(e) => setCalledBy(e.target.value)}
+            onBlur={() => leave('calledBy')}
             required
             {...invalid('incident-called-by', errors.calledBy)}
           />
         </Field>
-        <StaffSelect id="incident-staff" value={who} onChange={setWho} staff={staff} error={errors.staff} />
+        <StaffSelect
+          id="incident-staff"
+          value={who}
+          onChange={setWho}
+          onBlur={() => leave('staff')}
+          staff={staff}
+          error={errors.staff}
+        />
         <Field id="incident-note" label={s.note}>
           <input
             id="incident-note"
@@ -259,6 +287,7 @@ function OpenForm({ staff, onSaved }: { staff: StaffView[]; onSaved(i: IncidentV
           hint={s.timeHint}
           value={startedAt}
           onChange={setStartedAt}
+          onBlur={() => leave('startedAt')}
           error={errors.startedAt}
         />
       </div>
@@ -283,21 +312,22 @@ function ActiveIncident({
   const form = useRef<HTMLFormElement>(null);
   const [endedAt, setEndedAt] = useState(() => toLocalInput(new Date()));
   const [who, setWho] = useState(() => useReception.getState().staff || incident.staff);
-  const { errors, busy, failure, submit: run } = useSubmit(form);
+  const { busy, failure, submit: run, shown, leave } = useSubmit(form);
 
-  const submit = (e: FormEvent): Promise<void> =>
-    run(e, () => {
-      const at = fromLocalInput(endedAt);
-      const errs: Errors = {};
-      if (at === undefined) errs.endedAt = s.timeRequired;
-      else if (Date.parse(at) < Date.parse(incident.startedAt)) errs.endedAt = s.endBeforeStart;
-      if (who === '') errs.staff = s.staffRequired;
-      if (Object.keys(errs).length > 0 || at === undefined) return { errors: errs };
-      return {
-        errors: {},
-        send: async () => onEnded(await call('incidents.close', { id: incident.id, endedAt: at, staff: who })),
-      };
-    });
+  const check = (): Checked => {
+    const at = fromLocalInput(endedAt);
+    const errs: Errors = {};
+    if (at === undefined) errs.endedAt = s.timeRequired;
+    else if (Date.parse(at) < Date.parse(incident.startedAt)) errs.endedAt = s.endBeforeStart;
+    if (who === '') errs.staff = s.staffRequired;
+    if (Object.keys(errs).length > 0 || at === undefined) return { errors: errs };
+    return {
+      errors: {},
+      send: async () => onEnded(await call('incidents.close', { id: incident.id, endedAt: at, staff: who })),
+    };
+  };
+  const errors = shown(check().errors);
+  const submit = (e: FormEvent): Promise<void> => run(e, check);
 
   return (
     <section className="incident-active" aria-labelledby="incident-active-title" data-testid="incident-active">
@@ -312,9 +342,17 @@ function ActiveIncident({
             hint={s.timeHint}
             value={endedAt}
             onChange={setEndedAt}
+            onBlur={() => leave('endedAt')}
             error={errors.endedAt}
           />
-          <StaffSelect id="incident-end-staff" value={who} onChange={setWho} staff={staff} error={errors.staff} />
+          <StaffSelect
+            id="incident-end-staff"
+            value={who}
+            onChange={setWho}
+            onBlur={() => leave('staff')}
+            staff={staff}
+            error={errors.staff}
+          />
         </div>
         <button type="submit" className="button primary" disabled={busy}>
           {s.end}
