@@ -10,7 +10,7 @@ import type { CoreTransport } from './transport.ts';
 import { createDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink } from './journal.ts';
 import { terminalSettings } from './handlers/settings.ts';
-import { memorySecretStore, type SecretStore } from './server/client.ts';
+import { memorySecretStore, takeServerPassword, type SecretStore } from './server/client.ts';
 import { startClinicLink } from './server/link.ts';
 import { PrecheckFetcher } from './precheck/fetch.ts';
 import { PrecheckScheduler } from './precheck/schedule.ts';
@@ -101,7 +101,8 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     onClient: (client, dir) => void devices.setTerminal(client, dir),
     onError,
   });
-  const secrets = options.secrets ?? memorySecretStore();
+  // The installed app hands the stored password over in the environment (electron/secrets.ts).
+  const secrets = options.secrets ?? memorySecretStore(takeServerPassword(env));
   const clinic = journal.store
     ? await startClinicLink(journal.store, secrets, info.version, (err) =>
         process.stderr.write(`core: clinic server: ${String(err)}\n`),

@@ -4,7 +4,18 @@
 // Built to dist/electron/main.mjs by scripts/build.mjs.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { app, BrowserWindow, crashReporter, dialog, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  crashReporter,
+  dialog,
+  ipcMain,
+  Menu,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+} from 'electron';
 import { contractError, type CallResult, type EventMessage } from '../contract.ts';
 import { resolveDataDir } from '../core/store/paths.ts';
 import { CoreClient } from '../host/core-client.ts';
@@ -26,6 +37,8 @@ import {
   withOpenAtLogin,
 } from './installed.ts';
 import { SAVE_PDF_REQUEST, savePdf } from './print-pdf.ts';
+import { readServerPassword, SERVER_PASSWORD_REQUEST, setServerPassword } from './secrets.ts';
+import { SERVER_PASSWORD_ENV } from '../core/server/client.ts';
 import { chooseCsv, pickFolderWithDialog, saveFileWithDialog } from './save-file.ts';
 import {
   APP_INDEX_URL,
@@ -134,7 +147,10 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveAppRequest(paths.renderer, request));
 
   // The core logs to its own file; what it writes to stdout/stderr besides (a crash's trace) comes here.
-  const env = { ...coreEnv(launch), [LOG_CONSOLE_ENV]: '0' };
+  const env: NodeJS.ProcessEnv = { ...coreEnv(launch), [LOG_CONSOLE_ENV]: '0' };
+  // The clinic server's password, decrypted by the OS keystore, handed to the core at each start (secrets.ts).
+  const password = readServerPassword(launch.dataDir, safeStorage, (line) => log.warn(line));
+  if (password !== null) env[SERVER_PASSWORD_ENV] = password;
   const client = new CoreClient({
     spawn: utilityCoreSpawner(paths.core, env, (stream, line) =>
       stream === 'stderr' ? log.warn(`[core] ${line}`) : log.info(`[core] ${line}`),
@@ -149,7 +165,15 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
     if (!isTrustedSender(event.senderFrame))
       return { ok: false, error: contractError('CONTRACT_UNKNOWN_REQUEST').toWire() };
     if (typeof name !== 'string') return { ok: false, error: contractError('CONTRACT_INVALID_REQUEST').toWire() };
-    // 「PDFで保存」 and 「Windows起動時に開く」 are answered by the main process itself.
+    // 「PDFで保存」 and 「Windows起動時に開く」 are answered by the main process itself; the server password is kept
+    // by it (the OS keystore) once the core has taken it.
+    if (name === SERVER_PASSWORD_REQUEST)
+      return setServerPassword(input, (i) => client.call(name, i), {
+        dataDir: launch.dataDir,
+        box: safeStorage,
+        env,
+        log: (line) => log.warn(line),
+      });
     if (name === SAVE_PDF_REQUEST)
       return savePdf(input, {
         contents: event.sender,

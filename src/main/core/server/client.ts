@@ -12,6 +12,16 @@ export interface SecretStore {
   set(secret: string | null): Promise<void>;
 }
 
+/** The environment variable the Electron main process hands the stored password over in (electron/secrets.ts). */
+export const SERVER_PASSWORD_ENV = 'SHIKAKU_SERVER_PASSWORD';
+
+/** The password handed over at start, taken out of the environment at once (no child or log ever sees it). */
+export function takeServerPassword(env: NodeJS.ProcessEnv): string | null {
+  const v = env[SERVER_PASSWORD_ENV];
+  delete env[SERVER_PASSWORD_ENV];
+  return v === undefined || v === '' ? null : v;
+}
+
 /** A secret store in memory (Node and web hosts without an OS keystore; tests). */
 export function memorySecretStore(initial: string | null = null): SecretStore {
   let v = initial;
