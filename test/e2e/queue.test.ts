@@ -3,12 +3,11 @@
 // decisions are made through the UI with the keyboard and asserted in the journal file (reconciliation rows,
 // audit entries). A second app runs the reconciler for real against a terminal simulator on a temp share: the
 // progress bar reaches its total and the rows move to 確認済み. Axe on each screen state; screenshots via act.shot.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDigit } from '../../src/claims/insurer.ts';
 import type { TerminalFinding, Visit } from '../../src/claims/visit.ts';
@@ -17,26 +16,18 @@ import { SYSTEM_ACTOR, dbPath, openStore, type Store } from '../../src/main/core
 import { formatMonthDay } from '../../src/renderer/print/format.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, Actions, expectAccessible } from './actions.ts';
-import { OLD, STAFF, unwrap, visitOf } from './queue-seed.ts';
+import { exampleVisit, OLD, STAFF, unwrap, visitOf } from './queue-seed.ts';
 import { ensureRendererBuilt, isAlive, launchChromium, startE2eApp, type E2eApp } from './helpers.ts';
 
 const q = strings.queue;
 const withCheck = (body: string) => body + String(checkDigit(body));
 const KYOKAI = withCheck('0113001');
-const ROOT = join(import.meta.dirname, '..', '..');
 const report = new ActionReport('queue');
 
 /** A 申立書 visit without numbers (docs/examples/declaration-unknown.json) under another name. */
 function declarationOf(name: string, kana: string): Visit {
-  const v = JSON.parse(readFileSync(join(ROOT, 'docs/examples/declaration-unknown.json'), 'utf8')) as Visit;
-  return {
-    ...v,
-    id: uuidv7(),
-    staff: STAFF.id,
-    identity: { ...v.identity, confirmedBy: STAFF.id },
-    patient: { ...v.patient, name, nameKana: kana },
-    evidence: { ...v.evidence, declaration: { ...v.evidence.declaration!, name, nameKana: kana } },
-  };
+  const v = exampleVisit('declaration-unknown.json', name, kana);
+  return { ...v, evidence: { ...v.evidence, declaration: { ...v.evidence.declaration!, name, nameKana: kana } } };
 }
 
 /** A reconciliation as the reconciler records it (finding, proposed basis, needsDecision codes). */

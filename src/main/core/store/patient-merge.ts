@@ -14,7 +14,7 @@ import { prep } from './prep.ts';
 
 export type PatientOrigin = 'import' | 'app';
 
-/** What a merge needs of a patient (patients.ts's PatientInput has this shape; not imported: no cycle). */
+/** A patient as the store takes it and the merge compares it (patients.ts's PatientInput is this type). */
 export interface MergeInput {
   patientId: string;
   name: string;

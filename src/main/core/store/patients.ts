@@ -13,25 +13,16 @@ import { importMessages, storeMessages } from './messages.ts';
 import { fail, ok, storageFailure, type Result } from './result.ts';
 import { auditTx, parseInput, type Tx } from './tx.ts';
 import type { Visit } from '../../../claims/visit.ts';
-import { applyMerge, patientOfVisit, planMerge, type PatientDifference } from './patient-merge.ts';
+import { applyMerge, patientOfVisit, planMerge, type MergeInput, type PatientDifference } from './patient-merge.ts';
 
-export interface PatientRecord {
+/** A patient as given to the store (the merge's input shape, defined once in patient-merge.ts). */
+export type PatientInput = MergeInput;
+
+export interface PatientRecord extends Omit<MergeInput, 'source'> {
   id: string;
-  patientId: string;
-  name: string;
-  nameKana: string;
-  birthDate: string;
-  sex: 'male' | 'female' | null;
-  postalCode: string;
-  address: string;
-  phone: string;
-  insurance: { insurerNumber: string; symbol: string; number: string; branch: string };
-  lastVisitDate: string | null;
   source: string;
   updatedAt: number;
 }
-
-export type PatientInput = Omit<PatientRecord, 'id' | 'updatedAt' | 'source'> & { source?: string };
 
 /** The shape Store.upsertPatient checks before the values (PatientInput as a schema). */
 export const PatientInputShape = PatientShape.extend({ source: z.string().optional() });
