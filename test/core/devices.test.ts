@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HealthState } from '../../src/hardware/health/index.ts';
 import type { SimulatedCardReader } from '../../src/hardware/pcsc/index.ts';
 import type { SimulatedPowerPort } from '../../src/hardware/power/index.ts';
+import { FileTerminalClient } from '../../src/hardware/terminal/index.ts';
 import type { DrillFault, DrillPart } from '../../src/main/concepts.ts';
 import { DEMO_READER, createDevices, openDevices, type Devices } from '../../src/main/core/devices.ts';
 import { openJournal, storeIncidentSink, type Journal } from '../../src/main/core/journal.ts';
@@ -143,6 +144,9 @@ describe('訓練モード drills (simulated set)', () => {
 
   it.each(drills)('breaks and restores the %s: the health follows, broken() says which', async (part, down, up) => {
     devices = await openDevices({ mode: 'simulated', dataDir: tempDir(), health: fast });
+    // As the core's terminal link does (link.ts): a client on the demo share, handed to the devices' probe.
+    const client = new FileTerminalClient({ dir: devices.simulatorDir!, timeoutMs: 2_000 });
+    await devices.setTerminal(client, devices.simulatorDir);
     const drill = devices.drill!;
     expect(drill.broken()).toEqual([]);
     // The terminal reads 'unknown' until it is first asked; every other part starts 'ok' (the card after a read).
@@ -158,5 +162,6 @@ describe('訓練モード drills (simulated set)', () => {
     expect(drill.broken()).toEqual([]);
     const back = await healthWhere(devices, (s) => s.devices[part].status === before && s.mode === 'normal');
     expect(back.causes).toEqual([]);
+    await client.close();
   });
 });

@@ -71,6 +71,7 @@ describe('contract ↔ handler parity', () => {
       'core.status',
       'health.changed',
       'queue.progress',
+      'store.reopened',
     ]);
     expect(events['core.status'].safeParse({ state: 'restarting', detail: '' }).success).toBe(true);
     expect(events['core.status'].safeParse({ state: 'sleeping', detail: '' }).success).toBe(false);

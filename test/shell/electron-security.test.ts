@@ -231,12 +231,24 @@ describe('Electron security checklist', () => {
     }
   });
 
-  it('20. does not expose Electron APIs to the page: the preload exposes only invoke and on', () => {
+  it('20. does not expose Electron APIs to the page: the preload exposes invoke, on and the three file dialogs', () => {
     const exposed = [...preloadSource.matchAll(/exposeInMainWorld\('(\w+)'/g)].map((m) => m[1]);
     expect(exposed).toEqual(['shikaku']);
     expect(preloadSource).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\s*[,)]/);
     const body = preloadSource.slice(preloadSource.indexOf('exposeInMainWorld'));
-    expect([...body.matchAll(/^ {2}(\w+): /gm)].map((m) => m[1])).toEqual(['invoke', 'on']);
+    expect([...body.matchAll(/^ {2}(\w+): /gm)].map((m) => m[1]).sort()).toEqual(
+      ['chooseFile', 'invoke', 'on', 'pickFolder', 'saveFile'].sort(),
+    );
+    // Each dialog is one fixed channel of channels.ts with its arguments coerced, never a channel the page names.
+    for (const [fn, channel] of [
+      ['chooseFile', 'IPC.chooseFile'],
+      ['saveFile', 'IPC.saveFile'],
+      ['pickFolder', 'IPC.pickFolder'],
+    ] as const) {
+      const at = body.indexOf(`  ${fn}: `);
+      const next = body.slice(at + 3).search(/\n {2}\w+: |\n\}\)/);
+      expect(body.slice(at, at + 3 + next)).toContain(`ipcRenderer.invoke(${channel}, `);
+    }
   });
 
   it('the main process wires every hardening function and the single-instance lock', () => {

@@ -76,7 +76,7 @@ describe('migration 4: the ③ 不詳 番号 length', () => {
   it('moves the old default 8 to 9 / 後期 8 once, keeps every other key, and audits it as the system', async () => {
     writeOldJournal({ ...OLD_CLAIMS, unknownInsurerNumber: '77777779' });
     const { store, report } = await open();
-    expect(report.migrationsApplied).toEqual([4]);
+    expect(report.migrationsApplied).toContain(4); // (and any later ones)
     expect(claimSettingsOf(store)).toMatchObject({
       unknownNumberLength: 9,
       unknownNumberLengthKouki: 8,
@@ -124,7 +124,7 @@ describe('migration 4: the ③ 不詳 番号 length', () => {
     dir = tempDir();
     writeOldJournal(undefined);
     const empty = await open();
-    expect(empty.report.migrationsApplied).toEqual([4]);
+    expect(empty.report.migrationsApplied).toContain(4);
     expect(storedClaims()).toBeUndefined();
     expect(unwrap(empty.store.verifyAudit())).toMatchObject({ ok: true, entries: 0 });
     empty.store.close();
