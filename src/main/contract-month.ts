@@ -42,8 +42,35 @@ export const monthExportView = z.object({
   ),
 });
 
+/** The largest UKE file the month-end screen hands over (base64; the web host takes messages up to 24 MiB). A clinic's month is far below. */
+export const UKE_MAX_BASE64 = 16 * 1024 * 1024;
+
 /** The month-end requests, spread into `requests` in contract.ts. */
 export const monthRequests = {
+  /**
+   * 請求前点検: the UKE file the レセコン wrote for the month (base64 bytes) checked against the decisions; read only.
+   * `text` is the report as staff read it (the CLI's `export --check-uke` prints the same).
+   */
+  'claims.checkUke': {
+    input: z.object({ month: monthSchema, data: z.string().min(1).max(UKE_MAX_BASE64) }).strict(),
+    output: z.object({
+      month: z.string(),
+      receipts: z.number().int(),
+      visits: z.number().int(),
+      findings: z.array(
+        z.object({
+          code: z.string(),
+          visitId: z.string(),
+          patientId: z.string(),
+          serviceDate: z.string(),
+          line: z.number().int(),
+          message: z.string(),
+        }),
+      ),
+      problems: z.array(z.object({ line: z.number().int(), code: z.string(), message: z.string() })),
+      text: z.string(),
+    }),
+  },
   /**
    * What exporting a month would give: nothing to export, the visits that block it (by patient, date and reason;
    * the id only to open the review), the characters Shift_JIS cannot hold, or ready with the counts and the file

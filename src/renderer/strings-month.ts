@@ -36,4 +36,11 @@ export const monthExportStrings = {
   fileLine: (name: string, size: number, visits: number) =>
     `${name}（${visits} 件・${size.toLocaleString('ja-JP')} バイト）`,
   failed: '作成できませんでした。',
+  ukeTitle: '請求前点検（レセコンのUKEファイル）',
+  ukeHint:
+    'レセコンが作ったこの月のUKEファイル（RECEIPTC.UKE など）を選ぶと、障害時の受付の判定と違うところを一覧にします。ファイルは変更しません。',
+  ukeFile: 'UKEファイルを選ぶ',
+  ukeChecking: '点検しています…',
+  ukeClean: '相違はありません。',
+  ukeFailed: '点検できませんでした。',
 } as const;

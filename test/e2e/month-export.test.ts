@@ -3,7 +3,7 @@
 // reason), the name opens the review, where the ③ asks for 住所 and 連絡先 (refused empty); once typed, the month is
 // exported as downloads whose bytes equal what `shikaku export --all` writes for the same journal. The UI is
 // driven only through the page; the CLI runs afterwards as the reference. Action counts go to bench/ui.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -12,6 +12,7 @@ import type { Visit } from '../../src/claims/visit.ts';
 import { monthFileNames } from '../../src/main/core/reconcile/month-files.ts';
 import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
+import { ukeText } from '../claims/helpers.ts';
 import { shikaku } from '../cli/run.ts';
 import { ActionReport, Actions } from './actions.ts';
 import { openApp, startSession, type E2eSession } from './session.ts';
@@ -194,5 +195,24 @@ describe('今月の請求データを作成', () => {
     expect(new TextDecoder('shift_jis').decode(claims)).toContain(
       '住所：東京都中野区中野2-2-2 / 連絡先：090-9999-0000',
     );
+  });
+
+  it('請求前点検: a UKE file without the month`s visits lists each one by patient, as `export --check-uke` does', async () => {
+    // The レセコン wrote no receipt for the outage visits (a file of another month, say): each is missing.
+    const uke = join(downloads, 'RECEIPTC.UKE');
+    writeFileSync(uke, ukeText([]));
+    await page.getByTestId('uke-file').setInputFiles(uke);
+    const findings = page.getByTestId('uke-findings');
+    await findings.waitFor();
+    const cli = shikaku(['export', '--month', MONTH, '--check-uke', uke, '--data-dir', session.dataDir]);
+    expect(cli.status).toBe(1);
+    const [summary, ...lines] = cli.stdout.trimEnd().split('\n');
+    expect(await page.getByTestId('uke-status').textContent()).toBe(summary);
+    expect(await findings.locator('li').allTextContents()).toEqual(lines);
+    expect(lines.join('\n')).toContain('住所 なし子');
+    await act.shot('month-uke-check');
+    await act.axe();
+    expect(act.axeViolations).toBe(0);
+    expect(problems).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { TerminalSimulator, type SimPerson } from '../../src/hardware/terminal/i
 import { main } from '../../src/main/cli/main.ts';
 import type { CliIO } from '../../src/main/cli/command.ts';
 import { ukeText, type Receipt } from '../claims/helpers.ts';
+import { testCoreDeps, testDispatcher } from '../support/core.ts';
 import { FIXTURES, HANAKO, ROOT, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
 
 const EXAMPLES = readdirSync(path.join(ROOT, 'docs', 'examples'))
@@ -273,6 +274,17 @@ describe('shikaku reconcile / export / returns', () => {
     const json = JSON.parse((await run(withData(['export', '--month', '2026-11', '--check-uke', uke, '--json']))).out);
     expect(json).toMatchObject({ ok: false, month: '2026-11', receipts: 3, visits: 3, problems: [] });
     expect(json.findings.map((f: { code: string }) => f.code)).toEqual(['UKE_HO_DIFFERS', 'UKE_UNKNOWN_NO_HEAD']);
+    // The month-end screen's 請求前点検 ('claims.checkUke') is the same check: the same findings, the same text.
+    const s2 = await openTestStore(dataDir);
+    const screen = await testDispatcher(testCoreDeps(s2, dataDir))('claims.checkUke', {
+      month: '2026-11',
+      data: readFileSync(uke).toString('base64'),
+    });
+    s2.close();
+    expect(screen).toMatchObject({
+      ok: true,
+      value: { findings: json.findings, problems: [], text: differs.out.trimEnd() },
+    });
     // Read only: no export was audited, no file written next to the UKE file.
     const s3 = await openTestStore(dataDir);
     expect(unwrap(s3.listAudit({ entity: 'export' })).map((e) => e.entityId)).toEqual(['2026-11:input-sheet']);

@@ -5,11 +5,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ClaimSettings } from '../../claims/settings.ts';
-import { checkUke, formatUkeReport } from '../../claims/uke-check.ts';
-import { decodeUke } from '../../claims/uke-read.ts';
+import { formatUkeReport } from '../../claims/uke-check.ts';
 import { FileTerminalClient } from '../../hardware/terminal/index.ts';
 import { EXIT_INVALID, EXIT_OK, UsageError, printJson, str, type CliIO, type Command } from './command.ts';
-import { collectExportItems, exportMonth } from '../core/reconcile/export.ts';
+import { checkUkeMonth, exportMonth } from '../core/reconcile/export.ts';
 import { exportMonthFiles } from '../core/reconcile/month-files.ts';
 import { progressLine, reconcileMessages } from '../core/reconcile/messages.ts';
 import { Reconciler } from '../core/reconcile/reconciler.ts';
@@ -104,9 +103,9 @@ async function checkUkeFile(values: Record<string, unknown>, io: CliIO, file: st
     const settings = settingsOf(store);
     if (!settings)
       return reportError(io, json, { code: 'SETTINGS_INVALID', message: reconcileMessages.SETTINGS_INVALID });
-    const c = collectExportItems(store, month, settings);
-    if (!c.ok) return reportError(io, json, c.error);
-    const report = checkUke(decodeUke(bytes), c.value.items, month);
+    const r = checkUkeMonth(store, month, settings, bytes);
+    if (!r.ok) return reportError(io, json, r.error);
+    const report = r.value;
     if (json) printJson(io, { ok: report.findings.length === 0 && report.problems.length === 0, ...report });
     else io.out(formatUkeReport(report).trimEnd());
     return report.findings.length === 0 && report.problems.length === 0 ? EXIT_OK : EXIT_INVALID;

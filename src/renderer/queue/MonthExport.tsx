@@ -14,6 +14,7 @@ import { useReception } from '../reception/model.ts';
 import { strings } from '../strings.ts';
 import './month-export.css';
 import { StaffSelect } from './StaffSelect.tsx';
+import { UkeCheck } from './UkeCheck.tsx';
 
 const s = strings.monthExport;
 type Encoding = 'shift_jis' | 'utf8';
@@ -270,6 +271,7 @@ function Panel(props: { onOpenVisit: (id: string) => void; onClose: () => void }
       >
         {s.printSheet}
       </button>
+      <UkeCheck month={month} />
     </section>
   );
 }

@@ -3,10 +3,12 @@
 // function `shikaku export --all` calls. The folder is chosen in the renderer (files.ts pickFolder).
 import type { RequestOutput } from '../../contract.ts';
 import { claimSettingsOf } from '../reconcile/claim.ts';
+import { formatUkeReport } from '../../../claims/uke-check.ts';
+import { checkUkeMonth } from '../reconcile/export.ts';
 import { buildMonthFiles, exportMonthFiles, type MonthFiles } from '../reconcile/month-files.ts';
 import { storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
-export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth';
+export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth' | 'claims.checkUke';
 
 type View = RequestOutput<'claims.exportMonth'>;
 
@@ -62,6 +64,11 @@ export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
         }),
       );
       return view(r, r.written, dir === undefined);
+    },
+    'claims.checkUke': ({ month, data }) => {
+      const store = storeOf(deps);
+      const report = unwrap(checkUkeMonth(store, month, claimSettingsOf(store), Buffer.from(data, 'base64')));
+      return { ...report, text: formatUkeReport(report).trimEnd() };
     },
   };
 }

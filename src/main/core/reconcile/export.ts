@@ -13,6 +13,8 @@ import {
 } from '../../../claims/month-export.ts';
 import type { Result as ClaimResult } from '../../../claims/result.ts';
 import type { ClaimSettings } from '../../../claims/settings.ts';
+import { checkUke, type UkeCheckReport } from '../../../claims/uke-check.ts';
+import { decodeUke } from '../../../claims/uke-read.ts';
 import type { Visit } from '../../../claims/visit.ts';
 import { fail, ok, type ClaimReturn, type Result, type Store } from '../store/index.ts';
 import { claimFor, claimFrom } from './claim.ts';
@@ -132,4 +134,20 @@ export function exportMonth(
   const c = collectExportItems(store, month, settings);
   if (!c.ok) return c;
   return ok({ file: buildMonthExport(c.value.items, month, format, settings, encoding), reclaims: c.value.reclaims });
+}
+
+/**
+ * 請求前点検: the month's UKE file the レセコン wrote (its bytes, Shift_JIS) against the journal's decisions for the
+ * outage visits (claims/uke-check.ts). Read only: writes nothing, audits nothing. The CLI's `export --check-uke`
+ * and the month-end screen's 'claims.checkUke' both call this.
+ */
+export function checkUkeMonth(
+  store: Store,
+  month: string,
+  settings: ClaimSettings,
+  bytes: Uint8Array,
+): Result<UkeCheckReport> {
+  const c = collectExportItems(store, month, settings);
+  if (!c.ok) return c;
+  return ok(checkUke(decodeUke(bytes), c.value.items, month));
 }
