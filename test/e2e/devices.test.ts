@@ -123,7 +123,7 @@ describe('機器の点検 and settings applied at once', () => {
 
     const folder = page.getByLabel(t.terminalDir, { exact: true });
     await folder.fill(answeringDir);
-    await page.getByRole('button', { name: strings.terminalTest.test }).click();
+    await page.getByTestId('terminal-test').getByRole('button', { name: strings.terminalTest.test }).click();
     const result = page.getByTestId('terminal-test-result');
     await result.getByText(strings.terminalTest.ok).waitFor({ timeout: 20_000 });
     expect(await result.textContent()).toContain('端末の応答: あり');

@@ -61,11 +61,13 @@ export function UkeCheck(props: { month: string }) {
         {clean && <p>{s.ukeClean}</p>}
       </div>
       {lines.length > 0 && (
-        <ul role="alert" data-testid="uke-findings">
-          {lines.map((line, i) => (
-            <li key={i}>{line}</li>
-          ))}
-        </ul>
+        <div role="alert">
+          <ul data-testid="uke-findings">
+            {lines.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </div>
       )}
       {failure !== '' && (
         <p className="field-error" role="alert">
