@@ -108,6 +108,17 @@ describe('設定', () => {
       .toBe(t.saved(t.sections.terminal));
     expect(stored('terminal.dir')).toBe(shareDir);
 
+    // A field of a section not saved yet shows its reason once it is left, not while typed (the 医療機関コード and
+    // the dates: as typed); once its section was saved, as the fields stand.
+    const keep = page.getByTestId('setting-backup.keep');
+    const was = await keep.inputValue();
+    await keep.fill('abc');
+    expect(await keep.getAttribute('aria-invalid')).toBeNull();
+    await keep.press('Tab');
+    await expect.poll(() => keep.getAttribute('aria-invalid')).toBe('true');
+    await keep.fill(was);
+    await expect.poll(() => keep.getAttribute('aria-invalid')).toBeNull();
+
     // ③ 不詳: 77777779 for レセコン that enforce the check digit.
     await act.click(page.getByRole('radio', { name: t.unknownInsurer['77777779'], exact: true }));
     await act.click(page.getByRole('button', { name: t.save(t.sections.claims) }));
@@ -230,9 +241,7 @@ describe('設定', () => {
     await act.type(kouki, '7');
     await act.click(page.getByRole('radio', { name: t.notFoundOptions.evidence, exact: true }));
     await act.click(page.getByRole('button', { name: t.save(t.sections.claims) }));
-    await expect
-      .poll(() => page.getByTestId('settings-status-claims').textContent())
-      .toBe(t.saved(t.sections.claims));
+    await expect.poll(() => page.getByTestId('settings-status-claims').textContent()).toBe(t.saved(t.sections.claims));
     // Exactly the two changes: every other key (the one set by the core included) as it was.
     expect(stored('claims')).toEqual({ ...before, unknownNumberLengthKouki: 7, notFoundWithEvidence: 'evidence' });
     await act.shot('claims-saved');

@@ -73,7 +73,7 @@ export function claimsValue(draft: Record<string, string>, stored: unknown): Rec
 
 /** The section's field builders, from Settings.tsx (they share its draft, errors and save). */
 export interface FieldKit {
-  text(field: string, label: string, hint: string, opts?: { numeric?: boolean }): ReactNode;
+  text(field: string, label: string, hint: string, opts?: { numeric?: boolean; immediate?: boolean }): ReactNode;
   radio<T extends string>(
     field: string,
     legend: string,
@@ -122,8 +122,8 @@ export function ClaimsSection({ kit }: { kit: FieldKit }) {
       )}
       {radio('claims.unknownInsuranceTypePayer', t.payer, t.payers, ['shiharai_kikin', 'kokuhoren'], t.payerHint)}
       <div className="grid">
-        {text('claims.insuranceCardValidUntil', t.cardValidUntil, t.cardValidUntilHint)}
-        {text('claims.transitionalUntil', t.transitionalUntil, t.transitionalUntilHint)}
+        {text('claims.insuranceCardValidUntil', t.cardValidUntil, t.cardValidUntilHint, { immediate: true })}
+        {text('claims.transitionalUntil', t.transitionalUntil, t.transitionalUntilHint, { immediate: true })}
         {text('claims.disasterInsurerNumber', t.disasterInsurer, t.disasterInsurerHint, num)}
         {text('claims.disasterNumber', t.disasterNumber, t.disasterNumberHint, num)}
       </div>

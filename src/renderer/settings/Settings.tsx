@@ -6,7 +6,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import type { SettingItemView, StaffView } from '../../main/contract.ts';
 import { digitsOnly, nfkc } from '../../claims/normalize.ts';
 import { call, ShikakuError } from '../api.ts';
-import { Checkbox, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
+import { Checkbox, ErrorTiming, RadioGroup, SelectField, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
 import { PrecheckSettings } from './PrecheckSettings.tsx';
 import { DataSettings } from './DataSettings.tsx';
@@ -132,6 +132,7 @@ function GeneralSettings() {
   const [actorError, setActorError] = useState<string | undefined>();
   const [draft, setDraft] = useState<Draft>({});
   const [serverErrors, setServerErrors] = useState<Errors>({});
+  const [tried, setTried] = useState<ReadonlySet<SectionId>>(() => new Set());
   const [status, setStatus] = useState<Partial<Record<SectionId, string>>>({});
   const [busy, setBusy] = useState<SectionId | null>(null);
   const actorRef = useRef<HTMLDivElement>(null);
@@ -168,6 +169,9 @@ function GeneralSettings() {
   const activeStaff = staff.filter((s) => s.active);
   const actorOptions = activeStaff.length > 0 ? activeStaff.map((s) => s.id) : [SYSTEM];
   const nameOf = (id: string) => (id === SYSTEM ? t.actorSystem : (staff.find((s) => s.id === id)?.name ?? id));
+  // A field's error shows when it is left, every field's once its section was saved (fields.tsx ErrorTiming); the
+  // 医療機関コード and the dates are checked as typed, like the insurance numbers.
+  const markTried = (id: SectionId) => setTried((p) => (p.has(id) ? p : new Set(p).add(id)));
   const errorOf = (field: string): string | undefined =>
     serverErrors[field] ?? localError(field, draft[field] ?? '') ?? undefined;
   const set = (field: string) => (v: string) => {
@@ -214,6 +218,7 @@ function GeneralSettings() {
   async function saveSection(section: Exclude<SectionId, 'staff'>, e: FormEvent) {
     e.preventDefault();
     if (busy) return;
+    markTried(section);
     if (!requireActor(section)) return;
     const fields = sectionFields[section];
     if (fields.some((f) => localError(f, draft[f] ?? ''))) {
@@ -281,6 +286,7 @@ function GeneralSettings() {
   async function saveStaff(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
+    markTried('staff');
     if (!requireActor('staff')) return;
     const name = t.sections.staff;
     if (rows.some((r, i) => rowError(r, i, 'id') || rowError(r, i, 'name'))) {
@@ -320,8 +326,14 @@ function GeneralSettings() {
     }
   }
 
-  const text = (field: string, label: string, hint: string, opts: { numeric?: boolean; wide?: boolean } = {}) => (
+  const text = (
+    field: string,
+    label: string,
+    hint: string,
+    opts: { numeric?: boolean; wide?: boolean; immediate?: boolean } = {},
+  ) => (
     <TextField
+      immediate={opts.immediate ?? false}
       label={label}
       value={draft[field] ?? ''}
       onChange={set(field)}
@@ -368,7 +380,7 @@ function GeneralSettings() {
     <section className="card" aria-labelledby={`settings-${id}`} data-testid={`settings-${id}`}>
       <h3 id={`settings-${id}`}>{t.sections[id]}</h3>
       <form onSubmit={onSubmit} noValidate>
-        {body}
+        <ErrorTiming tried={tried.has(id)}>{body}</ErrorTiming>
       </form>
     </section>
   );
@@ -409,6 +421,7 @@ function GeneralSettings() {
               }
               hint={t.institutionCodeHint}
               inputMode="numeric"
+              immediate
               testId="setting-clinic.institutionCode"
             />
             {text('clinic.name', t.clinicName, t.clinicNameHint)}
