@@ -16,7 +16,8 @@ import type { Visit } from '../src/claims/visit.ts';
 import { FileTerminalClient, TerminalPriority, type SimPerson } from '../src/hardware/terminal/index.ts';
 import { PrecheckFetcher } from '../src/main/core/precheck/fetch.ts';
 import { startSim } from './sim.ts';
-import { openStore, type ExpectedPerson, type Store } from '../src/main/core/store/index.ts';
+import { type ExpectedPerson, type Store } from '../src/main/core/store/index.ts';
+import { openBenchJournal } from './journal.ts';
 
 const { values } = parseArgs({
   options: {
@@ -80,16 +81,7 @@ async function main(n: number, batch: number): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-pre-data-'));
   const shareDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-pre-share-'));
   try {
-    const opened = await openStore({
-      dataDir,
-      checkpointIntervalMs: 0,
-      backupCheckIntervalMs: 0,
-      probeIntervalMs: 0,
-      backupOnOpen: false,
-    });
-    if (!opened.ok) throw new Error(opened.error.code);
-    const store = opened.value.store;
-    store.setStaff([{ id: 'uketsuke-01', name: '受付 一郎', active: true }], 'system');
+    const store = await openBenchJournal(dataDir);
     const day = jstDate(Date.now());
     const people = Array.from({ length: n + 1 }, (_, i) => person(i));
     const rows = people.slice(0, n).map((p): { day: string; person: ExpectedPerson } => ({

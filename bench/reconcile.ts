@@ -23,7 +23,7 @@ import { HealthMonitor } from '../src/hardware/health/index.ts';
 import { Reconciler } from '../src/main/core/reconcile/reconciler.ts';
 import { buildHandlers, createDispatcher } from '../src/main/core/service.ts';
 import { startSim } from './sim.ts';
-import { openStore } from '../src/main/core/store/index.ts';
+import { openBenchJournal } from './journal.ts';
 
 const { values } = parseArgs({
   options: {
@@ -90,16 +90,7 @@ async function one(n: number): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-data-'));
   const shareDir = mkdtempSync(path.join(tmpdir(), 'shikaku-bench-rec-share-'));
   try {
-    const opened = await openStore({
-      dataDir,
-      checkpointIntervalMs: 0,
-      backupCheckIntervalMs: 0,
-      probeIntervalMs: 0,
-      backupOnOpen: false,
-    });
-    if (!opened.ok) throw new Error(opened.error.code);
-    const store = opened.value.store;
-    store.setStaff([{ id: 'uketsuke-01', name: '受付 一郎', active: true }], 'system');
+    const store = await openBenchJournal(dataDir);
     const registry: SimPerson[] = [];
     for (let i = 0; i < n; i++) {
       const v = visit(i);
