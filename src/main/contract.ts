@@ -351,7 +351,10 @@ export const requests = {
       job: outboxJobView.nullable(),
     }),
   },
-  /** A staff decision on a visit's claim basis: recorded as a reconciliation with an audit entry. */
+  /**
+   * A staff decision on a visit's claim basis: recorded as a reconciliation with an audit entry. A visit another PC
+   * of the clinic holds (clinic server): checked here, handed over, recorded by that PC (`forwardedTo`, key '').
+   */
   'visits.review': {
     input: ReviewInput,
     output: z.object({
@@ -359,6 +362,7 @@ export const requests = {
       decision: ReconcileDecision,
       before: ReconcileDecision.nullable(),
       closedJobs: z.number().int(),
+      forwardedTo: z.string().nullable(),
     }),
   },
   /**

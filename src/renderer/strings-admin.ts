@@ -71,4 +71,23 @@ export const adminStrings = {
     demoStarting: '訓練モードで起動しています…',
   },
   demoLeave: '訓練モードを終わる',
+  // 院内サーバー (settings card, status bar): docs/clinic-server.md
+  server: {
+    title: '院内サーバー（複数の受付PC）',
+    intro:
+      '受付PCが複数あるとき、院内のPostgreSQLサーバーで患者・事後確認・月次出力を共有します。未設定なら変わりません。',
+    enabled: '院内サーバーを使う',
+    host: 'サーバー名またはIPアドレス',
+    port: 'ポート',
+    database: 'データベース名',
+    user: 'ユーザー名',
+    password: 'パスワード（OSの鍵保管庫に保存。空欄なら変更しません）',
+    tls: 'TLS（暗号化）を使う',
+    pcName: 'このPCの名前（例：受付1）',
+    test: '接続テスト',
+    testing: '接続しています…',
+    save: '院内サーバーの設定を保存',
+    saved: '保存しました。院内サーバーへの接続はすぐに切り替わります。',
+    status: (text: string, pc: string) => (pc ? `${text}（${pc}）` : text),
+  },
 } as const;

@@ -386,6 +386,8 @@ export const strings = {
     submit: '判断を記録する',
     submitting: '記録しています…',
     done: (label: string) => `記録しました：${label}`,
+    forwarded: (label: string, pc: string) =>
+      `${pc}のPCの受付なので、${pc}に送りました：${label}。${pc}で記録されると一覧に反映されます。`,
     failed: '記録できませんでした。',
     loadingDetail: '読み込んでいます…',
     // archived answers (visits.evidence / visits.evidenceFile)
@@ -677,23 +679,4 @@ export const strings = {
   fourPhoneHint: '復旧後に資格を確認できなかったときの連絡先です。',
   summaryFourItems: 'カードの4情報',
   summaryIncident: (ref: string) => `システム障害時モード 受付番号 ${ref}`,
-  // 院内サーバー (settings card, status bar): docs/clinic-server.md
-  server: {
-    title: '院内サーバー（複数の受付PC）',
-    intro:
-      '受付PCが複数あるとき、院内のPostgreSQLサーバーで患者・事後確認・月次出力を共有します。未設定なら変わりません。',
-    enabled: '院内サーバーを使う',
-    host: 'サーバー名またはIPアドレス',
-    port: 'ポート',
-    database: 'データベース名',
-    user: 'ユーザー名',
-    password: 'パスワード（OSの鍵保管庫に保存。空欄なら変更しません）',
-    tls: 'TLS（暗号化）を使う',
-    pcName: 'このPCの名前（例：受付1）',
-    test: '接続テスト',
-    testing: '接続しています…',
-    save: '院内サーバーの設定を保存',
-    saved: '保存しました。院内サーバーへの接続はすぐに切り替わります。',
-    status: (text: string, pc: string) => (pc ? `${text}（${pc}）` : text),
-  },
 } as const;

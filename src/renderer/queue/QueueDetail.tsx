@@ -100,7 +100,8 @@ function ReviewForm(props: { detail: VisitDetailView; onDone: (message: string) 
     call('visits.review', input).then(
       (r) => {
         setBusy(false);
-        props.onDone(s.done(r.decision === 'none' ? s.decisionNone : s.basis[r.decision]));
+        const label = r.decision === 'none' ? s.decisionNone : s.basis[r.decision];
+        props.onDone(r.forwardedTo ? s.forwarded(label, r.forwardedTo) : s.done(label));
       },
       (err: unknown) => {
         setBusy(false);

@@ -13,7 +13,7 @@ import {
   type RequestName,
   type RequestOutput,
 } from '../../contract.ts';
-import type { DrillFault, DrillPart } from '../../concepts.ts';
+import type { DrillFault, DrillPart, ReviewInput } from '../../concepts.ts';
 import type { Journal } from '../journal.ts';
 import type { PrecheckFetcher } from '../precheck/fetch.ts';
 import { reconcileMessages } from '../reconcile/messages.ts';
@@ -77,6 +77,8 @@ export interface ClinicLink {
   readStore(): Store;
   status(): SyncStatus;
   syncOnce(): Promise<SyncStatus>;
+  /** Hands a review of a visit another PC holds over to that PC (server/forward.ts). */
+  forwardReview(input: ReviewInput, staffName: string): Promise<{ id: number; ownerPc: string }>;
 }
 
 export type Handler<N extends RequestName> = (input: ParsedInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;

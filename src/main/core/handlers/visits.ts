@@ -6,6 +6,8 @@ import { ContractError } from '../../contract.ts';
 import { claimFor, claimSettingsOf, recordedOverride } from '../reconcile/claim.ts';
 import { parseReconciliationDetail } from '../reconcile/detail.ts';
 import { evidenceList, evidenceText } from '../reconcile/evidence-view.ts';
+import { classify } from '../server/client.ts';
+import { serverMessages } from '../server/messages.ts';
 import { clinicStoreOf, needsWithMessages, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
 export type VisitRequest =
@@ -83,13 +85,34 @@ export function visitHandlers(deps: CoreDeps): Handlers<VisitRequest> {
         },
       };
     },
-    'visits.review': (input) => {
-      const r = unwrap(storeOf(deps).reviewVisit({ ...input, reason: input.reason ?? '' }));
+    'visits.review': async (input) => {
+      const own = storeOf(deps);
+      const review = { ...input, reason: input.reason ?? '' };
+      const held = own.getVisit(input.visitId);
+      // A visit another PC of the clinic holds: checked here over the clinic's data, recorded by that PC.
+      if (!held.ok && held.error.code === 'NOT_FOUND' && deps.clinic?.status().mode === 'connected') {
+        const clinic = deps.clinic;
+        const who = unwrap(own.resolveStaff(review.staff));
+        const preview = unwrap(clinic.readStore().previewReview(review, claimSettingsOf(own)));
+        const sent = await clinic.forwardReview({ ...review, staff: who.id }, who.name).catch((e: unknown) => {
+          const err = classify(e);
+          throw new ContractError(err.code, serverMessages[err.code]);
+        });
+        return {
+          key: '',
+          decision: preview.reconciliation.decision,
+          before: preview.before,
+          closedJobs: preview.closedJobs,
+          forwardedTo: sent.ownerPc,
+        };
+      }
+      const r = unwrap(own.reviewVisit(review));
       return {
         key: r.reconciliation.key,
         decision: r.reconciliation.decision,
         before: r.before,
         closedJobs: r.closedJobs,
+        forwardedTo: null,
       };
     },
     'visits.evidence': ({ visitId }) => ({ items: unwrap(evidenceList(storeOf(deps), visitId)) }),

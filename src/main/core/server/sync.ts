@@ -6,8 +6,10 @@
 import type pg from 'pg';
 import type { Store } from '../store/index.ts';
 import type { ServerSettings } from '../store/settings.ts';
+import type { ReviewInput } from '../../concepts.ts';
 import { classify, open, type SecretStore } from './client.ts';
-import { serverMessages, serverStatusText, type ServerErrorCode } from './messages.ts';
+import { applyForwardedReviews, forwardReview, type Forwarded } from './forward.ts';
+import { ServerError, serverMessages, serverStatusText, type ServerErrorCode } from './messages.ts';
 import { pullAll } from './pull.ts';
 import { pushAll } from './push.ts';
 
@@ -134,7 +136,26 @@ export class ClinicSync {
     this.client ??= await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
     const pushed = await pushAll(this.client, this.o.store, s.pcName, this.o.pushBatch);
     await pullAll(this.client, this.o.mirror);
+    // Reviews made on other PCs of visits this PC holds: recorded now, pushed with the next round.
+    await applyForwardedReviews(this.client, this.o.store, s.pcName);
     return pushed;
+  }
+
+  /**
+   * Hands a review over to the PC that holds the visit (server/forward.ts), on a connection of its own (the
+   * rounds keep theirs); throws a ServerError when the server cannot take it.
+   */
+  async forwardReview(input: ReviewInput, staffName: string): Promise<Forwarded> {
+    const s = this.settings();
+    if (!s.enabled) throw new ServerError('SERVER_NOT_CONFIGURED');
+    const c = await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
+    try {
+      return await forwardReview(c, { fromPc: s.pcName, staffName, input });
+    } catch (e) {
+      throw classify(e);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
   }
 
   /** Rounds every intervalMs until stop(). */

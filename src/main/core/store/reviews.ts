@@ -33,6 +33,24 @@ export interface CheckedReview {
   choice: ReviewChoice;
   /** ③: 住所 / 連絡先 typed (NFKC, trimmed). */
   contact?: ReviewContact;
+  /**
+   * Made on another PC of the clinic and handed over through the clinic server (server/forward.ts): who made it
+   * where, and the key it is recorded under (the same forwarded review is never recorded twice).
+   */
+  forwarded?: ForwardedFrom;
+}
+
+/** A review made on another PC: that PC, its staff member, and the server's id of the hand-over. */
+export interface ForwardedFrom {
+  pc: string;
+  staff: string;
+  staffName: string;
+  serverId: number;
+}
+
+/** The reconciliation key of a forwarded review (stable: a redelivery finds it). */
+export function forwardedKey(visitId: string, f: ForwardedFrom): string {
+  return `${visitId}:review:server-${f.serverId}`;
 }
 
 function invalidNumbers(errors: ClaimError[]): Result<never> {
@@ -106,7 +124,7 @@ export function record(tx: Tx, r: CheckedReview, settings: ClaimSettings): Resul
       : fail(d.code, `visit ${r.visitId}`);
   const { basis, acknowledged, detail } = d.value;
   if (findForbidden(detail) !== undefined) return fail('FORBIDDEN_MY_NUMBER', 'review detail');
-  const key = `${r.visitId}:review:${uuidv7()}`;
+  const key = r.forwarded ? forwardedKey(r.visitId, r.forwarded) : `${r.visitId}:review:${uuidv7()}`;
   const reconciliation = reconciliations.insert(tx, { key, visitId: r.visitId, decision: basis, detail });
   visits.updateStatus(tx.db, r.visitId, 'reconciled', tx.now);
   const closed = outbox.closeWaiting(tx.db, r.visitId, 'reconcile', tx.now);
@@ -122,6 +140,7 @@ export function record(tx: Tx, r: CheckedReview, settings: ClaimSettings): Resul
       from: status,
       key,
       acknowledged,
+      ...(r.forwarded ? { forwarded: r.forwarded } : {}),
       ...(closed.length ? { closedJobs: closed.map((k) => k.slice(r.visitId.length)) } : {}),
     },
   });

@@ -283,6 +283,44 @@ export class Store extends Connection {
   }
 
   /**
+   * What a review would record, without recording it (the transaction is rolled back): the checks and the decision
+   * of a review another PC's journal will record (server/forward.ts), over the clinic mirror, under `settings`.
+   */
+  previewReview(input: reviews.ReviewInput, settings: ClaimSettings): Result<reviews.ReviewOutcome> {
+    const r = reviews.check(input);
+    if (!r.ok) return r;
+    const rollback = new Error('preview');
+    let out: Result<reviews.ReviewOutcome> = fail('NOT_FOUND', r.value.visitId);
+    try {
+      this.db.transaction(() => {
+        out = reviews.record(
+          { db: this.db, actor: SYSTEM_ACTOR, now: this.opts.clock() },
+          { ...r.value, staff: SYSTEM_ACTOR },
+          settings,
+        );
+        throw rollback;
+      })();
+    } catch (e) {
+      if (e !== rollback) throw e;
+    }
+    return out;
+  }
+
+  /**
+   * Records a review made on another PC of the clinic (server/forward.ts) by the system actor, with who made it
+   * where in its audit entry; null when it was recorded before (same hand-over id).
+   */
+  applyForwardedReview(input: reviews.ReviewInput, from: reviews.ForwardedFrom): Result<reviews.ReviewOutcome | null> {
+    const r = reviews.check(input);
+    if (!r.ok) return r;
+    const prior = this.reconciliationByKey(reviews.forwardedKey(r.value.visitId, from));
+    if (!prior.ok || prior.value) return prior.ok ? ok(null) : prior;
+    return this.tx(SYSTEM_ACTOR, (tx) =>
+      reviews.record(tx, { ...r.value, staff: SYSTEM_ACTOR, forwarded: from }, ClaimSettings.parse(this.setting('claims'))),
+    );
+  }
+
+  /**
    * Records a reconciliation together with the terminal answer it was decided on (archived: migration 3) in one
    * transaction: a decision is never kept without its evidence, nor evidence without its decision.
    */
