@@ -91,6 +91,34 @@ const importMetaShim = {
 };
 
 /**
+ * zod's namespace (`z`) carries every locale's error messages (~260 KB of the minified bundles, parsed and
+ * compiled at every start); the app configures none and uses zod's default, English (which zod itself sets up
+ * from locales/en.js). In the esbuild bundles `z.locales` holds that one locale only.
+ */
+const ZOD_ENGLISH_ONLY = 'zod-english-only';
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, '..', 'locales', 'english-only.js'), namespace: ZOD_ENGLISH_ONLY }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: ZOD_ENGLISH_ONLY }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/** The files a bundle was built from, relative to the root (the plugin's generated module is none). */
+const sourceInputs = (metafile) =>
+  Object.keys(metafile.inputs)
+    .filter((p) => !p.startsWith(`${ZOD_ENGLISH_ONLY}:`))
+    .map((p) => relative(root, join(root, p)));
+
+/**
  * esbuild in memory, then each output written beside its place and renamed over it: a `shikaku` started
  * while a test or `npm run build` rebuilds never reads half a file.
  */
@@ -139,12 +167,13 @@ export async function buildCli() {
     legalComments: 'none',
     // iconv-lite loads its encoding tables on demand from node_modules; bundled, every table is parsed at start.
     external: [...NATIVE_MODULES, 'iconv-lite'],
+    plugins: [zodEnglishOnly],
     ...importMetaShim,
     metafile: true,
     logLevel: 'warning',
   });
   await buildPcscWorker('cli');
-  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)));
+  const inputs = sourceInputs(result.metafile);
   writeAtomic(CLI_INPUTS, JSON.stringify(inputs));
 }
 
@@ -173,6 +202,7 @@ export async function buildWebHost() {
     keepNames: true,
     legalComments: 'none',
     external: [...NATIVE_MODULES, 'iconv-lite'],
+    plugins: [zodEnglishOnly],
     metafile: true,
     logLevel: 'warning',
   };
@@ -194,11 +224,7 @@ export async function buildWebHost() {
     },
   });
   await buildPcscWorker('web');
-  const inputs = new Set(
-    [...Object.keys(core.metafile.inputs), ...Object.keys(host.metafile.inputs)].map((p) =>
-      relative(root, join(root, p)),
-    ),
-  );
+  const inputs = new Set([...sourceInputs(core.metafile), ...sourceInputs(host.metafile)]);
   writeAtomic(WEB_INPUTS, JSON.stringify([...inputs]));
 }
 
