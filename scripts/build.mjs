@@ -112,11 +112,23 @@ const zodEnglishOnly = {
   },
 };
 
-/** The files a bundle was built from, relative to the root (the plugin's generated module is none). */
-const sourceInputs = (metafile) =>
-  Object.keys(metafile.inputs)
-    .filter((p) => !p.startsWith(`${ZOD_ENGLISH_ONLY}:`))
-    .map((p) => relative(root, join(root, p)));
+/**
+ * The files a bundle was built from, relative to the root, for the staleness checks (the plugin's generated module
+ * is none). A dependency's files stand for themselves only where npm's node_modules/.package-lock.json is missing:
+ * npm rewrites it at every install, so its one stat replaces hundreds under node_modules (`npm start` checks at
+ * every start).
+ */
+export function sourceInputs(metafile) {
+  const out = new Set();
+  for (const p of Object.keys(metafile.inputs)) {
+    if (p.startsWith(`${ZOD_ENGLISH_ONLY}:`)) continue;
+    const file = relative(root, join(root, p));
+    const modules = /^(.*?node_modules)[\\/]/.exec(file)?.[1];
+    const lock = modules === undefined ? undefined : join(modules, '.package-lock.json');
+    out.add(lock !== undefined && existsSync(join(root, lock)) ? lock : file);
+  }
+  return [...out];
+}
 
 /**
  * esbuild in memory, then each output written beside its place and renamed over it: a `shikaku` started
