@@ -1,5 +1,5 @@
 // The web host with its real core, started the way `npm start` starts it: the page is served while the core is
-// still starting (held back by a gate file here, test/shell/fixtures/gated-core.ts); a page connecting then hears
+// still starting (held back by a gate file here, test/support/gated-core.ts); a page connecting then hears
 // 'starting', its requests wait and are answered once the core is ready, and it hears 'ready'.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { startWebApp, type WebApp } from '../../src/main/web/app.ts';
 import { isAlive, launchOptions, tempDir, until } from './helpers.ts';
 
-const GATED_CORE = join(import.meta.dirname, 'fixtures', 'gated-core.ts');
+const GATED_CORE = join(import.meta.dirname, '..', 'support', 'gated-core.ts');
 const dir = tempDir('shikaku-web-app-');
 const rendererDir = join(dir.path, 'renderer');
 mkdirSync(rendererDir, { recursive: true });
