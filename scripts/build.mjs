@@ -3,15 +3,15 @@
 // `npm run dist`), the Electron main process, preload and core process bundles, and the CLI:
 //   dist/electron/main.mjs      ESM, Electron main
 //   dist/electron/preload.cjs   CommonJS (sandboxed preloads cannot be ES modules)
-//   dist/core/process.cjs       CommonJS, run by utilityProcess.fork
+//   dist/core/process.cjs       CommonJS, run by utilityProcess.fork (esbuild: the same build as dist/web/core.cjs)
 //   dist/cli/shikaku.cjs        CommonJS, the `shikaku` command in one file (esbuild; --cli builds only this)
 //   dist/web/host.mjs, dist/web/core.cjs  ESM web host and CommonJS core for `npm start` without Electron (esbuild,
 //                               pure-JS dependencies inside, like the CLI; --web builds only these): nothing is
 //                               transpiled when the app starts
 //   dist/{core,cli,web}/pcsc-worker.cjs  the PC/SC worker process, next to the code that forks it
-// Dependencies of the Electron bundles stay external (they ship in the app's node_modules; native ones are
-// unpacked from asar). The CLI bundle carries its pure-JS dependencies inside (but iconv-lite), so it starts
-// without resolving dozens of node_modules files.
+// Dependencies of the Electron main and preload bundles stay external (they ship in the app's node_modules; native
+// ones are unpacked from asar). The core and CLI bundles carry their pure-JS dependencies inside (but iconv-lite),
+// so they start without resolving dozens of node_modules files.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -204,29 +204,36 @@ export function webHostIsStale() {
   }
 }
 
-/** The web host and its core, each in one file: started by `npm start` where Electron is not installed. */
-export async function buildWebHost() {
-  const common = {
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    external: [...NATIVE_MODULES, 'iconv-lite'],
-    plugins: [zodEnglishOnly],
-    metafile: true,
-    logLevel: 'warning',
-  };
-  const core = await esbuildAtomic({
-    ...common,
+/** esbuild options of the bundles that carry their pure-JS dependencies inside: the web host, the core. */
+const selfContained = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+  external: [...NATIVE_MODULES, 'iconv-lite'],
+  plugins: [zodEnglishOnly],
+  metafile: true,
+  logLevel: 'warning',
+};
+
+/** The core process in one CommonJS file: the same build for the web host and Electron's utilityProcess. */
+function buildCore(outfile) {
+  return esbuildAtomic({
+    ...selfContained,
     entryPoints: [join(root, 'src/main/core/process.ts')],
-    outfile: WEB_CORE_BUNDLE,
+    outfile,
     format: 'cjs',
     ...importMetaShim,
   });
+}
+
+/** The web host and its core, each in one file: started by `npm start` where Electron is not installed. */
+export async function buildWebHost() {
+  const core = await buildCore(WEB_CORE_BUNDLE);
   const host = await esbuildAtomic({
-    ...common,
+    ...selfContained,
     entryPoints: [join(root, 'src/main/web/main.ts')],
     outfile: WEB_HOST_BUNDLE,
     format: 'esm',
@@ -243,7 +250,7 @@ export async function buildWebHost() {
 export async function buildElectron() {
   await bundle('src/main/electron/main.ts', 'electron', 'main.mjs', 'es');
   await bundle('src/main/electron/preload.ts', 'electron', 'preload.cjs', 'cjs');
-  await bundle('src/main/core/process.ts', 'core', 'process.cjs', 'cjs');
+  await buildCore(join(dist, 'core', 'process.cjs'));
   await buildPcscWorker('core');
   await buildCli();
 }
