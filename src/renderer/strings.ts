@@ -693,7 +693,7 @@ export const strings = {
     test: '接続テスト',
     testing: '接続しています…',
     save: '院内サーバーの設定を保存',
-    saved: '保存しました。アプリの再起動後に反映されます。',
+    saved: '保存しました。院内サーバーへの接続はすぐに切り替わります。',
     status: (text: string, pc: string) => (pc ? `${text}（${pc}）` : text),
   },
 } as const;

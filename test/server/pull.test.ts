@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultClaimSettings } from '../../src/claims/settings.ts';
 import { memorySecretStore } from '../../src/main/core/server/client.ts';
 import { exportMonth } from '../../src/main/core/reconcile/export.ts';
+import { SERVER_SCHEMA_VERSION } from '../../src/main/core/server/schema.ts';
 import { makeVisit, removeDir, unwrap } from '../store/helpers.ts';
 import { testCoreDeps, testDispatcher } from '../support/core.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
@@ -141,7 +142,7 @@ describe('clinic server pull', () => {
     const good = (await send('server.test', { settings, password: pgs.password })) as {
       value: { ok: boolean; message: string; schemaVersion: number };
     };
-    expect(good).toMatchObject({ value: { ok: true, schemaVersion: 1 } });
+    expect(good).toMatchObject({ value: { ok: true, schemaVersion: SERVER_SCHEMA_VERSION } });
     expect(good.value.message).toContain('接続できました');
 
     expect(await send('server.password', { password: pgs.password, staff: 'yamada' })).toMatchObject({ ok: true });

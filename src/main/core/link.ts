@@ -5,6 +5,7 @@
 // and starts both again; re-opens are serialised, and the last one wins.
 import { FileTerminalClient, type TerminalPriority } from '../../hardware/terminal/index.ts';
 import { terminalSettings } from './handlers/settings.ts';
+import type { ReconcilerTerminal } from './reconcile/host.ts';
 import { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.ts';
 import type { ReconcileProgress } from './reconcile/reconciler.ts';
 import type { Store } from './store/index.ts';
@@ -30,6 +31,11 @@ export interface TerminalLinkOptions {
   reconcile: boolean;
   /** Reception first on the terminal: the reconciler's requests are marked foreground (事前確認 waits for them). */
   priority?: TerminalPriority;
+  /**
+   * With a clinic server: the terminal the reconciler asks through (the direct one, or the relay to the PC that
+   * asks for the clinic: server/relay.ts). Read at each (re-)open.
+   */
+  route?: { terminalFor(direct: ReconcilerTerminal): ReconcilerTerminal };
   /** Reconciler tuning (tests: short idle and probe intervals). */
   reconciler?: Partial<Pick<ReconcilerOptions, 'idleMs' | 'probeIntervalMs' | 'bulk'>>;
   onProgress?: (p: ReconcileProgress) => void;
@@ -42,9 +48,13 @@ export class TerminalLink {
   private current: FileTerminalClient | null = null;
   private currentDir: string | null = null;
   private rec: Reconciler | null = null;
+  /** The reconciler's terminal when it is not the client itself (the relay): closed with the link. */
+  private routed: (ReconcilerTerminal & { close?: () => void }) | null = null;
   private running: Promise<unknown> | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** open() was called: reopen() rebuilds from then on. */
+  private wanted = false;
 
   constructor(private readonly opts: TerminalLinkOptions) {}
 
@@ -60,14 +70,19 @@ export class TerminalLink {
     return this.rec;
   }
 
-  /** Opens the link from the settings as they are now. */
+  /** Opens the link from the settings as they are now (again, when it is open). */
   open(): Promise<void> {
-    return this.serial(() => this.build());
+    this.wanted = true;
+    return this.reopen();
   }
 
-  /** Closes the link and opens it again from the settings as they are now; resolves when the new one runs. */
+  /**
+   * Closes the link and opens it again from the settings as they are now; resolves when the new one runs. Before
+   * open() (the core opens the link once the devices run) there is nothing to re-open.
+   */
   reopen(): Promise<void> {
     return this.serial(async () => {
+      if (!this.wanted) return;
       await this.teardown();
       await this.build();
     });
@@ -75,7 +90,10 @@ export class TerminalLink {
 
   /** Stops the link for a while (a backup being restored); the function returned opens it again. */
   async suspend(): Promise<() => void> {
-    await this.serial(() => this.teardown());
+    await this.serial(() => {
+      this.wanted = false;
+      return this.teardown();
+    });
     return () => void this.open();
   }
 
@@ -106,9 +124,12 @@ export class TerminalLink {
     this.currentDir = dir;
     this.opts.onClient?.(this.current, dir);
     if (store && this.current && this.opts.reconcile) {
+      const direct = this.opts.priority ? this.opts.priority.wrap(this.current) : this.current;
+      const terminal = this.opts.route ? this.opts.route.terminalFor(direct) : direct;
+      this.routed = terminal === direct ? null : terminal;
       const rec = new Reconciler({
         store,
-        terminal: this.opts.priority ? this.opts.priority.wrap(this.current) : this.current,
+        terminal,
         leaseMs: 2 * s.timeoutMs,
         timeoutMs: s.timeoutMs,
         ...this.opts.reconciler,
@@ -122,11 +143,14 @@ export class TerminalLink {
   private async teardown(): Promise<void> {
     const rec = this.rec;
     const client = this.current;
+    const routed = this.routed;
     this.rec = null;
+    this.routed = null;
     this.current = null;
     this.currentDir = null;
     // Stop taking jobs, then close the client: a request in flight ends at once and its job is given back.
     const stopping = rec?.stop();
+    routed?.close?.();
     await client?.close();
     await stopping;
     await this.running;

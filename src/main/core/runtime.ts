@@ -11,13 +11,14 @@ import { createDevices, type DeviceMode } from './devices.ts';
 import { openJournal, storeIncidentSink, takeDailyBackup } from './journal.ts';
 import { terminalSettings } from './handlers/settings.ts';
 import { memorySecretStore, takeServerPassword, type SecretStore } from './server/client.ts';
-import { startClinicLink } from './server/link.ts';
+import { ClinicLink } from './server/link.ts';
 import { PrecheckFetcher } from './precheck/fetch.ts';
 import { PrecheckScheduler } from './precheck/schedule.ts';
 import { trainingRegistry } from './precheck/training.ts';
 import { TerminalPriority } from '../../hardware/terminal/index.ts';
 import { diagnoseFirstCard, runDoctor } from './doctor.ts';
 import { LINK_SETTINGS, TerminalLink } from './link.ts';
+import type { ReconcilerTerminal } from './reconcile/host.ts';
 
 import { powerSignalOf } from '../../hardware/health/index.ts';
 
@@ -88,26 +89,39 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   devices.battery.onBattery(() => void journal.store?.checkpoint());
   // Reception first on the terminal: the reconciler's requests are foreground, 事前確認's batches wait for them.
   const priority = new TerminalPriority();
+  // The installed app hands the stored password over in the environment (electron/secrets.ts).
+  const secrets = options.secrets ?? memorySecretStore(takeServerPassword(env));
+  let closing: Promise<void> | undefined;
+  // The clinic server (server/link.ts): push and pull, and the one reconciler of the clinic — when another PC asks
+  // the terminal for 事後確認, this PC's reconciler asks through it (the terminal link re-opens on a change).
+  const clinic: ClinicLink | null = journal.store
+    ? new ClinicLink({
+        store: journal.store,
+        secrets,
+        appVersion: info.version,
+        terminal: (): ReconcilerTerminal | null => (link.client ? priority.wrap(link.client) : null),
+        timeoutMs: () => terminalSettings(env, journal.store).timeoutMs,
+        onRoute: () => {
+          if (closing === undefined) void link.reopen();
+        },
+        onError: (err) => process.stderr.write(`core: clinic server: ${String(err)}\n`),
+      })
+    : null;
   // The terminal link and 事後確認 (link.ts, opened once the devices run, below): re-opened when their settings change. The reconciler runs by itself
   // whenever there is a journal and a terminal folder; it pauses while the terminal is silent and resumes when it
   // answers. SHIKAKU_RECONCILE=manual leaves it to `shikaku reconcile`.
-  const link = new TerminalLink({
+  const link: TerminalLink = new TerminalLink({
     env,
     store: journal.store,
     fixedDir: devices.simulatorDir,
     reconcile: env.SHIKAKU_RECONCILE !== 'manual',
     priority,
+    ...(clinic ? { route: clinic } : {}),
     onProgress: (p) => emit('queue.progress', p),
     onClient: (client, dir) => void devices.setTerminal(client, dir),
     onError,
   });
-  // The installed app hands the stored password over in the environment (electron/secrets.ts).
-  const secrets = options.secrets ?? memorySecretStore(takeServerPassword(env));
-  const clinic = journal.store
-    ? await startClinicLink(journal.store, secrets, info.version, (err) =>
-        process.stderr.write(`core: clinic server: ${String(err)}\n`),
-      )
-    : null;
+  await clinic?.open();
   // 事前確認 (docs/precheck.md): the fetcher answers 「今すぐ事前確認」; the daily schedule runs it by itself
   // unless SHIKAKU_PRECHECK=manual (the test suites, like SHIKAKU_RECONCILE). It follows the link's client.
   const precheck = journal.store
@@ -128,7 +142,9 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
       : null;
   const deps: CoreDeps = {
     info,
-    clinic: clinic?.sync ?? null,
+    get clinic() {
+      return clinic?.sync ?? null;
+    },
     secrets,
     precheck,
     emit,
@@ -139,6 +155,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     },
     settingsChanged: async (key) => {
       if (LINK_SETTINGS.has(key)) await link.reopen();
+      if (key === 'server') await clinic?.reopen();
     },
     doctor: ({ card }) =>
       runDoctor({
@@ -178,7 +195,6 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   };
   const dispatch = createDispatcher(buildHandlers(deps), { testHooks: info.testHooks });
 
-  let closing: Promise<void> | undefined;
   let dailyBackup: Promise<void> = Promise.resolve();
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {

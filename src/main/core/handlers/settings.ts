@@ -66,10 +66,11 @@ export interface SaveResult {
 }
 
 /**
- * Settings the running core reads only when it starts: the clinic server link (server/link.ts). The terminal link
- * and the reconciler are re-opened when theirs change (link.ts LINK_SETTINGS), the rest is read when used.
+ * Settings the running core reads only when it starts: none today. The terminal link and the reconciler are
+ * re-opened when theirs change (link.ts LINK_SETTINGS), the clinic server link when 'server' does
+ * (server/link.ts), the rest is read when used.
  */
-export const restartRequired: ReadonlySet<KnownSettingKey> = new Set<KnownSettingKey>(['server']);
+export const restartRequired: ReadonlySet<KnownSettingKey> = new Set<KnownSettingKey>();
 
 /** Settings that have their own request (staff.save) rather than settings.set. */
 const ownRequest: ReadonlySet<string> = new Set(['staff']);

@@ -20,6 +20,8 @@ export interface LeaderOptions {
 export class ReconcilerLeader {
   private client: pg.Client | null = null;
   private leader = false;
+  /** One statement or transaction at a time on the session (the relay shares it: server/relay.ts). */
+  private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: LeaderOptions) {}
 
@@ -33,29 +35,59 @@ export class ReconcilerLeader {
     this.o.onChange?.(v);
   }
 
+  private serial<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(step);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async connection(): Promise<pg.Client> {
+    if (!this.client) {
+      const c = await open(this.o.settings(), await this.o.secrets.get());
+      c.on('end', () => {
+        if (this.client === c) {
+          this.client = null;
+          this.set(false);
+        }
+      });
+      this.client = c;
+    }
+    return this.client;
+  }
+
+  /**
+   * Runs `fn` on this PC's session with the server, serialised with the lock's own statements (the relay's
+   * requests and answers). A failure drops the session (and the lead with it) and is thrown.
+   */
+  session<T>(fn: (c: pg.ClientBase) => Promise<T>): Promise<T> {
+    return this.serial(async () => {
+      try {
+        return await fn(await this.connection());
+      } catch (e) {
+        await this.drop();
+        this.set(false);
+        throw e;
+      }
+    });
+  }
+
   /** Takes the lock when free, checks a held one is still held; never throws. */
-  async tick(): Promise<boolean> {
+  tick(): Promise<boolean> {
+    return this.serial(() => this.tickNow());
+  }
+
+  private async tickNow(): Promise<boolean> {
     const s = this.o.settings();
     if (!s.enabled) {
-      await this.stop();
+      await this.drop();
+      this.set(false);
       return false;
     }
     try {
-      if (!this.client) {
-        const c = await open(s, await this.o.secrets.get());
-        c.on('end', () => {
-          if (this.client === c) {
-            this.client = null;
-            this.set(false);
-          }
-        });
-        this.client = c;
-      }
-      const r = await this.client.query<{ held: boolean }>(`SELECT pg_try_advisory_lock($1) AS held`, [
-        LOCK_RECONCILER,
-      ]);
+      const c = await this.connection();
+      const r = await c.query<{ held: boolean }>(`SELECT pg_try_advisory_lock($1) AS held`, [LOCK_RECONCILER]);
       // pg_try_advisory_lock stacks when already held: release the extra hold at once.
-      if (this.leader && r.rows[0]!.held) await this.client.query('SELECT pg_advisory_unlock($1)', [LOCK_RECONCILER]);
+      if (this.leader && r.rows[0]!.held) await c.query('SELECT pg_advisory_unlock($1)', [LOCK_RECONCILER]);
       this.set(r.rows[0]!.held);
     } catch {
       await this.drop();
@@ -65,10 +97,14 @@ export class ReconcilerLeader {
   }
 
   /**
-   * Claims visits before asking the terminal about them: the ids this PC may ask about now (none when it is not
-   * the leader any more, or another PC claimed them less than claimLeaseMs ago).
+   * Claims requests (a visit's request key) before asking the terminal: the keys this PC may ask about now (none
+   * when it is not the leader any more, or another PC claimed them less than claimLeaseMs ago).
    */
-  async claim(pc: string, visitIds: readonly string[]): Promise<string[]> {
+  claim(pc: string, visitIds: readonly string[]): Promise<string[]> {
+    return this.serial(() => this.claimNow(pc, visitIds));
+  }
+
+  private async claimNow(pc: string, visitIds: readonly string[]): Promise<string[]> {
     const c = this.client;
     if (!this.leader || !c || visitIds.length === 0) return [];
     try {
@@ -102,9 +138,11 @@ export class ReconcilerLeader {
   }
 
   /** Gives the lock up (closing the connection releases it). */
-  async stop(): Promise<void> {
-    await this.drop();
-    this.set(false);
+  stop(): Promise<void> {
+    return this.serial(async () => {
+      await this.drop();
+      this.set(false);
+    });
   }
 
   private async drop(): Promise<void> {

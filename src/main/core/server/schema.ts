@@ -56,7 +56,38 @@ CREATE TABLE reconcile_claims (
 );
 `;
 
-export const serverMigrations: readonly ServerMigration[] = [{ id: 1, name: 'consolidated journal', sql: v1 }];
+// 事後確認 for the whole clinic (server/relay.ts): a PC that is not the reconciler hands its terminal requests to the
+// one that is, and reads the answer back (the raw answer file's bytes travel with it); the leader's claim on a
+// request key is in reconcile_claims. A review made on a PC for a visit another PC holds waits here until the
+// owning PC records it in its journal (server/forward.ts).
+const v2 = `
+CREATE TABLE relay_requests (
+  key TEXT PRIMARY KEY,
+  pc TEXT NOT NULL,
+  query JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+  answer JSONB,
+  answered_by TEXT,
+  answered_at TIMESTAMPTZ
+);
+CREATE INDEX relay_requests_open ON relay_requests (created_at) WHERE answer IS NULL;
+CREATE TABLE forwarded_reviews (
+  id BIGSERIAL PRIMARY KEY,
+  owner_pc TEXT NOT NULL,
+  from_pc TEXT NOT NULL,
+  visit_id TEXT NOT NULL,
+  input JSONB NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+  applied_at TIMESTAMPTZ,
+  outcome JSONB
+);
+CREATE INDEX forwarded_reviews_open ON forwarded_reviews (owner_pc, id) WHERE applied_at IS NULL;
+`;
+
+export const serverMigrations: readonly ServerMigration[] = [
+  { id: 1, name: 'consolidated journal', sql: v1 },
+  { id: 2, name: 'clinic reconciler relay and forwarded reviews', sql: v2 },
+];
 export const SERVER_SCHEMA_VERSION = serverMigrations[serverMigrations.length - 1]!.id;
 
 /** Brings the server's schema up to this build's (refusing a newer one); returns the ids applied. */
