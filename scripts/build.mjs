@@ -3,15 +3,15 @@
 // `npm run dist`), the Electron main process, preload and core process bundles, and the CLI:
 //   dist/electron/main.mjs      ESM, Electron main
 //   dist/electron/preload.cjs   CommonJS (sandboxed preloads cannot be ES modules)
-//   dist/core/process.cjs       CommonJS, run by utilityProcess.fork
+//   dist/core/process.cjs       CommonJS, run by utilityProcess.fork (esbuild: the same build as dist/web/core.cjs)
 //   dist/cli/shikaku.cjs        CommonJS, the `shikaku` command in one file (esbuild; --cli builds only this)
 //   dist/web/host.mjs, dist/web/core.cjs  ESM web host and CommonJS core for `npm start` without Electron (esbuild,
 //                               pure-JS dependencies inside, like the CLI; --web builds only these): nothing is
 //                               transpiled when the app starts
 //   dist/{core,cli,web}/pcsc-worker.cjs  the PC/SC worker process, next to the code that forks it
-// Dependencies of the Electron bundles stay external (they ship in the app's node_modules; native ones are
-// unpacked from asar). The CLI bundle carries its pure-JS dependencies inside (but iconv-lite), so it starts
-// without resolving dozens of node_modules files.
+// Dependencies of the Electron main and preload bundles stay external (they ship in the app's node_modules; native
+// ones are unpacked from asar). The core and CLI bundles carry their pure-JS dependencies inside (but iconv-lite),
+// so they start without resolving dozens of node_modules files.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -91,6 +91,46 @@ const importMetaShim = {
 };
 
 /**
+ * zod's namespace (`z`) carries every locale's error messages (~260 KB of the minified bundles, parsed and
+ * compiled at every start); the app configures none and uses zod's default, English (which zod itself sets up
+ * from locales/en.js). In the esbuild bundles `z.locales` holds that one locale only.
+ */
+const ZOD_ENGLISH_ONLY = 'zod-english-only';
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, '..', 'locales', 'english-only.js'), namespace: ZOD_ENGLISH_ONLY }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: ZOD_ENGLISH_ONLY }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The files a bundle was built from, relative to the root, for the staleness checks (the plugin's generated module
+ * is none). A dependency's files stand for themselves only where npm's node_modules/.package-lock.json is missing:
+ * npm rewrites it at every install, so its one stat replaces hundreds under node_modules (`npm start` checks at
+ * every start).
+ */
+export function sourceInputs(metafile) {
+  const out = new Set();
+  for (const p of Object.keys(metafile.inputs)) {
+    if (p.startsWith(`${ZOD_ENGLISH_ONLY}:`)) continue;
+    const file = relative(root, join(root, p));
+    const modules = /^(.*?node_modules)[\\/]/.exec(file)?.[1];
+    const lock = modules === undefined ? undefined : join(modules, '.package-lock.json');
+    out.add(lock !== undefined && existsSync(join(root, lock)) ? lock : file);
+  }
+  return [...out];
+}
+
+/**
  * esbuild in memory, then each output written beside its place and renamed over it: a `shikaku` started
  * while a test or `npm run build` rebuilds never reads half a file.
  */
@@ -139,12 +179,13 @@ export async function buildCli() {
     legalComments: 'none',
     // iconv-lite loads its encoding tables on demand from node_modules; bundled, every table is parsed at start.
     external: [...NATIVE_MODULES, 'iconv-lite'],
+    plugins: [zodEnglishOnly],
     ...importMetaShim,
     metafile: true,
     logLevel: 'warning',
   });
   await buildPcscWorker('cli');
-  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)));
+  const inputs = sourceInputs(result.metafile);
   writeAtomic(CLI_INPUTS, JSON.stringify(inputs));
 }
 
@@ -163,28 +204,36 @@ export function webHostIsStale() {
   }
 }
 
-/** The web host and its core, each in one file: started by `npm start` where Electron is not installed. */
-export async function buildWebHost() {
-  const common = {
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    minify: true,
-    keepNames: true,
-    legalComments: 'none',
-    external: [...NATIVE_MODULES, 'iconv-lite'],
-    metafile: true,
-    logLevel: 'warning',
-  };
-  const core = await esbuildAtomic({
-    ...common,
+/** esbuild options of the bundles that carry their pure-JS dependencies inside: the web host, the core. */
+const selfContained = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+  external: [...NATIVE_MODULES, 'iconv-lite'],
+  plugins: [zodEnglishOnly],
+  metafile: true,
+  logLevel: 'warning',
+};
+
+/** The core process in one CommonJS file: the same build for the web host and Electron's utilityProcess. */
+function buildCore(outfile) {
+  return esbuildAtomic({
+    ...selfContained,
     entryPoints: [join(root, 'src/main/core/process.ts')],
-    outfile: WEB_CORE_BUNDLE,
+    outfile,
     format: 'cjs',
     ...importMetaShim,
   });
+}
+
+/** The web host and its core, each in one file: started by `npm start` where Electron is not installed. */
+export async function buildWebHost() {
+  const core = await buildCore(WEB_CORE_BUNDLE);
   const host = await esbuildAtomic({
-    ...common,
+    ...selfContained,
     entryPoints: [join(root, 'src/main/web/main.ts')],
     outfile: WEB_HOST_BUNDLE,
     format: 'esm',
@@ -194,18 +243,14 @@ export async function buildWebHost() {
     },
   });
   await buildPcscWorker('web');
-  const inputs = new Set(
-    [...Object.keys(core.metafile.inputs), ...Object.keys(host.metafile.inputs)].map((p) =>
-      relative(root, join(root, p)),
-    ),
-  );
+  const inputs = new Set([...sourceInputs(core.metafile), ...sourceInputs(host.metafile)]);
   writeAtomic(WEB_INPUTS, JSON.stringify([...inputs]));
 }
 
 export async function buildElectron() {
   await bundle('src/main/electron/main.ts', 'electron', 'main.mjs', 'es');
   await bundle('src/main/electron/preload.ts', 'electron', 'preload.cjs', 'cjs');
-  await bundle('src/main/core/process.ts', 'core', 'process.cjs', 'cjs');
+  await buildCore(join(dist, 'core', 'process.cjs'));
   await buildPcscWorker('core');
   await buildCli();
 }

@@ -571,88 +571,15 @@ export function isTestOnly(name: RequestName): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Errors
+// Errors and wire messages (the same JSON over Electron IPC, the utilityProcess/fork channel and the WebSocket):
+// in wire.ts, without zod, for the hosts that relay them.
 
-export const errorCodes = [
-  'CONTRACT_INVALID_REQUEST',
-  'CONTRACT_UNKNOWN_REQUEST',
-  'CONTRACT_INVALID_RESPONSE',
-  'CORE_RESTARTING',
-  'CORE_UNAVAILABLE',
-  'CORE_TIMEOUT',
-  'CORE_INTERNAL',
-  'HOST_DISCONNECTED',
-] as const;
-export type KnownErrorCode = (typeof errorCodes)[number];
-/** Domain handlers may add their own codes (e.g. the store's), so the wire type stays a string. */
-export type ErrorCode = KnownErrorCode | (string & {});
-
-/** Japanese messages for the plumbing's own errors (shown to staff as-is). */
-export const errorMessages: Record<KnownErrorCode, string> = {
-  CONTRACT_INVALID_REQUEST: '要求の内容が正しくありません。',
-  CONTRACT_UNKNOWN_REQUEST: '不明な要求です。',
-  CONTRACT_INVALID_RESPONSE: '内部処理の応答が正しくありません。',
-  CORE_RESTARTING: '内部処理を再起動しています。しばらく待ってからもう一度操作してください。',
-  CORE_UNAVAILABLE: '内部処理を起動できませんでした。アプリを再起動してください。',
-  CORE_TIMEOUT: '内部処理が時間内に応答しませんでした。',
-  CORE_INTERNAL: '内部処理でエラーが発生しました。',
-  HOST_DISCONNECTED: 'アプリ本体との接続が切れました。画面を再読み込みしてください。',
-};
-
-export const wireErrorSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
-export type WireError = z.infer<typeof wireErrorSchema>;
-
-/** An error with a contract error code. Thrown by handlers and by the core client. */
-export class ContractError extends Error {
-  override readonly name = 'ContractError';
-  constructor(
-    readonly code: ErrorCode,
-    message?: string,
-    readonly detail?: string,
-  ) {
-    super(message ?? (errorMessages as Record<string, string>)[code] ?? errorMessages.CORE_INTERNAL);
-  }
-  toWire(): WireError {
-    return this.detail === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, detail: this.detail };
-  }
-}
-
-export function contractError(code: KnownErrorCode, detail?: string): ContractError {
-  return new ContractError(code, errorMessages[code], detail);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Wire messages (the same JSON over Electron IPC, the utilityProcess/fork channel and the WebSocket)
-
-export const requestIdSchema = z.union([z.number().int().nonnegative(), z.string().min(1).max(64)]);
-export type RequestId = z.infer<typeof requestIdSchema>;
-
-export const requestMessageSchema = z.object({
-  id: requestIdSchema,
-  name: z.string().min(1).max(200),
-  input: z.unknown(),
-});
-export type RequestMessage = z.infer<typeof requestMessageSchema>;
-
-export type ResponseMessage =
-  { id: RequestId; ok: true; value: unknown } | { id: RequestId; ok: false; error: WireError };
-
-export const responseMessageSchema = z.union([
-  z.object({ id: requestIdSchema, ok: z.literal(true), value: z.unknown() }),
-  z.object({ id: requestIdSchema, ok: z.literal(false), error: wireErrorSchema }),
-]);
+export * from './wire.ts';
 
 export interface EventMessage<E extends EventName = EventName> {
   name: E;
   payload: EventPayload<E>;
 }
-
-export const eventMessageSchema = z.object({ name: z.string(), payload: z.unknown() });
-
-/** A request's outcome without the id: what a relay hands back to the renderer. */
-export type CallResult = { ok: true; value: unknown } | { ok: false; error: WireError };
 
 /** A file saved through the host's save dialog: `error` null when saved or cancelled. */
 export interface SaveFileResult {

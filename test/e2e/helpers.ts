@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import type { LaunchOptions } from '../../src/main/host/options.ts';
-import { DEFAULT_RENDERER_DIR, startWebApp, type WebApp } from '../../src/main/web/app.ts';
+import { DEFAULT_RENDERER_DIR, startWebApp, type WebApp, type WebAppOptions } from '../../src/main/web/app.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -60,8 +60,15 @@ export interface E2eApp extends WebApp {
   dispose(): Promise<void>;
 }
 
-/** `env`: extra environment for the core process (e.g. SHIKAKU_TERMINAL_DIR for a terminal simulator's share). */
-export async function startE2eApp(overrides: Partial<LaunchOptions> = {}, env?: NodeJS.ProcessEnv): Promise<E2eApp> {
+/**
+ * `env`: extra environment for the core process (e.g. SHIKAKU_TERMINAL_DIR for a terminal simulator's share);
+ * `start`: another core entry, or not waiting for the core (the page served while it starts, as `npm start` does).
+ */
+export async function startE2eApp(
+  overrides: Partial<LaunchOptions> = {},
+  env?: NodeJS.ProcessEnv,
+  start: Pick<WebAppOptions, 'coreEntry' | 'waitForCore'> = {},
+): Promise<E2eApp> {
   const dataRoot = mkdtempSync(join(tmpdir(), 'shikaku-e2e-'));
   const launch: LaunchOptions = { demo: false, dataDir: dataRoot, testHooks: true, version: '0.0.0-e2e', ...overrides };
   if (launch.demo) launch.dataDir = join(dataRoot, 'demo');
@@ -70,6 +77,7 @@ export async function startE2eApp(overrides: Partial<LaunchOptions> = {}, env?: 
     rendererDir: E2E_RENDERER_DIR,
     ...(env ? { env } : {}),
     client: { backoff: { initialMs: 100, maxMs: 1_000, factor: 2 }, log: () => undefined },
+    ...start,
   });
   const pids = new Set<number>();
   const note = (): void => {

@@ -1,11 +1,11 @@
 // The renderer in Debian's Chromium against the web host and the REAL core child process: it loads under
 // the CSP, shows the connection state, survives a core crash (再起動中 → 接続中), and shows 訓練モード in
 // demo mode. Nothing is left running afterwards.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { strings } from '../../src/renderer/strings.ts';
@@ -160,6 +160,35 @@ describe('web host in Chromium, real core', () => {
       await p.close();
     } finally {
       await new Promise((r) => evil.close(r));
+    }
+  });
+});
+
+describe('page served while the core starts (npm start)', () => {
+  it('renders its shell saying 起動中, then 接続中 with app.info once the core is ready', async () => {
+    const gate = join(mkdtempSync(join(tmpdir(), 'shikaku-e2e-gate-')), 'open');
+    const app = await startE2eApp(
+      {},
+      { SHIKAKU_TEST_CORE_GATE: gate },
+      { coreEntry: join(import.meta.dirname, '..', 'support', 'gated-core.ts'), waitForCore: false },
+    );
+    apps.push(app);
+    try {
+      const { page, problems } = await openPage(app);
+      await coreState(page).and(page.locator('[data-state="starting"]')).waitFor();
+      expect(await coreState(page).textContent()).toContain(strings.coreState.starting);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(strings.appTitle);
+      expect(await page.getByTestId('app-info').count()).toBe(0);
+
+      writeFileSync(gate, '');
+      await coreState(page).and(page.locator('[data-state="ready"]')).waitFor();
+      expect(await coreState(page).textContent()).toContain(strings.coreState.ready);
+      await page.getByTestId('app-info').waitFor();
+      expect(await page.getByTestId('app-info').textContent()).toContain('0.0.0-e2e');
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(dirname(gate), { recursive: true, force: true });
     }
   });
 });

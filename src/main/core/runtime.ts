@@ -8,7 +8,7 @@ import { CORE_ENV, isControl, restartControl, type ReadyControl } from './protoc
 import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
 import type { CoreTransport } from './transport.ts';
 import { createDevices, type DeviceMode } from './devices.ts';
-import { openJournal, storeIncidentSink } from './journal.ts';
+import { openJournal, storeIncidentSink, takeDailyBackup } from './journal.ts';
 import { terminalSettings } from './handlers/settings.ts';
 import { memorySecretStore, takeServerPassword, type SecretStore } from './server/client.ts';
 import { ClinicLink } from './server/link.ts';
@@ -195,12 +195,14 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   };
   const dispatch = createDispatcher(buildHandlers(deps), { testHooks: info.testHooks });
 
+  let dailyBackup: Promise<void> = Promise.resolve();
   const shutdown = (): Promise<void> => {
     closing ??= (async () => {
       await (scheduler ?? precheck)?.stop();
       await clinic?.close();
       await link.close();
       await devices.close();
+      await dailyBackup; // started after 'ready': finished, not cut off, by a shutdown soon after the start
       journal.store?.close();
     })();
     return closing;
@@ -218,6 +220,8 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   transport.onDisconnect(() => void shutdown().then(() => exit(0)));
 
   transport.send({ control: 'ready', pid: info.pid } satisfies ReadyControl);
+  // After 'ready': the daily backup when due (journal.ts), alongside the devices.
+  dailyBackup = takeDailyBackup(journal).catch((err: unknown) => void onError(err, 'daily backup'));
   // After 'ready': the devices, then the terminal link (事後確認) and the 事前確認 schedule.
   void devices
     .start()

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import {
   contractError,
   isRequestName,
+  isRequestId,
   isTestOnly,
-  requestIdSchema,
   requests,
   type ResponseMessage,
   type WireError,
@@ -90,9 +90,8 @@ export type Dispatcher = (raw: unknown) => Promise<ResponseMessage | null>;
 export function createDispatcher(handlers: Handlers, options: DispatcherOptions): Dispatcher {
   const validateOutput = options.validateOutput ?? true;
   return async (raw) => {
-    const idResult = requestIdSchema.safeParse((raw as { id?: unknown } | null)?.id);
-    if (typeof raw !== 'object' || raw === null || !idResult.success) return null;
-    const id = idResult.data;
+    const id = (raw as { id?: unknown } | null)?.id;
+    if (typeof raw !== 'object' || raw === null || !isRequestId(id)) return null;
     const fail = (error: WireError): ResponseMessage => ({ id, ok: false, error });
     const { name, input } = raw as { name?: unknown; input?: unknown };
 

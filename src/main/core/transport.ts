@@ -31,13 +31,18 @@ export function detectTransport(proc: NodeJS.Process = process): CoreTransport {
     return {
       kind: 'fork',
       send: (message) => {
-        if (proc.connected) proc.send?.(message);
+        // A host gone since (the channel closing under this send) is not an error here: 'disconnect' ends the core.
+        if (proc.connected) proc.send?.(message, undefined, undefined, ignoreSendError);
       },
       onMessage: (listener) => void proc.on('message', listener),
       onDisconnect: (listener) => void proc.on('disconnect', listener),
     };
   }
   throw new Error('The core must be started by a host (Electron utilityProcess or child_process.fork).');
+}
+
+function ignoreSendError(): void {
+  // see the fork transport's send
 }
 
 /** A pair of in-memory transports, for in-process use (tests, bench). */

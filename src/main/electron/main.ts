@@ -16,7 +16,8 @@ import {
   safeStorage,
   session,
 } from 'electron';
-import { contractError, type CallResult, type EventMessage } from '../contract.ts';
+import type { EventMessage } from '../contract.ts';
+import { contractError, type CallResult } from '../wire.ts';
 import { resolveDataDir } from '../core/store/paths.ts';
 import { CoreClient } from '../host/core-client.ts';
 import { legacyWindowsDataDir, moveLegacyDataDir, type MoveResult } from '../host/data-folder.ts';

@@ -7,21 +7,17 @@
 // (After Ledger Live desktop's device child and Actual Budget's utilityProcess backend.)
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  ContractError,
-  contractError,
-  eventMessageSchema,
-  responseMessageSchema,
-  type CallResult,
-  type CoreState,
-  type CoreStatus,
-  type EventMessage,
-  type EventName,
-  type EventPayload,
-  type RequestInput,
-  type RequestName,
-  type RequestOutput,
+import type {
+  CoreState,
+  CoreStatus,
+  EventMessage,
+  EventName,
+  EventPayload,
+  RequestInput,
+  RequestName,
+  RequestOutput,
 } from '../contract.ts';
+import { ContractError, contractError, parseEventMessage, parseResponseMessage, type CallResult } from '../wire.ts';
 import { CORE_ENV, isControl, type HostToCore } from '../core/protocol.ts';
 import { statusDetails } from './messages.ts';
 
@@ -293,17 +289,17 @@ export class CoreClient {
       return;
     }
     if (typeof message === 'object' && message !== null && 'id' in message) {
-      const parsed = responseMessageSchema.safeParse(message);
-      if (!parsed.success || typeof parsed.data.id !== 'number') return;
-      const entry = this.pending.get(parsed.data.id);
+      const parsed = parseResponseMessage(message);
+      if (parsed === null || typeof parsed.id !== 'number') return;
+      const entry = this.pending.get(parsed.id);
       if (entry === undefined) return; // timed out, or already rejected
-      this.pending.delete(parsed.data.id);
+      this.pending.delete(parsed.id);
       clearTimeout(entry.timer);
-      entry.resolve(parsed.data.ok ? { ok: true, value: parsed.data.value } : { ok: false, error: parsed.data.error });
+      entry.resolve(parsed.ok ? { ok: true, value: parsed.value } : { ok: false, error: parsed.error });
       return;
     }
-    const event = eventMessageSchema.safeParse(message);
-    if (event.success) this.emit(event.data as EventMessage);
+    const event = parseEventMessage(message);
+    if (event !== null) this.emit(event as EventMessage);
   }
 
   private onChildExit(generation: number, exit: CoreExit): void {

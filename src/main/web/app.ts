@@ -17,11 +17,18 @@ export interface WebAppOptions {
   client?: Omit<CoreClientOptions, 'spawn'>;
   /** Extra environment for the core process. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Resolve once the core is ready (default), or as soon as the page is served: the core starts alongside, the
+   * page shows 起動中 until it is ready, as in the Electron app (whose window loads while its core starts).
+   */
+  waitForCore?: boolean;
 }
 
 export interface WebApp {
   host: WebHost;
   core: CoreClient;
+  /** Resolves when the core is ready the first time; rejects when it cannot be started. */
+  coreReady: Promise<void>;
   /** Closes the server, then stops the core and waits for its process to exit. */
   close(): Promise<void>;
 }
@@ -34,12 +41,9 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
       ...(options.coreEntry === undefined ? {} : { entry: options.coreEntry }),
     }),
   });
-  try {
-    await core.start();
-  } catch (err) {
-    await core.stop();
-    throw err;
-  }
+  // The core process first: it loads and opens the journal while this process starts serving the page.
+  const coreReady = core.start();
+  coreReady.catch(() => undefined); // handled below, or by the caller through `coreReady`
   let host: WebHost;
   try {
     host = await startWebHost({
@@ -52,12 +56,17 @@ export async function startWebApp(options: WebAppOptions): Promise<WebApp> {
     throw err;
   }
   let closing: Promise<void> | undefined;
-  return {
-    host,
-    core,
-    close: () => {
-      closing ??= host.close().then(() => core.stop());
-      return closing;
-    },
+  const close = (): Promise<void> => {
+    closing ??= host.close().then(() => core.stop());
+    return closing;
   };
+  if (options.waitForCore !== false) {
+    try {
+      await coreReady;
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  }
+  return { host, core, coreReady, close };
 }

@@ -21,10 +21,9 @@ export async function runWebHost(
     ...(portArg ? { port: Number(portArg.slice(7)) } : {}),
     ...(files.coreEntry === undefined ? {} : { coreEntry: files.coreEntry }),
     ...(files.rendererDir === undefined ? {} : { rendererDir: files.rendererDir }),
+    // The page is served while the core starts (it shows 起動中 until then).
+    waitForCore: false,
   });
-  console.log(`shikaku-fallback: ${app.host.url}  (data: ${launch.dataDir}${launch.demo ? ', 訓練モード' : ''})`);
-  console.log('Open the URL above in a browser on this PC. Ctrl-C stops the app.');
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -32,6 +31,16 @@ export async function runWebHost(
     console.log(`\n${signal}: stopping…`);
     void app.close().then(() => process.exit(0));
   };
+  // Before the URL is out: whoever acts on it (a script, the bench) may stop the app at once.
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // A core that cannot be started at all ends the app, as before the page was served early (not a stop meanwhile).
+  app.coreReady.catch((err: unknown) => {
+    if (stopping) return;
+    stopping = true;
+    console.error('shikaku-fallback: the core could not be started:', err);
+    void app.close().then(() => process.exit(1));
+  });
+  console.log(`shikaku-fallback: ${app.host.url}  (data: ${launch.dataDir}${launch.demo ? ', 訓練モード' : ''})`);
+  console.log('Open the URL above in a browser on this PC. Ctrl-C stops the app.');
 }

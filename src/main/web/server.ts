@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { requestMessageSchema, type CallResult, type EventMessage } from '../contract.ts';
+import type { EventMessage } from '../contract.ts';
+import { parseRequestMessage, type CallResult } from '../wire.ts';
 import { SECURITY_HEADERS } from '../host/csp.ts';
 import { lookupStatic } from '../host/static-files.ts';
 
@@ -127,9 +128,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       } catch {
         return ws.close(1007, 'invalid JSON');
       }
-      const request = requestMessageSchema.safeParse(parsed);
-      if (!request.success) return ws.close(1007, 'invalid message');
-      const { id, name, input } = request.data;
+      const request = parseRequestMessage(parsed);
+      if (request === null) return ws.close(1007, 'invalid message');
+      const { id, name, input } = request;
       // The core validates name and input against the contract.
       void core.call(name, input).then((result) => send({ id, ...result }));
     });
