@@ -121,7 +121,6 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     onClient: (client, dir) => void devices.setTerminal(client, dir),
     onError,
   });
-  await clinic?.open();
   // 事前確認 (docs/precheck.md): the fetcher answers 「今すぐ事前確認」; the daily schedule runs it by itself
   // unless SHIKAKU_PRECHECK=manual (the test suites, like SHIKAKU_RECONCILE). It follows the link's client.
   const precheck = journal.store
@@ -229,6 +228,10 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
       if (closing !== undefined) return;
       // 訓練モード: the demo terminal knows the training data's patients (their stored numbers answer 有効).
       if (devices.simulator && journal.store) devices.simulator.registry = trainingRegistry(journal.store);
+      // The clinic server's link (its mirror opened and checked) after the first screen, before the terminal link
+      // asks it for its route.
+      await clinic?.open();
+      if (closing !== undefined) return;
       await link.open();
       if (closing === undefined) scheduler?.start();
     })

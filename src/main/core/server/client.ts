@@ -1,7 +1,9 @@
 // Connecting to the clinic server: the settings (store/settings.ts ServerSettings) plus the password from the
 // secret store (never the settings table, never a log line), and the failures as ServerError codes that the
 // screens show in Japanese. A failed connection never stops the PC: it keeps working on its own journal.
-import pg from 'pg';
+// pg is loaded on the first connection, not with this module: a PC without a clinic server never loads it, and
+// the core's start does not pay for it (the Electron main process reads SERVER_PASSWORD_ENV from here too).
+import type pg from 'pg';
 import type { ServerSettings } from '../store/settings.ts';
 import { ServerError } from './messages.ts';
 import { migrateServer, SERVER_SCHEMA_VERSION, serverMigrations } from './schema.ts';
@@ -74,7 +76,8 @@ export function classify(e: unknown): ServerError {
 export async function connect(s: ServerSettings, password: string | null, o: ConnectOptions = {}): Promise<pg.Client> {
   if (!s.host) throw new ServerError('SERVER_NOT_CONFIGURED');
   if (password === null) throw new ServerError('SERVER_NO_PASSWORD');
-  const client = new pg.Client({
+  const { default: driver } = await import('pg');
+  const client = new driver.Client({
     host: s.host,
     port: s.port,
     database: s.database,

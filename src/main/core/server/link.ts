@@ -53,8 +53,9 @@ export class ClinicLink {
     return this.rec ? this.rec.terminalFor(direct) : direct;
   }
 
+  /** Opens the link from the settings as they are now (again, when it is open: never two at once). */
   open(): Promise<void> {
-    return this.serial(() => this.build());
+    return this.reopen();
   }
 
   reopen(): Promise<void> {
