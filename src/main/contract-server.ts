@@ -15,6 +15,11 @@ export const serverRequests = {
       code: z.string().nullable(),
       message: z.string().nullable(),
       lastSyncAt: z.number().nullable(),
+      /**
+       * Who asks the terminal for this PC's 事後確認 (server/relay.ts): 'leader' this PC (for the clinic), 'relay'
+       * another PC, 'alone' this PC for itself (no server, or it cannot be reached).
+       */
+      reconciler: z.enum(['alone', 'leader', 'relay']),
     }),
   },
   /** 「接続テスト」 with the settings as typed (and the password typed, else the stored one); changes nothing. */

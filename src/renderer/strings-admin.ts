@@ -89,5 +89,10 @@ export const adminStrings = {
     save: '院内サーバーの設定を保存',
     saved: '保存しました。院内サーバーへの接続はすぐに切り替わります。',
     status: (text: string, pc: string) => (pc ? `${text}（${pc}）` : text),
+    reconciler: {
+      leader: '事後確認の照会：このPCが医院全体の分を担当しています。',
+      relay: '事後確認の照会：別の受付PCが担当しています（このPCの分もそのPCが照会します）。',
+      alone: '事後確認の照会：このPCが自分の分を照会しています。',
+    },
   },
 } as const;

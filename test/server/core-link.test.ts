@@ -62,8 +62,9 @@ describe('the running core and the 院内サーバー setting', () => {
       secrets: memorySecretStore(pgs.password),
     });
     await call('staff.save', { list: STAFF, staff: 'system' });
-    const status = () => call('server.status', {}) as Promise<{ mode: string; text: string; pcName: string }>;
-    expect(await status()).toMatchObject({ mode: 'off', text: 'このPCのデータのみ' });
+    const status = () =>
+      call('server.status', {}) as Promise<{ mode: string; text: string; pcName: string; reconciler: string }>;
+    expect(await status()).toMatchObject({ mode: 'off', text: 'このPCのデータのみ', reconciler: 'alone' });
 
     const saved = (await call('settings.set', {
       key: 'server',
@@ -76,6 +77,8 @@ describe('the running core and the 院内サーバー setting', () => {
       return s.mode === 'connected' ? s : null;
     });
     expect(on).toMatchObject({ text: '院内サーバーに接続中', pcName: '受付9' });
+    // The only PC of the clinic takes the reconciler's lock: it asks the terminal for the clinic.
+    await until('leader', async () => (await status()).reconciler === 'leader');
 
     // A visit saved now reaches the server (the journal's entries, this PC's name).
     await call('visits.save', makeVisit(7));
@@ -87,6 +90,6 @@ describe('the running core and the 院内サーバー setting', () => {
     }
 
     await call('settings.set', { key: 'server', value: { ...serverSettings(pgs, '受付9'), enabled: false }, staff: 'yamada' });
-    expect(await status()).toMatchObject({ mode: 'off', text: 'このPCのデータのみ' });
+    expect(await status()).toMatchObject({ mode: 'off', text: 'このPCのデータのみ', reconciler: 'alone' });
   }, 90_000);
 });

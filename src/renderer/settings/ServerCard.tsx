@@ -115,6 +115,11 @@ export function ServerCard({ actor }: { actor: string }) {
           {status.message ? ` — ${status.message}` : ''}
         </p>
       )}
+      {status && status.mode !== 'off' && (
+        <p className="field-hint" data-testid="server-reconciler" data-route={status.reconciler}>
+          {t.reconciler[status.reconciler]}
+        </p>
+      )}
       <form onSubmit={(e) => void save(e)} noValidate>
         <Checkbox label={t.enabled} checked={form.enabled} onChange={set('enabled')} />
         <TextField label={t.host} value={form.host} onChange={set('host')} testId="server-host" />

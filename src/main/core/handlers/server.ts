@@ -13,8 +13,24 @@ export function serverHandlers(deps: CoreDeps): Handlers<ServerRequest> {
     'server.status': () => {
       const s = deps.clinic?.status();
       return s
-        ? { mode: s.mode, text: s.text, pcName: s.pcName, code: s.code, message: s.message, lastSyncAt: s.lastSyncAt }
-        : { mode: 'off', text: serverStatusText.local, pcName: '', code: null, message: null, lastSyncAt: null };
+        ? {
+            mode: s.mode,
+            text: s.text,
+            pcName: s.pcName,
+            code: s.code,
+            message: s.message,
+            lastSyncAt: s.lastSyncAt,
+            reconciler: s.reconciler,
+          }
+        : {
+            mode: 'off',
+            text: serverStatusText.local,
+            pcName: '',
+            code: null,
+            message: null,
+            lastSyncAt: null,
+            reconciler: 'alone',
+          };
     },
     'server.test': async ({ settings, password }) => {
       const parsed = ServerSettings.safeParse(settings);

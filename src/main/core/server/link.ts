@@ -88,7 +88,13 @@ export class ClinicLink {
       return;
     }
     this.mirror = m.value.store;
-    this.syncNow = new ClinicSync({ store, mirror: this.mirror, secrets: this.o.secrets, appVersion: this.o.appVersion });
+    this.syncNow = new ClinicSync({
+      store,
+      mirror: this.mirror,
+      secrets: this.o.secrets,
+      appVersion: this.o.appVersion,
+      route: () => this.route,
+    });
     this.syncNow.start();
     this.rec = new ClinicReconciler({
       settings: () => serverSettingsOf(store),

@@ -12,6 +12,7 @@ import { applyForwardedReviews, forwardReview, type Forwarded } from './forward.
 import { ServerError, serverMessages, serverStatusText, type ServerErrorCode } from './messages.ts';
 import { pullAll } from './pull.ts';
 import { pushAll } from './push.ts';
+import type { ReconcileRoute } from './relay.ts';
 
 export interface ClinicSyncOptions {
   /** The PC's own journal (pushed). */
@@ -25,6 +26,8 @@ export interface ClinicSyncOptions {
   clock?: () => number;
   /** Audit entries per push transaction (default 500). */
   pushBatch?: number;
+  /** Who asks the terminal for this PC's 事後確認 now (relay.ts), for the status. */
+  route?: () => ReconcileRoute;
 }
 
 export type SyncMode = 'off' | 'connected' | 'local';
@@ -42,6 +45,7 @@ export interface SyncStatus {
   lastSyncAt: number | null;
   /** The server's head of this PC's journal after the last push. */
   pushedSeq: number;
+  reconciler: ReconcileRoute;
 }
 
 export class ClinicSync {
@@ -58,6 +62,7 @@ export class ClinicSync {
     detail: null,
     lastSyncAt: null,
     pushedSeq: 0,
+    reconciler: 'alone',
   };
 
   constructor(private readonly o: ClinicSyncOptions) {}
@@ -68,7 +73,7 @@ export class ClinicSync {
   }
 
   status(): SyncStatus {
-    return { ...this.state };
+    return { ...this.state, reconciler: this.o.route?.() ?? 'alone' };
   }
 
   /** Where the screens read clinic-wide data: the mirror while the server is reachable, else the own journal. */
@@ -115,6 +120,7 @@ export class ClinicSync {
         detail: null,
         lastSyncAt: (this.o.clock ?? Date.now)(),
         pushedSeq: pushed.head,
+        reconciler: this.state.reconciler,
       };
     } catch (e) {
       const err = classify(e);
