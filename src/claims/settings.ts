@@ -82,6 +82,27 @@ export type ClaimSettingsInput = z.input<typeof ClaimSettings>;
 
 export const defaultClaimSettings: ClaimSettings = ClaimSettings.parse({});
 
+/**
+ * Stored claim settings read key by key: a value the rules no longer accept (an older build's range, a hand edit)
+ * falls back to its own default and is named in `invalid`; every other key keeps the clinic's value. (Parsing the
+ * whole object would drop all of a clinic's choices for one bad value.) Unknown keys are ignored.
+ */
+export function readClaimSettings(raw: unknown): { settings: ClaimSettings; invalid: string[] } {
+  const whole = ClaimSettings.safeParse(raw);
+  if (whole.success) return { settings: whole.data, invalid: [] };
+  const stored = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const settings: Record<string, unknown> = { ...defaultClaimSettings };
+  const invalid: string[] = [];
+  for (const [key, field] of Object.entries(ClaimSettings.shape)) {
+    if (!(key in stored)) continue;
+    const r = (field as z.ZodType).safeParse(stored[key]);
+    if (r.success) settings[key] = r.data;
+    else invalid.push(key);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid.push('(not an object)');
+  return { settings: settings as ClaimSettings, invalid };
+}
+
 /** Insurer numbers that are fills, not real insurers: allowed in exports although their check digit fails. */
 export function fillInsurerNumbers(s: ClaimSettings): Set<string> {
   const fills = new Set<string>([s.unknownInsurerNumber]);

@@ -3,6 +3,7 @@
 // published 9 digits / 後期 8 (2023-07-19 保険局医療課 事務連絡 [S1b]) once, audited; a length the clinic chose is kept.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultClaimSettings, readClaimSettings } from '../../src/claims/settings.ts';
 import { claimSettingsOf } from '../../src/main/core/reconcile/claim.ts';
 import { appendAudit } from '../../src/main/core/store/audit.ts';
 import { canonicalJson, sha256Hex } from '../../src/main/core/store/canonical.ts';
@@ -136,5 +137,29 @@ describe('migration 4: the ③ 不詳 番号 length', () => {
     expect(claimSettingsOf(store)).toMatchObject({ unknownNumberLength: 8, unknownNumberLengthKouki: 8 });
     expect(unwrap(store.listAudit({ entity: 'setting' })).map((e) => e.action)).toEqual(['setting.set']);
     store.close();
+  });
+});
+
+describe('claim settings read key by key', () => {
+  it('a stored value out of today’s range falls back alone; the clinic’s other choices are kept', async () => {
+    // An older build allowed a 記号 fill of up to 38; today's rule is 0–19 (the UKE 記号・番号 bytes).
+    writeOldJournal({ ...OLD_CLAIMS, unknownNumberLength: 10, mode: 'disaster', unknownSymbolLength: 30 });
+    const { store } = await open();
+    expect(claimSettingsOf(store)).toMatchObject({
+      mode: 'disaster',
+      unknownNumberLength: 10,
+      notFoundWithEvidence: 'unknown',
+      unknownSymbolLength: 0,
+    });
+    store.close();
+  });
+
+  it('names what fell back, and reads a value that is not an object as the defaults', () => {
+    expect(readClaimSettings({ mode: 'disaster', commentMaxBytes: 5, extra: 1 })).toMatchObject({
+      settings: { mode: 'disaster', commentMaxBytes: defaultClaimSettings.commentMaxBytes },
+      invalid: ['commentMaxBytes'],
+    });
+    expect(readClaimSettings('x')).toEqual({ settings: defaultClaimSettings, invalid: ['(not an object)'] });
+    expect(readClaimSettings({ ...defaultClaimSettings })).toEqual({ settings: defaultClaimSettings, invalid: [] });
   });
 });

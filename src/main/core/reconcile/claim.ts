@@ -2,7 +2,7 @@
 // and the core's handlers (the 事後確認 queue and review panel), so all three say the same.
 import { decideClaim, type ClaimDecision, type StaffOverride } from '../../../claims/decide.ts';
 import type { ClaimError } from '../../../claims/result.ts';
-import { ClaimSettings } from '../../../claims/settings.ts';
+import { readClaimSettings, type ClaimSettings } from '../../../claims/settings.ts';
 import type { TerminalFinding, Visit } from '../../../claims/visit.ts';
 import { ok, type Result, type Store } from '../store/index.ts';
 import { answerProblemCode } from './decision.ts';
@@ -12,8 +12,7 @@ import { reconcileMessages } from './messages.ts';
 /** Claim settings from the store ('claims'), defaults when absent or unreadable. */
 export function claimSettingsOf(store: Pick<Store, 'getSetting'>): ClaimSettings {
   const r = store.getSetting('claims');
-  const parsed = ClaimSettings.safeParse(r.ok ? r.value : {});
-  return parsed.success ? parsed.data : ClaimSettings.parse({});
+  return readClaimSettings(r.ok ? r.value : {}).settings;
 }
 
 /** The terminal finding a reconciliation recorded, if any (validated: old or hand-made rows may lack it). */

@@ -2,7 +2,7 @@
 // PCs are shared, staff pick their name, and the audit log records it).
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { ClaimSettings, defaultClaimSettings } from '../../../claims/settings.ts';
+import { ClaimSettings, defaultClaimSettings, readClaimSettings } from '../../../claims/settings.ts';
 import { institutionCodeProblem } from '../../../claims/institution.ts';
 import { appendAudit } from './audit.ts';
 import { sha256Hex } from './canonical.ts';
@@ -230,8 +230,13 @@ export class SettingsCache {
       const raw = readRaw(db, key);
       let value: V = settingDefaults[key];
       if (raw !== undefined) {
-        const parsed = knownSettings[key].safeParse(JSON.parse(raw));
-        if (parsed.success) value = parsed.data as V;
+        const stored: unknown = JSON.parse(raw);
+        // Claim settings key by key: one value out of range does not reset the clinic's other choices.
+        if (key === 'claims') value = readClaimSettings(stored).settings as V;
+        else {
+          const parsed = knownSettings[key].safeParse(stored);
+          if (parsed.success) value = parsed.data as V;
+        }
       }
       this.values.set(key, value);
       return value;
