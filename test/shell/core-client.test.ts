@@ -25,6 +25,15 @@ afterAll(async () => {
   dir.remove();
 });
 
+/** Asks app.info until it fits (the core is restarting meanwhile: CORE_RESTARTING answers are skipped). */
+async function untilInfo(client: CoreClient, fits: (info: { demo: boolean }) => boolean): Promise<void> {
+  for (;;) {
+    const info = await client.request('app.info', {}).catch(() => null);
+    if (info && fits(info)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function rejection(p: Promise<unknown>): Promise<ContractError> {
   try {
     await p;
@@ -50,6 +59,19 @@ describe('core client with a real core process', () => {
     await client.stop();
     expect(isAlive(pid)).toBe(false);
     expect((await rejection(client.request('app.ping', {}))).code).toBe('CORE_UNAVAILABLE');
+  });
+
+  it('「訓練モードで試す」: the core restarts itself in 訓練モード and the client says so (the window title follows)', async () => {
+    const client = track(realCoreClient(join(dir.path, 'd')));
+    await client.start();
+    expect(client.demoMode(false)).toBe(false);
+    expect(await client.request('app.restart', { demo: true })).toMatchObject({ restarting: true, demo: true });
+    await untilInfo(client, (i) => i.demo);
+    expect(client.demoMode(false)).toBe(true);
+    await client.request('app.restart', { demo: false });
+    await untilInfo(client, (i) => !i.demo);
+    expect(client.demoMode(true)).toBe(false);
+    await client.stop();
   });
 
   it('rejects a request in flight with CORE_RESTARTING when the core crashes, restarts it, and the next request succeeds', async () => {

@@ -159,7 +159,11 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
     log: (line) => log.warn(`[core-client] ${line}`),
   });
   core = client;
-  client.on('core.status', (s) => log.info(`core ${s.state}: ${s.detail}`));
+  client.on('core.status', (s) => {
+    log.info(`core ${s.state}: ${s.detail}`);
+    // 訓練モード switched on or off inside the app: the window's title says which, like at a --demo launch.
+    if (s.state === 'ready') mainWindow?.setTitle(windowTitle(client.demoMode(launch.demo)));
+  });
   const loginItems = supportsOpenAtLogin(process.platform);
 
   ipcMain.handle(IPC.invoke, async (event, name: unknown, input: unknown): Promise<CallResult> => {

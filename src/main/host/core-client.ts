@@ -150,6 +150,15 @@ export class CoreClient {
     return { state: this.state === 'stopped' ? 'failed' : this.state, detail: this.detail };
   }
 
+  /**
+   * Whether the core runs in 訓練モード now: `launched` (how the app was started) until the core asked to be
+   * started again with the switch flipped (「訓練モードで試す」 / 「訓練モードを終わる」).
+   */
+  demoMode(launched: boolean): boolean {
+    const v = this.restartEnv?.[CORE_ENV.demo];
+    return v === undefined ? launched : v === '1';
+  }
+
   /** pid of the running core process, if any. */
   pid(): number | undefined {
     return this.child?.pid;
