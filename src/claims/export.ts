@@ -140,7 +140,8 @@ export function parseCsv(text: string): string[][] {
 /** How a patient is named in export messages: カルテ番号 and 氏名 (the visit id when there is no カルテ番号). */
 export function patientLabel(visit: Visit): string {
   const p = visit.patient;
-  return p.patientId ? `${p.name}（カルテ番号 ${p.patientId}）` : `${p.name}（受付 ${visit.id}）`;
+  // Without a カルテ番号 the clerk finds the patient by name and birth date (an internal id means nothing to them).
+  return p.patientId ? `${p.name}（カルテ番号 ${p.patientId}）` : `${p.name}（生年月日 ${p.birthDate}、カルテ番号なし）`;
 }
 
 /**
