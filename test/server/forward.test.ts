@@ -94,10 +94,10 @@ describe('reviews on any PC', () => {
     // A redelivery (the owner crashed before marking them applied) records nothing twice.
     const admin = await adminClient(pgs);
     try {
-      await admin.query('UPDATE forwarded_reviews SET applied_at = NULL, outcome = NULL');
+      await admin.query('UPDATE forwarded_actions SET applied_at = NULL, outcome = NULL');
       await b.sync.syncOnce();
       expect(unwrap(b.store.listReconciliations(visit.id))).toHaveLength(2);
-      expect(await count(admin, 'SELECT count(*) AS n FROM forwarded_reviews WHERE applied_at IS NULL')).toBe(0);
+      expect(await count(admin, 'SELECT count(*) AS n FROM forwarded_actions WHERE applied_at IS NULL')).toBe(0);
     } finally {
       await admin.end();
     }
@@ -108,7 +108,7 @@ describe('reviews on any PC', () => {
     await syncAll();
     const admin = await adminClient(pgs);
     try {
-      const before = await count(admin, 'SELECT count(*) AS n FROM forwarded_reviews');
+      const before = await count(admin, 'SELECT count(*) AS n FROM forwarded_actions');
       const noReason = await call(a)('visits.review', {
         visitId: visit.id,
         staff: 'yamada',
@@ -133,7 +133,7 @@ describe('reviews on any PC', () => {
         reason: '保険証で確認',
       });
       expect(unknownStaff).toMatchObject({ ok: false });
-      expect(await count(admin, 'SELECT count(*) AS n FROM forwarded_reviews')).toBe(before);
+      expect(await count(admin, 'SELECT count(*) AS n FROM forwarded_actions')).toBe(before);
     } finally {
       await admin.end();
     }

@@ -58,8 +58,8 @@ CREATE TABLE reconcile_claims (
 
 // 事後確認 for the whole clinic (server/relay.ts): a PC that is not the reconciler hands its terminal requests to the
 // one that is, and reads the answer back (the raw answer file's bytes travel with it); the leader's claim on a
-// request key is in reconcile_claims. A review made on a PC for a visit another PC holds waits here until the
-// owning PC records it in its journal (server/forward.ts).
+// request key is in reconcile_claims. What a PC does to a record another PC holds (a review of its visit, its
+// 返戻 re-claimed in a month export) waits here until the owning PC records it in its journal (server/forward.ts).
 const v2 = `
 CREATE TABLE relay_requests (
   key TEXT PRIMARY KEY,
@@ -71,22 +71,23 @@ CREATE TABLE relay_requests (
   answered_at TIMESTAMPTZ
 );
 CREATE INDEX relay_requests_open ON relay_requests (created_at) WHERE answer IS NULL;
-CREATE TABLE forwarded_reviews (
+CREATE TABLE forwarded_actions (
   id BIGSERIAL PRIMARY KEY,
   owner_pc TEXT NOT NULL,
   from_pc TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('review', 'reclaimed')),
   visit_id TEXT NOT NULL,
   input JSONB NOT NULL,
   created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
   applied_at TIMESTAMPTZ,
   outcome JSONB
 );
-CREATE INDEX forwarded_reviews_open ON forwarded_reviews (owner_pc, id) WHERE applied_at IS NULL;
+CREATE INDEX forwarded_actions_open ON forwarded_actions (owner_pc, id) WHERE applied_at IS NULL;
 `;
 
 export const serverMigrations: readonly ServerMigration[] = [
   { id: 1, name: 'consolidated journal', sql: v1 },
-  { id: 2, name: 'clinic reconciler relay and forwarded reviews', sql: v2 },
+  { id: 2, name: 'clinic reconciler relay and forwarded actions', sql: v2 },
 ];
 export const SERVER_SCHEMA_VERSION = serverMigrations[serverMigrations.length - 1]!.id;
 

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.ts';
 import type { ServerSettings } from '../store/settings.ts';
 import type { ReviewInput } from '../../concepts.ts';
 import { classify, open, type SecretStore } from './client.ts';
-import { applyForwardedReviews, forwardReview, type Forwarded } from './forward.ts';
+import { applyForwarded, forwardReclaimed, forwardReview, type Forwarded } from './forward.ts';
 import { ServerError, serverMessages, serverStatusText, type ServerErrorCode } from './messages.ts';
 import { pullAll } from './pull.ts';
 import { pushAll } from './push.ts';
@@ -142,8 +142,8 @@ export class ClinicSync {
     this.client ??= await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
     const pushed = await pushAll(this.client, this.o.store, s.pcName, this.o.pushBatch);
     await pullAll(this.client, this.o.mirror);
-    // Reviews made on other PCs of visits this PC holds: recorded now, pushed with the next round.
-    await applyForwardedReviews(this.client, this.o.store, s.pcName);
+    // Reviews and re-claims made on other PCs of visits this PC holds: recorded now, pushed with the next round.
+    await applyForwarded(this.client, this.o.store, s.pcName);
     return pushed;
   }
 
@@ -151,12 +151,21 @@ export class ClinicSync {
    * Hands a review over to the PC that holds the visit (server/forward.ts), on a connection of its own (the
    * rounds keep theirs); throws a ServerError when the server cannot take it.
    */
-  async forwardReview(input: ReviewInput, staffName: string): Promise<Forwarded> {
+  forwardReview(input: ReviewInput, staffName: string): Promise<Forwarded> {
+    return this.once((c, pc) => forwardReview(c, { fromPc: pc, staffName, input }));
+  }
+
+  /** Hands 返戻 a month export re-claimed over to the PCs that hold them (server/forward.ts). */
+  forwardReclaimed(month: string, returns: { id: string; visitId: string }[]): Promise<Forwarded[]> {
+    return this.once((c, pc) => forwardReclaimed(c, { fromPc: pc, month, returns }));
+  }
+
+  private async once<T>(fn: (c: pg.ClientBase, pc: string) => Promise<T>): Promise<T> {
     const s = this.settings();
     if (!s.enabled) throw new ServerError('SERVER_NOT_CONFIGURED');
     const c = await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
     try {
-      return await forwardReview(c, { fromPc: s.pcName, staffName, input });
+      return await fn(c, s.pcName);
     } catch (e) {
       throw classify(e);
     } finally {
