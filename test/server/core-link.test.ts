@@ -7,7 +7,7 @@ import { memorySecretStore } from '../../src/main/core/server/client.ts';
 import { memoryTransportPair } from '../../src/main/core/transport.ts';
 import { makeVisit, removeDir, STAFF, tempDir } from '../store/helpers.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
-import { adminClient, count, serverSettings } from './helpers.ts';
+import { adminClient, count, serverSettings, until } from './helpers.ts';
 
 let pgs: TestPostgres;
 let core: RunningCore | undefined;
@@ -22,16 +22,6 @@ afterAll(async () => {
   pgs?.destroy();
   if (dataDir) removeDir(dataDir);
 });
-
-async function until<T>(what: string, f: () => Promise<T | null | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('the running core and the 院内サーバー setting', () => {
   it('applies at once: connected without a restart, the journal pushed, and off again', async () => {

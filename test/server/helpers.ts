@@ -74,3 +74,18 @@ export async function adminClient(pgs: TestPostgres): Promise<pg.Client> {
 export async function count(c: pg.Client, sql: string, args: unknown[] = []): Promise<number> {
   return Number(((await c.query(sql, args)).rows[0] as { n: string }).n);
 }
+
+/** Waits until `f` gives a truthy value (and returns it); fails naming `what` after `ms`. */
+export async function until<T>(
+  what: string,
+  f: () => T | null | false | Promise<T | null | false>,
+  ms = 30_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

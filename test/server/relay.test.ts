@@ -14,7 +14,7 @@ import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { HANAKO, STAFF, visitWith } from '../reconcile/helpers.ts';
 import { removeDir, tempDir, unwrap } from '../store/helpers.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
-import { adminClient, count, openPc, type TestPc } from './helpers.ts';
+import { adminClient, count, openPc, until, type TestPc } from './helpers.ts';
 
 let pgs: TestPostgres;
 let share: string;
@@ -112,16 +112,6 @@ async function reconcilingPc(name: string, o: { claimLeaseMs?: number } = {}): P
   };
   open.push(p);
   return p;
-}
-
-async function until<T>(what: string, f: () => T | Promise<T>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const numbers = (number: string) => ({ insurerNumber: '06132013', symbol: '1234', number, branch: '01' });
