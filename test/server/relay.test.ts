@@ -55,7 +55,10 @@ afterAll(async () => {
   if (share) removeDir(share);
 });
 
-async function reconcilingPc(name: string, o: { claimLeaseMs?: number } = {}): Promise<ReconcilingPc> {
+async function reconcilingPc(
+  name: string,
+  o: { claimLeaseMs?: number; share?: string | null } = {},
+): Promise<ReconcilingPc> {
   const pc = await openPc(pgs, name);
   unwrap(pc.store.setStaff(STAFF, SYSTEM_ACTOR));
   unwrap(pc.store.setSetting('terminal.timeoutMs', 3000, SYSTEM_ACTOR));
@@ -92,11 +95,12 @@ async function reconcilingPc(name: string, o: { claimLeaseMs?: number } = {}): P
   link = new TerminalLink({
     env: {},
     store: pc.store,
-    fixedDir: share,
+    fixedDir: o.share === undefined ? share : o.share,
     reconcile: true,
     route,
     reconciler: { idleMs: 50, probeIntervalMs: 200 },
   });
+  await link.open();
   const p: ReconcilingPc = {
     pc,
     clinic,
@@ -132,7 +136,6 @@ describe('one reconciler per clinic', () => {
     const b = await reconcilingPc('受付2');
     b.clinic.start();
     await until('受付2 to relay', () => b.clinic.route === 'relay');
-    await Promise.all([a.link.open(), b.link.open()]);
 
     const mine = ['2001', '2002', '2003'].map((n) => unwrap(b.pc.store.saveVisit(visitWith(numbers(n)))).id);
     const theirs = unwrap(a.pc.store.saveVisit(visitWith(numbers('2101')))).id;
@@ -180,7 +183,6 @@ describe('one reconciler per clinic', () => {
     const b = await reconcilingPc('受付4', { claimLeaseMs: 3500 });
     b.clinic.start();
     await until('受付4 to relay', () => b.clinic.route === 'relay');
-    await Promise.all([a.link.open(), b.link.open()]);
 
     const id = unwrap(b.pc.store.saveVisit(visitWith(numbers('2201')))).id;
     const c = await adminClient(pgs);
@@ -212,12 +214,22 @@ describe('one reconciler per clinic', () => {
     }
   }, 90_000);
 
+  it('a PC that cannot reach the terminal (no share folder) never leads, even when it is the first', async () => {
+    const none = await reconcilingPc('受付6', { share: null });
+    none.clinic.start();
+    await until('受付6 to check the lock', () => none.clinic.route !== 'alone');
+    expect(none.clinic.route).toBe('relay');
+    const a = await reconcilingPc('受付7');
+    a.clinic.start();
+    await until('受付7 to lead', () => a.clinic.route === 'leader');
+    expect(none.clinic.route).toBe('relay');
+  }, 60_000);
+
   it('a PC cut off from the server asks the terminal itself', async () => {
     const b = await reconcilingPc('受付5');
     const bad = { ...(unwrap(b.pc.store.getSetting('server')) as object), port: 1 };
     unwrap(b.pc.store.setSetting('server', bad, SYSTEM_ACTOR));
     b.clinic.start();
-    await b.link.open();
     await new Promise((r) => setTimeout(r, 500));
     expect(b.clinic.route).toBe('alone');
     const id = unwrap(b.pc.store.saveVisit(visitWith(numbers('2003')))).id;

@@ -137,6 +137,20 @@ export class ReconcilerLeader {
     }
   }
 
+  /** Gives the lock up but keeps the session (a PC that cannot reach the terminal any more); never throws. */
+  release(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.leader || !this.client) return;
+      try {
+        await this.client.query('SELECT pg_advisory_unlock($1)', [LOCK_RECONCILER]);
+        this.set(false);
+      } catch {
+        await this.drop();
+        this.set(false);
+      }
+    });
+  }
+
   /** Gives the lock up (closing the connection releases it). */
   stop(): Promise<void> {
     return this.serial(async () => {

@@ -243,7 +243,10 @@ export class ClinicReconciler {
     const s = this.o.settings();
     let next: ReconcileRoute = 'alone';
     if (s.enabled) {
-      const leads = await this.leader.tick();
+      // Only a PC that can reach the terminal (a share folder set) may ask it for the clinic.
+      const canAsk = this.o.terminal() !== null;
+      if (!canAsk) await this.leader.release();
+      const leads = canAsk && (await this.leader.tick());
       this.reachable = leads || (await this.ping());
       next = leads ? 'leader' : this.reachable ? 'relay' : 'alone';
     } else {
