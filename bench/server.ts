@@ -38,6 +38,7 @@ async function pcOf(pgs: TestPostgres, name: string, dir = tempDir('shikaku-benc
     database: pgs.database,
     user: pgs.user,
     tls: false,
+    tlsFingerprint: '',
     pcName: name,
   };
   store.setSetting('server', settings, SYSTEM_ACTOR);

@@ -33,6 +33,7 @@ export const serverRequests = {
           database: z.string().max(63),
           user: z.string().max(63),
           tls: z.boolean(),
+          tlsFingerprint: z.string().max(200).optional(),
           pcName: z.string().max(64),
         }),
         password: z.string().max(200).optional(),
@@ -44,6 +45,8 @@ export const serverRequests = {
       message: z.string(),
       serverVersion: z.string().nullable(),
       schemaVersion: z.number().nullable(),
+      /** With TLS: the SHA-256 fingerprint of the certificate the server showed (to trust it: 設定). */
+      fingerprint: z.string().nullable(),
     }),
   },
   /** Stores the server password in the secret store (never the settings table); null removes it. Audited, valueless. */

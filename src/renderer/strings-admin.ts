@@ -83,6 +83,10 @@ export const adminStrings = {
     user: 'ユーザー名',
     password: 'パスワード（OSの鍵保管庫に保存。空欄なら変更しません）',
     tls: 'TLS（暗号化）を使う',
+    tlsFingerprint: 'サーバー証明書の指紋（SHA-256）',
+    tlsFingerprintHint:
+      '入れると、この指紋の証明書のサーバーにだけ接続します（なりすまし防止）。空欄なら暗号化のみ。「接続テスト」で表示される指紋をサーバーの管理者と確かめてから使ってください。',
+    trustSeen: '接続テストで表示された指紋を使う',
     pcName: 'このPCの名前（例：受付1）',
     test: '接続テスト',
     testing: '接続しています…',

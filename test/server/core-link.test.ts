@@ -79,7 +79,11 @@ describe('the running core and the 院内サーバー setting', () => {
       await c.end();
     }
 
-    await call('settings.set', { key: 'server', value: { ...serverSettings(pgs, '受付9'), enabled: false }, staff: 'yamada' });
+    await call('settings.set', {
+      key: 'server',
+      value: { ...serverSettings(pgs, '受付9'), enabled: false },
+      staff: 'yamada',
+    });
     expect(await status()).toMatchObject({ mode: 'off', text: 'このPCのデータのみ', reconciler: 'alone' });
   }, 90_000);
 });

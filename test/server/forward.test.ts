@@ -80,7 +80,9 @@ describe('reviews on any PC', () => {
     const audit = unwrap(b.store.listAudit({ entity: 'visit', entityId: visit.id })).filter(
       (e) => e.action === 'visit.review',
     );
-    expect(audit.reverse().map((e) => (e.detail as { forwarded: { pc: string; staffName: string } }).forwarded)).toMatchObject([
+    expect(
+      audit.reverse().map((e) => (e.detail as { forwarded: { pc: string; staffName: string } }).forwarded),
+    ).toMatchObject([
       { pc: '受付1', staffName: '山田 花子' },
       { pc: '受付3', staffName: '鈴木 一郎' },
     ]);

@@ -24,6 +24,7 @@ export function serverSettings(pg: TestPostgres, pcName: string) {
     database: pg.database,
     user: pg.user,
     tls: false,
+    tlsFingerprint: '',
     pcName,
   };
 }

@@ -187,7 +187,10 @@ describe('one reconciler per clinic', () => {
     const id = unwrap(b.pc.store.saveVisit(visitWith(numbers('2201')))).id;
     const c = await adminClient(pgs);
     try {
-      await until('受付3 to claim the request', async () => (await count(c, 'SELECT count(*) AS n FROM reconcile_claims WHERE pc = $1', ['受付3'])) === 1);
+      await until(
+        '受付3 to claim the request',
+        async () => (await count(c, 'SELECT count(*) AS n FROM reconcile_claims WHERE pc = $1', ['受付3'])) === 1,
+      );
       // 受付3 crashes while the terminal is still answering: its session ends (the lock goes with it), its terminal
       // client is gone before the answer arrives, so it never hands the answer over.
       await c.query(

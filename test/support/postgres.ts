@@ -4,7 +4,18 @@
 // `nobody` (runuser), otherwise as the current user. Nothing is left running: stop() (and destroy()) end it by
 // pg_ctl on its own data folder.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +27,10 @@ export interface TestPostgres {
   password: string;
   database: string;
   dir: string;
+  /** With `tls`: the SHA-256 fingerprint of the server's self-signed certificate (AB:CD:…). */
+  fingerprint: string | null;
+  /** The server's log so far (with `tls`, connections and authorizations are logged). */
+  log(): string;
   /** Stops the server (fast: active sessions are ended, as when the server PC is switched off). */
   stop(): void;
   start(): void;
@@ -54,7 +69,7 @@ function run(bin: string, args: string[]): void {
 }
 
 /** Creates and starts a cluster with one superuser `shikaku` (password auth over TCP) and a database `clinic`. */
-export async function startPostgres(opts: { password?: string } = {}): Promise<TestPostgres> {
+export async function startPostgres(opts: { password?: string; tls?: boolean } = {}): Promise<TestPostgres> {
   const bin = postgresBin();
   if (!bin) throw new Error('PostgreSQL is not installed (scripts/setup.sh installs Debian postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'shikaku-pg-'));
@@ -84,6 +99,37 @@ export async function startPostgres(opts: { password?: string } = {}): Promise<T
   ]);
   rmSync(pwfile);
   const port = await freePort();
+  let fingerprint: string | null = null;
+  if (opts.tls) {
+    // A self-signed certificate, as a clinic's server would have (openssl from Debian's base system).
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=shikaku-test-server',
+        '-keyout',
+        join(data, 'server.key'),
+        '-out',
+        join(data, 'server.crt'),
+      ],
+      { stdio: 'pipe' },
+    );
+    fingerprint = new X509Certificate(readFileSync(join(data, 'server.crt'))).fingerprint256;
+    if (isRoot) {
+      const uid = Number(execFileSync('id', ['-u', RUN_AS]).toString().trim());
+      const gid = Number(execFileSync('id', ['-g', RUN_AS]).toString().trim());
+      for (const f of ['server.key', 'server.crt']) chownSync(join(data, f), uid, gid);
+    }
+    chmodSync(join(data, 'server.key'), 0o600);
+    appendFileSync(join(data, 'postgresql.conf'), `\nssl = on\nlog_connections = on\n`);
+  }
   appendFileSync(
     join(data, 'postgresql.conf'),
     `\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${dir}'\nfsync = off\n` +
@@ -96,6 +142,10 @@ export async function startPostgres(opts: { password?: string } = {}): Promise<T
     password,
     database: 'clinic',
     dir,
+    fingerprint,
+    log() {
+      return existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '';
+    },
     stop() {
       if (existsSync(join(data, 'postmaster.pid'))) run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
     },

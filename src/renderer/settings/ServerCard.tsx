@@ -16,6 +16,7 @@ interface Form {
   database: string;
   user: string;
   tls: boolean;
+  tlsFingerprint: string;
   pcName: string;
 }
 
@@ -26,6 +27,7 @@ const blank: Form = {
   database: 'shikaku',
   user: 'shikaku',
   tls: false,
+  tlsFingerprint: '',
   pcName: '',
 };
 
@@ -54,6 +56,8 @@ export function ServerCard({ actor }: { actor: string }) {
   const [password, setPassword] = useState('');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  /** The fingerprint the server showed at the last 「接続テスト」 (to trust it in one click). */
+  const [seen, setSeen] = useState<string | null>(null);
   const status = useServerStatus();
 
   useEffect(() => {
@@ -79,6 +83,7 @@ export function ServerCard({ actor }: { actor: string }) {
     try {
       const r = await call('server.test', { settings: settings(), ...(password ? { password } : {}) });
       setMessage(r.message);
+      setSeen(r.fingerprint);
     } catch (e) {
       setMessage(e instanceof Error ? e.message : String(e));
     } finally {
@@ -139,6 +144,24 @@ export function ServerCard({ actor }: { actor: string }) {
           </label>
         </div>
         <Checkbox label={t.tls} checked={form.tls} onChange={set('tls')} />
+        {form.tls && (
+          <>
+            <TextField
+              label={t.tlsFingerprint}
+              value={form.tlsFingerprint}
+              onChange={set('tlsFingerprint')}
+              testId="server-fingerprint"
+              hint={t.tlsFingerprintHint}
+            />
+            {seen &&
+              seen.replace(/[^0-9A-F]/gi, '').toUpperCase() !==
+                form.tlsFingerprint.replace(/[^0-9A-F]/gi, '').toUpperCase() && (
+                <button type="button" onClick={() => set('tlsFingerprint')(seen)} data-testid="server-trust">
+                  {t.trustSeen}
+                </button>
+              )}
+          </>
+        )}
         <TextField label={t.pcName} value={form.pcName} onChange={set('pcName')} />
         <div className="row">
           <button type="button" className="button" disabled={busy} onClick={() => void test()}>

@@ -40,9 +40,10 @@ export function serverHandlers(deps: CoreDeps): Handlers<ServerRequest> {
         return {
           ok: true,
           code: null,
-          message: connectionOkMessage(t.serverVersion, t.schemaVersion, t.appSchemaVersion),
+          message: connectionOkMessage(t.serverVersion, t.schemaVersion, t.appSchemaVersion, t.fingerprint),
           serverVersion: t.serverVersion,
           schemaVersion: t.schemaVersion,
+          fingerprint: t.fingerprint,
         };
       } catch (e) {
         const err = classify(e);
@@ -52,6 +53,7 @@ export function serverHandlers(deps: CoreDeps): Handlers<ServerRequest> {
           message: serverMessages[err.code],
           serverVersion: null,
           schemaVersion: null,
+          fingerprint: null,
         };
       }
     },

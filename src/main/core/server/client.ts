@@ -3,6 +3,7 @@
 // screens show in Japanese. A failed connection never stops the PC: it keeps working on its own journal.
 // pg is loaded on the first connection, not with this module: a PC without a clinic server never loads it, and
 // the core's start does not pay for it (the Electron main process reads SERVER_PASSWORD_ENV from here too).
+import type { TLSSocket } from 'node:tls';
 import type pg from 'pg';
 import type { ServerSettings } from '../store/settings.ts';
 import { ServerError } from './messages.ts';
@@ -45,6 +46,7 @@ export interface ConnectOptions {
 /** The ServerError of a failed connection or statement (pg's codes and Node's socket errors). */
 export function classify(e: unknown): ServerError {
   if (e instanceof ServerError) return e;
+  if (e instanceof CertificateChanged) return new ServerError('SERVER_TLS_CERT_CHANGED', e.seen);
   const err = e as { code?: string; message?: string };
   const code = err?.code ?? '';
   const msg = String(err?.message ?? e);
@@ -72,6 +74,44 @@ export function classify(e: unknown): ServerError {
   return new ServerError('SERVER_ERROR', `${code} ${msg}`.trim().slice(0, 300));
 }
 
+/** The server showed another certificate than the one this PC trusts. */
+class CertificateChanged extends Error {
+  constructor(readonly seen: string) {
+    super(`server certificate ${seen}`);
+  }
+}
+
+/** A fingerprint as compared: hex digits only, upper case. */
+const fingerprintKey = (v: string) => v.toUpperCase().replace(/[^0-9A-F]/g, '');
+
+type PgConnection = { once(ev: 'sslconnect', fn: () => void): void; stream: TLSSocket };
+
+/** The TLS socket of a connected client (null without TLS). */
+function tlsSocketOf(client: pg.Client): TLSSocket | null {
+  const stream = (client as unknown as { connection?: PgConnection }).connection?.stream;
+  return stream && typeof (stream as TLSSocket).getPeerCertificate === 'function' ? (stream as TLSSocket) : null;
+}
+
+/** The SHA-256 fingerprint (AB:CD:…) of the certificate the server showed, null without TLS. */
+export function serverFingerprint(client: pg.Client): string | null {
+  return tlsSocketOf(client)?.getPeerCertificate()?.fingerprint256 ?? null;
+}
+
+/**
+ * Pins the server's certificate: when the TLS handshake ends, a certificate other than `fingerprint` ends the
+ * socket — before the server has asked for the password, so it is never used with an impostor.
+ */
+function pinCertificate(client: pg.Client, fingerprint: string): void {
+  const con = (client as unknown as { connection: PgConnection }).connection;
+  con.once('sslconnect', () => {
+    const socket = con.stream;
+    socket.once('secureConnect', () => {
+      const seen = socket.getPeerCertificate()?.fingerprint256 ?? '';
+      if (fingerprintKey(seen) !== fingerprintKey(fingerprint)) socket.destroy(new CertificateChanged(seen));
+    });
+  });
+}
+
 /** Opens one connection (no pool: a PC needs one for push and pull, and the leader's one for its lock). */
 export async function connect(s: ServerSettings, password: string | null, o: ConnectOptions = {}): Promise<pg.Client> {
   if (!s.host) throw new ServerError('SERVER_NOT_CONFIGURED');
@@ -84,19 +124,24 @@ export async function connect(s: ServerSettings, password: string | null, o: Con
     user: s.user,
     password,
     // TLS encrypts the link; the server's certificate is not checked against a CA (clinic servers use
-    // self-signed ones): docs/clinic-server.md.
+    // self-signed ones) but, when this PC has its fingerprint, pinned (pinCertificate): docs/clinic-server.md.
     ssl: s.tls ? { rejectUnauthorized: false } : false,
     connectionTimeoutMillis: o.connectTimeoutMs ?? 5000,
     statement_timeout: o.statementTimeoutMs ?? 30_000,
     application_name: `shikaku:${s.pcName}`.slice(0, 63),
   });
   client.on('error', () => undefined); // a dropped connection surfaces on the next query
+  if (s.tls && s.tlsFingerprint) pinCertificate(client, s.tlsFingerprint);
+  let refused: unknown;
+  (client as unknown as { connection: PgConnection }).connection.once('sslconnect', () =>
+    tlsSocketOf(client)?.once('error', (e) => (refused = e)),
+  );
   try {
     await client.connect();
     return client;
   } catch (e) {
     await client.end().catch(() => undefined);
-    throw classify(e);
+    throw classify(refused instanceof CertificateChanged ? refused : e);
   }
 }
 
@@ -114,6 +159,8 @@ export async function open(s: ServerSettings, password: string | null, appVersio
 
 export interface ConnectionTest {
   ok: true;
+  /** With TLS: the fingerprint of the certificate the server showed. */
+  fingerprint: string | null;
   serverVersion: string;
   /** The server schema's version: 0 = not set up yet (the first PC that connects sets it up). */
   schemaVersion: number;
@@ -132,7 +179,13 @@ export async function testConnection(s: ServerSettings, password: string | null)
     const known = new Set(serverMigrations.map((m) => m.id));
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length) throw new ServerError('SERVER_SCHEMA_NEWER', `server migrations ${unknown.join(', ')}`);
-    return { ok: true, serverVersion: v, schemaVersion: Math.max(0, ...ids), appSchemaVersion: SERVER_SCHEMA_VERSION };
+    return {
+      ok: true,
+      fingerprint: serverFingerprint(c),
+      serverVersion: v,
+      schemaVersion: Math.max(0, ...ids),
+      appSchemaVersion: SERVER_SCHEMA_VERSION,
+    };
   } catch (e) {
     throw classify(e);
   } finally {

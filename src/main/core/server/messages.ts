@@ -8,6 +8,8 @@ export const serverMessages = {
   SERVER_NO_PASSWORD: '院内サーバーのパスワードが保存されていません。設定画面で入力してください。',
   SERVER_DATABASE_MISSING: '院内サーバーに指定のデータベースがありません。データベース名を確認してください。',
   SERVER_TLS_FAILED: '院内サーバーとの暗号化接続（TLS）に失敗しました。TLSの設定を確認してください。',
+  SERVER_TLS_CERT_CHANGED:
+    '院内サーバーの証明書が、このPCに登録された指紋と違います。接続しませんでした（パスワードは送っていません）。サーバーの管理者に確認してください。',
   SERVER_SCHEMA_NEWER:
     '院内サーバーのデータは新しいバージョンのアプリで作成されています。このPCのデータで動作を続けます。アプリを更新してください。',
   SERVER_PC_NAME_TAKEN:
@@ -18,10 +20,16 @@ export const serverMessages = {
 export type ServerErrorCode = keyof typeof serverMessages;
 
 /** 「接続テスト」's answer when it connected. */
-export function connectionOkMessage(serverVersion: string, schemaVersion: number, appSchema: number): string {
+export function connectionOkMessage(
+  serverVersion: string,
+  schemaVersion: number,
+  appSchema: number,
+  fingerprint: string | null = null,
+): string {
   const schema =
     schemaVersion === 0 ? 'まだ初期設定されていません（最初に接続したPCが作成します）' : `スキーマ ${schemaVersion}`;
-  return `接続できました（PostgreSQL ${serverVersion}、${schema}、このアプリはスキーマ ${appSchema}）。`;
+  const cert = fingerprint ? `サーバー証明書の指紋（SHA-256）: ${fingerprint}` : '';
+  return `接続できました（PostgreSQL ${serverVersion}、${schema}、このアプリはスキーマ ${appSchema}）。${cert}`;
 }
 
 /** What the screens say about where the data comes from. */

@@ -31,7 +31,10 @@ type RelayAnswer =
 export function encodeAnswer(r: TerminalResult | TerminalError): RelayAnswer {
   if (r instanceof TerminalError) {
     const j = r.toJSON();
-    return { ok: false, error: { code: j.code, message: j.message, messageJa: j.messageJa, details: { ...j.details } } };
+    return {
+      ok: false,
+      error: { code: j.code, message: j.message, messageJa: j.messageJa, details: { ...j.details } },
+    };
   }
   return { ok: true, result: { ...r, bytes: Buffer.from(r.bytes).toString('base64') } };
 }
@@ -88,10 +91,14 @@ export class RelayTerminal implements ReconcilerTerminal {
       const answer = r.rows[0]?.answer;
       if (answer) return decodeAnswer(answer);
       if (Date.now() >= deadline)
-        throw new TerminalError('TERMINAL_TIMEOUT', `no answer through the clinic's reconciler within ${2 * timeoutMs} ms`, {
-          key,
-          timeoutMs,
-        });
+        throw new TerminalError(
+          'TERMINAL_TIMEOUT',
+          `no answer through the clinic's reconciler within ${2 * timeoutMs} ms`,
+          {
+            key,
+            timeoutMs,
+          },
+        );
       await this.sleep(pollMs);
     }
   }
@@ -175,9 +182,9 @@ export class ClaimingTerminal implements ReconcilerTerminal {
 
   async discardAnswer(key: string, kind?: Parameters<ReconcilerTerminal['discardAnswer']>[1]): Promise<void> {
     await this.direct.discardAnswer(key, kind);
-    await this.o.leader.session((c) => c.query('DELETE FROM reconcile_claims WHERE visit_id = $1', [key])).catch(
-      () => undefined,
-    );
+    await this.o.leader
+      .session((c) => c.query('DELETE FROM reconcile_claims WHERE visit_id = $1', [key]))
+      .catch(() => undefined);
   }
 
   close(): void {
@@ -281,7 +288,12 @@ export class ClinicReconciler {
       )
       .catch(() => null);
     if (!open || open.rows.length === 0) return 0;
-    const claimed = new Set(await this.leader.claim(pc, open.rows.map((r) => r.key)));
+    const claimed = new Set(
+      await this.leader.claim(
+        pc,
+        open.rows.map((r) => r.key),
+      ),
+    );
     const todo = open.rows.filter((r) => claimed.has(r.key));
     let answered = 0;
     const worker = async () => {

@@ -50,6 +50,8 @@ export interface SyncStatus {
 
 export class ClinicSync {
   private client: pg.Client | null = null;
+  /** The settings `client` was opened with. */
+  private clientFor = '';
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<SyncStatus> | null = null;
   private stopped = false;
@@ -139,7 +141,13 @@ export class ClinicSync {
   }
 
   private async exchange(s: ServerSettings): Promise<{ head: number }> {
-    this.client ??= await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
+    // A connection opened with other settings (changed since) is not reused.
+    const key = JSON.stringify(s);
+    if (this.client && this.clientFor !== key) await this.drop();
+    if (!this.client) {
+      this.client = await open(s, await this.o.secrets.get(), this.o.appVersion ?? '');
+      this.clientFor = key;
+    }
     const pushed = await pushAll(this.client, this.o.store, s.pcName, this.o.pushBatch);
     await pullAll(this.client, this.o.mirror);
     // Reviews and re-claims made on other PCs of visits this PC holds: recorded now, pushed with the next round.

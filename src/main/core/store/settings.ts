@@ -29,6 +29,16 @@ export const ServerSettings = z.object({
   database: z.string().trim().min(1).max(63),
   user: z.string().trim().min(1).max(63),
   tls: z.boolean(),
+  /**
+   * With TLS: the SHA-256 fingerprint of the server's certificate this PC trusts ('' = encrypt without checking).
+   * A server showing another certificate is refused before the password is used (server/client.ts).
+   */
+  tlsFingerprint: z
+    .string()
+    .trim()
+    .transform((v) => v.toUpperCase().replace(/[^0-9A-F]/g, ''))
+    .refine((v) => v === '' || v.length === 64, 'a SHA-256 fingerprint has 64 hex digits')
+    .default(''),
   /** This PC's name at the clinic (受付1, 受付2): the server keeps each PC's journal under it. */
   pcName: z.string().trim().max(64),
 });
@@ -112,7 +122,16 @@ export type KnownSettingKey = keyof typeof knownSettings;
 
 export const settingDefaults: { [K in KnownSettingKey]: z.infer<(typeof knownSettings)[K]> } = {
   staff: [],
-  server: { enabled: false, host: '', port: 5432, database: 'shikaku', user: 'shikaku', tls: false, pcName: '' },
+  server: {
+    enabled: false,
+    host: '',
+    port: 5432,
+    database: 'shikaku',
+    user: 'shikaku',
+    tls: false,
+    tlsFingerprint: '',
+    pcName: '',
+  },
   'backup.keep': 14,
   'backup.intervalHours': 24,
   'backup.secondDir': '',
