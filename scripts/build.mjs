@@ -9,6 +9,7 @@
 //                               pure-JS dependencies inside, like the CLI; --web builds only these): nothing is
 //                               transpiled when the app starts
 //   dist/{core,cli,web}/pcsc-worker.cjs  the PC/SC worker process, next to the code that forks it
+//   dist/{core,cli,web}/terminal-parse-worker.cjs  the answer parse worker thread, next to the code that starts it
 // Dependencies of the Electron bundles stay external (they ship in the app's node_modules; native ones are
 // unpacked from asar). The CLI bundle carries its pure-JS dependencies inside (but iconv-lite), so it starts
 // without resolving dozens of node_modules files.
@@ -126,6 +127,22 @@ async function buildPcscWorker(outDir) {
   });
 }
 
+/** The answer parse worker thread (started by src/hardware/terminal/parse-pool.ts, which looks for it next to itself). */
+async function buildParseWorker(outDir) {
+  return esbuildAtomic({
+    entryPoints: [join(root, 'src/hardware/terminal/parse-worker.ts')],
+    outfile: join(dist, outDir, 'terminal-parse-worker.cjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: [...NATIVE_MODULES, 'iconv-lite'],
+    ...importMetaShim,
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
+
 export async function buildCli() {
   const result = await esbuildAtomic({
     entryPoints: [join(root, 'src/main/cli/bundle.ts')],
@@ -144,8 +161,13 @@ export async function buildCli() {
     logLevel: 'warning',
   });
   await buildPcscWorker('cli');
-  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, join(root, p)));
-  writeAtomic(CLI_INPUTS, JSON.stringify(inputs));
+  const parse = await buildParseWorker('cli');
+  const inputs = new Set(
+    [...Object.keys(result.metafile.inputs), ...Object.keys(parse.metafile.inputs)].map((p) =>
+      relative(root, join(root, p)),
+    ),
+  );
+  writeAtomic(CLI_INPUTS, JSON.stringify([...inputs]));
 }
 
 export const WEB_HOST_BUNDLE = join(dist, 'web', 'host.mjs');
@@ -194,10 +216,9 @@ export async function buildWebHost() {
     },
   });
   await buildPcscWorker('web');
+  const parse = await buildParseWorker('web');
   const inputs = new Set(
-    [...Object.keys(core.metafile.inputs), ...Object.keys(host.metafile.inputs)].map((p) =>
-      relative(root, join(root, p)),
-    ),
+    [core, host, parse].flatMap((r) => Object.keys(r.metafile.inputs)).map((p) => relative(root, join(root, p))),
   );
   writeAtomic(WEB_INPUTS, JSON.stringify([...inputs]));
 }
@@ -207,6 +228,7 @@ export async function buildElectron() {
   await bundle('src/main/electron/preload.ts', 'electron', 'preload.cjs', 'cjs');
   await bundle('src/main/core/process.ts', 'core', 'process.cjs', 'cjs');
   await buildPcscWorker('core');
+  await buildParseWorker('core');
   await buildCli();
 }
 

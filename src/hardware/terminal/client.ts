@@ -33,7 +33,9 @@ import type {
   QualificationQueryInput,
   TerminalAnswer,
 } from './model.ts';
-import { oversizedAnswer, parseAnswer, type AnswerKindHint } from './parser.ts';
+import { parseWithFindings, type ParsedAnswer } from './parse-job.ts';
+import { ParseWorker, type AnswerParser } from './parse-pool.ts';
+import { oversizedAnswer, type AnswerKindHint, type ParseOptions } from './parser.ts';
 import type {
   AnswerHealth,
   BulkFetchOptions,
@@ -75,6 +77,8 @@ const LINK_FAILURES: ReadonlySet<TerminalErrorCode> = new Set([
 
 interface Found {
   answer: TerminalAnswer;
+  /** 一括照会 result: each unit's finding (parse-job.ts). */
+  findings?: ParsedAnswer['findings'];
   file: string;
   format: 'xml' | 'zip';
   bytes: Buffer;
@@ -111,9 +115,12 @@ const ANSWER_KIND: Record<RequestKind, AnswerKindHint> = {
 
 export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
   readonly dirs: ShareDirs;
-  private readonly opts: Required<Omit<TerminalClientOptions, 'medicalInstitutionCode' | 'dir'>> & {
+  private readonly opts: Required<Omit<TerminalClientOptions, 'medicalInstitutionCode' | 'dir' | 'parser'>> & {
     medicalInstitutionCode: string;
   };
+  /** Parses answers of offThreadMinBytes or more off the event loop (parse-pool.ts). */
+  private readonly parser: AnswerParser;
+  private readonly ownsParser: boolean;
   private readonly pending = new Map<string, Pending>();
   /** Exchanges in progress by request file (see exchange()). */
   private readonly exchanges = new Map<string, Promise<{ found: Found; reused: boolean }>>();
@@ -140,7 +147,10 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       maxAnswerBytes: options.maxAnswerBytes ?? 1024 * 1024,
       bulkAnswerBytesPerRow: options.bulkAnswerBytesPerRow ?? 16 * 1024,
       bulkAssumedRows: options.bulkAssumedRows ?? 200,
+      offThreadMinBytes: options.offThreadMinBytes ?? 16 * 1024,
     };
+    this.ownsParser = options.parser === undefined;
+    this.parser = options.parser ?? new ParseWorker();
     const o = this.opts;
     this.face = new FaceWatcher(this.dirs.face, {
       watch: o.watch,
@@ -214,10 +224,11 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     const maxBytes = this.opts.maxAnswerBytes + rows * this.opts.bulkAnswerBytesPerRow;
     const { found, reused } = await this.exchange('bulk_fetch', key, build, opts.timeoutMs, maxBytes);
     const answer = found.answer as BulkResultAnswer;
-    const results = answer.units.map((unit) => ({
+    const findings = found.findings;
+    const results = answer.units.map((unit, i) => ({
       ...(unit.searchInfo?.arbitraryIdentifier !== undefined ? { rowId: unit.searchInfo.arbitraryIdentifier } : {}),
       unit,
-      finding: bulkUnitToFinding(unit, answer.header),
+      finding: findings ? (findings[i] ?? null) : bulkUnitToFinding(unit, answer.header),
     }));
     return {
       key,
@@ -287,6 +298,14 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       this.settle(p, new TerminalError('TERMINAL_CLOSED', 'client closed while waiting', { key: p.key }));
     this.face.close();
     this.updateWatchers();
+    if (this.ownsParser) await this.parser.close();
+  }
+
+  /** An answer's bytes parsed: large ones off the event loop (the parse worker), small ones here. */
+  private parse(bytes: Buffer, opts: ParseOptions): ParsedAnswer | Promise<ParsedAnswer> {
+    return bytes.length >= this.opts.offThreadMinBytes
+      ? this.parser.parse(bytes, opts)
+      : parseWithFindings(bytes, opts);
   }
 
   // ---- exchange: request → answer ----
@@ -487,7 +506,8 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       do {
         p.recheck = false;
         await this.inspect(p, final);
-      } while (p.recheck && !p.settled);
+        // (past the deadline, the deadline's own final check goes next: a slow parse never keeps it waiting)
+      } while (p.recheck && !p.settled && (final || Date.now() < p.deadline));
     } finally {
       p.checking = false;
     }
@@ -508,9 +528,9 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         return;
       }
       const bytes = got.bytes;
-      let answer: TerminalAnswer;
+      let parsed: ParsedAnswer;
       try {
-        answer = parseAnswer(bytes, { file, kind: p.answerKind, maxBytes: p.maxBytes });
+        parsed = await this.parse(bytes, { file, kind: p.answerKind, maxBytes: p.maxBytes });
       } catch (e) {
         const err = isTerminalError(e)
           ? e
@@ -518,6 +538,16 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         err.details.key = p.key;
         err.details.file = file;
         p.lastError = err;
+        if (p.settled) return;
+        if (err.code === 'TERMINAL_PARSER_FAILED') {
+          // The parse worker went away, not the answer: read it again (a new worker); never set it aside for that.
+          if (final) this.settle(p, err);
+          else {
+            clearTimeout(p.retryTimer);
+            p.retryTimer = setTimeout(() => this.check(p), this.opts.settleMs);
+          }
+          return;
+        }
         if (p.lastBytes && p.lastBytes.equals(bytes)) p.sameFailures += 1;
         else {
           p.lastBytes = bytes;
@@ -532,6 +562,8 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         }
         return;
       }
+      if (p.settled) return;
+      const answer = parsed.answer;
       const verdict = verifyAnswer(p.key, answer, file);
       if (verdict) {
         await quarantineAnswer(this.dirs, file);
@@ -539,7 +571,13 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         return;
       }
       await fsp.rm(path.join(this.dirs.req, p.requestFile), { force: true }).catch(() => undefined);
-      this.settle(p, { answer, file, format: ext === '.zip' ? 'zip' : 'xml', bytes });
+      this.settle(p, {
+        answer,
+        ...(parsed.findings ? { findings: parsed.findings } : {}),
+        file,
+        format: ext === '.zip' ? 'zip' : 'xml',
+        bytes,
+      });
       return;
     }
     // No answer: did the connector reject the request (a .err next to it)?
