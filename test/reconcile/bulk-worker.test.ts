@@ -10,7 +10,7 @@ import type { Visit } from '../../src/claims/visit.ts';
 import { FileTerminalClient, TerminalSimulator, isTerminalError } from '../../src/hardware/terminal/index.ts';
 import { parseWithFindings } from '../../src/hardware/terminal/parse-job.ts';
 import { ParseWorker, type AnswerParser } from '../../src/hardware/terminal/parse-pool.ts';
-import { nextChunkSize } from '../../src/main/core/reconcile/bulk.ts';
+import { MIN_CHUNK, nextChunkSize } from '../../src/main/core/reconcile/bulk.ts';
 import { Reconciler } from '../../src/main/core/reconcile/reconciler.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { HANAKO, fakeClock, openTestStore, removeDir, tempDir, unwrap, visitWith } from './helpers.ts';
@@ -201,9 +201,10 @@ describe('一括照会 parsed off the event loop', () => {
 });
 
 describe('store transactions sized by time', () => {
-  it('a slow transaction makes the next one smaller, a quick one at most twice as large, within 1..max', () => {
-    expect(nextChunkSize(8, 16, 8, 25)).toBe(4);
-    expect(nextChunkSize(8, 200, 8, 25)).toBe(1);
+  it('a slow transaction makes the next one smaller, a quick one at most twice as large, within MIN_CHUNK..max', () => {
+    expect(nextChunkSize(16, 16, 8, 25)).toBe(8);
+    expect(nextChunkSize(8, 200, 8, 25)).toBe(MIN_CHUNK);
+    expect(nextChunkSize(8, 200, 8, 2)).toBe(2);
     expect(nextChunkSize(8, 1, 8, 25)).toBe(16);
     expect(nextChunkSize(16, 1, 8, 25)).toBe(25);
     expect(nextChunkSize(4, 0, 60_000, 4)).toBe(4);

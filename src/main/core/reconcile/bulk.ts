@@ -97,13 +97,17 @@ interface Decided {
   };
 }
 
+/** Below this many rows a transaction is mostly its commit (the fsync): smaller ones would only add commits. */
+export const MIN_CHUNK = 4;
+
 /**
- * The next store transaction's size: the last one's scaled to the time budget (at most doubled, at least 1, at most
- * `max`), so a slow disk (a long fsync) or a busy machine makes the transactions smaller, not longer.
+ * The next store transaction's size: the last one's scaled to the time budget (at most doubled, at least MIN_CHUNK,
+ * at most `max`), so a busy machine makes the transactions smaller, not longer. A commit that waited long for the
+ * disk says nothing of the rows: it does not make them fewer than MIN_CHUNK (that would only add more fsyncs).
  */
 export function nextChunkSize(size: number, tookMs: number, budgetMs: number, max: number): number {
   const scaled = Math.floor((size * budgetMs) / Math.max(tookMs, 0.01));
-  return Math.max(1, Math.min(max, size * 2, scaled));
+  return Math.max(Math.min(MIN_CHUNK, max), Math.min(max, size * 2, scaled));
 }
 
 /** A fresh key for one round's requests: ASCII, short, never 12 digits in a row (the My Number guard). */
