@@ -112,36 +112,32 @@ function writeAtomic(path, text) {
   renameSync(tmp, path);
 }
 
-/** The PC/SC worker (forked by src/hardware/pcsc/real.ts, which looks for it next to itself). */
-async function buildPcscWorker(outDir) {
-  await esbuildAtomic({
-    entryPoints: [join(root, 'src/hardware/pcsc/worker.ts')],
-    outfile: join(dist, outDir, 'pcsc-worker.cjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: NATIVE_MODULES,
-    ...importMetaShim,
-    logLevel: 'warning',
-  });
-}
-
-/** The answer parse worker thread (started by src/hardware/terminal/parse-pool.ts, which looks for it next to itself). */
-async function buildParseWorker(outDir) {
+/** A worker bundle (CommonJS, one file) next to the code that starts it, which looks for it next to itself. */
+function buildWorker(entry, outDir, fileName, external) {
   return esbuildAtomic({
-    entryPoints: [join(root, 'src/hardware/terminal/parse-worker.ts')],
-    outfile: join(dist, outDir, 'terminal-parse-worker.cjs'),
+    entryPoints: [join(root, entry)],
+    outfile: join(dist, outDir, fileName),
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: [...NATIVE_MODULES, 'iconv-lite'],
+    external,
     ...importMetaShim,
     metafile: true,
     logLevel: 'warning',
   });
 }
+
+/** The PC/SC worker process (forked by src/hardware/pcsc/real.ts). */
+const buildPcscWorker = (outDir) =>
+  buildWorker('src/hardware/pcsc/worker.ts', outDir, 'pcsc-worker.cjs', NATIVE_MODULES);
+
+/** The answer parse worker thread (started by src/hardware/terminal/parse-pool.ts); iconv-lite stays external. */
+const buildParseWorker = (outDir) =>
+  buildWorker('src/hardware/terminal/parse-worker.ts', outDir, 'terminal-parse-worker.cjs', [
+    ...NATIVE_MODULES,
+    'iconv-lite',
+  ]);
 
 export async function buildCli() {
   const result = await esbuildAtomic({
