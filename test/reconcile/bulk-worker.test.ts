@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Visit } from '../../src/claims/visit.ts';
 import { FileTerminalClient, TerminalSimulator, isTerminalError } from '../../src/hardware/terminal/index.ts';
-import { parseWithFindings } from '../../src/hardware/terminal/parse-job.ts';
+import { buildUpload, parseWithFindings } from '../../src/hardware/terminal/parse-job.ts';
 import { ParseWorker, type AnswerParser } from '../../src/hardware/terminal/parse-pool.ts';
 import { MIN_CHUNK, nextChunkSize } from '../../src/main/core/reconcile/bulk.ts';
 import { Reconciler } from '../../src/main/core/reconcile/reconciler.ts';
@@ -111,6 +111,7 @@ function dyingParser(times: number): AnswerParser & { killed: number } {
       }
       return pending;
     },
+    buildBulkUpload: (build: Parameters<AnswerParser['buildBulkUpload']>[0]) => parser.buildBulkUpload(build),
     close: () => parser.close(),
   };
   return p;
@@ -156,6 +157,28 @@ describe('一括照会 parsed off the event loop', () => {
     expect((failure as Error & { toJSON(): unknown }).toJSON()).toEqual(
       (expected as Error & { toJSON(): unknown }).toJSON(),
     );
+  });
+
+  it('the worker builds the same 一括照会 upload as the thread; a bad query is the same TERMINAL_INVALID_QUERY', async () => {
+    const queries = Array.from({ length: 40 }, (_, i) => ({
+      ...numbersOf(String(8000 + i)),
+      birthDate: '1980-05-15',
+      confirmationDate: '2026-11-20',
+      rowId: String(i),
+    }));
+    const build = {
+      queries,
+      key: 'bulk-same',
+      medicalInstitutionCode: '1312345678',
+      opts: { encoding: 'shift_jis' as const, padKokuhoInsurer: true },
+    };
+    const off = await parser.buildBulkUpload(build);
+    expect(Buffer.isBuffer(off)).toBe(true);
+    expect(off.equals(buildUpload(build))).toBe(true);
+    const bad = { ...build, queries: [{ ...queries[0]!, birthDate: 'not a date' }] };
+    const failure = await parser.buildBulkUpload(bad).catch((e: unknown) => e);
+    expect(isTerminalError(failure, 'TERMINAL_INVALID_QUERY')).toBe(true);
+    expect(() => buildUpload(bad)).toThrow((failure as Error).message);
   });
 
   it('a worker dying mid-parse: the parse is rejected, the answer read again by a new worker, each visit recorded once', async () => {

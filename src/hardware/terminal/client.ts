@@ -4,7 +4,7 @@
 // by face.ts.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { buildBulkFetchRequest, buildBulkUploadRequest, buildQualificationRequest, normalizeQuery } from './builder.ts';
+import { buildBulkFetchRequest, buildQualificationRequest, normalizeQuery } from './builder.ts';
 import { keyEchoOf, quarantineAnswer, verifyAnswer } from './answer-file.ts';
 import { SegmentOfResult } from './codes.ts';
 import { TerminalError, isTerminalError, type TerminalErrorCode } from './errors.ts';
@@ -33,7 +33,7 @@ import type {
   QualificationQueryInput,
   TerminalAnswer,
 } from './model.ts';
-import { parseWithFindings, type ParsedAnswer } from './parse-job.ts';
+import { buildUpload, parseWithFindings, type ParsedAnswer } from './parse-job.ts';
 import { ParseWorker, type AnswerParser } from './parse-pool.ts';
 import { oversizedAnswer, type AnswerKindHint, type ParseOptions } from './parser.ts';
 import type {
@@ -106,6 +106,9 @@ interface Pending {
   resolve(f: Found): void;
   reject(e: TerminalError): void;
 }
+
+/** Bytes a 一括照会 upload request takes per row (to decide whether it is built off the event loop). */
+const UPLOAD_BYTES_PER_ROW = 512;
 
 const ANSWER_KIND: Record<RequestKind, AnswerKindHint> = {
   qualification: 'qualification',
@@ -193,13 +196,17 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     assertKey(key);
     const mic =
       queries.find((q) => q.medicalInstitutionCode)?.medicalInstitutionCode ?? this.opts.medicalInstitutionCode;
+    const upload = {
+      queries: queries.map((q) => ({ ...q, medicalInstitutionCode: q.medicalInstitutionCode || mic })),
+      key,
+      medicalInstitutionCode: mic,
+      opts: { encoding: this.opts.encoding, padKokuhoInsurer: this.opts.padKokuhoInsurer },
+    };
+    // A big upload (~0.5 KB a row) is built off the event loop too.
     const build = () =>
-      buildBulkUploadRequest(
-        queries.map((q) => ({ ...q, medicalInstitutionCode: q.medicalInstitutionCode || mic })),
-        key,
-        mic,
-        { encoding: this.opts.encoding, padKokuhoInsurer: this.opts.padKokuhoInsurer },
-      );
+      queries.length * UPLOAD_BYTES_PER_ROW >= this.opts.offThreadMinBytes
+        ? this.parser.buildBulkUpload(upload)
+        : buildUpload(upload);
     const { found, reused } = await this.exchange('bulk_upload', key, build, opts.timeoutMs);
     const answer = found.answer as BulkUploadAnswer;
     if (!answer.receptionNumber) {
@@ -317,7 +324,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
   private async exchange(
     kind: RequestKind,
     key: string,
-    build: () => Buffer,
+    build: () => Buffer | Promise<Buffer>,
     timeoutMs?: number,
     maxBytes = this.opts.maxAnswerBytes,
   ): Promise<{ found: Found; reused: boolean }> {
@@ -338,7 +345,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     kind: RequestKind,
     key: string,
     requestFile: string,
-    build: () => Buffer,
+    build: () => Buffer | Promise<Buffer>,
     timeoutMs: number | undefined,
     maxBytes: number,
   ): Promise<{ found: Found; reused: boolean }> {
@@ -347,7 +354,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         new TerminalError('TERMINAL_SHARE_MISSING', `share folders missing under ${this.dirs.root}`, { key }),
       );
     }
-    const body = build();
+    const body = await build();
     const base = answerBaseName(requestFile);
     const answerPresent = (await this.answerFileExists(base)) !== undefined;
     if (!answerPresent) {

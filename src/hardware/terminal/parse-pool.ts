@@ -1,6 +1,7 @@
 // Parsing large answer files off the core's event loop: one worker thread (parse-worker.ts) that the client hands
 // the bytes of a big answer (a 一括照会 result of a hundred rows is ~100 KB of Shift_JIS XML, tens of ms to decode
-// and parse), so a reception request waiting meanwhile is answered within a frame. Supervised like the PC/SC
+// and parse) and the queries of a big 一括照会 upload to build (~50 KB, 15–30 ms), so a reception request waiting
+// meanwhile is answered within a frame. Supervised like the PC/SC
 // worker (after Ledger Live's device isolation): started on first use, restarted on the next use after it died;
 // when it dies or hangs (no reply within parseTimeoutMs: it is terminated), every parse in flight is rejected with
 // TERMINAL_PARSER_FAILED (retryable: the client reads the file again, nothing was applied). A worker that cannot
@@ -10,12 +11,21 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TerminalError } from './errors.ts';
-import { failureToError, parseWithFindings, type ParseReply, type ParsedAnswer } from './parse-job.ts';
+import {
+  buildUpload,
+  failureToError,
+  parseWithFindings,
+  type BulkUploadBuild,
+  type ParseReply,
+  type ParseRequest,
+  type ParsedAnswer,
+} from './parse-job.ts';
 import type { ParseOptions } from './parser.ts';
 
-/** Where the client sends an answer's bytes to be parsed. */
+/** Where the client sends an answer's bytes to be parsed and a big 一括照会 upload to be built. */
 export interface AnswerParser {
   parse(bytes: Uint8Array, opts: ParseOptions): Promise<ParsedAnswer>;
+  buildBulkUpload(build: BulkUploadBuild): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -28,8 +38,11 @@ export interface ParseWorkerOptions {
   log?: (line: string) => void;
 }
 
+/** A job's result: a parsed answer or a built request. */
+type Done = { parsed: ParsedAnswer } | { bytes: Uint8Array };
+
 interface InFlight {
-  resolve(p: ParsedAnswer): void;
+  resolve(done: Done): void;
   reject(e: TerminalError): void;
   timer: NodeJS.Timeout;
 }
@@ -50,6 +63,7 @@ function spawn(entry: string): Worker {
 /** The in-thread parser: the same job, run where it is called. */
 export const inThreadParser: AnswerParser = {
   parse: (bytes, opts) => new Promise((resolve) => resolve(parseWithFindings(bytes, opts))),
+  buildBulkUpload: (build) => new Promise((resolve) => resolve(buildUpload(build))),
   close: () => Promise.resolve(),
 };
 
@@ -79,18 +93,40 @@ export class ParseWorker implements AnswerParser {
 
   /** Parses in the worker (in the thread when no worker can start). Rejects with a TerminalError. */
   async parse(bytes: Uint8Array, opts: ParseOptions): Promise<ParsedAnswer> {
-    if (this.closed) throw new TerminalError('TERMINAL_CLOSED', 'parser is closed', pick(opts));
-    if (this.unavailable || !(await this.start())) return inThreadParser.parse(bytes, opts);
+    const done = await this.run({ op: 'parse', bytes, opts }, pick(opts), async () => ({
+      parsed: await inThreadParser.parse(bytes, opts),
+    }));
+    if (!('parsed' in done)) throw new Error('parse worker answered a parse with bytes');
+    return done.parsed;
+  }
+
+  /** Builds a 一括照会 upload in the worker (in the thread when no worker can start). Rejects with a TerminalError. */
+  async buildBulkUpload(build: BulkUploadBuild): Promise<Buffer> {
+    const done = await this.run({ op: 'build', build }, { key: build.key }, async () => ({
+      bytes: await inThreadParser.buildBulkUpload(build),
+    }));
+    if (!('bytes' in done)) throw new Error('parse worker answered a build with a parse');
+    return Buffer.from(done.bytes.buffer, done.bytes.byteOffset, done.bytes.byteLength);
+  }
+
+  /** One job in the worker; `here` when no worker can start. */
+  private async run(
+    job: DistributiveOmit<ParseRequest, 'id'>,
+    details: { key?: string; file?: string },
+    here: () => Promise<Done>,
+  ): Promise<Done> {
+    if (this.closed) throw new TerminalError('TERMINAL_CLOSED', 'parser is closed', details);
+    if (this.unavailable || !(await this.start())) return here();
     const worker = this.worker;
     if (!worker || this.closed)
       // killed or closed while it started
-      throw new TerminalError('TERMINAL_PARSER_FAILED', 'answer parse worker went away before the parse', pick(opts));
+      throw new TerminalError('TERMINAL_PARSER_FAILED', 'parse worker went away before the job', details);
     const id = this.nextId++;
-    return new Promise<ParsedAnswer>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.kill(`no reply within ${this.timeoutMs} ms`), this.timeoutMs);
       this.inFlight.set(id, { resolve, reject, timer });
-      worker.ref(); // a parse in flight keeps the process alive; an idle worker does not
-      worker.postMessage({ id, bytes, opts });
+      worker.ref(); // a job in flight keeps the process alive; an idle worker does not
+      worker.postMessage({ ...job, id });
     });
   }
 
@@ -136,7 +172,7 @@ export class ParseWorker implements AnswerParser {
         this.inFlight.delete(m.id);
         clearTimeout(f.timer);
         if (this.inFlight.size === 0) w.unref();
-        if (m.ok) f.resolve(m.parsed);
+        if (m.ok) f.resolve(m);
         else f.reject(failureToError(m.error));
       });
       // Killed (kill, close) before it was ready: not a worker that cannot start; the parse waiting sees it gone.
@@ -173,6 +209,8 @@ export class ParseWorker implements AnswerParser {
     if (lost.length > 0) this.log(`terminal parse worker gone (${why}): ${lost.length} parse(s) rejected`);
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function pick(opts: ParseOptions) {
   return opts.file !== undefined ? { file: opts.file } : {};
