@@ -41,7 +41,7 @@ export interface BulkSettings {
   maxFetches: number;
   /**
    * Most reconciliations per store transaction. Each transaction is sized from the last one's duration to take about
-   * 2 × sliceMs (a commit holds the event loop for its fsync too: better-sqlite3 is synchronous), never more than this.
+   * sliceMs (a commit holds the event loop for its fsync too: better-sqlite3 is synchronous), never more than this.
    */
   commitChunk: number;
   /** Longest stretch of a round's synchronous work (reading visits, deciding) before it yields (ms). */
@@ -307,7 +307,7 @@ export class BulkRound {
     s.fallback += unanswered;
     let applied = 0;
     const maxChunk = Math.max(1, r.bulkSettings.commitChunk);
-    const budget = 2 * r.bulkSettings.sliceMs;
+    const budget = r.bulkSettings.sliceMs;
     let chunk = Math.min(maxChunk, 8);
     for (let i = 0; i < decided.length;) {
       const part = decided.slice(i, i + chunk);
