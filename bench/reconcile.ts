@@ -6,8 +6,10 @@
 // Prints total time, visits/s, peak RSS, the event loop's delay while reconciling (p50/p99/max: what a UI request
 // waits for at worst meanwhile) and the ratios between sizes; asserts nothing. Meanwhile a reception request
 // (visits.save through the core's dispatcher, as the renderer sends it) arrives every 100 ms: its latency from
-// arrival to answer is printed next to the loop delay, against a bare 512 B write+fsync measured in the same run
-// (a save cannot answer before its fsync).
+// arrival to answer is printed next to the loop delay. Both are also measured for a few seconds on the idle core
+// before the run (the same requests, no reconciler): each figure is printed with its ratio to that floor. A bare
+// 512 B write+fsync in the same run is printed too (a save cannot answer before its fsync).
+// The backlog is saved in one transaction before anything is measured.
 // Run: node --import tsx bench/reconcile.ts [--sizes 1000,10000] [--mode bulk|single] [--concurrency 2]
 import { spawnSync } from 'node:child_process';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -36,6 +38,23 @@ const { values } = parseArgs({
 const concurrency = Number(values.concurrency);
 const mode = values.mode === 'single' ? 'single' : 'bulk';
 const self = fileURLToPath(import.meta.url);
+/** How long the idle floors are measured before the run (reception requests every 100 ms, no reconciler). */
+const IDLE_MS = 3_000;
+
+interface Figures {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * A birth date of its own for each patient (1966-01-01 + i days: aged 27 to 60 on the service date, 30 % copay).
+ * Every patient the same 山田 花子 born the same day made each save look through all the earlier ones for a match
+ * (patient-merge's findMatch: same kana, same birth date), so the requests measured that, not the reconciler.
+ */
+function birthDate(i: number): string {
+  return new Date(Date.UTC(1966, 0, 1 + i)).toISOString().slice(0, 10);
+}
 
 function visit(i: number): Visit {
   return {
@@ -47,7 +66,7 @@ function visit(i: number): Visit {
       patientId: `P${i}`,
       name: '山田 花子',
       nameKana: 'ヤマダ ハナコ',
-      birthDate: '1980-05-15',
+      birthDate: birthDate(i),
       sex: 'female',
       postalCode: '',
       address: '',
@@ -92,12 +111,20 @@ async function one(n: number): Promise<void> {
   try {
     const store = await openBenchJournal(dataDir);
     const registry: SimPerson[] = [];
-    for (let i = 0; i < n; i++) {
-      const v = visit(i);
-      const r = store.saveVisit(v);
-      if (!r.ok) throw new Error(r.error.code);
-      registry.push({ ...v.evidence.insurance!, name: v.patient.name, birthDate: v.patient.birthDate, sex: 'female' });
-    }
+    // The backlog in one transaction (setup, not measured: n fsyncs would take minutes on a busy disk).
+    store.db.transaction(() => {
+      for (let i = 0; i < n; i++) {
+        const v = visit(i);
+        const r = store.saveVisit(v);
+        if (!r.ok) throw new Error(r.error.code);
+        registry.push({
+          ...v.evidence.insurance!,
+          name: v.patient.name,
+          birthDate: v.patient.birthDate,
+          sex: 'female',
+        });
+      }
+    })();
     const registryFile = path.join(dataDir, 'registry.json');
     writeFileSync(registryFile, JSON.stringify(registry));
     const stopSim = await startSim(shareDir, registryFile);
@@ -123,32 +150,65 @@ async function one(n: number): Promise<void> {
       { testHooks: false },
     );
     const floor = fsyncFloor(dataDir, 50);
+    // Reception requests every 100 ms, timed from when each arrives (so a busy loop's lateness counts).
+    let k = 0;
+    const receptionLoad = (): { stop(): number[] } => {
+      const times: number[] = [];
+      let running = true;
+      const arrive = (at: number): void => {
+        setTimeout(
+          () => {
+            if (!running) return;
+            const v = { ...visit(n + k), serviceDate: '2026-11-21' };
+            void dispatch({ id: ++k, name: 'visits.save', input: v }).then((res) => {
+              if (res && 'error' in res && res.error) throw new Error(JSON.stringify(res.error));
+              times.push(performance.now() - at);
+            });
+            arrive(at + 100);
+          },
+          Math.max(0, at - performance.now()),
+        );
+      };
+      arrive(performance.now() + 100);
+      return {
+        stop: () => {
+          running = false;
+          return times;
+        },
+      };
+    };
+    const loopFigures = (h: ReturnType<typeof monitorEventLoopDelay>) => ({
+      p50: h.percentile(50) / 1e6,
+      p99: h.percentile(99) / 1e6,
+      max: h.max / 1e6,
+    });
+    const figures = (xs: number[]) => ({ n: xs.length, p50: pct(xs, 50), p99: pct(xs, 99), max: pct(xs, 100) });
+    // The floors: the same requests and the loop delay on the idle core (the reconciler not running), this run.
+    const idleDelay = monitorEventLoopDelay({ resolution: 1 });
+    idleDelay.enable();
+    const idle = receptionLoad();
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const idleReception = idle.stop();
+    idleDelay.disable();
+    await new Promise((r) => setTimeout(r, 200)); // the last idle request answered
     const delay = monitorEventLoopDelay({ resolution: 1 });
     const rss0 = process.memoryUsage().rss;
     delay.enable();
     const t0 = performance.now();
-    // Reception requests every 100 ms, timed from when each arrives (so a busy loop's lateness counts).
-    const reception: number[] = [];
-    let running = true;
-    let k = 0;
-    const arrive = (at: number): void => {
-      const wait = Math.max(0, at - performance.now());
-      setTimeout(() => {
-        if (!running) return;
-        const v = { ...visit(n + k), serviceDate: '2026-11-21' };
-        void dispatch({ id: ++k, name: 'visits.save', input: v }).then((res) => {
-          if (res && 'error' in res && res.error) throw new Error(JSON.stringify(res.error));
-          reception.push(performance.now() - at);
-        });
-        arrive(at + 100);
-      }, wait);
-    };
-    arrive(t0 + 100);
+    const load = receptionLoad();
+    // Each request's visit joins the queue too (as at a clinic): the arrivals stop once the backlog's n are
+    // worked, so a slow run (a busy machine) still ends.
+    let stopped: number[] | undefined;
+    reconciler.on('progress', (p: { processed: number }) => {
+      if (!stopped && p.processed >= n) stopped = load.stop();
+    });
     const summary = await reconciler.run({ once: true });
     const ms = performance.now() - t0;
-    running = false;
+    const reception = stopped ?? load.stop();
     delay.disable();
     floor.push(...fsyncFloor(dataDir, 50));
+    const left = store.listOutbox({ limit: 1 });
+    const unfinished = left.ok ? left.value.counts.pending + left.value.counts.inflight : NaN;
     await client.close();
     await stopSim();
     store.close();
@@ -161,14 +221,14 @@ async function one(n: number): Promise<void> {
         failed: summary.failed,
         dead: summary.dead,
         already: summary.already,
-        leaseLost: summary.total - summary.processed,
+        leaseLost: unfinished,
         bulk: summary.bulk,
         rssMb: process.resourceUsage().maxRSS / 1024,
         rssBeforeMb: rss0 / 1024 / 1024,
-        loopP50Ms: delay.percentile(50) / 1e6,
-        loopP99Ms: delay.percentile(99) / 1e6,
-        loopMaxMs: delay.max / 1e6,
-        reception: { n: reception.length, p50: pct(reception, 50), p99: pct(reception, 99), max: pct(reception, 100) },
+        loop: loopFigures(delay),
+        idleLoop: loopFigures(idleDelay),
+        reception: figures(reception),
+        idleReception: figures(idleReception),
         fsync: { p50: pct(floor, 50), p99: pct(floor, 99) },
       }),
     );
@@ -191,14 +251,19 @@ if (values.size) {
     already: number;
     leaseLost: number;
     rssMb: number;
-    loopP50Ms: number;
-    loopP99Ms: number;
-    loopMaxMs: number;
+    loop: Figures;
+    idleLoop: Figures;
     bulk: { batches: number; answered: number; fallback: number };
-    reception: { n: number; p50: number; p99: number; max: number };
+    reception: Figures & { n: number };
+    idleReception: Figures & { n: number };
     fsync: { p50: number; p99: number };
   };
   const results: Result[] = [];
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+  const line = (x: Figures, floor: Figures) =>
+    `p50 ${x.p50.toFixed(1)} ms (${ratio(x.p50, floor.p50)}) / p99 ${x.p99.toFixed(1)} ms (${ratio(x.p99, floor.p99)}) / ` +
+    `max ${x.max.toFixed(1)} ms (${ratio(x.max, floor.max)}); idle floor p50 ${floor.p50.toFixed(1)} / ` +
+    `p99 ${floor.p99.toFixed(1)} / max ${floor.max.toFixed(1)} ms`;
   for (const n of values.sizes.split(',').map(Number)) {
     const r = spawnSync(
       process.execPath,
@@ -210,17 +275,14 @@ if (values.size) {
     results.push(x);
     console.log(
       `${String(n).padStart(6)} visits (${mode}): ${(x.ms / 1000).toFixed(2)} s, ${((x.processed / x.ms) * 1000).toFixed(0)} visits/s, ` +
-        `peak RSS ${x.rssMb.toFixed(0)} MB, event loop delay p50 ${x.loopP50Ms.toFixed(1)} ms / p99 ${x.loopP99Ms.toFixed(1)} ms / ` +
-        `max ${x.loopMaxMs.toFixed(1)} ms (reconciled ${x.current}/${n}, failed ${x.failed}, dead ${x.dead}, ` +
+        `peak RSS ${x.rssMb.toFixed(0)} MB (reconciled ${x.current}/${n}, failed ${x.failed}, dead ${x.dead}, ` +
         `already ${x.already}, not finished ${x.leaseLost}, concurrency ${concurrency}` +
         (mode === 'bulk' ? `, ${x.bulk.batches} bulk batches, ${x.bulk.fallback} fallbacks)` : ')'),
     );
-    const q = x.reception;
+    console.log(`        core event loop delay: ${line(x.loop, x.idleLoop)}`);
     console.log(
-      `        meanwhile ${q.n} reception requests (visits.save, one per 100 ms): arrival → answer p50 ${q.p50.toFixed(1)} ms / ` +
-        `p99 ${q.p99.toFixed(1)} ms / max ${q.max.toFixed(1)} ms; floor (bare 512 B write+fsync, same run) p50 ` +
-        `${x.fsync.p50.toFixed(2)} ms / p99 ${x.fsync.p99.toFixed(1)} ms → request p99 ${(q.p99 / x.fsync.p99).toFixed(2)}× the fsync p99; ` +
-        `loop delay p99 ${(x.loopP99Ms / (1000 / 60)).toFixed(2)}× a 60 Hz frame`,
+      `        ${x.reception.n} reception requests (visits.save, one per 100 ms; idle floor from ${x.idleReception.n}), ` +
+        `arrival → answer: ${line(x.reception, x.idleReception)}; bare 512 B write+fsync p50 ${x.fsync.p50.toFixed(2)} ms`,
     );
   }
   for (let i = 1; i < results.length; i++) {

@@ -9,6 +9,7 @@
 //                               pure-JS dependencies inside, like the CLI; --web builds only these): nothing is
 //                               transpiled when the app starts
 //   dist/{core,cli,web}/pcsc-worker.cjs  the PC/SC worker process, next to the code that forks it
+//   dist/{core,cli,web}/terminal-parse-worker.cjs  the answer parse worker thread, next to the code that starts it
 // Dependencies of the Electron main and preload bundles stay external (they ship in the app's node_modules; native
 // ones are unpacked from asar). The core and CLI bundles carry their pure-JS dependencies inside (but iconv-lite),
 // so they start without resolving dozens of node_modules files.
@@ -151,20 +152,32 @@ function writeAtomic(path, text) {
   renameSync(tmp, path);
 }
 
-/** The PC/SC worker (forked by src/hardware/pcsc/real.ts, which looks for it next to itself). */
-async function buildPcscWorker(outDir) {
-  await esbuildAtomic({
-    entryPoints: [join(root, 'src/hardware/pcsc/worker.ts')],
-    outfile: join(dist, outDir, 'pcsc-worker.cjs'),
+/** A worker bundle (CommonJS, one file) next to the code that starts it, which looks for it next to itself. */
+function buildWorker(entry, outDir, fileName, external) {
+  return esbuildAtomic({
+    entryPoints: [join(root, entry)],
+    outfile: join(dist, outDir, fileName),
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: NATIVE_MODULES,
+    external,
     ...importMetaShim,
+    metafile: true,
     logLevel: 'warning',
   });
 }
+
+/** The PC/SC worker process (forked by src/hardware/pcsc/real.ts). */
+const buildPcscWorker = (outDir) =>
+  buildWorker('src/hardware/pcsc/worker.ts', outDir, 'pcsc-worker.cjs', NATIVE_MODULES);
+
+/** The answer parse worker thread (started by src/hardware/terminal/parse-pool.ts); iconv-lite stays external. */
+const buildParseWorker = (outDir) =>
+  buildWorker('src/hardware/terminal/parse-worker.ts', outDir, 'terminal-parse-worker.cjs', [
+    ...NATIVE_MODULES,
+    'iconv-lite',
+  ]);
 
 export async function buildCli() {
   const result = await esbuildAtomic({
@@ -185,8 +198,9 @@ export async function buildCli() {
     logLevel: 'warning',
   });
   await buildPcscWorker('cli');
-  const inputs = sourceInputs(result.metafile);
-  writeAtomic(CLI_INPUTS, JSON.stringify(inputs));
+  const parse = await buildParseWorker('cli');
+  const inputs = new Set([...sourceInputs(result.metafile), ...sourceInputs(parse.metafile)]);
+  writeAtomic(CLI_INPUTS, JSON.stringify([...inputs]));
 }
 
 export const WEB_HOST_BUNDLE = join(dist, 'web', 'host.mjs');
@@ -243,7 +257,8 @@ export async function buildWebHost() {
     },
   });
   await buildPcscWorker('web');
-  const inputs = new Set([...sourceInputs(core.metafile), ...sourceInputs(host.metafile)]);
+  const parse = await buildParseWorker('web');
+  const inputs = new Set([core, host, parse].flatMap((r) => sourceInputs(r.metafile)));
   writeAtomic(WEB_INPUTS, JSON.stringify([...inputs]));
 }
 
@@ -252,6 +267,7 @@ export async function buildElectron() {
   await bundle('src/main/electron/preload.ts', 'electron', 'preload.cjs', 'cjs');
   await buildCore(join(dist, 'core', 'process.cjs'));
   await buildPcscWorker('core');
+  await buildParseWorker('core');
   await buildCli();
 }
 

@@ -49,7 +49,8 @@ const summary = await new Reconciler({
   concurrency: 2,
   timeoutMs: 10_000,
   leaseMs: 60_000,
-  bulk: bulk ? { threshold: 1, batchSize: 100, commitChunk: 3, pollMs: 20 } : { enabled: false },
+  // Chunks of exactly 3 (sliceMs that large never shrinks a transaction by the clock): the kill lands in the second.
+  bulk: bulk ? { threshold: 1, batchSize: 100, commitChunk: 3, pollMs: 20, sliceMs: 60_000 } : { enabled: false },
 }).run({
   once: true,
 });

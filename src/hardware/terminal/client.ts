@@ -4,7 +4,7 @@
 // by face.ts.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { buildBulkFetchRequest, buildBulkUploadRequest, buildQualificationRequest, normalizeQuery } from './builder.ts';
+import { buildBulkFetchRequest, buildQualificationRequest, normalizeQuery } from './builder.ts';
 import { keyEchoOf, quarantineAnswer, verifyAnswer } from './answer-file.ts';
 import { SegmentOfResult } from './codes.ts';
 import { TerminalError, isTerminalError, type TerminalErrorCode } from './errors.ts';
@@ -33,7 +33,9 @@ import type {
   QualificationQueryInput,
   TerminalAnswer,
 } from './model.ts';
-import { oversizedAnswer, parseAnswer, type AnswerKindHint } from './parser.ts';
+import { buildUpload, parseWithFindings, type ParsedAnswer } from './parse-job.ts';
+import { ParseWorker, type AnswerParser } from './parse-pool.ts';
+import { oversizedAnswer, type AnswerKindHint, type ParseOptions } from './parser.ts';
 import type {
   AnswerHealth,
   BulkFetchOptions,
@@ -75,6 +77,8 @@ const LINK_FAILURES: ReadonlySet<TerminalErrorCode> = new Set([
 
 interface Found {
   answer: TerminalAnswer;
+  /** 一括照会 result: each unit's finding (parse-job.ts). */
+  findings?: ParsedAnswer['findings'];
   file: string;
   format: 'xml' | 'zip';
   bytes: Buffer;
@@ -103,6 +107,9 @@ interface Pending {
   reject(e: TerminalError): void;
 }
 
+/** Bytes a 一括照会 upload request takes per row (to decide whether it is built off the event loop). */
+const UPLOAD_BYTES_PER_ROW = 512;
+
 const ANSWER_KIND: Record<RequestKind, AnswerKindHint> = {
   qualification: 'qualification',
   bulk_upload: 'bulk_upload',
@@ -111,9 +118,12 @@ const ANSWER_KIND: Record<RequestKind, AnswerKindHint> = {
 
 export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
   readonly dirs: ShareDirs;
-  private readonly opts: Required<Omit<TerminalClientOptions, 'medicalInstitutionCode' | 'dir'>> & {
+  private readonly opts: Required<Omit<TerminalClientOptions, 'medicalInstitutionCode' | 'dir' | 'parser'>> & {
     medicalInstitutionCode: string;
   };
+  /** Parses answers of offThreadMinBytes or more off the event loop (parse-pool.ts). */
+  private readonly parser: AnswerParser;
+  private readonly ownsParser: boolean;
   private readonly pending = new Map<string, Pending>();
   /** Exchanges in progress by request file (see exchange()). */
   private readonly exchanges = new Map<string, Promise<{ found: Found; reused: boolean }>>();
@@ -140,7 +150,10 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       maxAnswerBytes: options.maxAnswerBytes ?? 1024 * 1024,
       bulkAnswerBytesPerRow: options.bulkAnswerBytesPerRow ?? 16 * 1024,
       bulkAssumedRows: options.bulkAssumedRows ?? 200,
+      offThreadMinBytes: options.offThreadMinBytes ?? 16 * 1024,
     };
+    this.ownsParser = options.parser === undefined;
+    this.parser = options.parser ?? new ParseWorker();
     const o = this.opts;
     this.face = new FaceWatcher(this.dirs.face, {
       watch: o.watch,
@@ -183,13 +196,17 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     assertKey(key);
     const mic =
       queries.find((q) => q.medicalInstitutionCode)?.medicalInstitutionCode ?? this.opts.medicalInstitutionCode;
+    const upload = {
+      queries: queries.map((q) => ({ ...q, medicalInstitutionCode: q.medicalInstitutionCode || mic })),
+      key,
+      medicalInstitutionCode: mic,
+      opts: { encoding: this.opts.encoding, padKokuhoInsurer: this.opts.padKokuhoInsurer },
+    };
+    // A big upload (~0.5 KB a row) is built off the event loop too.
     const build = () =>
-      buildBulkUploadRequest(
-        queries.map((q) => ({ ...q, medicalInstitutionCode: q.medicalInstitutionCode || mic })),
-        key,
-        mic,
-        { encoding: this.opts.encoding, padKokuhoInsurer: this.opts.padKokuhoInsurer },
-      );
+      queries.length * UPLOAD_BYTES_PER_ROW >= this.opts.offThreadMinBytes
+        ? this.parser.buildBulkUpload(upload)
+        : buildUpload(upload);
     const { found, reused } = await this.exchange('bulk_upload', key, build, opts.timeoutMs);
     const answer = found.answer as BulkUploadAnswer;
     if (!answer.receptionNumber) {
@@ -214,10 +231,11 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     const maxBytes = this.opts.maxAnswerBytes + rows * this.opts.bulkAnswerBytesPerRow;
     const { found, reused } = await this.exchange('bulk_fetch', key, build, opts.timeoutMs, maxBytes);
     const answer = found.answer as BulkResultAnswer;
-    const results = answer.units.map((unit) => ({
+    const findings = found.findings;
+    const results = answer.units.map((unit, i) => ({
       ...(unit.searchInfo?.arbitraryIdentifier !== undefined ? { rowId: unit.searchInfo.arbitraryIdentifier } : {}),
       unit,
-      finding: bulkUnitToFinding(unit, answer.header),
+      finding: findings ? (findings[i] ?? null) : bulkUnitToFinding(unit, answer.header),
     }));
     return {
       key,
@@ -287,6 +305,14 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       this.settle(p, new TerminalError('TERMINAL_CLOSED', 'client closed while waiting', { key: p.key }));
     this.face.close();
     this.updateWatchers();
+    if (this.ownsParser) await this.parser.close();
+  }
+
+  /** An answer's bytes parsed: large ones off the event loop (the parse worker), small ones here. */
+  private parse(bytes: Buffer, opts: ParseOptions): ParsedAnswer | Promise<ParsedAnswer> {
+    return bytes.length >= this.opts.offThreadMinBytes
+      ? this.parser.parse(bytes, opts)
+      : parseWithFindings(bytes, opts);
   }
 
   // ---- exchange: request → answer ----
@@ -298,7 +324,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
   private async exchange(
     kind: RequestKind,
     key: string,
-    build: () => Buffer,
+    build: () => Buffer | Promise<Buffer>,
     timeoutMs?: number,
     maxBytes = this.opts.maxAnswerBytes,
   ): Promise<{ found: Found; reused: boolean }> {
@@ -319,7 +345,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
     kind: RequestKind,
     key: string,
     requestFile: string,
-    build: () => Buffer,
+    build: () => Buffer | Promise<Buffer>,
     timeoutMs: number | undefined,
     maxBytes: number,
   ): Promise<{ found: Found; reused: boolean }> {
@@ -328,7 +354,7 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         new TerminalError('TERMINAL_SHARE_MISSING', `share folders missing under ${this.dirs.root}`, { key }),
       );
     }
-    const body = build();
+    const body = await build();
     const base = answerBaseName(requestFile);
     const answerPresent = (await this.answerFileExists(base)) !== undefined;
     if (!answerPresent) {
@@ -487,7 +513,8 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
       do {
         p.recheck = false;
         await this.inspect(p, final);
-      } while (p.recheck && !p.settled);
+        // (past the deadline, the deadline's own final check goes next: a slow parse never keeps it waiting)
+      } while (p.recheck && !p.settled && (final || Date.now() < p.deadline));
     } finally {
       p.checking = false;
     }
@@ -508,9 +535,9 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         return;
       }
       const bytes = got.bytes;
-      let answer: TerminalAnswer;
+      let parsed: ParsedAnswer;
       try {
-        answer = parseAnswer(bytes, { file, kind: p.answerKind, maxBytes: p.maxBytes });
+        parsed = await this.parse(bytes, { file, kind: p.answerKind, maxBytes: p.maxBytes });
       } catch (e) {
         const err = isTerminalError(e)
           ? e
@@ -518,6 +545,16 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         err.details.key = p.key;
         err.details.file = file;
         p.lastError = err;
+        if (p.settled) return;
+        if (err.code === 'TERMINAL_PARSER_FAILED') {
+          // The parse worker went away, not the answer: read it again (a new worker); never set it aside for that.
+          if (final) this.settle(p, err);
+          else {
+            clearTimeout(p.retryTimer);
+            p.retryTimer = setTimeout(() => this.check(p), this.opts.settleMs);
+          }
+          return;
+        }
         if (p.lastBytes && p.lastBytes.equals(bytes)) p.sameFailures += 1;
         else {
           p.lastBytes = bytes;
@@ -532,6 +569,8 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         }
         return;
       }
+      if (p.settled) return;
+      const answer = parsed.answer;
       const verdict = verifyAnswer(p.key, answer, file);
       if (verdict) {
         await quarantineAnswer(this.dirs, file);
@@ -539,7 +578,13 @@ export class FileTerminalClient implements TerminalPort, TerminalBulkPort {
         return;
       }
       await fsp.rm(path.join(this.dirs.req, p.requestFile), { force: true }).catch(() => undefined);
-      this.settle(p, { answer, file, format: ext === '.zip' ? 'zip' : 'xml', bytes });
+      this.settle(p, {
+        answer,
+        ...(parsed.findings ? { findings: parsed.findings } : {}),
+        file,
+        format: ext === '.zip' ? 'zip' : 'xml',
+        bytes,
+      });
       return;
     }
     // No answer: did the connector reject the request (a .err next to it)?

@@ -93,5 +93,6 @@ export const TerminalErrorCodes = [
   'TERMINAL_REQUEST_REJECTED',
   'TERMINAL_INVALID_QUERY',
   'TERMINAL_CLOSED',
+  'TERMINAL_PARSER_FAILED',
 ] as const;
 export type TerminalErrorCode = (typeof TerminalErrorCodes)[number];

@@ -16,6 +16,7 @@ export const terminalErrorMessages: Record<TerminalErrorCode, string> = {
   TERMINAL_REQUEST_REJECTED: '資格確認端末の連携アプリが照会ファイルを受け付けませんでした。',
   TERMINAL_INVALID_QUERY: '照会内容に誤りがあります。保険者番号・記号・番号・生年月日を確認してください。',
   TERMINAL_CLOSED: '資格確認端末との連携を終了したため、照会を中止しました。',
+  TERMINAL_PARSER_FAILED: '応答ファイルの読み取り処理が途中で止まりました。応答は残してあり、自動で読み直します。',
 };
 
 const kib = (n: number) => `${Math.ceil(n / 1024).toLocaleString('ja-JP')} KB`;

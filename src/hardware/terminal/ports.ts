@@ -1,6 +1,7 @@
 // The public shapes of the terminal link: the client's options, its results, and the ports the reconciler,
 // the health layer and the CLI program against (FileTerminalClient implements them).
 import type { TerminalFinding } from '../../claims/visit.ts';
+import type { AnswerParser } from './parse-pool.ts';
 import type { TerminalError, TerminalErrorCode } from './errors.ts';
 import type {
   BulkConfirmUnit,
@@ -44,6 +45,13 @@ export interface TerminalClientOptions {
   bulkAnswerBytesPerRow?: number;
   /** Rows assumed for a 一括照会 result when the client does not know the batch (not uploaded by it). Default 200. */
   bulkAssumedRows?: number;
+  /**
+   * Answers of this many bytes or more are parsed off the event loop, by `parser` (a 一括照会 result: ~1.2 KB a
+   * row); smaller ones in the thread. Default 16 KiB; Infinity parses everything in the thread.
+   */
+  offThreadMinBytes?: number;
+  /** Parses the large answers; default a parse worker thread the client owns (parse-pool.ts). */
+  parser?: AnswerParser;
 }
 
 export interface ConfirmOptions {

@@ -39,7 +39,10 @@ export interface BulkSettings {
   pollMs: number;
   /** Result fetches before the round gives up and falls back to single requests. */
   maxFetches: number;
-  /** Reconciliations per store transaction (keeps the event loop responsive between chunks). */
+  /**
+   * Most reconciliations per store transaction. Each transaction is sized from the last one's duration to take about
+   * sliceMs (a commit holds the event loop for its fsync too: better-sqlite3 is synchronous), never more than this.
+   */
   commitChunk: number;
   /** Longest stretch of a round's synchronous work (reading visits, deciding) before it yields (ms). */
   sliceMs: number;
@@ -54,7 +57,7 @@ export const DEFAULT_BULK: BulkSettings = {
   pollMs: 2_000,
   maxFetches: 30,
   commitChunk: 25,
-  sliceMs: 8,
+  sliceMs: 4,
   leaseMs: 10 * 60_000,
 };
 
@@ -92,6 +95,19 @@ interface Decided {
     reconciliation: ReconciliationInput;
     evidence: { file: string; bytes: Uint8Array; request: 'bulk_fetch'; rowId: string };
   };
+}
+
+/** Below this many rows a transaction is mostly its commit (the fsync): smaller ones would only add commits. */
+export const MIN_CHUNK = 4;
+
+/**
+ * The next store transaction's size: the last one's scaled to the time budget (at most doubled, at least MIN_CHUNK,
+ * at most `max`), so a busy machine makes the transactions smaller, not longer. A commit that waited long for the
+ * disk says nothing of the rows: it does not make them fewer than MIN_CHUNK (that would only add more fsyncs).
+ */
+export function nextChunkSize(size: number, tookMs: number, budgetMs: number, max: number): number {
+  const scaled = Math.floor((size * budgetMs) / Math.max(tookMs, 0.01));
+  return Math.max(Math.min(MIN_CHUNK, max), Math.min(max, size * 2, scaled));
 }
 
 /** A fresh key for one round's requests: ASCII, short, never 12 digits in a row (the My Number guard). */
@@ -290,10 +306,15 @@ export class BulkRound {
     }
     s.fallback += unanswered;
     let applied = 0;
-    const chunk = Math.max(1, r.bulkSettings.commitChunk);
-    for (let i = 0; i < decided.length; i += chunk) {
+    const maxChunk = Math.max(1, r.bulkSettings.commitChunk);
+    const budget = r.bulkSettings.sliceMs;
+    let chunk = Math.min(maxChunk, 8);
+    for (let i = 0; i < decided.length;) {
       const part = decided.slice(i, i + chunk);
+      i += part.length;
+      const started = performance.now();
       const res = r.store.reconcileBatch(part.map((d) => d.item));
+      chunk = nextChunkSize(part.length, performance.now() - started, budget, maxChunk);
       part.forEach((d, k) => {
         const outcome = this.outcomeOf(d, res.ok ? res.value[k]! : { ok: false, error: res.error });
         if (outcome.kind === 'recorded' || outcome.kind === 'already') applied += 1;
