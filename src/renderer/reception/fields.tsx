@@ -49,6 +49,8 @@ export function TextField(props: {
   wide?: boolean;
   /** Show the error as typed, not only once the field is left (see the header). */
   immediate?: boolean;
+  /** A password: hidden, and kept exactly as typed (no NFKC when left). */
+  secret?: boolean;
 }) {
   const id = useId();
   const [error, onLeave] = useShownError(props.error, props.immediate);
@@ -61,7 +63,7 @@ export function TextField(props: {
       </div>
       <input
         id={id}
-        type="text"
+        type={props.secret ? 'password' : 'text'}
         value={props.value}
         inputMode={props.inputMode}
         autoComplete={props.autoComplete ?? 'off'}
@@ -71,7 +73,7 @@ export function TextField(props: {
         data-testid={props.testId}
         onChange={(e) => props.onChange(e.target.value)}
         onBlur={(e) => {
-          const n = nfkc(e.target.value);
+          const n = props.secret ? e.target.value : nfkc(e.target.value);
           if (n !== e.target.value) props.onChange(n);
           onLeave();
         }}

@@ -131,18 +131,14 @@ export function ServerCard({ actor }: { actor: string }) {
         <TextField label={t.port} value={form.port} onChange={set('port')} inputMode="numeric" />
         <TextField label={t.database} value={form.database} onChange={set('database')} />
         <TextField label={t.user} value={form.user} onChange={set('user')} />
-        <div className="field">
-          <label>
-            {t.password}
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              data-testid="server-password"
-            />
-          </label>
-        </div>
+        <TextField
+          label={t.password}
+          value={password}
+          onChange={setPassword}
+          secret
+          autoComplete="new-password"
+          testId="server-password"
+        />
         <Checkbox label={t.tls} checked={form.tls} onChange={set('tls')} />
         {form.tls && (
           <>
