@@ -99,9 +99,14 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** One CSV record (RFC 4180 quoting), without its line end. */
+export function csvLine(cells: readonly string[]): string {
+  return cells.map(csvField).join(',');
+}
+
 /** RFC 4180 CSV with CRLF line ends and a header row. */
 export function toCsv(rows: string[][], header: readonly string[] = CSV_COLUMNS): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map(csvLine).join('\r\n') + '\r\n';
 }
 
 /** Parse RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). */
