@@ -191,10 +191,14 @@ export function exportProblems(visit: Visit, decision: ClaimDecision, settings: 
 
 /**
  * Each field of a visit's export rows (CSV columns and the 摘要 CO lines) that holds a character CP932 cannot
- * encode, as an error naming the patient and the field (code EXPORT_UNENCODABLE, `field` = the visit id).
+ * encode, as an error naming the patient and the field (code EXPORT_UNENCODABLE, `field` = the visit id). `row`:
+ * its csvRow when the caller has it already.
  */
-export function unencodableProblems(visit: Visit, decision: ClaimDecision): ClaimError[] {
-  const row = csvRow(visit, decision);
+export function unencodableProblems(
+  visit: Visit,
+  decision: ClaimDecision,
+  row: readonly string[] = csvRow(visit, decision),
+): ClaimError[] {
   const fields: [string, string][] = [
     ...CSV_COLUMNS.map((c, i): [string, string] => [CSV_COLUMN_LABELS[c], row[i]!]),
     ...decision.comments.map((c): [string, string] => [CSV_COLUMN_LABELS.remarks, c.text]),

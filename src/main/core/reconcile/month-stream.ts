@@ -338,8 +338,9 @@ export async function streamMonthFiles(store: Store, a: StreamArgs): Promise<Exp
           continue;
         }
         if (blockers.length > 0) continue;
+        const cells = monthCsvCells(item);
         if (a.encoding === 'shift_jis') {
-          const bad = unencodableProblems(item.visit, item.decision).map((p) => p.message);
+          const bad = unencodableProblems(item.visit, item.decision, cells).map((p) => p.message);
           if (bad.length > 0) {
             unencodable.push(blocker(item, bad));
             stop();
@@ -347,7 +348,6 @@ export async function streamMonthFiles(store: Store, a: StreamArgs): Promise<Exp
           }
         }
         if (!writing()) continue;
-        const cells = monthCsvCells(item);
         for (const s of csvSinks('csv')) s.row(cells);
         if (decision.basis === 'unknown') for (const s of csvSinks('unknown-list')) s.row(cells);
         if (csvSinks('input-sheet').length > 0 && spill) {
