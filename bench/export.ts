@@ -16,8 +16,8 @@ import { parseArgs } from 'node:util';
 import type { Visit } from '../src/claims/visit.ts';
 import { claimSettingsOf } from '../src/main/core/reconcile/claim.ts';
 import { exportMonthFiles } from '../src/main/core/reconcile/month-files.ts';
-import { openStore, type Store } from '../src/main/core/store/index.ts';
 import { makeVisit } from '../test/store/helpers.ts';
+import { BENCH_CLERK, openBenchJournal, reconcileEveryThird } from './journal.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,41 +37,21 @@ function visit(i: number): Visit {
   return makeVisit(i, {
     serviceDate: date,
     receivedAt: `${date}T09:15:00+09:00`,
-    staff: 'bench',
-    identity: { method: 'visual', confirmedBy: 'bench' },
+    staff: BENCH_CLERK.id,
+    identity: { method: 'visual', confirmedBy: BENCH_CLERK.id },
   });
-}
-
-async function open(dataDir: string): Promise<Store> {
-  const opened = await openStore({
-    dataDir,
-    checkpointIntervalMs: 0,
-    backupCheckIntervalMs: 0,
-    probeIntervalMs: 0,
-    backupOnOpen: false,
-  });
-  if (!opened.ok) throw new Error(opened.error.code);
-  return opened.value.store;
 }
 
 /** The journal: n visits of the month, a third reconciled. */
 async function fill(dataDir: string, n: number): Promise<void> {
-  const store = await open(dataDir);
-  store.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  const store = await openBenchJournal(dataDir);
   store.db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const r = store.saveVisit(visit(i));
       if (!r.ok) throw new Error(r.error.code);
     }
   })();
-  store.db.prepare(`UPDATE visits SET status = 'reconciled' WHERE rowid % 3 = 0`).run();
-  store.db
-    .prepare(
-      `INSERT INTO reconciliations (idempotency_key, visit_id, decision, json, staff, created_at)
-       SELECT id || ':reconcile', id, 'current', '{"askedTerminal":true}', 'bench', created_at
-         FROM visits WHERE rowid % 3 = 0`,
-    )
-    .run();
+  reconcileEveryThird(store, '{"askedTerminal":true}');
   store.checkpoint('TRUNCATE');
   store.close();
 }
@@ -90,7 +70,7 @@ interface Figures {
 
 /** One export of the filled journal, measured (this process does nothing else before it). */
 async function run(dataDir: string, n: number): Promise<Figures> {
-  const store = await open(dataDir);
+  const store = await openBenchJournal(dataDir);
   const settings = claimSettingsOf(store);
   const out = join(dataDir, '..', 'out');
   mkdirSync(out, { recursive: true });
@@ -113,7 +93,7 @@ async function run(dataDir: string, n: number): Promise<Figures> {
     month: MONTH,
     settings,
     encoding: 'shift_jis',
-    actor: 'bench',
+    actor: BENCH_CLERK.id,
     dir: out,
     onProgress: sample,
   });

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../src/claims/visit.ts';
 import { openStore, type Store } from '../src/main/core/store/index.ts';
+import { reconcileEveryThird } from './journal.ts';
 
 const { values } = parseArgs({
   options: { visits: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' } },
@@ -208,14 +209,7 @@ async function main(): Promise<void> {
     }
   });
   // Some of them reconciled, as in a real month-end queue.
-  store.db.prepare(`UPDATE visits SET status = 'reconciled' WHERE rowid % 3 = 0`).run();
-  store.db
-    .prepare(
-      `INSERT INTO reconciliations (idempotency_key, visit_id, decision, json, staff, created_at)
-       SELECT id || ':reconcile', id, 'current', '{"basis":"current","needsDecision":[]}', 'bench', created_at
-         FROM visits WHERE rowid % 3 = 0`,
-    )
-    .run();
+  reconcileEveryThird(store, '{"basis":"current","needsDecision":[]}');
   store.checkpoint('TRUNCATE');
   store.db.pragma('optimize');
 
