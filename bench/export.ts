@@ -1,11 +1,13 @@
-// Month export bench: `node --import tsx bench/export.ts [--sizes 1000,10000]`. One month of N visits in a real
-// journal (a third reconciled), exported by the core's exportMonth (src/main/core/reconcile/export.ts: what
-// `shikaku export` and the 出力 screen run) as CSV in Shift_JIS. Each size in its own process, so its peak RSS is
-// its own: time, peak RSS above the filled store's, and the ratios between sizes ("memory flat": RSS should not
-// grow with the month). The floor, in the same process: reading the same month's visit rows and parsing their
-// JSON, nothing else. Figures only, no asserts.
+// Month export bench: `node --import tsx bench/export.ts [--sizes 1000,10000] [--runs 1]`. One month of N visits
+// in a real journal (a third reconciled), exported as 「今月の請求データを作成」 and `shikaku export --all` do:
+// the core's exportMonthFiles writing the Shift_JIS set (請求データ Shift_JIS and UTF-8, 不詳一覧, 入力票) into a
+// folder, staged and fsynced. Each export runs in a process of its own that only opens the journal (filled
+// beforehand by another process), so the peak RSS the kernel records is the export's: printed as the peak above
+// the RSS before the export, with the JS heap (+ external buffers) sampled during the run (each progress report,
+// a 2 ms timer, the end). The floor, in the same process after the export: reading the same month's visit rows
+// and parsing their JSON, nothing else. "Memory flat": the peak should not grow with the month. Figures only.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,14 +15,21 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Visit } from '../src/claims/visit.ts';
 import { claimSettingsOf } from '../src/main/core/reconcile/claim.ts';
-import { exportMonth } from '../src/main/core/reconcile/export.ts';
-import { openStore } from '../src/main/core/store/index.ts';
+import { exportMonthFiles } from '../src/main/core/reconcile/month-files.ts';
 import { makeVisit } from '../test/store/helpers.ts';
+import { BENCH_CLERK, openBenchJournal, reconcileEveryThird } from './journal.ts';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '1000,10000' }, size: { type: 'string' } },
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    runs: { type: 'string', default: '1' },
+    fill: { type: 'string' },
+    run: { type: 'string' },
+    size: { type: 'string' },
+  },
 });
 const MONTH = '2026-11';
+const MB = 1024 * 1024;
 
 /** A complete visit on day 1–28 of MONTH (the store tests' visit, moved into the month). */
 function visit(i: number): Visit {
@@ -28,87 +37,143 @@ function visit(i: number): Visit {
   return makeVisit(i, {
     serviceDate: date,
     receivedAt: `${date}T09:15:00+09:00`,
-    staff: 'bench',
-    identity: { method: 'visual', confirmedBy: 'bench' },
+    staff: BENCH_CLERK.id,
+    identity: { method: 'visual', confirmedBy: BENCH_CLERK.id },
   });
 }
 
-async function one(n: number): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'shikaku-bench-export-'));
-  try {
-    const opened = await openStore({ dataDir, checkpointIntervalMs: 0, backupCheckIntervalMs: 0, probeIntervalMs: 0 });
-    if (!opened.ok) throw new Error(opened.error.code);
-    const store = opened.value.store;
-    store.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
-    store.db.transaction(() => {
-      for (let i = 0; i < n; i++) {
-        const r = store.saveVisit(visit(i));
-        if (!r.ok) throw new Error(r.error.code);
-      }
-    })();
-    store.db.prepare(`UPDATE visits SET status = 'reconciled' WHERE rowid % 3 = 0`).run();
-    store.db
-      .prepare(
-        `INSERT INTO reconciliations (idempotency_key, visit_id, decision, json, staff, created_at)
-         SELECT id || ':reconcile', id, 'current', '{"askedTerminal":true}', 'bench', created_at
-           FROM visits WHERE rowid % 3 = 0`,
-      )
-      .run();
-    store.checkpoint('TRUNCATE');
-    const settings = claimSettingsOf(store);
-
-    // The floor: the month's rows read and their JSON parsed.
-    const f0 = performance.now();
-    const rows = store.db
-      .prepare(`SELECT json FROM visits WHERE service_date >= ? AND service_date < ?`)
-      .pluck()
-      .all(`${MONTH}-01`, `${MONTH}-32`) as string[];
-    let parsed = 0;
-    for (const j of rows) parsed += (JSON.parse(j) as Visit).id.length > 0 ? 1 : 0;
-    const floorMs = performance.now() - f0;
-
-    global.gc?.();
-    const rss0 = process.memoryUsage().rss;
-    const t0 = performance.now();
-    const r = exportMonth(store, MONTH, 'csv', settings, 'shift_jis');
-    const ms = performance.now() - t0;
-    if (!r.ok) throw new Error(r.error.code);
-    if (!r.value.file.ok) throw new Error(JSON.stringify(r.value.file.errors));
-    const bytes = r.value.file.value.bytes.length;
-    const peakMb = process.resourceUsage().maxRSS / 1024;
-    store.close();
-    process.stdout.write(JSON.stringify({ n, ms, floorMs, parsed, bytes, rssBeforeMb: rss0 / 1024 / 1024, peakMb }));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+/** The journal: n visits of the month, a third reconciled. */
+async function fill(dataDir: string, n: number): Promise<void> {
+  const store = await openBenchJournal(dataDir);
+  store.db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const r = store.saveVisit(visit(i));
+      if (!r.ok) throw new Error(r.error.code);
+    }
+  })();
+  reconcileEveryThird(store, '{"askedTerminal":true}');
+  store.checkpoint('TRUNCATE');
+  store.close();
 }
 
-if (values.size) {
-  await one(Number(values.size));
-} else {
-  type R = { n: number; ms: number; floorMs: number; bytes: number; rssBeforeMb: number; peakMb: number };
-  const results: R[] = [];
+interface Figures {
+  n: number;
+  ms: number;
+  floorMs: number;
+  bytes: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  heapBeforeMb: number;
+  heapPeakMb: number;
+  samples: number;
+}
+
+/** One export of the filled journal, measured (this process does nothing else before it). */
+async function run(dataDir: string, n: number): Promise<Figures> {
+  const store = await openBenchJournal(dataDir);
+  const settings = claimSettingsOf(store);
+  const out = join(dataDir, '..', 'out');
+  mkdirSync(out, { recursive: true });
+  const heap = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  global.gc?.();
+  const rss0 = process.memoryUsage().rss;
+  const heap0 = heap();
+  let heapPeak = heap0;
+  let samples = 0;
+  const sample = () => {
+    heapPeak = Math.max(heapPeak, heap());
+    samples++;
+  };
+  const timer = setInterval(sample, 2);
+  const t0 = performance.now();
+  const r = await exportMonthFiles(store, {
+    month: MONTH,
+    settings,
+    encoding: 'shift_jis',
+    actor: BENCH_CLERK.id,
+    dir: out,
+    onProgress: sample,
+  });
+  const ms = performance.now() - t0;
+  sample();
+  clearInterval(timer);
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  if (!r.ok) throw new Error(r.error.code);
+  if (r.value.status !== 'ready') throw new Error(r.value.status);
+  const bytes = r.value.files.reduce((s, f) => s + f.size, 0);
+
+  // The floor: the month's rows read and their JSON parsed.
+  const f0 = performance.now();
+  const rows = store.db
+    .prepare(`SELECT json FROM visits WHERE service_date >= ? AND service_date < ?`)
+    .pluck()
+    .all(`${MONTH}-01`, `${MONTH}-32`) as string[];
+  let parsed = 0;
+  for (const j of rows) parsed += (JSON.parse(j) as Visit).id.length > 0 ? 1 : 0;
+  const floorMs = performance.now() - f0;
+  if (parsed !== n) throw new Error(`floor read ${parsed} rows`);
+  store.close();
+  return {
+    n,
+    ms,
+    floorMs,
+    bytes,
+    rssBeforeMb: rss0 / MB,
+    peakRssMb: peakRss / MB,
+    heapBeforeMb: heap0 / MB,
+    heapPeakMb: heapPeak / MB,
+    samples,
+  };
+}
+
+function child(args: string[]): string {
   const self = fileURLToPath(import.meta.url);
-  for (const n of values.sizes.split(',').map(Number)) {
-    const c = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', self, '--size', String(n)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    if (c.status !== 0) throw new Error(`size ${n} failed (${c.status ?? c.signal})`);
-    const x = JSON.parse(c.stdout) as R;
-    results.push(x);
-    console.log(
-      `month export of ${String(n).padStart(6)} visits (CSV, Shift_JIS): ${(x.ms / 1000).toFixed(2)} s ` +
-        `(${x.floorMs.toFixed(0)} ms to read and parse the rows alone: ${(x.ms / x.floorMs).toFixed(1)}× that floor), ` +
-        `${(x.bytes / 1024).toFixed(0)} KiB; peak RSS ${x.peakMb.toFixed(0)} MB, ${(x.peakMb - x.rssBeforeMb).toFixed(0)} MB above the store before the export`,
-    );
+  const c = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', self, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (c.status !== 0) throw new Error(`${args.join(' ')} failed (${c.status ?? c.signal})`);
+  return c.stdout;
+}
+
+if (values.fill) await fill(values.fill, Number(values.size));
+else if (values.run) process.stdout.write(JSON.stringify(await run(values.run, Number(values.size))));
+else {
+  const results = new Map<number, Figures[]>();
+  const sizes = values.sizes.split(',').map(Number);
+  const runs = Number(values.runs);
+  for (const n of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'shikaku-bench-export-'));
+    try {
+      const dataDir = join(dir, 'data');
+      child(['--fill', dataDir, '--size', String(n)]);
+      for (let k = 0; k < runs; k++) {
+        rmSync(join(dir, 'out'), { recursive: true, force: true });
+        const x = JSON.parse(child(['--run', dataDir, '--size', String(n)])) as Figures;
+        results.set(n, [...(results.get(n) ?? []), x]);
+        console.log(
+          `month export of ${String(n).padStart(6)} visits (the Shift_JIS set, 4 files, ${(x.bytes / MB).toFixed(1)} MB, written and fsynced): ` +
+            `${(x.ms / 1000).toFixed(2)} s = ${(x.ms / x.floorMs).toFixed(1)}× the floor (${x.floorMs.toFixed(0)} ms to read and parse the rows alone); ` +
+            `peak RSS +${(x.peakRssMb - x.rssBeforeMb).toFixed(1)} MB above the ${x.rssBeforeMb.toFixed(0)} MB before, ` +
+            `heap+external peak +${(x.heapPeakMb - x.heapBeforeMb).toFixed(1)} MB (${x.samples} samples)`,
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
-  for (let i = 1; i < results.length; i++) {
-    const a = results[i - 1]!;
-    const b = results[i]!;
+  const med = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
+  for (let i = 1; i < sizes.length; i++) {
+    const a = results.get(sizes[i - 1]!)!;
+    const b = results.get(sizes[i]!)!;
+    const rss = (xs: Figures[]) => med(xs.map((x) => Math.max(1, x.peakRssMb - x.rssBeforeMb)));
+    const heap = (xs: Figures[]) => med(xs.map((x) => Math.max(1, x.heapPeakMb - x.heapBeforeMb)));
     console.log(
-      `${b.n} vs ${a.n}: size ×${(b.n / a.n).toFixed(1)}, time ×${(b.ms / a.ms).toFixed(2)}, ` +
-        `RSS growth during the export ×${((b.peakMb - b.rssBeforeMb) / Math.max(1, a.peakMb - a.rssBeforeMb)).toFixed(2)}`,
+      `${sizes[i]} vs ${sizes[i - 1]}: size ×${(sizes[i]! / sizes[i - 1]!).toFixed(1)}, time ×${(med(b.map((x) => x.ms)) / med(a.map((x) => x.ms))).toFixed(2)}, ` +
+        `peak RSS growth ×${(rss(b) / rss(a)).toFixed(2)}, heap peak growth ×${(heap(b) / heap(a)).toFixed(2)} (medians, growths of at least 1 MB)`,
     );
   }
 }

@@ -17,3 +17,14 @@ export async function openBenchJournal(dataDir: string): Promise<Store> {
   store.setStaff([BENCH_CLERK], 'system');
   return store;
 }
+
+/** A third of the journal's visits reconciled ① (their latest reconciliation holding `detail`), as at month end. */
+export function reconcileEveryThird(store: Store, detail: string): void {
+  store.db.prepare(`UPDATE visits SET status = 'reconciled' WHERE rowid % 3 = 0`).run();
+  store.db
+    .prepare(
+      `INSERT INTO reconciliations (idempotency_key, visit_id, decision, json, staff, created_at)
+       SELECT id || ':reconcile', id, 'current', ?, 'bench', created_at FROM visits WHERE rowid % 3 = 0`,
+    )
+    .run(detail);
+}

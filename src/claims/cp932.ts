@@ -26,11 +26,28 @@ export function toCp932Forms(text: string): string {
   return text.replace(EQUIVALENT, (c) => CP932_EQUIVALENTS[c]!);
 }
 
+/**
+ * Whether CP932 holds each non-ASCII character seen so far: asking iconv-lite once per character instead of once
+ * per occurrence (a month's export checks every field of every visit). Bounded: cleared when it grows large.
+ */
+const encodable = new Map<string, boolean>();
+const ENCODABLE_CACHE_MAX = 20_000;
+
+function cp932Holds(ch: string): boolean {
+  let holds = encodable.get(ch);
+  if (holds === undefined) {
+    holds = iconv.decode(iconv.encode(ch, 'cp932'), 'cp932') === ch;
+    if (encodable.size >= ENCODABLE_CACHE_MAX) encodable.clear();
+    encodable.set(ch, holds);
+  }
+  return holds;
+}
+
 /** The first character of `text` CP932 cannot hold (after the mapping above), or null. */
 export function firstUnencodable(text: string): string | null {
   for (const ch of toCp932Forms(text)) {
     if (ch.codePointAt(0)! < 0x80) continue;
-    if (iconv.decode(iconv.encode(ch, 'cp932'), 'cp932') !== ch) return ch;
+    if (!cp932Holds(ch)) return ch;
   }
   return null;
 }

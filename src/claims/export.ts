@@ -99,9 +99,14 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/** One CSV record (RFC 4180 quoting), without its line end. */
+export function csvLine(cells: readonly string[]): string {
+  return cells.map(csvField).join(',');
+}
+
 /** RFC 4180 CSV with CRLF line ends and a header row. */
 export function toCsv(rows: string[][], header: readonly string[] = CSV_COLUMNS): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return [header, ...rows].map(csvLine).join('\r\n') + '\r\n';
 }
 
 /** Parse RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). */
@@ -187,10 +192,14 @@ export function exportProblems(visit: Visit, decision: ClaimDecision, settings: 
 
 /**
  * Each field of a visit's export rows (CSV columns and the 摘要 CO lines) that holds a character CP932 cannot
- * encode, as an error naming the patient and the field (code EXPORT_UNENCODABLE, `field` = the visit id).
+ * encode, as an error naming the patient and the field (code EXPORT_UNENCODABLE, `field` = the visit id). `row`:
+ * its csvRow when the caller has it already.
  */
-export function unencodableProblems(visit: Visit, decision: ClaimDecision): ClaimError[] {
-  const row = csvRow(visit, decision);
+export function unencodableProblems(
+  visit: Visit,
+  decision: ClaimDecision,
+  row: readonly string[] = csvRow(visit, decision),
+): ClaimError[] {
   const fields: [string, string][] = [
     ...CSV_COLUMNS.map((c, i): [string, string] => [CSV_COLUMN_LABELS[c], row[i]!]),
     ...decision.comments.map((c): [string, string] => [CSV_COLUMN_LABELS.remarks, c.text]),

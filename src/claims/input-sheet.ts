@@ -74,15 +74,24 @@ export function comparePatientId(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function compareRows(a: InputSheetRow, b: InputSheetRow): number {
+/** What the 入力票 sorts by: カルテ番号, then カナ氏名 (氏名 when none), 生年月日, 診療日, 受付ID. */
+export interface InputSheetOrder {
+  patientId: string;
+  rest: [string, string, string, string];
+}
+
+export function inputSheetOrder(
+  r: Pick<InputSheetRow, 'patientId' | 'nameKana' | 'name' | 'birthDate' | 'serviceDate' | 'visitId'>,
+): InputSheetOrder {
+  return { patientId: r.patientId, rest: [kanaKey(r.nameKana || r.name), r.birthDate, r.serviceDate, r.visitId] };
+}
+
+export function compareInputSheetOrder(a: InputSheetOrder, b: InputSheetOrder): number {
   const byId = comparePatientId(a.patientId, b.patientId);
   if (byId !== 0) return byId;
-  for (const [x, y] of [
-    [kanaKey(a.nameKana || a.name), kanaKey(b.nameKana || b.name)],
-    [a.birthDate, b.birthDate],
-    [a.serviceDate, b.serviceDate],
-    [a.visitId, b.visitId],
-  ] as const) {
+  for (let k = 0; k < a.rest.length; k++) {
+    const x = a.rest[k]!;
+    const y = b.rest[k]!;
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
@@ -111,19 +120,31 @@ export function inputSheetRow(item: InputSheetItem): InputSheetRow {
 
 /** Rows of the 入力票, sorted by カルテ番号 (then カナ氏名, 生年月日, 診療日). */
 export function inputSheetRows(items: InputSheetItem[]): InputSheetRow[] {
-  return items.map(inputSheetRow).sort(compareRows);
+  return items
+    .map((i) => {
+      const row = inputSheetRow(i);
+      return { row, key: inputSheetOrder(row) };
+    })
+    .sort((a, b) => compareInputSheetOrder(a.key, b.key))
+    .map((x) => x.row);
 }
 
-/** The 入力票 as CSV (RFC 4180, CRLF): one row per visit, 摘要 one column per CO line. */
-export function inputSheetCsv(items: InputSheetItem[]): { text: string; visitIds: string[] } {
-  const rows = inputSheetRows(items);
-  const remarkColumns = Math.max(MIN_REMARK_COLUMNS, ...rows.map((r) => r.remarks.length));
-  const header = [
+/** 摘要 columns of a sheet whose rows have at most `maxRemarks` CO lines. */
+export function inputSheetRemarkColumns(maxRemarks: number): number {
+  return Math.max(MIN_REMARK_COLUMNS, maxRemarks);
+}
+
+export function inputSheetHeader(remarkColumns: number): string[] {
+  return [
     ...INPUT_SHEET_COLUMNS,
     ...Array.from({ length: remarkColumns }, (_, i) => `摘要${i + 1}`),
     ...TRAILING_COLUMNS,
   ];
-  const body = rows.map((r) => [
+}
+
+/** A row's cells, 摘要 one column per CO line, padded to `remarkColumns`. */
+export function inputSheetCells(r: InputSheetRow, remarkColumns: number): string[] {
+  return [
     r.patientId,
     r.name,
     r.nameKana,
@@ -139,6 +160,13 @@ export function inputSheetCsv(items: InputSheetItem[]): { text: string; visitIds
     ...Array.from({ length: remarkColumns }, (_, i) => r.remarks[i] ?? ''),
     r.reclaimOf,
     r.visitId,
-  ]);
-  return { text: toCsv(body, header), visitIds: rows.map((r) => r.visitId) };
+  ];
+}
+
+/** The 入力票 as CSV (RFC 4180, CRLF): one row per visit, 摘要 one column per CO line. */
+export function inputSheetCsv(items: InputSheetItem[]): { text: string; visitIds: string[] } {
+  const rows = inputSheetRows(items);
+  const remarkColumns = inputSheetRemarkColumns(Math.max(0, ...rows.map((r) => r.remarks.length)));
+  const body = rows.map((r) => inputSheetCells(r, remarkColumns));
+  return { text: toCsv(body, inputSheetHeader(remarkColumns)), visitIds: rows.map((r) => r.visitId) };
 }

@@ -46,15 +46,19 @@ export interface MonthExport {
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-function order(a: ExportItem, b: ExportItem): number {
-  const keys = (i: ExportItem) => [
-    i.visit.serviceDate,
-    kanaKey(i.visit.patient.nameKana),
-    i.visit.patient.birthDate,
-    i.visit.id,
-  ];
-  const ka = keys(a);
-  const kb = keys(b);
+/**
+ * The file order of a month's rows: 診療日, カナ氏名 (kanaKey), 生年月日, 受付ID. Computed once per visit and
+ * compared with compareExportOrder (a streamed export sorts these keys alone, not the visits).
+ */
+export function exportOrderKey(v: {
+  id: string;
+  serviceDate: string;
+  patient: { nameKana: string; birthDate: string };
+}): string[] {
+  return [v.serviceDate, kanaKey(v.patient.nameKana), v.patient.birthDate, v.id];
+}
+
+export function compareExportOrder(ka: readonly string[], kb: readonly string[]): number {
   for (let k = 0; k < ka.length; k++) {
     if (ka[k]! < kb[k]!) return -1;
     if (ka[k]! > kb[k]!) return 1;
@@ -67,11 +71,30 @@ function order(a: ExportItem, b: ExportItem): number {
  * caller (a re-claim carries its original service date, so it is selected by `reclaimOf`, not by date).
  */
 export function itemsForMonth(items: ExportItem[], month: string): ExportItem[] {
-  return items.filter((i) => (i.reclaimOf ? true : i.visit.serviceDate.startsWith(`${month}-`))).sort(order);
+  return items
+    .filter((i) => (i.reclaimOf ? true : inMonth(i.visit.serviceDate, month)))
+    .map((i) => ({ i, key: exportOrderKey(i.visit) }))
+    .sort((a, b) => compareExportOrder(a.key, b.key))
+    .map((x) => x.i);
+}
+
+/** A visit served in the month (a re-claim is in the month it is assigned to, whatever its date). */
+export function inMonth(serviceDate: string, month: string): boolean {
+  return serviceDate.startsWith(`${month}-`);
 }
 
 const RECLAIM_COLUMNS = [...CSV_COLUMNS, 'reclaim_of_month', 'return_id'] as const;
 const RECLAIM_LABELS = [...CSV_COLUMNS.map((c) => CSV_COLUMN_LABELS[c]), '再請求元', '返戻ID'] as const;
+
+/** The month CSV's header row: machine column names or Japanese headings. */
+export function monthCsvHeader(header: ExportLayout['header']): readonly string[] {
+  return header === 'japanese' ? RECLAIM_LABELS : RECLAIM_COLUMNS;
+}
+
+/** An item's row in the month CSV (and the 不詳一覧): csvRow and the re-claim columns. */
+export function monthCsvCells(i: ExportItem): string[] {
+  return [...csvRow(i.visit, i.decision), i.reclaimOf?.originalMonth ?? '', i.reclaimOf?.returnId ?? ''];
+}
 
 /** How a file is laid out: the machine column names (the CLI's `--format csv`) or Japanese headings, and a BOM. */
 export interface ExportLayout {
@@ -129,10 +152,7 @@ export function buildMonthExport(
   } else {
     const rows = format === 'unknown-list' ? selected.filter((i) => i.decision.basis === 'unknown') : selected;
     visitIds = rows.map((i) => i.visit.id);
-    text = toCsv(
-      rows.map((i) => [...csvRow(i.visit, i.decision), i.reclaimOf?.originalMonth ?? '', i.reclaimOf?.returnId ?? '']),
-      layout.header === 'japanese' ? RECLAIM_LABELS : RECLAIM_COLUMNS,
-    );
+    text = toCsv(rows.map(monthCsvCells), monthCsvHeader(layout.header));
   }
   const encoded = encodeText(text, encoding);
   if (!encoded.ok) return fail(...encoded.errors);

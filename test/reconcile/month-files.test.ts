@@ -202,6 +202,45 @@ describe('exportMonthFiles', () => {
     expect(readdirSync(out)).toEqual([]);
     expect(unwrap(store.listAudit({ entity: 'export' }))).toEqual([]);
   });
+
+  it('a character CP932 cannot hold or a blocking visit found after pages were written: no file of the set left', async () => {
+    // More visits than one page (month-stream.ts reads and writes 200 at a time), the bad ones last in file order.
+    store.db.transaction(() => {
+      for (let i = 0; i < 450; i++) save('portal');
+    })();
+    const late = save('portal', (v) => {
+      v.serviceDate = '2026-11-30';
+      v.receivedAt = '2026-11-30T09:15:00+09:00';
+      v.patient.name = '𠮷田 太郎';
+    });
+    const args = { month: '2026-11', settings: settings(), encoding: 'shift_jis' as const, actor: 'uketsuke-01' };
+    const out = path.join(dir, 'out');
+    mkdirSync(out);
+    let writes = 0;
+    const undo = replaceDurableFs({ writeSync: (fd, data) => (writes++, writeSync(fd, data)) });
+    try {
+      const r = unwrap(await exportMonthFiles(store, { ...args, dir: out }));
+      expect(r).toMatchObject({ status: 'unencodable', counts: { visits: 451 }, blockers: [{ visitId: late.id }] });
+      expect(writes).toBeGreaterThan(0);
+      expect(readdirSync(out)).toEqual([]);
+
+      save('declaration-unknown', (v) => {
+        v.serviceDate = '2026-11-30';
+        v.evidence.declaration!.address = '';
+        v.evidence.declaration!.phone = '';
+        v.patient.address = '';
+        v.patient.phone = '';
+      });
+      writes = 0;
+      const blocked = unwrap(await exportMonthFiles(store, { ...args, encoding: 'utf8', dir: out }));
+      expect(blocked).toMatchObject({ status: 'blocked', counts: { visits: 452 } });
+      expect(writes).toBeGreaterThan(0);
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      undo();
+    }
+    expect(unwrap(store.listAudit({ entity: 'export' }))).toEqual([]);
+  });
 });
 
 describe('core requests claims.monthCheck / claims.exportMonth', () => {

@@ -5,14 +5,14 @@ import type { RequestOutput } from '../../contract.ts';
 import { claimSettingsOf } from '../reconcile/claim.ts';
 import { formatUkeReport } from '../../../claims/uke-check.ts';
 import { checkUkeMonth } from '../reconcile/export.ts';
-import { buildMonthFiles, exportMonthFiles, type MonthFiles } from '../reconcile/month-files.ts';
+import { checkMonthFiles, exportMonthFiles, type MonthFileInfo, type MonthFiles } from '../reconcile/month-files.ts';
 import { storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
 export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth' | 'claims.checkUke';
 
 type View = RequestOutput<'claims.exportMonth'>;
 
-function view(r: MonthFiles, written: string[], withBytes: boolean): View {
+function view(r: MonthFiles<MonthFileInfo>, written: string[]): View {
   const base = { month: r.month, blockers: [], files: [] };
   switch (r.status) {
     case 'empty':
@@ -29,10 +29,10 @@ function view(r: MonthFiles, written: string[], withBytes: boolean): View {
           name: f.name,
           encoding: f.encoding,
           sha256: f.sha256,
-          size: f.bytes.length,
+          size: f.size,
           visits: f.visits,
           path: written[i] ?? '',
-          base64: withBytes ? Buffer.from(f.bytes).toString('base64') : '',
+          base64: f.bytes ? Buffer.from(f.bytes).toString('base64') : '',
         })),
       };
   }
@@ -44,8 +44,15 @@ export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
   return {
     'claims.monthCheck': async ({ month, encoding }) => {
       const store = storeOf(deps);
-      const r = unwrap(await buildMonthFiles(store, month, claimSettingsOf(store), encoding, progress(month)));
-      const v = view(r, [], false);
+      const r = unwrap(
+        await checkMonthFiles(store, {
+          month,
+          settings: claimSettingsOf(store),
+          encoding,
+          onProgress: progress(month),
+        }),
+      );
+      const v = view(r, []);
       // The check shows which files would be made (names only).
       if (r.status === 'ready') v.files = v.files.map((f) => ({ ...f, sha256: '' }));
       return v;
@@ -63,7 +70,7 @@ export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
           onProgress: progress(month),
         }),
       );
-      return view(r, r.written, dir === undefined);
+      return view(r, r.written);
     },
     'claims.checkUke': ({ month, data }) => {
       const store = storeOf(deps);

@@ -25,22 +25,13 @@ function itemFor(store: Store, visit: Visit, settings: ClaimSettings): Result<Ex
   return decision.ok ? ok({ visit, decision: decision.value }) : decision;
 }
 
-/** How far the collection of a month's items is: visits read so far of the month's total. */
-export interface CollectProgress {
-  done: number;
-  total: number;
-}
-
-/**
- * The collection as steps: yields after each page of visits (so an async caller can push progress between pages),
- * returns the items. collectExportItems runs it at once; collectExportItemsAsync lets the event loop breathe.
- */
-function* collectSteps(
+/** Every item of a month's export, in no particular order (buildMonthExport sorts). */
+export function collectExportItems(
   store: Store,
   month: string,
   settings: ClaimSettings,
-  pageSize: number,
-): Generator<CollectProgress, Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }>> {
+): Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }> {
+  const pageSize = 1000;
   const items: ExportItem[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
@@ -73,7 +64,6 @@ function* collectSteps(
       seen.add(s.id);
     }
     cursor = page.value.nextCursor ?? undefined;
-    yield { done: items.length, total: page.value.total };
   } while (cursor);
 
   const returns = store.listReturns({ reclaimMonth: month });
@@ -91,36 +81,6 @@ function* collectSteps(
     reclaims.push(r);
   }
   return ok({ items, reclaims });
-}
-
-/** Every item of a month's export, in no particular order (buildMonthExport sorts). */
-export function collectExportItems(
-  store: Store,
-  month: string,
-  settings: ClaimSettings,
-): Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }> {
-  const steps = collectSteps(store, month, settings, 1000);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** collectExportItems in pages of `pageSize`, yielding to the event loop (and reporting) after each page. */
-export async function collectExportItemsAsync(
-  store: Store,
-  month: string,
-  settings: ClaimSettings,
-  onProgress: (p: CollectProgress) => void,
-  pageSize = 200,
-): Promise<Result<{ items: ExportItem[]; reclaims: ClaimReturn[] }>> {
-  const steps = collectSteps(store, month, settings, pageSize);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    onProgress(step.value);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
 }
 
 export function exportMonth(

@@ -5,61 +5,47 @@
 //   不詳一覧_YYYY-MM.csv           the ③ visits, Shift_JIS
 //   レセコン入力票_YYYY-MM.csv     what to enter in the レセコン per patient, Shift_JIS
 // With encoding 'utf8' (chosen when a name holds a character CP932 cannot: 𠮷) every file is UTF-8 with a BOM
-// and named *_UTF8.csv. Writing: the whole set is staged in a hidden folder (each file written, fsynced,
-// renamed), then moved into place — a failure leaves no file of the set behind. Each export is audited.
-import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+// and named *_UTF8.csv. The files are streamed (month-stream.ts: a page of visits at a time, never the month in
+// memory). Writing: each file is written into a hidden staging folder as it is built and fsynced, then all are
+// moved into place and the folder fsynced — a failure, a blocking visit or a character CP932 cannot hold found
+// midway leaves no file of the set behind. Each export is audited.
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TextEncoding } from '../../../claims/export.ts';
-import { exportProblems, unencodableProblems } from '../../../claims/export.ts';
 import { claimMessages } from '../../../claims/messages.ts';
-import { buildMonthExport, itemsForMonth, type ExportFormat, type ExportItem } from '../../../claims/month-export.ts';
 import type { ClaimSettings } from '../../../claims/settings.ts';
-import { fsyncDir, ok, writeFileDurable, type ClaimReturn, type Store } from '../store/index.ts';
-import { collectExportItemsAsync, type CollectProgress } from './export.ts';
+import { fsyncDir, ok, openStreamedFile, type ClaimReturn, type Store } from '../store/index.ts';
+import {
+  exportFail as fail,
+  streamMonthFiles,
+  type ExportResult,
+  type FileOutput,
+  type MonthBlocker,
+  type MonthCounts,
+  type MonthFileInfo,
+  type MonthProgress,
+  type MonthSpec,
+} from './month-stream.ts';
 import { reconcileMessages as rm } from './messages.ts';
 
-/** A store result, or an export failure with its own code and Japanese message (reconcile/messages.ts). */
-export type ExportResult<T> =
-  { ok: true; value: T } | { ok: false; error: { code: string; message: string; detail?: string } };
-
-function fail(code: string, message: string, detail?: string): ExportResult<never> {
-  return { ok: false, error: detail === undefined ? { code, message } : { code, message, detail } };
-}
+export type {
+  ExportResult,
+  MonthBlocker,
+  MonthCounts,
+  MonthFileInfo,
+  MonthFileKind,
+  MonthProgress,
+} from './month-stream.ts';
 
 export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-export type MonthFileKind = 'claims' | 'claims_utf8' | 'unknown_list' | 'input_sheet';
-
-export interface MonthFile {
-  kind: MonthFileKind;
-  name: string;
-  encoding: TextEncoding;
+/** A file of the set with its bytes (built in memory: the check, the web host's download). */
+export interface MonthFile extends MonthFileInfo {
   bytes: Uint8Array;
-  sha256: string;
-  /** Rows (visits) in the file. */
-  visits: number;
 }
 
-/** A visit that keeps the month from being exported: who, which day, and why (Japanese), never by id alone. */
-export interface MonthBlocker {
-  /** For opening the visit's review; not shown to staff. */
-  visitId: string;
-  name: string;
-  nameKana: string;
-  serviceDate: string;
-  reasons: string[];
-}
-
-export interface MonthCounts {
-  visits: number;
-  current: number;
-  past: number;
-  unknown: number;
-  reclaims: number;
-}
-
-export type MonthFiles =
+export type MonthFiles<F extends MonthFileInfo = MonthFile> =
   | { status: 'empty'; month: string }
   /** Visits need a decision (or carry numbers that cannot be claimed): fix them first. */
   | { status: 'blocked'; month: string; counts: MonthCounts; blockers: MonthBlocker[] }
@@ -70,18 +56,12 @@ export type MonthFiles =
       month: string;
       encoding: TextEncoding;
       counts: MonthCounts;
-      files: MonthFile[];
-      /** Visits in the files (for the audit) and the re-claims the export carries. */
-      visitIds: string[];
+      files: F[];
+      /** The re-claims the export carries. */
       reclaims: ClaimReturn[];
     };
 
-interface Spec {
-  kind: MonthFileKind;
-  format: ExportFormat;
-  encoding: TextEncoding;
-  name: (month: string) => string;
-}
+type Spec = Omit<MonthSpec, 'name'> & { name: (month: string) => string };
 
 const SHIFT_JIS_SET: Spec[] = [
   { kind: 'claims', format: 'csv', encoding: 'shift_jis', name: (m) => `請求データ_${m}.csv` },
@@ -95,85 +75,13 @@ const UTF8_SET: Spec[] = [
   { kind: 'input_sheet', format: 'input-sheet', encoding: 'utf8', name: (m) => `レセコン入力票_${m}_UTF8.csv` },
 ];
 
+function specsOf(month: string, encoding: TextEncoding): MonthSpec[] {
+  return (encoding === 'utf8' ? UTF8_SET : SHIFT_JIS_SET).map((s) => ({ ...s, name: s.name(month) }));
+}
+
 /** The file names of a month's set (what a folder holds after the export). */
 export function monthFileNames(month: string, encoding: TextEncoding): string[] {
-  return (encoding === 'utf8' ? UTF8_SET : SHIFT_JIS_SET).map((s) => s.name(month));
-}
-
-function countsOf(items: ExportItem[], reclaims: number): MonthCounts {
-  const by = (b: string) => items.filter((i) => i.decision.basis === b).length;
-  return { visits: items.length, current: by('current'), past: by('past'), unknown: by('unknown'), reclaims };
-}
-
-/** Why a visit cannot be claimed, as staff read it: the decision's own reasons rather than codes or ids. */
-function reasonsOf(item: ExportItem, settings: ClaimSettings): string[] {
-  const reasons = exportProblems(item.visit, item.decision, settings).flatMap((p) => {
-    if (p.code === 'EXPORT_NEEDS_DECISION') return item.decision.needsDecision.map((n) => n.message);
-    if (p.code === 'EXPORT_BAD_NUMBER') return [claimMessages.exportBadNumberReason()];
-    if (p.code === 'EXPORT_UNKNOWN_NO_CONTACT') return [claimMessages.unknownNeedsContact()];
-    return [p.message];
-  });
-  return [...new Set(reasons)];
-}
-
-function blocker(item: ExportItem, reasons: string[]): MonthBlocker {
-  const p = item.visit.patient;
-  return { visitId: item.visit.id, name: p.name, nameKana: p.nameKana, serviceDate: item.visit.serviceDate, reasons };
-}
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-/**
- * Builds a month's files from the journal (nothing written). `onProgress` reports the visits read so far, page by
- * page (the event loop runs between pages, so a core can push the progress while a long month is read).
- */
-export async function buildMonthFiles(
-  store: Store,
-  month: string,
-  settings: ClaimSettings,
-  encoding: TextEncoding,
-  onProgress: (p: CollectProgress) => void = () => undefined,
-): Promise<ExportResult<MonthFiles>> {
-  if (!MONTH_PATTERN.test(month)) return fail('INVALID_INPUT', claimMessages.exportMonth(month), month);
-  const c = await collectExportItemsAsync(store, month, settings, onProgress);
-  if (!c.ok) return c;
-  const selected = itemsForMonth(c.value.items, month);
-  if (selected.length === 0) return ok({ status: 'empty', month });
-  const counts = countsOf(selected, c.value.reclaims.length);
-
-  const blockers = selected.flatMap((i) => {
-    const reasons = reasonsOf(i, settings);
-    return reasons.length > 0 ? [blocker(i, reasons)] : [];
-  });
-  if (blockers.length > 0) return ok({ status: 'blocked', month, counts, blockers });
-  if (encoding === 'shift_jis') {
-    const unencodable = selected.flatMap((i) => {
-      const reasons = unencodableProblems(i.visit, i.decision).map((p) => p.message);
-      return reasons.length > 0 ? [blocker(i, reasons)] : [];
-    });
-    if (unencodable.length > 0) return ok({ status: 'unencodable', month, counts, blockers: unencodable });
-  }
-
-  const files: MonthFile[] = [];
-  let visitIds: string[] = [];
-  for (const spec of encoding === 'utf8' ? UTF8_SET : SHIFT_JIS_SET) {
-    const built = buildMonthExport(c.value.items, month, spec.format, settings, spec.encoding, {
-      header: 'japanese',
-      bom: spec.encoding === 'utf8',
-    });
-    if (!built.ok) return fail('EXPORT_REFUSED', built.errors.map((e) => e.message).join(' '));
-    if (spec.format === 'csv') visitIds = built.value.visitIds;
-    files.push({
-      kind: spec.kind,
-      name: spec.name(month),
-      encoding: spec.encoding,
-      bytes: built.value.bytes,
-      sha256: sha256(built.value.bytes),
-      visits: built.value.visitIds.length,
-    });
-  }
-  const reclaims = c.value.reclaims.filter((r) => visitIds.includes(r.visitId));
-  return ok({ status: 'ready', month, encoding, counts, files, visitIds, reclaims });
+  return specsOf(month, encoding).map((s) => s.name);
 }
 
 /** An errno from a write, as the Japanese message staff read (and its code). */
@@ -187,30 +95,130 @@ function writeFailure(e: unknown): ExportResult<never> {
   return fail('EXPORT_WRITE_FAILED', rm.EXPORT_WRITE_FAILED, detail);
 }
 
-/**
- * Writes the files into `dir` (an existing folder): staged in a hidden folder inside it (each file durable: temporary
- * name, fsync, rename), then each moved into place. On failure the staging folder is removed and no file of the
- * set appears. Returns the paths written. A file of the same name is replaced.
- */
-export function writeMonthFiles(dir: string, files: MonthFile[]): ExportResult<string[]> {
-  const target = path.resolve(dir);
+/** Outputs that keep each file's bytes in memory. */
+function inMemory(): { open: (spec: MonthSpec) => FileOutput; bytes: Map<string, Uint8Array> } {
+  const bytes = new Map<string, Uint8Array>();
+  return {
+    bytes,
+    open: (spec) => {
+      const parts: Uint8Array[] = [];
+      return {
+        write: (d) => void parts.push(Uint8Array.from(d)),
+        finish: () => void bytes.set(spec.name, Buffer.concat(parts)),
+        abort: () => void (parts.length = 0),
+      };
+    },
+  };
+}
+
+/** Outputs that only count and hash (a folder that cannot take the files: what would the set have been?). */
+const nowhere = (): FileOutput => ({ write: () => undefined, finish: () => undefined, abort: () => undefined });
+
+interface Run {
+  month: string;
+  settings: ClaimSettings;
+  encoding: TextEncoding;
+  onProgress?: (p: MonthProgress) => void;
+}
+
+/** streamMonthFiles with a scratch folder of its own (under the OS temp folder) when none is given. */
+async function stream(
+  store: Store,
+  r: Run,
+  open: (spec: MonthSpec) => FileOutput,
+  scratchDir?: string,
+): Promise<ExportResult<MonthFiles<MonthFileInfo>>> {
+  const { month } = r;
+  if (!MONTH_PATTERN.test(month)) return fail('INVALID_INPUT', claimMessages.exportMonth(month), month);
+  let scratch = scratchDir;
   try {
-    if (!statSync(target).isDirectory()) return fail('EXPORT_DIR_MISSING', rm.EXPORT_DIR_MISSING, target);
+    scratch ??= mkdtempSync(path.join(tmpdir(), 'shikaku-export-'));
   } catch (e) {
     return writeFailure(e);
   }
-  const staging = path.join(target, `.partial-export-${process.pid}-${Date.now()}`);
   try {
-    mkdirSync(staging);
-    for (const f of files) writeFileDurable(path.join(staging, f.name), f.bytes);
+    const s = await streamMonthFiles(store, {
+      month,
+      settings: r.settings,
+      encoding: r.encoding,
+      specs: specsOf(month, r.encoding),
+      open,
+      scratchDir: scratch,
+      ioFailure: writeFailure,
+      ...(r.onProgress ? { onProgress: r.onProgress } : {}),
+    });
+    if (!s.ok) return s;
+    const v = s.value;
+    if (v.status === 'empty') return ok({ status: 'empty', month });
+    if (v.status !== 'ready') return ok({ ...v, month });
+    return ok({ ...v, month, encoding: r.encoding });
+  } finally {
+    if (scratchDir === undefined) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds a month's files from the journal, their bytes in memory (nothing written). `onProgress` reports the
+ * visits read so far, page by page (the event loop runs between pages, so a core can push the progress while a
+ * long month is read).
+ */
+export async function buildMonthFiles(
+  store: Store,
+  month: string,
+  settings: ClaimSettings,
+  encoding: TextEncoding,
+  onProgress: (p: MonthProgress) => void = () => undefined,
+): Promise<ExportResult<MonthFiles>> {
+  const memory = inMemory();
+  const r = await stream(store, { month, settings, encoding, onProgress }, memory.open);
+  if (!r.ok || r.value.status !== 'ready') return r as ExportResult<MonthFiles>;
+  const files = r.value.files.map((f) => ({ ...f, bytes: memory.bytes.get(f.name)! }));
+  return ok({ ...r.value, files });
+}
+
+/** What exporting a month would give (the month-end screen's check): the files counted and hashed, not kept. */
+export function checkMonthFiles(store: Store, run: Run): Promise<ExportResult<MonthFiles<MonthFileInfo>>> {
+  return stream(store, run, nowhere);
+}
+
+/**
+ * Streams the set into `dir` (an existing folder): each file into a hidden staging folder inside it as it is
+ * built, fsynced; once all are complete each is moved into place and the folder fsynced. Anything but a complete
+ * set removes the staging folder and leaves no file of the set. A file of the same name is replaced. When the
+ * folder cannot take files, the month is still read (a blocked month says so first) and the folder's error
+ * returned.
+ */
+async function writeMonthFiles(
+  store: Store,
+  run: Run,
+  dir: string,
+): Promise<ExportResult<MonthFiles<MonthFileInfo> & { written: string[] }>> {
+  const target = path.resolve(dir);
+  const staging = path.join(target, `.partial-export-${process.pid}-${Date.now()}`);
+  let unusable: ExportResult<never> | null = null;
+  try {
+    if (!statSync(target).isDirectory()) unusable = fail('EXPORT_DIR_MISSING', rm.EXPORT_DIR_MISSING, target);
+    else mkdirSync(staging);
+  } catch (e) {
+    unusable = writeFailure(e);
+  }
+  if (unusable !== null) {
+    const r = await stream(store, run, nowhere);
+    if (!r.ok || r.value.status === 'ready') return r.ok ? unusable : r;
+    return ok({ ...r.value, written: [] });
+  }
+  try {
+    const r = await stream(store, run, (spec) => openStreamedFile(path.join(staging, spec.name)), staging);
+    if (!r.ok) return r;
+    if (r.value.status !== 'ready') return ok({ ...r.value, written: [] });
     const written: string[] = [];
-    for (const f of files) {
+    for (const f of r.value.files) {
       const to = path.join(target, f.name);
       renameSync(path.join(staging, f.name), to);
       written.push(to);
     }
     fsyncDir(target);
-    return ok(written);
+    return ok({ ...r.value, written });
   } catch (e) {
     return writeFailure(e);
   } finally {
@@ -225,7 +233,7 @@ export function writeMonthFiles(dir: string, files: MonthFile[]): ExportResult<s
 export function recordMonthExport(
   store: Store,
   actor: string,
-  ready: Extract<MonthFiles, { status: 'ready' }>,
+  ready: Extract<MonthFiles<MonthFileInfo>, { status: 'ready' }>,
   destination: string,
 ): ExportResult<void> {
   const reclaimed = ready.reclaims.map((r) => r.id);
@@ -242,8 +250,8 @@ export function recordMonthExport(
       month: ready.month,
       encoding: ready.encoding,
       destination,
-      files: ready.files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes.length, visits: f.visits })),
-      visits: ready.visitIds.length,
+      files: ready.files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.size, visits: f.visits })),
+      visits: ready.counts.visits,
       reclaims: reclaimed.length,
     },
   });
@@ -251,31 +259,23 @@ export function recordMonthExport(
 }
 
 /**
- * 「今月の請求データを作成」 and `shikaku export --all`: builds the month's files, writes them into `dir` (when
- * given; the web host downloads them instead) and audits the export by `actor`. Anything but a written (or, with
- * no dir, built) set is returned as it is and audits nothing.
+ * 「今月の請求データを作成」 and `shikaku export --all`: streams the month's files into `dir` (when given; the web host
+ * downloads them instead: their bytes in memory) and audits the export by `actor`. Anything but a written (or,
+ * with no dir, built) set is returned as it is and audits nothing.
  */
 export async function exportMonthFiles(
   store: Store,
-  args: {
-    month: string;
-    settings: ClaimSettings;
-    encoding: TextEncoding;
-    actor: string;
-    dir?: string;
-    onProgress?: (p: CollectProgress) => void;
-  },
-): Promise<ExportResult<MonthFiles & { written: string[] }>> {
-  const built = await buildMonthFiles(store, args.month, args.settings, args.encoding, args.onProgress);
-  if (!built.ok) return built;
-  if (built.value.status !== 'ready') return ok({ ...built.value, written: [] });
-  let written: string[] = [];
-  if (args.dir !== undefined) {
-    const w = writeMonthFiles(args.dir, built.value.files);
-    if (!w.ok) return w;
-    written = w.value;
+  args: Run & { actor: string; dir?: string },
+): Promise<ExportResult<MonthFiles<MonthFileInfo> & { written: string[] }>> {
+  const { actor, dir, ...run } = args;
+  let done: ExportResult<MonthFiles<MonthFileInfo> & { written: string[] }>;
+  if (dir !== undefined) done = await writeMonthFiles(store, run, dir);
+  else {
+    const built = await buildMonthFiles(store, run.month, run.settings, run.encoding, run.onProgress);
+    done = built.ok ? ok({ ...built.value, written: [] }) : built;
   }
-  const audit = recordMonthExport(store, args.actor, built.value, args.dir ?? 'download');
+  if (!done.ok || done.value.status !== 'ready') return done;
+  const audit = recordMonthExport(store, actor, done.value, dir ?? 'download');
   if (!audit.ok) return audit;
-  return ok({ ...built.value, written });
+  return done;
 }

@@ -102,3 +102,57 @@ export function writeFileDurable(path: string, data: Uint8Array): void {
   }
   fsyncDir(dirname(path));
 }
+
+/** A file written piece by piece (a month's export): `finish` makes it durable; `abort` leaves no file. */
+export interface StreamedFile {
+  write(data: Uint8Array): void;
+  /** fsyncs and closes the file (its name is the caller's to rename and the folder's to fsync). */
+  finish(): void;
+  /** Closes and removes the file; never throws. */
+  abort(): void;
+}
+
+/**
+ * Creates `path` (replacing a file of that name) for writing in pieces. Any failure throws with its errno code
+ * kept; the caller then calls `abort`.
+ */
+export function openStreamedFile(path: string): StreamedFile {
+  let fd: number | undefined = fs.openSync(path, 'w');
+  const open = (): number => {
+    if (fd === undefined) throw failure('write', path, new Error('file already closed'));
+    return fd;
+  };
+  return {
+    write(data) {
+      const f = open();
+      try {
+        for (let at = 0; at < data.length;) at += fs.writeSync(f, data.subarray(at));
+      } catch (e) {
+        throw failure('write', path, e);
+      }
+    },
+    finish() {
+      const f = open();
+      try {
+        fs.fsyncSync(f);
+        fd = undefined;
+        fs.closeSync(f);
+      } catch (e) {
+        throw failure('fsync', path, e);
+      }
+    },
+    abort() {
+      try {
+        if (fd !== undefined) fs.closeSync(fd);
+      } catch {
+        // closing a file that is being removed: nothing to keep
+      }
+      fd = undefined;
+      try {
+        fs.rmSync(path, { force: true });
+      } catch {
+        // the staging folder is removed after this in any case
+      }
+    },
+  };
+}

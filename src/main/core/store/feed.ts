@@ -106,7 +106,7 @@ function upsert(db: Database.Database, r: PulledRecord): void {
   const row = { ...r.row };
   if (r.tbl === 'reconciliations') row.created_at = r.serverMs;
   if (r.tbl === 'patients' && row.patient_id)
-    prep(db, `DELETE FROM patients WHERE patient_id = ? AND id <> ?`).run(row.patient_id, row.id);
+    prep(db, `DELETE FROM patients WHERE patient_id = ? AND patient_id <> '' AND id <> ?`).run(row.patient_id, row.id);
   const cols = columns(db, r.tbl).filter((c) => c in row && !(r.tbl === 'reconciliations' && c === 'id'));
   const set = cols.filter((c) => c !== keyCol).map((c) => `${c} = excluded.${c}`);
   prep(

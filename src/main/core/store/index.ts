@@ -10,6 +10,7 @@ export {
 export { Store, type StoreHealth, type CheckReport } from './store.ts';
 export { VisitStatus, type SavedVisit, type StoredVisit } from './visits.ts';
 export { VisitFilter, QueueCategory, type VisitSummary, type VisitPage } from './queue.ts';
+export type { MonthVisitKey, VisitWithLatest } from './month-rows.ts';
 export { ReconciliationInput, type Reconciliation } from './reconciliations.ts';
 export { ReviewInput, type ReviewOutcome, type ReviewAction } from './reviews.ts';
 export { ReturnInput, type ClaimReturn } from './returns.ts';
@@ -28,7 +29,7 @@ export {
 } from './outbox.ts';
 export type { AuditEntry, AuditEntryInput, AuditVerdict } from './audit.ts';
 export type { BackupInfo, PartialBackups } from './backup.ts';
-export { fsyncDir, writeFileDurable } from './durable.ts';
+export { fsyncDir, openStreamedFile, writeFileDurable, type StreamedFile } from './durable.ts';
 export {
   PATIENT_CSV_COLUMNS,
   decodeCsv,

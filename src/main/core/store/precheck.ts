@@ -147,9 +147,10 @@ export function findPatientNumbers(
 ): ExpectedPerson | null {
   const r = (
     q.patientId
-      ? prep(db, `SELECT * FROM patients WHERE patient_id = ? AND insurer_number <> '' AND insurance_number <> ''`).get(
-          q.patientId,
-        )
+      ? prep(
+          db,
+          `SELECT * FROM patients WHERE patient_id = ? AND patient_id <> '' AND insurer_number <> '' AND insurance_number <> ''`,
+        ).get(q.patientId)
       : prep(
           db,
           `SELECT * FROM patients WHERE birth_date = ? AND name_key = ? AND insurer_number <> '' AND insurance_number <> ''`,

@@ -15,6 +15,7 @@ import * as feed from './feed.ts';
 import { findForbidden } from './forbidden.ts';
 import * as incidents from './incidents.ts';
 import { LATEST_VERSION, readSchemaState, schemaVersion } from './migrations.ts';
+import * as monthRows from './month-rows.ts';
 import * as outbox from './outbox.ts';
 import * as patients from './patients.ts';
 import { closePushJobs } from './push-queue.ts';
@@ -30,7 +31,7 @@ import * as reviews from './reviews.ts';
 import * as settings from './settings.ts';
 import { SYSTEM_ACTOR, type KnownSettingKey, type StaffMember } from './settings.ts';
 import * as staff from './staff.ts';
-import { isId, isoOf, parseInput } from './tx.ts';
+import { isId, isoOf, Month, parseInput } from './tx.ts';
 import * as visits from './visits.ts';
 
 export type { StoreHealth, StoreOptions } from './connection.ts';
@@ -137,6 +138,18 @@ export class Store extends Connection {
   listVisits(filter: queue.VisitFilter = {}): Result<queue.VisitPage> {
     const f = parseInput(queue.VisitFilter, filter, 'visit filter');
     return f.ok ? this.read(() => queue.list(this.db, f.value)) : f;
+  }
+
+  /** The month export's sort keys: each visit of a service month that is not void (month-rows.ts). */
+  monthVisitKeys(month: string): Result<monthRows.MonthVisitKey[]> {
+    const m = parseInput(Month, month, 'month');
+    return m.ok ? this.read(() => ok(monthRows.monthKeys(this.db, m.value))) : m;
+  }
+
+  /** Visits by id (at most 1000), each with its latest reconciliation, in one statement; unknown ids left out. */
+  visitsWithLatest(ids: readonly string[]): Result<monthRows.VisitWithLatest[]> {
+    if (!Array.isArray(ids) || ids.length > 1000 || !ids.every(isId)) return fail('INVALID_INPUT', 'visit ids');
+    return this.read(() => ok(monthRows.withLatest(this.db, ids)));
   }
 
   /** Moves a visit along the 事後確認 states, with an audit entry naming who and why. */
