@@ -87,6 +87,49 @@ describe('clinic server pull', () => {
     expect(alone.ok && alone.value.visitIds).toHaveLength(1);
   }, 60_000);
 
+  it('「今月の請求データを作成」 on either PC: the same files over the clinic’s visits; a 返戻 of another PC marked there', async () => {
+    // Every visit of the month decided on the PC that holds it.
+    for (const p of [a, b]) {
+      const mine = unwrap(p.store.listVisits({ month: '2025-01', limit: 100 })).items;
+      for (const v of mine)
+        if (!unwrap(p.store.latestReconciliation(v.id)))
+          unwrap(p.store.recordReconciliation({ visitId: v.id, decision: 'current', detail: {} }));
+    }
+    for (let i = 0; i < 2; i++) for (const p of [a, b]) await p.sync.syncOnce();
+
+    const exportOn = async (p: TestPc, month: string) => {
+      const r = (await call(p)('claims.exportMonth', { month, encoding: 'utf8', staff: 'yamada' })) as {
+        ok: boolean;
+        value: {
+          status: string;
+          counts: { visits: number; reclaims: number };
+          files: { name: string; base64: string }[];
+        };
+      };
+      expect(r).toMatchObject({ ok: true, value: { status: 'ready' } });
+      return r.value;
+    };
+    const fromA = await exportOn(a, '2025-01');
+    const fromB = await exportOn(b, '2025-01');
+    expect(fromA.counts.visits).toBe(4);
+    expect(fromB.files.map((f) => [f.name, f.base64])).toEqual(fromA.files.map((f) => [f.name, f.base64]));
+    // Audited in the exporting PC's own journal.
+    expect(unwrap(a.store.listAudit({ entity: 'export' })).map((e) => e.action)).toContain('claims.export');
+
+    // A 返戻 of a 受付2 visit, re-claimed in February's export made at 受付1: 受付2 marks it at its next round.
+    const bVisit = unwrap(b.store.listVisits({ month: '2025-01', limit: 100 })).items[0]!.id;
+    const ret = unwrap(
+      b.store.addReturn({ visitId: bVisit, claimMonth: '2025-01', reason: '資格喪失', reclaimMonth: '2025-02' }),
+    );
+    unwrap(b.store.recordReconciliation({ visitId: bVisit, decision: 'current', detail: {} }));
+    for (let i = 0; i < 2; i++) for (const p of [a, b]) await p.sync.syncOnce();
+    expect((await exportOn(a, '2025-02')).counts.reclaims).toBe(1);
+    await b.sync.syncOnce();
+    expect(unwrap(b.store.listReturns({ visitId: bVisit })).find((r) => r.id === ret.id)).toMatchObject({
+      status: 'reclaimed',
+    });
+  }, 60_000);
+
   it('with the server away each PC reads its own journal and says so; back, it catches up', async () => {
     pgs.stop();
     try {

@@ -6,7 +6,11 @@ import { claimSettingsOf } from '../reconcile/claim.ts';
 import { formatUkeReport } from '../../../claims/uke-check.ts';
 import { checkUkeMonth } from '../reconcile/export.ts';
 import { checkMonthFiles, exportMonthFiles, type MonthFileInfo, type MonthFiles } from '../reconcile/month-files.ts';
-import { storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
+import { ContractError } from '../../contract.ts';
+import { classify } from '../server/client.ts';
+import { serverMessages } from '../server/messages.ts';
+import { reconcileMessages } from '../reconcile/messages.ts';
+import { clinicStoreOf, storeOf, unwrap, type CoreDeps, type Handlers } from './common.ts';
 
 export type ClaimsRequest = 'claims.monthCheck' | 'claims.exportMonth' | 'claims.checkUke';
 
@@ -41,13 +45,15 @@ function view(r: MonthFiles<MonthFileInfo>, written: string[]): View {
 export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
   const progress = (month: string) => (p: { done: number; total: number }) =>
     deps.emit('claims.exportProgress', { month, ...p });
+  // With a clinic server the month is the clinic's (the mirror: every PC's visits) while the server is reachable;
+  // the claim rules, the audit and the re-claim marks are this PC's (docs/clinic-server.md "Month export").
   return {
     'claims.monthCheck': async ({ month, encoding }) => {
-      const store = storeOf(deps);
+      const own = storeOf(deps);
       const r = unwrap(
-        await checkMonthFiles(store, {
+        await checkMonthFiles(clinicStoreOf(deps), {
           month,
-          settings: claimSettingsOf(store),
+          settings: claimSettingsOf(own),
           encoding,
           onProgress: progress(month),
         }),
@@ -58,23 +64,36 @@ export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
       return v;
     },
     'claims.exportMonth': async ({ month, encoding, staff, dir }) => {
-      const store = storeOf(deps);
-      const actor = unwrap(store.resolveStaff(staff)).id;
+      const own = storeOf(deps);
+      const source = clinicStoreOf(deps);
+      const actor = unwrap(own.resolveStaff(staff)).id;
       const r = unwrap(
-        await exportMonthFiles(store, {
+        await exportMonthFiles(source, {
           month,
-          settings: claimSettingsOf(store),
+          settings: claimSettingsOf(own),
           encoding,
           actor,
+          journal: own,
           ...(dir !== undefined ? { dir } : {}),
           onProgress: progress(month),
         }),
       );
+      // 返戻 of other PCs' visits re-claimed here: marked by the PCs that hold them (server/forward.ts).
+      if (r.status === 'ready' && source !== own && deps.clinic) {
+        const foreign = r.reclaims.filter((x) => !own.getVisit(x.visitId).ok);
+        if (foreign.length > 0)
+          await deps.clinic.forwardReclaimed(month, foreign).catch((e: unknown) => {
+            const err = classify(e);
+            throw new ContractError(err.code, `${reconcileMessages.EXPORT_RECLAIM_NOT_FORWARDED} ${serverMessages[err.code]}`);
+          });
+      }
       return view(r, r.written);
     },
     'claims.checkUke': ({ month, data }) => {
-      const store = storeOf(deps);
-      const report = unwrap(checkUkeMonth(store, month, claimSettingsOf(store), Buffer.from(data, 'base64')));
+      const own = storeOf(deps);
+      const report = unwrap(
+        checkUkeMonth(clinicStoreOf(deps), month, claimSettingsOf(own), Buffer.from(data, 'base64')),
+      );
       return { ...report, text: formatUkeReport(report).trimEnd() };
     },
   };

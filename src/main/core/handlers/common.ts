@@ -79,6 +79,8 @@ export interface ClinicLink {
   syncOnce(): Promise<SyncStatus>;
   /** Hands a review of a visit another PC holds over to that PC (server/forward.ts). */
   forwardReview(input: ReviewInput, staffName: string): Promise<{ id: number; ownerPc: string }>;
+  /** Hands 返戻 a month export re-claimed over to the PCs that hold them. */
+  forwardReclaimed(month: string, returns: { id: string; visitId: string }[]): Promise<unknown>;
 }
 
 export type Handler<N extends RequestName> = (input: ParsedInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;

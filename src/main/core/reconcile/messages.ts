@@ -38,6 +38,8 @@ export const reconcileMessages = {
   EXPORT_DIR_UNWRITABLE: '保存先のフォルダに書き込めません。書き込みできる別のフォルダを選んでください。',
   EXPORT_DISK_FULL: '保存先の空き容量が足りません。不要なファイルを削除するか、別のフォルダを選んでください。',
   EXPORT_WRITE_FAILED: '請求データを書き込めませんでした。別のフォルダを選んでもう一度作成してください。',
+  EXPORT_RECLAIM_NOT_FORWARDED:
+    '請求データは作成しましたが、ほかの受付PCの返戻を「再請求済み」にする連絡を院内サーバーに送れませんでした。その受付PCで返戻の状態を確認してください。',
   EXPORT_UNENCODABLE: 'Shift_JISで書き出せない文字があります。UTF-8のファイルで作成するか、その文字を直してください。',
   UKE_UNREADABLE: 'UKE ファイルを読めません。',
   SETTINGS_INVALID: '請求の設定（claims）に誤りがあります。設定を確認してください。',

@@ -261,13 +261,14 @@ export function recordMonthExport(
 /**
  * 「今月の請求データを作成」 and `shikaku export --all`: streams the month's files into `dir` (when given; the web host
  * downloads them instead: their bytes in memory) and audits the export by `actor`. Anything but a written (or,
- * with no dir, built) set is returned as it is and audits nothing.
+ * with no dir, built) set is returned as it is and audits nothing. `journal`: the PC's own journal, where the
+ * export is audited and its re-claims marked, when the files are made from other data (the clinic mirror).
  */
 export async function exportMonthFiles(
   store: Store,
-  args: Run & { actor: string; dir?: string },
+  args: Run & { actor: string; dir?: string; journal?: Store },
 ): Promise<ExportResult<MonthFiles<MonthFileInfo> & { written: string[] }>> {
-  const { actor, dir, ...run } = args;
+  const { actor, dir, journal, ...run } = args;
   let done: ExportResult<MonthFiles<MonthFileInfo> & { written: string[] }>;
   if (dir !== undefined) done = await writeMonthFiles(store, run, dir);
   else {
@@ -275,7 +276,7 @@ export async function exportMonthFiles(
     done = built.ok ? ok({ ...built.value, written: [] }) : built;
   }
   if (!done.ok || done.value.status !== 'ready') return done;
-  const audit = recordMonthExport(store, actor, done.value, dir ?? 'download');
+  const audit = recordMonthExport(journal ?? store, actor, done.value, dir ?? 'download');
   if (!audit.ok) return audit;
   return done;
 }
