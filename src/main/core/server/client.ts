@@ -93,7 +93,7 @@ function tlsSocketOf(client: pg.Client): TLSSocket | null {
 }
 
 /** The SHA-256 fingerprint (AB:CD:…) of the certificate the server showed, null without TLS. */
-export function serverFingerprint(client: pg.Client): string | null {
+function serverFingerprint(client: pg.Client): string | null {
   return tlsSocketOf(client)?.getPeerCertificate()?.fingerprint256 ?? null;
 }
 

@@ -11,7 +11,7 @@ import { SYSTEM_ACTOR, type Store } from '../store/index.ts';
 import { ServerError } from './messages.ts';
 
 /** The PC whose journal holds a visit, as the server knows it (null: the server has not got the visit). */
-export async function ownerOf(c: ClientBase, visitId: string): Promise<string | null> {
+async function ownerOf(c: ClientBase, visitId: string): Promise<string | null> {
   const r = await c.query<{ pc: string }>(`SELECT pc FROM records WHERE tbl = 'visits' AND key = $1`, [visitId]);
   return r.rows[0]?.pc ?? null;
 }

@@ -28,7 +28,7 @@ type RelayAnswer =
   | { ok: true; result: Omit<TerminalResult, 'bytes'> & { bytes: string } }
   | { ok: false; error: { code: string; message: string; messageJa: string; details: Record<string, unknown> } };
 
-export function encodeAnswer(r: TerminalResult | TerminalError): RelayAnswer {
+function encodeAnswer(r: TerminalResult | TerminalError): RelayAnswer {
   if (r instanceof TerminalError) {
     const j = r.toJSON();
     return {
@@ -40,7 +40,7 @@ export function encodeAnswer(r: TerminalResult | TerminalError): RelayAnswer {
 }
 
 /** The terminal's result, or its failure thrown, as the leader got it. */
-export function decodeAnswer(a: RelayAnswer): TerminalResult {
+function decodeAnswer(a: RelayAnswer): TerminalResult {
   if (a.ok) return { ...a.result, bytes: Buffer.from(a.result.bytes, 'base64') };
   const code = (TerminalErrorCodes as readonly string[]).includes(a.error.code)
     ? (a.error.code as TerminalError['code'])
