@@ -3,11 +3,11 @@
 // trusts the certificate the test showed, saves — and without a restart the card says 「院内サーバーに接続中」 and
 // that this PC asks the terminal for the clinic; the journal's entries reach the server under the PC's name.
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { adminClient } from '../server/helpers.ts';
 import { ActionReport, Actions, SHOT_DIR } from './actions.ts';
 import { openApp, startSession, type E2eSession } from './session.ts';
 
@@ -86,14 +86,7 @@ describe('設定 → 院内サーバー', () => {
       tls: true,
       tlsFingerprint: pgs.fingerprint!.replace(/:/g, ''),
     });
-    const c = new pg.Client({
-      host: pgs.host,
-      port: pgs.port,
-      user: pgs.user,
-      password: pgs.password,
-      database: pgs.database,
-    });
-    await c.connect();
+    const c = await adminClient(pgs);
     try {
       await expect
         .poll(async () => Number((await c.query(`SELECT count(*) AS n FROM audit_log WHERE pc = '受付1'`)).rows[0].n))
