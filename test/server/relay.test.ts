@@ -211,6 +211,12 @@ describe('one reconciler per clinic', () => {
       // Asked once: the new leader waited out the old one's claim and found its answer in res/.
       expect(sim.log.filter((e) => e.request === 'qualification' && e.key === key)).toHaveLength(1);
       expect((r!.detail as { reused?: boolean }).reused).toBe(true);
+      // The request 受付4 had handed over before it led is gone with its answer recorded (not left for anyone).
+      await until('受付4 job done', () => jobOf(b.pc, id).status === 'done');
+      await until(
+        'the server to forget the request',
+        async () => (await count(c, 'SELECT count(*) AS n FROM relay_requests')) === 0,
+      );
     } finally {
       await c.end();
       sim.setRules([]);

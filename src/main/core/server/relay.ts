@@ -182,8 +182,12 @@ export class ClaimingTerminal implements ReconcilerTerminal {
 
   async discardAnswer(key: string, kind?: Parameters<ReconcilerTerminal['discardAnswer']>[1]): Promise<void> {
     await this.direct.discardAnswer(key, kind);
+    // The claim, and the request if this PC had handed it over before it led.
     await this.o.leader
-      .session((c) => c.query('DELETE FROM reconcile_claims WHERE visit_id = $1', [key]))
+      .session(async (c) => {
+        await c.query('DELETE FROM reconcile_claims WHERE visit_id = $1', [key]);
+        await c.query('DELETE FROM relay_requests WHERE key = $1 AND pc = $2', [key, this.o.pc]);
+      })
       .catch(() => undefined);
   }
 
@@ -280,10 +284,12 @@ export class ClinicReconciler {
     const terminal = this.o.terminal();
     if (this.current !== 'leader' || !terminal) return 0;
     const pc = this.o.settings().pcName;
+    // Not this PC's own: handed over before it led, they are asked again by its reconciler directly.
     const open = await this.leader
       .session((c) =>
         c.query<{ key: string; query: QualificationQueryInput }>(
-          `SELECT key, query FROM relay_requests WHERE answer IS NULL ORDER BY created_at, key LIMIT 50`,
+          `SELECT key, query FROM relay_requests WHERE answer IS NULL AND pc <> $1 ORDER BY created_at, key LIMIT 50`,
+          [pc],
         ),
       )
       .catch(() => null);
