@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR, importMessages, storeMessages } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, expectAccessible } from './actions.ts';
-import { openApp, openReceptionAs, startSession, type E2eSession } from './session.ts';
+import { openApp, openReceptionAs, saveCertificateVisit, startSession, type E2eSession } from './session.ts';
 
 const t = strings.data;
 const STAFF = { id: 'admin', name: '管理 一郎', active: true };
@@ -52,14 +52,7 @@ async function saveVisit(page: Page, name: string, birth: string): Promise<void>
   await page.keyboard.press(await keyOf(page, strings.causes.reader_fault));
   await page.keyboard.press(await keyOf(page, strings.identity.visual));
   await page.keyboard.press(await keyOf(page, strings.evidence.qualification_certificate));
-  await page.getByLabel(strings.insurerNumber, { exact: true }).fill('01130012');
-  await page.getByLabel(strings.number, { exact: true }).fill('1234');
-  await page.keyboard.press('Enter');
-  await page.getByTestId('copay-proposal').waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('summary').waitFor();
-  await page.keyboard.press('Enter');
-  await page.getByTestId('saved').waitFor();
+  await saveCertificateVisit(page);
   await page.getByRole('button', { name: strings.doneNext }).click(); // 次の受付: the form is empty again
   await page.getByRole('button', { name: strings.newPatient }).waitFor();
 }

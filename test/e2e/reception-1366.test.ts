@@ -9,7 +9,7 @@ import { SYSTEM_ACTOR } from '../../src/main/core/store/index.ts';
 import { strings } from '../../src/renderer/strings.ts';
 import { ActionReport, expectAccessible, OUT_DIR } from './actions.ts';
 import { pdfInfo } from './pdf.ts';
-import { openApp, openReceptionAs, startSession, type E2eSession } from './session.ts';
+import { openApp, openReceptionAs, saveCertificateVisit, startSession, type E2eSession } from './session.ts';
 
 const STAFF = { id: 's1', name: '受付 花子', active: true };
 const VIEWPORT = { width: 1366, height: 768 };
@@ -214,14 +214,7 @@ describe('a draft survives (kept by the core)', () => {
     await toEvidenceStep(page, '保存 花子');
     await page.keyboard.press(await keyOf(page, strings.evidence.qualification_certificate));
     expect(await step(page)).toBe('evidenceDetail');
-    await page.getByLabel(strings.insurerNumber, { exact: true }).fill('01130012');
-    await page.getByLabel(strings.number, { exact: true }).fill('1234');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('copay-proposal').waitFor();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('summary').waitFor();
-    await page.keyboard.press('Enter');
-    await page.getByTestId('saved').waitFor();
+    await saveCertificateVisit(page);
     const no = (await page.getByTestId('saved-no').textContent())!.trim();
     expect(no).toMatch(/^\d{4}-\d{3}$/);
     const id = (await page.getByTestId('saved-id').textContent())!.trim();

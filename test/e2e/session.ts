@@ -129,3 +129,18 @@ export async function openReceptionAs(
   await act.select(page.getByLabel(strings.staffLabel, { exact: true }), staff);
   return { page, act, problems };
 }
+
+/**
+ * On the 資格確認書 details step: types the card's numbers (保険者番号 01130012, 番号 1234) and goes on with Enter
+ * through the 負担割合 proposal and the summary until the visit is saved.
+ */
+export async function saveCertificateVisit(page: Page): Promise<void> {
+  await page.getByLabel(strings.insurerNumber, { exact: true }).fill('01130012');
+  await page.getByLabel(strings.number, { exact: true }).fill('1234');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('copay-proposal').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('summary').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('saved').waitFor();
+}
