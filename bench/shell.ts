@@ -5,10 +5,11 @@
 //  - contract round-trip latency p50/p99: direct in-process dispatcher call, through the core client
 //    (IPC to the child), and through the WebSocket relay (browser path), with ratios
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { chromium } from 'playwright-core';
@@ -16,7 +17,8 @@ import { build } from 'vite';
 import { HealthMonitor } from '../src/hardware/health/index.ts';
 import { buildHandlers, createDispatcher } from '../src/main/core/service.ts';
 import { DEFAULT_RENDERER_DIR, startWebApp } from '../src/main/web/app.ts';
-import { openStore } from '../src/main/core/store/index.ts';
+import { CoreClient, forkCoreSpawner } from '../src/main/host/core-client.ts';
+import { coreEnv } from '../src/main/host/options.ts';
 // @ts-expect-error scripts/build.mjs is plain JavaScript without types
 import { WEB_CORE_BUNDLE, buildWebHost } from '../scripts/build.mjs';
 
@@ -58,9 +60,10 @@ console.log(`renderer bundle (js+css): ${(raw / 1024).toFixed(1)} KiB raw, ${(gz
 // The whole start as a clerk sees it: a fresh process runs the host (which forks the core), prints its URL, and
 // Chromium (already running, its tab open: not the app's cost) loads the page until 接続中. The host serves the
 // page while its core starts, so the phases overlap: each is timed from the spawn (host listening, core ready)
-// or from the page's navigation (index.html, the entry chunk, the shell rendered, first paint, 接続中). Three ways,
-// in turn, RUNS times each: `npm start`'s path (scripts/start.mjs: the bundles in dist/web, built before the
-// runs) on a new data folder and on one with a journal (opened, checked, its daily backup due), and the sources
+// or from the page's navigation (index.html, the entry chunk, the shell rendered, first paint, 接続中), and the
+// core's own marks from its log. Three ways, in turn, RUNS times each: `npm start`'s path (scripts/start.mjs: the
+// bundles in dist/web, built before the runs) on a new data folder (the first start after installing) and on one
+// the app started on before (its journal and the core's code cache: a clinic's every morning), and the sources
 // through tsx (how the host and core started before issue 19). The floor, in the same run, is a bare
 // `node -e 0` (spawn to exit) on this machine at this load.
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
@@ -86,17 +89,29 @@ function nodeFloor(): Promise<number> {
   });
 }
 
-/** Existing data: a journal created and closed once (the start opens it, checks it, takes the daily backup). */
-async function existingJournal(dataDir: string): Promise<void> {
-  const opened = await openStore({ dataDir, backupOnOpen: false, checkpointIntervalMs: 0, probeIntervalMs: 0 });
-  if (!opened.ok) throw new Error(opened.error.code);
-  opened.value.store.close();
+/**
+ * The clinic's daily start: the app ran on this data folder before (its journal, checked at open, and the core's
+ * code cache in cache/, written a little after that first start said 'ready').
+ */
+async function startedBefore(dataDir: string): Promise<void> {
+  const client = new CoreClient({
+    spawn: forkCoreSpawner({
+      entry: WEB_CORE_BUNDLE,
+      env: coreEnv({ demo: false, dataDir, testHooks: false, version: 'bench' }),
+    }),
+    log: () => undefined,
+  });
+  await client.start();
+  const cache = join(dataDir, 'cache');
+  for (let i = 0; i < 200 && !(existsSync(cache) && readdirSync(cache).length > 0); i++) await sleep(50);
+  await client.stop();
+  if (!existsSync(cache)) throw new Error('the core wrote no code cache');
 }
 
 const bundles = [join(root, 'scripts', 'start.mjs'), '--port=0'];
 const variants: Record<string, { args: string[]; prepare?: (dataDir: string) => Promise<void> }> = {
   bundles: { args: bundles },
-  'bundles, existing journal': { args: bundles, prepare: existingJournal },
+  'bundles, started before (journal, code cache)': { args: bundles, prepare: startedBefore },
   'sources (tsx)': {
     args: [
       '--import',
@@ -126,6 +141,27 @@ interface Phases {
   ready: number;
   /** spawn → 接続中 shown */
   total: number;
+  /** The core's own marks (its log), from its process start: its code evaluated, its journal opened, 'ready' sent */
+  coreCode: number;
+  coreJournal: number;
+  coreReady: number;
+}
+
+/** The core's start-up line in its log (runtime.ts): its phases in ms since its process started, and the cache. */
+function corePhases(dataDir: string): { coreCode: number; coreJournal: number; coreReady: number; cache: string } {
+  const logs = join(dataDir, 'logs');
+  const text = readdirSync(logs)
+    .filter((f) => f.startsWith('core-'))
+    .map((f) => readFileSync(join(logs, f), 'utf8'))
+    .join('\n');
+  const all = [
+    ...text.matchAll(
+      /core ready (\d+) ms after its process started \(code evaluated (\d+) ms, journal opened (\d+) ms; code cache (\w+)/g,
+    ),
+  ];
+  const m = all[all.length - 1];
+  if (m === undefined) throw new Error(`no start-up line in the core's log (${logs})`);
+  return { coreReady: Number(m[1]), coreCode: Number(m[2]), coreJournal: Number(m[3]), cache: m[4]! };
 }
 
 /**
@@ -164,7 +200,10 @@ async function coreReadyAt(url: string): Promise<number> {
   }
 }
 
-async function coldStart(args: string[], prepare?: (dataDir: string) => Promise<void>): Promise<Phases> {
+async function coldStart(
+  args: string[],
+  prepare?: (dataDir: string) => Promise<void>,
+): Promise<Phases & { cache: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shikaku-bench-start-'));
   await prepare?.(dataDir);
   const page = await browser.newPage();
@@ -204,7 +243,7 @@ async function coldStart(args: string[], prepare?: (dataDir: string) => Promise<
         ready: marks.ready ?? NaN,
       };
     });
-    return { host: tHost - t0, core: (await coreReady) - t0, ...inPage, total: tReady - t0 };
+    return { host: tHost - t0, core: (await coreReady) - t0, ...inPage, total: tReady - t0, ...corePhases(dataDir) };
   } finally {
     await page.close();
     await new Promise<void>((resolve) => {
@@ -216,7 +255,9 @@ async function coldStart(args: string[], prepare?: (dataDir: string) => Promise<
   }
 }
 
-const runs: Record<string, Phases[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+const runs: Record<string, Array<Phases & { cache: string }>> = Object.fromEntries(
+  Object.keys(variants).map((k) => [k, []]),
+);
 const floors: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   floors.push(await nodeFloor());
@@ -241,6 +282,10 @@ for (const [name, xs] of Object.entries(runs)) {
   console.log(
     `    from the navigation: index.html ${fig('html')}, entry chunk ${fig('chunk')}, shell rendered ${fig('shell')}, ` +
       `first contentful paint ${fig('fcp')}, 接続中 ${fig('ready')}`,
+  );
+  console.log(
+    `    the core's own marks from its process start: code evaluated ${fig('coreCode')}, journal opened ` +
+      `${fig('coreJournal')}, 'ready' sent ${fig('coreReady')} (code cache: ${[...new Set(xs.map((x) => x.cache))].join(', ')})`,
   );
 }
 

@@ -3,7 +3,8 @@
 // `npm run dist`), the Electron main process, preload and core process bundles, and the CLI:
 //   dist/electron/main.mjs      ESM, Electron main
 //   dist/electron/preload.cjs   CommonJS (sandboxed preloads cannot be ES modules)
-//   dist/core/process.cjs       CommonJS, run by utilityProcess.fork (esbuild: the same build as dist/web/core.cjs)
+//   dist/core/process.cjs       CommonJS, run by utilityProcess.fork (esbuild: the same build as dist/web/core.cjs);
+//                               it loads the core's code, core-body.cjs beside it, with V8's code cache (boot.ts)
 //   dist/cli/shikaku.cjs        CommonJS, the `shikaku` command in one file (esbuild; --cli builds only this)
 //   dist/web/host.mjs, dist/web/core.cjs  ESM web host and CommonJS core for `npm start` without Electron (esbuild,
 //                               pure-JS dependencies inside, like the CLI; --web builds only these): nothing is
@@ -205,12 +206,16 @@ export async function buildCli() {
 
 export const WEB_HOST_BUNDLE = join(dist, 'web', 'host.mjs');
 export const WEB_CORE_BUNDLE = join(dist, 'web', 'core.cjs');
+/** The core's code, beside the file that loads it (WEB_CORE_BUNDLE, dist/core/process.cjs). */
+export const CORE_BODY = 'core-body.cjs';
 const WEB_INPUTS = join(dist, 'web', 'inputs.json');
 
 /** True when a web bundle is missing or one of the files it was built from changed since. */
 export function webHostIsStale() {
   try {
-    const built = Math.min(statSync(WEB_HOST_BUNDLE).mtimeMs, statSync(WEB_CORE_BUNDLE).mtimeMs);
+    const built = Math.min(
+      ...[WEB_HOST_BUNDLE, WEB_CORE_BUNDLE, join(dist, 'web', CORE_BODY)].map((f) => statSync(f).mtimeMs),
+    );
     const inputs = JSON.parse(readFileSync(WEB_INPUTS, 'utf8'));
     return !Array.isArray(inputs) || inputs.some((p) => statSync(join(root, p)).mtimeMs > built);
   } catch {
@@ -233,14 +238,26 @@ const selfContained = {
 };
 
 /** The core process in one CommonJS file: the same build for the web host and Electron's utilityProcess. */
-function buildCore(outfile) {
-  return esbuildAtomic({
+/**
+ * The core process: its code in one CommonJS file (core-body.cjs) and `outfile`, the small file a host starts,
+ * which loads it with V8's code cache (src/main/core/boot.ts). The same build for the web host and Electron's
+ * utilityProcess. Returns the body's build (its inputs include the boot's few).
+ */
+async function buildCore(outfile) {
+  const body = await esbuildAtomic({
     ...selfContained,
     entryPoints: [join(root, 'src/main/core/process.ts')],
-    outfile,
+    outfile: join(dirname(outfile), CORE_BODY),
     format: 'cjs',
     ...importMetaShim,
   });
+  const boot = await esbuildAtomic({
+    ...selfContained,
+    entryPoints: [join(root, 'src/main/core/boot.ts')],
+    outfile,
+    format: 'cjs',
+  });
+  return { metafile: { inputs: { ...body.metafile.inputs, ...boot.metafile.inputs } } };
 }
 
 /** The web host and its core, each in one file: started by `npm start` where Electron is not installed. */

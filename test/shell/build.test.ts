@@ -1,8 +1,9 @@
 // The Electron bundles (what `npm start` / `npm run dist` run under Electron), checked without Electron:
 // the preload is CommonJS requiring nothing but `electron`, the core bundle has no `electron` in it, and the
-// bundled core answers the contract when forked under plain Node (utilityProcess runs the same file).
+// bundled core answers the contract when forked under plain Node (utilityProcess runs the same file), loading its
+// code through V8's code cache kept in the data folder.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,8 +37,15 @@ describe('Electron bundles', () => {
 
   it('the main bundle is an ES module importing electron; the core bundle never mentions electron', () => {
     expect(readFileSync(join(root, 'dist/electron/main.mjs'), 'utf8')).toMatch(/from "electron"/);
-    const core = readFileSync(join(root, 'dist/core/process.cjs'), 'utf8');
-    expect(requires(core)).not.toContain('electron');
+    for (const file of ['dist/core/process.cjs', 'dist/core/core-body.cjs']) {
+      expect(requires(readFileSync(join(root, file), 'utf8'))).not.toContain('electron');
+    }
+  });
+
+  it('the core bundle has no dynamic import() (a script run from a code cache cannot load one)', () => {
+    const body = readFileSync(join(root, 'dist/core/core-body.cjs'), 'utf8');
+    expect(body.length).toBeGreaterThan(100_000);
+    expect(body).not.toMatch(/\bimport\(/);
   });
 
   it('the bundled core answers the contract when forked', async () => {
@@ -54,5 +62,53 @@ describe('Electron bundles', () => {
       await client.stop();
       expect(isAlive(pid)).toBe(false);
     }
+  });
+
+  describe('the code cache', () => {
+    const data = tempDir('shikaku-code-cache-');
+    afterAll(() => data.remove());
+    const cacheDir = join(data.path, 'cache');
+    const cacheFiles = (): string[] => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
+    /** The code cache state of each start so far, from the core's log. */
+    const states = (): string[] =>
+      readdirSync(join(data.path, 'logs'))
+        .filter((f) => f.startsWith('core'))
+        .flatMap((f) => [...readFileSync(join(data.path, 'logs', f), 'utf8').matchAll(/code cache (\w+)/g)])
+        .map((m) => m[1] ?? '');
+
+    /** Starts the built core on the data folder, asks it something, optionally waits for a cache file, stops it. */
+    async function start(waitForCache: (files: string[]) => boolean = () => true): Promise<void> {
+      const client = new CoreClient({
+        spawn: forkCoreSpawner({ entry: join(root, 'dist/core/process.cjs'), env: coreEnv(launchOptions(data.path)) }),
+        log: () => undefined,
+      });
+      try {
+        await client.start();
+        expect(await client.request('app.info', {})).toMatchObject({ dataDir: data.path });
+        await expect.poll(() => waitForCache(cacheFiles()), { timeout: 20_000, interval: 100 }).toBe(true);
+      } finally {
+        await client.stop();
+      }
+    }
+
+    it('is written by the first start, used by the next, and made again when damaged', async () => {
+      await start((files) => files.length === 1);
+      const [name] = cacheFiles();
+      expect(name).toMatch(
+        new RegExp(`^core-[0-9a-f]{16}-${process.versions.v8.replace(/\./g, '\\.')}-${process.arch}\\.v8$`),
+      );
+      await start();
+      expect(states()).toEqual(['none', 'used']);
+
+      // A torn write (a power cut): the file's own checksum fails, the core compiles its code and writes it again.
+      const file = join(cacheDir, name!);
+      const damaged = readFileSync(file);
+      const at = damaged.length >> 1;
+      damaged[at] = damaged[at]! ^ 0xff;
+      writeFileSync(file, damaged);
+      await start((files) => files.length === 1 && !readFileSync(join(cacheDir, files[0]!)).equals(damaged));
+      await start();
+      expect(states()).toEqual(['none', 'used', 'none', 'used']);
+    });
   });
 });

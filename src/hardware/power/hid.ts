@@ -2,6 +2,8 @@
 // polls the feature reports that hold the values we need, and survives unplug: a vanished device gives
 // 'unknown' and a rescan with backoff. No UPS at all is 'unknown', never a fault.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type * as NodeHid from 'node-hid';
 import { systemClock, type Clock, type TimerHandle } from '../health/clock.ts';
 import { PowerPortBase } from './port-base.ts';
 import { parseReportDescriptor, type ReportDescriptor } from './descriptor.ts';
@@ -64,7 +66,8 @@ export function pickUps(devices: HidDeviceInfo[]): HidDeviceInfo | undefined {
 
 /** Load node-hid for real (a native N-API module). Rejects when it cannot load on this machine. */
 export async function loadNodeHidBackend(): Promise<HidBackend> {
-  const hid = await import('node-hid');
+  // require, not import(): the core's bundle runs from V8's code cache, where a dynamic import() cannot load.
+  const hid = createRequire(import.meta.url)('node-hid') as typeof NodeHid;
   return {
     devices: async () => (await hid.devicesAsync()) as HidDeviceInfo[],
     open: async (path) => {

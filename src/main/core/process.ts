@@ -9,6 +9,8 @@ import { CORE_ENV } from './protocol.ts';
 import { runCore } from './runtime.ts';
 import { detectTransport } from './transport.ts';
 
+// The bundle (or the sources) evaluated: the first start-up mark, in ms since this process started.
+const loadedAtMs = performance.now();
 const dataDir = process.env[CORE_ENV.dataDir];
 if (dataDir) {
   const log = openLog({
@@ -25,7 +27,7 @@ if (dataDir) {
 process.on('SIGINT', () => undefined);
 
 let shuttingDown = false;
-const running = runCore({ transport: detectTransport() }).catch((err: unknown) => {
+const running = runCore({ transport: detectTransport(), loadedAtMs }).catch((err: unknown) => {
   console.error('[core] failed to start:', err);
   process.exit(1);
 });

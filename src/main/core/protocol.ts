@@ -28,6 +28,19 @@ export function isControl(msg: unknown): msg is ReadyControl | ShutdownControl |
   return typeof msg === 'object' && msg !== null && typeof (msg as { control?: unknown }).control === 'string';
 }
 
+/**
+ * How the built core's code was loaded (boot.ts): from V8's code cache ('used'), compiled because there was none
+ * yet or V8 refused it ('none', 'rejected'), or without a cache (no data folder). The sources run without boot.ts.
+ */
+export type CodeCacheState = 'used' | 'none' | 'rejected' | 'off';
+/** boot.ts and the bundle it loads are separate files: the boot leaves the cache's state and hook here. */
+export const CODE_CACHE_HOOK = Symbol.for('shikaku.core.codeCache');
+export interface CodeCacheHook {
+  state: CodeCacheState;
+  /** The core has said 'ready': a start without an accepted cache writes one a little later. */
+  ready(): void;
+}
+
 /** Environment variables a host sets for the core process. */
 export const CORE_ENV = {
   dataDir: 'SHIKAKU_DATA_DIR',

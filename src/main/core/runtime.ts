@@ -4,7 +4,14 @@
 import { mkdirSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { EventMessage } from '../contract.ts';
-import { CORE_ENV, isControl, restartControl, type ReadyControl } from './protocol.ts';
+import {
+  CODE_CACHE_HOOK,
+  CORE_ENV,
+  isControl,
+  restartControl,
+  type CodeCacheHook,
+  type ReadyControl,
+} from './protocol.ts';
 import { buildHandlers, createDispatcher, type AppInfo, type CoreDeps } from './service.ts';
 import type { CoreTransport } from './transport.ts';
 import { createDevices, type DeviceMode } from './devices.ts';
@@ -38,6 +45,11 @@ export interface CoreOptions {
   exit?: (code: number) => void;
   /** Where the clinic server's password is kept (default: in memory for this run). */
   secrets?: SecretStore;
+  /**
+   * Run as the core process: when its code had been evaluated (performance.now(), ms since the process started).
+   * The start-up phases are then written to the core's log once it is ready (read by bench/shell.ts).
+   */
+  loadedAtMs?: number;
 }
 
 export interface RunningCore {
@@ -74,6 +86,7 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
 
   const emit: CoreDeps['emit'] = (name, payload) => transport.send({ name, payload } satisfies EventMessage);
   const journal = await openJournal(info.dataDir, info.version);
+  const journalAtMs = performance.now();
   const onError = (err: unknown, where: string) => process.stderr.write(`core: ${where}: ${String(err)}\n`);
   // The devices are created now and started once the core has said 'ready' (below): the first screen does not
   // wait for the PC/SC worker, the UPS scan or a network probe; their state arrives as health.changed events.
@@ -219,6 +232,16 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   transport.onDisconnect(() => void shutdown().then(() => exit(0)));
 
   transport.send({ control: 'ready', pid: info.pid } satisfies ReadyControl);
+  if (options.loadedAtMs !== undefined) {
+    const ms = (x: number): string => x.toFixed(0);
+    const codeCache = (globalThis as Record<symbol, CodeCacheHook | undefined>)[CODE_CACHE_HOOK];
+    console.info(
+      `core ready ${ms(performance.now())} ms after its process started (code evaluated ${ms(options.loadedAtMs)} ms, ` +
+        `journal opened ${ms(journalAtMs)} ms; code cache ${codeCache?.state ?? 'off'}; ` +
+        `process started at ${new Date(performance.timeOrigin).toISOString()})`,
+    );
+    codeCache?.ready();
+  }
   // After 'ready': the daily backup when due (journal.ts), alongside the devices.
   dailyBackup = takeDailyBackup(journal).catch((err: unknown) => void onError(err, 'daily backup'));
   // After 'ready': the devices, then the terminal link (事後確認) and the 事前確認 schedule.
