@@ -108,19 +108,25 @@ export function parseTypedDate(input: string): Result<string> {
   return ok(iso);
 }
 
-const warekiFormat = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
-  era: 'long',
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-  timeZone: 'UTC',
-});
+/**
+ * The Japanese-calendar formatter, made on first use: building it loads ICU's calendar data (tens of ms in
+ * Chromium), which the first screen, before any date is shown, should not pay at load.
+ */
+let warekiFormat: Intl.DateTimeFormat | undefined;
+const wareki = (): Intl.DateTimeFormat =>
+  (warekiFormat ??= new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+    era: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  }));
 
 /** 和暦 display of an ISO date, e.g. '1970-04-01' → '昭和45年4月1日' (the first year of an era reads 元年). */
 export function toWareki(iso: string): string {
   const p = parseIsoDate(iso);
   if (!p) return iso;
-  return warekiFormat.format(new Date(Date.UTC(p.y, p.m - 1, p.d)));
+  return wareki().format(new Date(Date.UTC(p.y, p.m - 1, p.d)));
 }
 
 /** '1970-04-01' → '1970年4月1日（昭和45年4月1日）': what a receptionist reads back to a patient. */
