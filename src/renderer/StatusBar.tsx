@@ -1,6 +1,6 @@
 // Status bar placeholder: the core connection state and the app's version / data folder.
 import { useConnection } from './connection.ts';
-import { useServerStatus } from './settings/ServerCard.tsx';
+import { useServerStatus } from './settings/server-status.ts';
 import { strings } from './strings.ts';
 
 export function StatusBar() {

@@ -2,8 +2,8 @@
 // to the core's secret store, never saved with the settings), 「接続テスト」, and the link's status. The status hook
 // is also the status bar's 「院内サーバーに接続中」/「このPCのデータのみ」.
 import { useEffect, useState, type FormEvent } from 'react';
-import type { RequestOutput } from '../../main/contract.ts';
 import { call } from '../api.ts';
+import { useServerStatus } from './server-status.ts';
 import { Checkbox, TextField } from '../reception/fields.tsx';
 import { strings } from '../strings.ts';
 
@@ -30,26 +30,6 @@ const blank: Form = {
   tlsFingerprint: '',
   pcName: '',
 };
-
-/** The clinic link's status, asked every `everyMs` (null until the core answers). */
-export function useServerStatus(everyMs = 5000): RequestOutput<'server.status'> | null {
-  const [status, setStatus] = useState<RequestOutput<'server.status'> | null>(null);
-  useEffect(() => {
-    let live = true;
-    const ask = () =>
-      call('server.status', {}).then(
-        (s) => live && setStatus(s),
-        () => undefined,
-      );
-    void ask();
-    const timer = setInterval(() => void ask(), everyMs);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [everyMs]);
-  return status;
-}
 
 export function ServerCard({ actor }: { actor: string }) {
   const [form, setForm] = useState<Form>(blank);
