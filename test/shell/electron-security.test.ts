@@ -208,7 +208,7 @@ describe('Electron security checklist', () => {
 
   it('18. serves the renderer from a custom privileged protocol, not file://', () => {
     expect(privilegedSchemes).toEqual([
-      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
     ]);
     expect(privilegedSchemes[0]?.privileges).not.toHaveProperty('bypassCSP');
     expect(mainSource).toMatch(/protocol\.handle\(APP_SCHEME/);
