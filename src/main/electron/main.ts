@@ -215,8 +215,10 @@ async function onReady(launch: LaunchOptions, log: Log): Promise<void> {
   powerMonitor.on('on-battery', () => void client.call('power.acChanged', { onBattery: true }));
   powerMonitor.on('on-ac', () => void client.call('power.acChanged', { onBattery: false }));
 
-  createWindow(launch, log);
+  // The core first (its process loads and opens the journal while the window is made and loads the page), as
+  // the web host does: the page shows 起動中 until the core says ready.
   client.start().catch((err: unknown) => log.error('core failed to start:', err));
+  createWindow(launch, log);
 }
 
 function createWindow(launch: LaunchOptions, log: Log): void {
