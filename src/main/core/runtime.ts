@@ -38,6 +38,12 @@ export function deviceModeFrom(env: NodeJS.ProcessEnv, demo: boolean): DeviceMod
   return 'real';
 }
 
+/**
+ * After 'ready', the devices (and the terminal link, the daily backup) wait for a screen to ask for their state,
+ * at most this long: a host without a page, or a page that never asks, still gets them.
+ */
+export const DEVICES_AFTER_READY_MS = 2_000;
+
 export interface CoreOptions {
   transport: CoreTransport;
   env?: NodeJS.ProcessEnv;
@@ -88,8 +94,8 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   const journal = await openJournal(info.dataDir, info.version);
   const journalAtMs = performance.now();
   const onError = (err: unknown, where: string) => process.stderr.write(`core: ${where}: ${String(err)}\n`);
-  // The devices are created now and started once the core has said 'ready' (below): the first screen does not
-  // wait for the PC/SC worker, the UPS scan or a network probe; their state arrives as health.changed events.
+  // The devices are created now and started after 'ready', once the first screen is up (startDevices, below):
+  // it does not wait for the PC/SC worker, the UPS scan or a network probe; their state arrives as health.changed.
   const devices = createDevices({
     ...(journal.store ? { incidents: storeIncidentSink(journal.store) } : {}),
     mode: deviceModeFrom(env, info.demo),
@@ -152,8 +158,35 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
           onError: (err) => process.stderr.write(`core: precheck: ${String(err)}\n`),
         })
       : null;
+  let dailyBackup: Promise<void> = Promise.resolve();
+  let devicesTimer: NodeJS.Timeout | undefined = undefined;
+  let devicesStarted = false;
+  /**
+   * The devices, then the terminal link (事後確認) and the 事前確認 schedule, started once a screen is up (its first
+   * health.get, `screenUp`) or DEVICES_AFTER_READY_MS after 'ready': their CPU (the PC/SC worker's own process,
+   * the UPS scan) does not compete with the page's first paint on a two-core reception PC.
+   */
+  function startDevices(): void {
+    if (devicesStarted || closing !== undefined) return;
+    devicesStarted = true;
+    clearTimeout(devicesTimer);
+    void devices
+      .start()
+      .then(async () => {
+        if (closing !== undefined) return;
+        // 訓練モード: the demo terminal knows the training data's patients (their stored numbers answer 有効).
+        if (devices.simulator && journal.store) devices.simulator.registry = trainingRegistry(journal.store);
+        // The clinic server's link (its mirror opened and checked), before the terminal link asks it for its route.
+        await clinic?.open();
+        if (closing !== undefined) return;
+        await link.open();
+        if (closing === undefined) scheduler?.start();
+      })
+      .catch((err: unknown) => process.stderr.write(`core: devices: ${String(err)}\n`));
+  }
   const deps: CoreDeps = {
     info,
+    screenUp: startDevices,
     get clinic() {
       return clinic?.sync ?? null;
     },
@@ -207,8 +240,8 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   };
   const dispatch = createDispatcher(buildHandlers(deps), { testHooks: info.testHooks });
 
-  let dailyBackup: Promise<void> = Promise.resolve();
   const shutdown = (): Promise<void> => {
+    clearTimeout(devicesTimer);
     closing ??= (async () => {
       await (scheduler ?? precheck)?.stop();
       await clinic?.close();
@@ -242,22 +275,9 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
     );
     codeCache?.ready();
   }
-  // After 'ready': the daily backup when due (journal.ts), alongside the devices.
+  // After 'ready': the daily backup when due (journal.ts); the devices when a screen first asks for their state, at
+  // the latest DEVICES_AFTER_READY_MS later (a host without a page).
   dailyBackup = takeDailyBackup(journal).catch((err: unknown) => void onError(err, 'daily backup'));
-  // After 'ready': the devices, then the terminal link (事後確認) and the 事前確認 schedule.
-  void devices
-    .start()
-    .then(async () => {
-      if (closing !== undefined) return;
-      // 訓練モード: the demo terminal knows the training data's patients (their stored numbers answer 有効).
-      if (devices.simulator && journal.store) devices.simulator.registry = trainingRegistry(journal.store);
-      // The clinic server's link (its mirror opened and checked) after the first screen, before the terminal link
-      // asks it for its route.
-      await clinic?.open();
-      if (closing !== undefined) return;
-      await link.open();
-      if (closing === undefined) scheduler?.start();
-    })
-    .catch((err: unknown) => process.stderr.write(`core: devices: ${String(err)}\n`));
+  devicesTimer = setTimeout(startDevices, DEVICES_AFTER_READY_MS);
   return { deps, shutdown };
 }

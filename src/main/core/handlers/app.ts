@@ -22,7 +22,10 @@ export function appHandlers(deps: CoreDeps): Handlers<AppRequest> {
       ...(input.echo === undefined ? {} : { echo: input.echo }),
       at: new Date().toISOString(),
     }),
-    'health.get': () => deps.health.state(),
+    'health.get': () => {
+      deps.screenUp?.();
+      return deps.health.state();
+    },
     'store.status': () => {
       const { store, report, error } = deps.journal;
       return {

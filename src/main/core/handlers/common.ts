@@ -56,6 +56,11 @@ export interface CoreDeps {
   /** Electron powerMonitor's on-battery / on-ac, relayed by the main process. */
   acChanged(onBattery: boolean): void;
   /**
+   * A screen asked for the devices' state (health.get: the page's first question once it sees the core ready):
+   * the devices and what follows them start now if they have not yet (runtime.ts).
+   */
+  screenUp?: () => void;
+  /**
    * Stops what writes to the journal on its own (the reconciler) before the journal's file is replaced (a restore);
    * resolves with the function that starts it again.
    */
