@@ -84,7 +84,10 @@ export function claimsHandlers(deps: CoreDeps): Handlers<ClaimsRequest> {
         if (foreign.length > 0)
           await deps.clinic.forwardReclaimed(month, foreign).catch((e: unknown) => {
             const err = classify(e);
-            throw new ContractError(err.code, `${reconcileMessages.EXPORT_RECLAIM_NOT_FORWARDED} ${serverMessages[err.code]}`);
+            throw new ContractError(
+              err.code,
+              `${reconcileMessages.EXPORT_RECLAIM_NOT_FORWARDED} ${serverMessages[err.code]}`,
+            );
           });
       }
       return view(r, r.written);
