@@ -39,8 +39,8 @@ export function deviceModeFrom(env: NodeJS.ProcessEnv, demo: boolean): DeviceMod
 }
 
 /**
- * After 'ready', the devices (and the terminal link, the daily backup) wait for a screen to ask for their state,
- * at most this long: a host without a page, or a page that never asks, still gets them.
+ * After 'ready', the devices (and the terminal link after them) wait for a screen to ask for their state, at most
+ * this long: a host without a page, or a page that never asks, still gets them.
  */
 export const DEVICES_AFTER_READY_MS = 2_000;
 
@@ -56,6 +56,8 @@ export interface CoreOptions {
    * The start-up phases are then written to the core's log once it is ready (read by bench/shell.ts).
    */
   loadedAtMs?: number;
+  /** When the devices start if no screen asks for their state first (default DEVICES_AFTER_READY_MS). */
+  devicesAfterReadyMs?: number;
 }
 
 export interface RunningCore {
@@ -278,6 +280,6 @@ export async function runCore(options: CoreOptions): Promise<RunningCore> {
   // After 'ready': the daily backup when due (journal.ts); the devices when a screen first asks for their state, at
   // the latest DEVICES_AFTER_READY_MS later (a host without a page).
   dailyBackup = takeDailyBackup(journal).catch((err: unknown) => void onError(err, 'daily backup'));
-  devicesTimer = setTimeout(startDevices, DEVICES_AFTER_READY_MS);
+  devicesTimer = setTimeout(startDevices, options.devicesAfterReadyMs ?? DEVICES_AFTER_READY_MS);
   return { deps, shutdown };
 }
