@@ -7,8 +7,8 @@
 // planMerge only reads (the import preview runs it over every row before anything is written); applyMerge writes
 // what it planned.
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../../../claims/visit.ts';
+import { newId } from './ids.ts';
 import { kanaKey } from './kana.ts';
 import { prep } from './prep.ts';
 
@@ -236,7 +236,7 @@ export function applyMerge(db: Database.Database, plan: MergePlan, now: number):
     }
     return plan.id;
   }
-  const id = uuidv7();
+  const id = newId();
   prep(
     db,
     `INSERT INTO patients (id, patient_id, name, name_kana, name_key, kana_key, birth_date, sex, postal_code, address, phone,
