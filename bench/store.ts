@@ -78,44 +78,30 @@ function time<T>(fn: () => T): [T, number] {
   return [r, ms(process.hrtime.bigint() - t)];
 }
 
+/** A bench journal (no backups, no probe) with the bench's one clerk. */
+async function openJournal(
+  dataDir: string,
+  checkpoints: { checkpointIntervalMs: number; checkpointIdleMs?: number },
+): Promise<Store> {
+  const opened = await openStore({ dataDir, ...checkpoints, backupCheckIntervalMs: 0, probeIntervalMs: 0 });
+  if (!opened.ok) throw new Error(opened.error.code);
+  opened.value.store.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  return opened.value.store;
+}
+
 async function main(): Promise<void> {
   // The store as the app opens it: checkpoints on the store's schedule (when writes rest), never inside a save.
   // Receptions are seconds apart, so the idle checkpoint runs between two of them: the bench runs it after each
   // save, outside the sample (and times it on its own), instead of its timer (set far out here).
-  const opened = await openStore({
-    dataDir: dir,
-    checkpointIntervalMs: 3_600_000,
-    checkpointIdleMs: 3_600_000,
-    backupCheckIntervalMs: 0,
-    probeIntervalMs: 0,
-  });
-  if (!opened.ok) throw new Error(opened.error.code);
-  const store: Store = opened.value.store;
-  store.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  const scheduled = { checkpointIntervalMs: 3_600_000, checkpointIdleMs: 3_600_000 };
+  const store = await openJournal(dir, scheduled);
   // The same with SQLite's own checkpoint inside the commit that crosses 1000 WAL pages (before issue 19).
   const oldDir = mkdtempSync(join(values.dir ?? tmpdir(), 'shikaku-bench-old-'));
-  const openedOld = await openStore({
-    dataDir: oldDir,
-    checkpointIntervalMs: 0,
-    backupCheckIntervalMs: 0,
-    probeIntervalMs: 0,
-  });
-  if (!openedOld.ok) throw new Error(openedOld.error.code);
-  const oldStore: Store = openedOld.value.store;
-  oldStore.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  const oldStore = await openJournal(oldDir, { checkpointIntervalMs: 0 });
   // The same saves with no sync at all (synchronous=OFF, this bench only): the save's own work, CPU and the writes
   // into the page cache, without the fsync that makes it durable.
   const noSyncDir = mkdtempSync(join(values.dir ?? tmpdir(), 'shikaku-bench-nosync-'));
-  const openedNoSync = await openStore({
-    dataDir: noSyncDir,
-    checkpointIntervalMs: 3_600_000,
-    checkpointIdleMs: 3_600_000,
-    backupCheckIntervalMs: 0,
-    probeIntervalMs: 0,
-  });
-  if (!openedNoSync.ok) throw new Error(openedNoSync.error.code);
-  const noSyncStore: Store = openedNoSync.value.store;
-  noSyncStore.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  const noSyncStore = await openJournal(noSyncDir, scheduled);
   noSyncStore.db.pragma('synchronous = OFF');
 
   // What one save appends to the WAL (a frame per B-tree page it changes: the visit, the outbox job, the patient
