@@ -10,6 +10,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../src/claims/visit.ts';
 import { openStore, type Store } from '../src/main/core/store/index.ts';
 import { reconcileEveryThird } from './journal.ts';
+import { walPagesPerSave } from './wal-pages.ts';
 
 const { values } = parseArgs({
   options: { visits: { type: 'string' }, dir: { type: 'string' }, samples: { type: 'string' } },
@@ -77,31 +78,31 @@ function time<T>(fn: () => T): [T, number] {
   return [r, ms(process.hrtime.bigint() - t)];
 }
 
+/** A bench journal (no backups, no probe) with the bench's one clerk. */
+async function openJournal(
+  dataDir: string,
+  checkpoints: { checkpointIntervalMs: number; checkpointIdleMs?: number },
+): Promise<Store> {
+  const opened = await openStore({ dataDir, ...checkpoints, backupCheckIntervalMs: 0, probeIntervalMs: 0 });
+  if (!opened.ok) throw new Error(opened.error.code);
+  opened.value.store.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  return opened.value.store;
+}
+
 async function main(): Promise<void> {
   // The store as the app opens it: checkpoints on the store's schedule (when writes rest), never inside a save.
   // Receptions are seconds apart, so the idle checkpoint runs between two of them: the bench runs it after each
   // save, outside the sample (and times it on its own), instead of its timer (set far out here).
-  const opened = await openStore({
-    dataDir: dir,
-    checkpointIntervalMs: 3_600_000,
-    checkpointIdleMs: 3_600_000,
-    backupCheckIntervalMs: 0,
-    probeIntervalMs: 0,
-  });
-  if (!opened.ok) throw new Error(opened.error.code);
-  const store: Store = opened.value.store;
-  store.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  const scheduled = { checkpointIntervalMs: 3_600_000, checkpointIdleMs: 3_600_000 };
+  const store = await openJournal(dir, scheduled);
   // The same with SQLite's own checkpoint inside the commit that crosses 1000 WAL pages (before issue 19).
   const oldDir = mkdtempSync(join(values.dir ?? tmpdir(), 'shikaku-bench-old-'));
-  const openedOld = await openStore({
-    dataDir: oldDir,
-    checkpointIntervalMs: 0,
-    backupCheckIntervalMs: 0,
-    probeIntervalMs: 0,
-  });
-  if (!openedOld.ok) throw new Error(openedOld.error.code);
-  const oldStore: Store = openedOld.value.store;
-  oldStore.setStaff([{ id: 'bench', name: 'ベンチ' }], 'system');
+  const oldStore = await openJournal(oldDir, { checkpointIntervalMs: 0 });
+  // The same saves with no sync at all (synchronous=OFF, this bench only): the save's own work, CPU and the writes
+  // into the page cache, without the fsync that makes it durable.
+  const noSyncDir = mkdtempSync(join(values.dir ?? tmpdir(), 'shikaku-bench-nosync-'));
+  const noSyncStore = await openJournal(noSyncDir, scheduled);
+  noSyncStore.db.pragma('synchronous = OFF');
 
   // What one save appends to the WAL (a frame per B-tree page it changes: the visit, the outbox job, the patient
   // record, the audit entry and each of their indexes), measured on the second journal (dropped afterwards).
@@ -114,6 +115,17 @@ async function main(): Promise<void> {
   const pageSize = oldStore.db.pragma('page_size', { simple: true }) as number;
   const walPerSave = Math.round(statSync(`${oldStore.file}-wal`).size / probeSaves);
   oldStore.checkpoint('TRUNCATE');
+  // The same by table, one save at a time: a new patient's visit (as every visit below), then a returning patient's
+  // (a later visit of a patient saved just before, the same insurance).
+  const probe = (v: Visit) => {
+    const r = oldStore.saveVisit(v);
+    if (!r.ok) throw new Error(r.error.code);
+  };
+  const pagesNew = walPagesPerSave(oldStore, 20, (k) => probe(visit(TOTAL + 100 + k)));
+  const pagesReturning = walPagesPerSave(oldStore, 20, (k) => {
+    const earlier = visit(TOTAL + 100 + k);
+    probe({ ...visit(TOTAL + 101 + k), patient: earlier.patient, evidence: earlier.evidence });
+  });
 
   // 1. Bare fsync floor (a small write + fsync on the same folder; and the same with as many bytes as a save
   // appends to the WAL) and 2. saveVisit latency (its own transaction each, synchronous=FULL), sampled in turn so
@@ -126,6 +138,7 @@ async function main(): Promise<void> {
   const floorWal: number[] = [];
   const save: number[] = [];
   const saveOld: number[] = [];
+  const saveNoSync: number[] = [];
   const idleCheckpoint: number[] = [];
   // Enough saves to cross SQLite's 1000-page checkpoint threshold several times.
   const savesPerSample = 4;
@@ -155,12 +168,18 @@ async function main(): Promise<void> {
       const [r2, t2] = time(() => oldStore.saveVisit(v));
       if (!r2.ok) throw new Error(r2.error.code);
       saveOld.push(t2);
+      const [r3, t3] = time(() => noSyncStore.saveVisit(v));
+      if (!r3.ok) throw new Error(r3.error.code);
+      saveNoSync.push(t3);
+      for (let tick = 0; tick < 2; tick++) noSyncStore.checkpointIfDue();
     }
   }
   closeSync(fd);
   rmSync(floorFile);
   oldStore.close();
   rmSync(oldDir, { recursive: true, force: true });
+  noSyncStore.close();
+  rmSync(noSyncDir, { recursive: true, force: true });
   const SAVED = SAMPLES * savesPerSample;
 
   // The save figures first: the fill below takes a minute or more.
@@ -187,6 +206,18 @@ async function main(): Promise<void> {
   );
   console.log(
     `  (a save appends ${(walPerSave / 1024).toFixed(1)} KiB: ${(walPerSave / (pageSize + 24)).toFixed(1)} WAL frames of ${pageSize} B, one per B-tree page it changes; one fsync per save)`,
+  );
+  const pagesLine = (name: string, w: ReturnType<typeof walPagesPerSave>): string =>
+    `  ${name} ${f(w.frames)} frames = ${f((w.frames * (pageSize + 24)) / 512)}× the floor's 512 B: ${[...w.byTable]
+      .sort((a, b) => b[1] - a[1])
+      .map(([t, n]) => `${t} ${n.toFixed(1)}${w.trees.has(t) ? `/${w.trees.get(t)}` : ''}`)
+      .join(', ')}`;
+  console.log(`pages a save changes, by table (pages/B-trees of the table; n=20 each, WAL started over before each):`);
+  console.log(pagesLine('new patient:      ', pagesNew));
+  console.log(pagesLine('returning patient:', pagesReturning));
+  console.log(line(`save without its fsync (synchronous=OFF: its own work, n=${SAVED}):`, saveNoSync));
+  console.log(
+    `  its own work against the floor: ${ratio(saveNoSync)}; own work + write+fsync of its bytes: p50 ${f(pct(saveNoSync, 50) + pct(floorWal, 50))} ms, p99 ${f(pct(saveNoSync, 99) + pct(floorWal, 99))} ms (a save: p50 ${f(pct(save, 50))} ms, p99 ${f(pct(save, 99))} ms)`,
   );
   console.log(`ratio save/fsync, schedule (the app):    ${ratio(save)}  (target p99 ≤ 1.5×)`);
   console.log(

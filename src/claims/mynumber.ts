@@ -172,15 +172,42 @@ function withoutDates(chain: { groups: Group[]; gaps: string[] }): { groups: Gro
   return out;
 }
 
-/** Characters that are or become digits (NFKC, kanji); ⑩…⑳, ㉑… (\p{No}) become two. */
-const DIGITISH = /[\p{N}〇零一二三四五六七八九]/gu;
+/** One character that is or becomes a digit (NFKC, kanji); ⑩…⑳, ㉑… (\p{No}) become two. */
+const DIGITISH = /^[\p{N}〇零一二三四五六七八九]$/u;
+/** The kanji digits among the CJK ideographs U+4E00–U+9FFF (the only characters of that block DIGITISH takes). */
+const KANJI_DIGIT_CODES = new Set([...'一二三四五六七八九零'].map((c) => c.charCodeAt(0)));
 
-/** Cheap first look: most text (names, dates, phone numbers) has fewer than 12 digits in all. */
+/** ASCII separators (the ASCII characters SEPARATORS takes): they join digit groups into a chain. */
+const ASCII_SEPARATOR = new Set([...' \t\n\v\f\r-|./\\,_'].map((c) => c.charCodeAt(0)));
+
+/**
+ * Cheap first look: a number is twelve digits within one chain (chains()), and most text (names, dates, times,
+ * phone numbers) has fewer than twelve in every chain. An upper bound of each chain's digits: ASCII letters and
+ * signs other than the separators end a chain, and so do kana and kanji letters (NFKC leaves them as they are; none
+ * is a separator or a digit but the kanji digits); every other character may be a separator after NFKC and ends
+ * nothing, and counts as two digits when DIGITISH takes it (⑩ → 10).
+ */
 function mayHoldTwelveDigits(text: string): boolean {
   let n = 0;
-  for (const m of text.matchAll(DIGITISH)) {
-    n += m[0] >= '0' && m[0] <= '9' ? 1 : 2;
-    if (n >= 12) return true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x30 && c <= 0x39) {
+        if (++n >= 12) return true;
+      } else if (!ASCII_SEPARATOR.has(c)) n = 0;
+      continue;
+    }
+    if ((c >= 0x3041 && c <= 0x3096) || (c >= 0x30a1 && c <= 0x30fa)) {
+      n = 0;
+      continue;
+    }
+    if (c >= 0x4e00 && c <= 0x9fff && !KANJI_DIGIT_CODES.has(c)) {
+      n = 0;
+      continue;
+    }
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (DIGITISH.test(String.fromCodePoint(cp)) && (n += 2) >= 12) return true;
   }
   return false;
 }
@@ -219,7 +246,7 @@ function isId(text: string): boolean {
 
 /** True when `text` carries a My Number in any typed form (see the module comment). */
 export function containsMyNumber(text: string): boolean {
-  return !isId(text) && findMyNumbers(text).length > 0;
+  return mayHoldTwelveDigits(text) && !isId(text) && findMyNumbers(text).length > 0;
 }
 
 /** `text` with every My Number in it replaced by MY_NUMBER_MARKER (for log lines). */
@@ -236,21 +263,28 @@ export function redactMyNumbers(text: string): string {
 
 /** Finds the first path that carries a forbidden key or a value holding a My Number. */
 export function findForbidden(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return containsMyNumber(value) ? path || '(value)' : undefined;
-  if (typeof value === 'number') return isMyNumberLike(String(value)) ? path || '(value)' : undefined;
+  const hit = forbiddenIn(value);
+  if (hit === undefined) return undefined;
+  const at = hit.reduce<string>((p, seg) => (typeof seg === 'number' ? `${p}[${seg}]` : p ? `${p}.${seg}` : seg), path);
+  return at || '(value)';
+}
+
+/** The path to the first hit, innermost segment last ([] for `value` itself); its string is made only for a hit. */
+function forbiddenIn(value: unknown): (string | number)[] | undefined {
+  if (typeof value === 'string') return containsMyNumber(value) ? [] : undefined;
+  if (typeof value === 'number') return isMyNumberLike(String(value)) ? [] : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findForbidden(value[i], `${path}[${i}]`);
-      if (hit) return hit;
+      const hit = forbiddenIn(value[i]);
+      if (hit) return (hit.unshift(i), hit);
     }
     return undefined;
   }
   if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      const p = path ? `${path}.${k}` : k;
-      if (FORBIDDEN_KEY.test(k)) return p;
-      const hit = findForbidden(v, p);
-      if (hit) return hit;
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEY.test(k)) return [k];
+      const hit = forbiddenIn((value as Record<string, unknown>)[k]);
+      if (hit) return (hit.unshift(k), hit);
     }
   }
   return undefined;

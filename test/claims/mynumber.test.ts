@@ -118,6 +118,8 @@ describe('My Number detection', () => {
     '電話 03-1234-5678 番号 1234-5678-9018',
     '1234-5678-9018 03-1234-5678',
     '2026-01-06 1234-5678-9018',
+    '2026-01-06T09:15:00+09:00 1234-5678-9018',
+    'サトウ1234ー5678ー9018山田',
   ])('finds %s', (text) => {
     expect(containsMyNumber(text)).toBe(true);
     expect(findForbidden({ note: text })).toBe('note');
@@ -167,6 +169,9 @@ describe('what is not a My Number', () => {
     '〒123-4567 03-1234-5678',
     '1234〜5678〜9018',
     'AB-12345',
+    // date-times: twelve digits and more, in chains of a date and of two digits each
+    '2026-12-06T09:15:00+09:00',
+    '2026-12-06T09:15:00.123Z',
   ])('%s', (text) => {
     expect(containsMyNumber(text)).toBe(false);
     expect(findForbidden({ note: text })).toBeUndefined();

@@ -1,6 +1,6 @@
 // Writes the fixture databases for the migration tests into test/fixtures/store/:
 //   v1.sqlite3     schema v1 (migration 1 only) with data written the way v1 wrote it
-//   v2.sqlite3 … v5.sqlite3  the same data written at schema v2 … v5
+//   v2.sqlite3 … v6.sqlite3  the same data written at schema v2 … v6
 //   newer.sqlite3  a database from a future app (migration 999 applied, user_version 999)
 // Run: node --import tsx test/store/make-fixtures.ts
 // A fixture is made once, by the release that introduced its migration, and then committed and never
@@ -113,6 +113,12 @@ make('v4.sqlite3', (db) => {
 // v5 (事前確認): the v1 data, written by a build at schema v5.
 make('v5.sqlite3', (db) => {
   migrateTo(db, 5);
+  v1Data(db);
+});
+
+// v6 (partial outbox lease index): the v1 data, written by a build at schema v6.
+make('v6.sqlite3', (db) => {
+  migrateTo(db, 6);
   v1Data(db);
 });
 

@@ -49,6 +49,34 @@ describe('patients from visits saved in the app', () => {
     });
   });
 
+  it("a returning patient's visit writes only what changed: nothing on the same day, the new values after", async () => {
+    let now = Date.parse('2026-12-01T00:00:00Z');
+    const timedDir = tempDir();
+    const timed = (await openTestStore(timedDir, { backupOnOpen: false, clock: () => now })).store;
+    const record = () => unwrap(timed.searchPatients({ name: 'サトウ' }))[0]!;
+    const first = makeVisit(3, { serviceDate: '2026-12-01', receivedAt: '2026-12-01T09:00:00+09:00' });
+    unwrap(timed.saveVisit(first));
+    const made = record();
+    // a second visit of the same day telling the same: the record stays as it was, written at the first visit
+    now += 60_000;
+    unwrap(timed.saveVisit({ ...first, id: makeVisit(3).id }));
+    expect(record()).toEqual(made);
+    // a later day: the visit date moves on; a new kana (an indexed column) is found by the search
+    now += 86_400_000;
+    const later = makeVisit(3, { serviceDate: '2026-12-08', receivedAt: '2026-12-08T09:00:00+09:00' });
+    unwrap(timed.saveVisit(later));
+    expect(record()).toEqual({ ...made, lastVisitDate: '2026-12-08', updatedAt: now });
+    now += 86_400_000;
+    const renamed = makeVisit(3, { serviceDate: '2026-12-09', receivedAt: '2026-12-09T09:00:00+09:00' });
+    unwrap(timed.saveVisit({ ...renamed, patient: { ...renamed.patient, nameKana: 'サイトウ タロウ' } }));
+    expect(unwrap(timed.searchPatients({ name: 'サイトウ' }))).toMatchObject([
+      { id: made.id, nameKana: 'サイトウ タロウ', lastVisitDate: '2026-12-09', updatedAt: now },
+    ]);
+    expect(timed.db.prepare('SELECT count(*) FROM patients').pluck().get()).toBe(1);
+    timed.close();
+    removeDir(timedDir);
+  });
+
   it('merges with an imported record by kana + birth date when the visit has no カルテ番号; the import wins', () => {
     unwrap(
       store.importPatientsCsv(

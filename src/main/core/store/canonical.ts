@@ -1,6 +1,6 @@
 // Canonical JSON: object keys sorted, no whitespace, undefined dropped. The same value always gives the
 // same bytes, so it can be hashed (audit chain) and compared (idempotent save).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortDeep(value));
@@ -20,5 +20,5 @@ function sortDeep(v: unknown): unknown {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }

@@ -14,12 +14,13 @@ export function enqueue(
   now: number,
 ): { id: number; created: boolean } {
   const key = job.key ?? idempotencyKey(job.visitId ?? randomUUID(), job.kind);
-  const existing = prep(db, 'SELECT id FROM outbox WHERE idempotency_key = ?').get(key) as { id: number } | undefined;
-  if (existing) return { id: existing.id, created: false };
+  // Insert first, look up only on a conflict: a new job (every saved visit's) costs one probe of the key index.
   const info = prep(
     db,
     `INSERT INTO outbox (idempotency_key, kind, visit_id, payload, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
   ).run(key, job.kind, job.visitId ?? null, JSON.stringify(job.payload ?? {}), now, now, now);
-  return { id: Number(info.lastInsertRowid), created: true };
+  if (info.changes > 0) return { id: Number(info.lastInsertRowid), created: true };
+  const existing = prep(db, 'SELECT id FROM outbox WHERE idempotency_key = ?').get(key) as { id: number };
+  return { id: existing.id, created: false };
 }

@@ -7,8 +7,8 @@
 // planMerge only reads (the import preview runs it over every row before anything is written); applyMerge writes
 // what it planned.
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
 import type { Visit } from '../../../claims/visit.ts';
+import { newId } from './ids.ts';
 import { kanaKey } from './kana.ts';
 import { prep } from './prep.ts';
 
@@ -74,6 +74,8 @@ export interface MergePlan {
   id: string;
   values: Values & { birth_date: string; last_visit_date: string | null; source: string };
   differences: PatientDifference[];
+  /** The record as it stands (an update): applyMerge writes only what differs from it. */
+  before?: Row;
 }
 
 function valuesOf(p: MergeInput): Values {
@@ -174,10 +176,32 @@ export function planMerge(db: Database.Database, p: MergeInput, origin: PatientO
       source,
     },
     differences,
+    before: found,
   };
 }
 
-/** Writes a plan; returns the record's id (none for a skipped visit). */
+/** Columns no index of `patients` holds: an update that sets only these writes the row's page and no index page. */
+const UNINDEXED = [
+  'name',
+  'name_kana',
+  'sex',
+  'postal_code',
+  'address',
+  'phone',
+  'insurer_number',
+  'insurance_symbol',
+  'insurance_number',
+  'insurance_branch',
+  'last_visit_date',
+  'source',
+] as const;
+const INDEXED = ['patient_id', 'name_key', 'kana_key', 'birth_date'] as const;
+
+/**
+ * Writes a plan; returns the record's id (none for a skipped visit). An update writes only when a value differs
+ * from the record (a returning patient's visit usually changes only the last visit date), and leaves the indexes
+ * alone when their columns keep their values: each index SQLite rewrites is one more page in the save's commit.
+ */
 export function applyMerge(db: Database.Database, plan: MergePlan, now: number): string | null {
   if (plan.action === 'skip') return null;
   const v = plan.values;
@@ -188,17 +212,31 @@ export function applyMerge(db: Database.Database, plan: MergePlan, now: number):
     kana_key: kanaKey(v.name_kana),
   };
   if (plan.action === 'update') {
-    prep(
-      db,
-      `UPDATE patients SET patient_id = @patient_id, name = @name, name_kana = @name_kana, name_key = @name_key, kana_key = @kana_key,
-         birth_date = @birth_date, sex = @sex, postal_code = @postal_code, address = @address, phone = @phone,
-         insurer_number = @insurer_number, insurance_symbol = @insurance_symbol, insurance_number = @insurance_number,
-         insurance_branch = @insurance_branch, last_visit_date = @last_visit_date, source = @source, updated_at = @now
-       WHERE id = @id`,
-    ).run({ ...cols, id: plan.id, now });
+    const before = plan.before;
+    const differs = (c: (typeof UNINDEXED)[number] | (typeof INDEXED)[number]) =>
+      before === undefined || (before[c] ?? null) !== (cols[c] ?? null);
+    if (INDEXED.some(differs)) {
+      prep(
+        db,
+        `UPDATE patients SET patient_id = @patient_id, name = @name, name_kana = @name_kana, name_key = @name_key, kana_key = @kana_key,
+           birth_date = @birth_date, sex = @sex, postal_code = @postal_code, address = @address, phone = @phone,
+           insurer_number = @insurer_number, insurance_symbol = @insurance_symbol, insurance_number = @insurance_number,
+           insurance_branch = @insurance_branch, last_visit_date = @last_visit_date, source = @source, updated_at = @now
+         WHERE id = @id`,
+      ).run({ ...cols, id: plan.id, now });
+    } else if (UNINDEXED.some(differs)) {
+      prep(
+        db,
+        `UPDATE patients SET name = @name, name_kana = @name_kana, sex = @sex, postal_code = @postal_code, address = @address,
+           phone = @phone, insurer_number = @insurer_number, insurance_symbol = @insurance_symbol,
+           insurance_number = @insurance_number, insurance_branch = @insurance_branch, last_visit_date = @last_visit_date,
+           source = @source, updated_at = @now
+         WHERE id = @id`,
+      ).run({ ...cols, id: plan.id, now });
+    }
     return plan.id;
   }
-  const id = uuidv7();
+  const id = newId();
   prep(
     db,
     `INSERT INTO patients (id, patient_id, name, name_kana, name_key, kana_key, birth_date, sex, postal_code, address, phone,

@@ -1,11 +1,12 @@
 // Visits: one reception each (the visit row, its 申立書, its outbox 'reconcile' job, the audit entry), the
 // 事後確認 states, and the queue listing. Functions over the connection; Store opens the transactions.
 import type Database from 'better-sqlite3';
-import { validate as uuidValidate, v7 as uuidv7 } from 'uuid';
+import { validate as uuidValidate } from 'uuid';
 import { Visit, type EvidenceKind, type FailureCause } from '../../../claims/visit.ts';
 import { appendAudit } from './audit.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { findForbidden } from './forbidden.ts';
+import { newId } from './ids.ts';
 import { kanaKey } from './kana.ts';
 import * as outbox from './outbox.ts';
 import { prep } from './prep.ts';
@@ -121,7 +122,7 @@ export function insertVisit(
     prep(
       db,
       'INSERT INTO declarations (id, visit_id, declared_on, insurance_type, json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(uuidv7(), visit.id, decl.declaredOn, decl.insuranceType, canonicalJson(decl), now);
+    ).run(newId(), visit.id, decl.declaredOn, decl.insuranceType, canonicalJson(decl), now);
   }
   outbox.enqueue(db, { kind: 'reconcile', visitId: visit.id, payload: { visitId: visit.id } }, now);
   appendAudit(db, {
