@@ -63,7 +63,8 @@ console.log(`renderer bundle (js+css): ${(raw / 1024).toFixed(1)} KiB raw, ${(gz
 // or from the page's navigation (index.html, the entry chunk, the shell rendered, first paint, 接続中), and the
 // core's own marks from its log. Three ways, in turn, RUNS times each: `npm start`'s path (scripts/start.mjs: the
 // bundles in dist/web, built before the runs) on a new data folder (the first start after installing) and on one
-// the app started on before (its journal and the core's code cache: a clinic's every morning), and the sources
+// the app started on before (its journal, and the core's code cache in the user's cache folder: a clinic's every
+// morning), and the sources
 // through tsx (how the host and core started before issue 19). The floor, in the same run, is a bare
 // `node -e 0` (spawn to exit) on this machine at this load.
 const RUNS = Number(process.env.BENCH_START_RUNS ?? 3);
@@ -93,23 +94,22 @@ function nodeFloor(): Promise<number> {
  * The clinic's daily start: the app ran on this data folder before (its journal, checked at open, and the core's
  * code cache in cache/, written a little after that first start said 'ready').
  */
-async function startedBefore(dataDir: string): Promise<void> {
+async function startedBefore(dataDir: string, cacheDir: string): Promise<void> {
   const client = new CoreClient({
     spawn: forkCoreSpawner({
       entry: WEB_CORE_BUNDLE,
-      env: coreEnv({ demo: false, dataDir, testHooks: false, version: 'bench' }),
+      env: coreEnv({ demo: false, dataDir, testHooks: false, version: 'bench', cacheDir }),
     }),
     log: () => undefined,
   });
   await client.start();
-  const cache = join(dataDir, 'cache');
-  for (let i = 0; i < 200 && !(existsSync(cache) && readdirSync(cache).length > 0); i++) await sleep(50);
+  for (let i = 0; i < 200 && !(existsSync(cacheDir) && readdirSync(cacheDir).length > 0); i++) await sleep(50);
   await client.stop();
-  if (!existsSync(cache)) throw new Error('the core wrote no code cache');
+  if (!existsSync(cacheDir)) throw new Error('the core wrote no code cache');
 }
 
 const bundles = [join(root, 'scripts', 'start.mjs'), '--port=0'];
-const variants: Record<string, { args: string[]; prepare?: (dataDir: string) => Promise<void> }> = {
+const variants: Record<string, { args: string[]; prepare?: (dataDir: string, cacheDir: string) => Promise<void> }> = {
   bundles: { args: bundles },
   'bundles, started before (journal, code cache)': { args: bundles, prepare: startedBefore },
   'sources (tsx)': {
@@ -202,16 +202,18 @@ async function coreReadyAt(url: string): Promise<number> {
 
 async function coldStart(
   args: string[],
-  prepare?: (dataDir: string) => Promise<void>,
+  prepare?: (dataDir: string, cacheDir: string) => Promise<void>,
 ): Promise<Phases & { cache: string }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'shikaku-bench-start-'));
-  await prepare?.(dataDir);
+  const runDir = mkdtempSync(join(tmpdir(), 'shikaku-bench-start-'));
+  const dataDir = join(runDir, 'data');
+  const cacheDir = join(runDir, 'cache');
+  await prepare?.(dataDir, cacheDir);
   const page = await browser.newPage();
   await page.addInitScript({ content: WATCH_CORE_STATE });
   const t0 = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, SHIKAKU_DATA_DIR: dataDir },
+    env: { ...process.env, SHIKAKU_DATA_DIR: dataDir, SHIKAKU_CACHE_DIR: cacheDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -251,7 +253,7 @@ async function coldStart(
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     });
-    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(runDir, { recursive: true, force: true });
   }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreClient, forkCoreSpawner } from '../../src/main/host/core-client.ts';
-import { coreEnv } from '../../src/main/host/options.ts';
+import { coreEnv, resolveLaunchOptions } from '../../src/main/host/options.ts';
 import { isAlive, launchOptions, tempDir } from './helpers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -65,9 +65,13 @@ describe('Electron bundles', () => {
   });
 
   describe('the code cache', () => {
-    const data = tempDir('shikaku-code-cache-');
-    afterAll(() => data.remove());
-    const cacheDir = join(data.path, 'cache');
+    const data = tempDir('shikaku-code-cache-data-');
+    const cache = tempDir('shikaku-code-cache-');
+    afterAll(() => {
+      data.remove();
+      cache.remove();
+    });
+    const cacheDir = join(cache.path, 'shikaku-fallback');
     const cacheFiles = (): string[] => (existsSync(cacheDir) ? readdirSync(cacheDir) : []);
     /** The code cache state of each start so far, from the core's log. */
     const states = (): string[] =>
@@ -76,10 +80,17 @@ describe('Electron bundles', () => {
         .flatMap((f) => [...readFileSync(join(data.path, 'logs', f), 'utf8').matchAll(/code cache (\w+)/g)])
         .map((m) => m[1] ?? '');
 
-    /** Starts the built core on the data folder, asks it something, optionally waits for a cache file, stops it. */
+    /** Starts the built core as a host does, asks it something, optionally waits for a cache file, stops it. */
     async function start(waitForCache: (files: string[]) => boolean = () => true): Promise<void> {
+      const launch = resolveLaunchOptions(
+        [],
+        { SHIKAKU_DATA_DIR: data.path, XDG_CACHE_HOME: cache.path },
+        {
+          version: '0.0.0-test',
+        },
+      );
       const client = new CoreClient({
-        spawn: forkCoreSpawner({ entry: join(root, 'dist/core/process.cjs'), env: coreEnv(launchOptions(data.path)) }),
+        spawn: forkCoreSpawner({ entry: join(root, 'dist/core/process.cjs'), env: coreEnv(launch) }),
         log: () => undefined,
       });
       try {
@@ -91,12 +102,14 @@ describe('Electron bundles', () => {
       }
     }
 
-    it('is written by the first start, used by the next, and made again when damaged', async () => {
+    it("is written to the user's cache folder by the first start, used by the next, made again when damaged", async () => {
       await start((files) => files.length === 1);
       const [name] = cacheFiles();
       expect(name).toMatch(
         new RegExp(`^core-[0-9a-f]{16}-${process.versions.v8.replace(/\./g, '\\.')}-${process.arch}\\.v8$`),
       );
+      // Not in the data folder, which every account of a Windows PC may write.
+      expect(readdirSync(data.path)).not.toContain('cache');
       await start();
       expect(states()).toEqual(['none', 'used']);
 

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultCacheDir } from '../../src/main/core/store/paths.ts';
 import { coreEnv, resolveLaunchOptions } from '../../src/main/host/options.ts';
 import { tempDir } from './helpers.ts';
 
@@ -32,6 +33,32 @@ describe('launch options', () => {
       SHIKAKU_TEST_HOOKS: '0',
       SHIKAKU_APP_VERSION: '2.0.0',
     });
+  });
+});
+
+describe("the core's code cache folder", () => {
+  it("is the user's own cache folder, never the data folder", () => {
+    expect(
+      defaultCacheDir({ LOCALAPPDATA: 'C:\\Users\\uketsuke\\AppData\\Local' }, 'win32', 'C:\\Users\\uketsuke'),
+    ).toBe(join('C:\\Users\\uketsuke\\AppData\\Local', 'shikaku-fallback', 'cache'));
+    expect(defaultCacheDir({}, 'linux', '/home/uketsuke')).toBe('/home/uketsuke/.cache/shikaku-fallback');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/c' }, 'linux', '/home/uketsuke')).toBe('/c/shikaku-fallback');
+    expect(defaultCacheDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Caches/shikaku-fallback');
+    const launch = resolveLaunchOptions(
+      [],
+      { SHIKAKU_DATA_DIR: '/srv/shikaku', XDG_CACHE_HOME: '/c' },
+      { version: '1' },
+    );
+    expect(launch.cacheDir).toBe(defaultCacheDir({ XDG_CACHE_HOME: '/c' }));
+    expect(launch.cacheDir?.startsWith('/srv/shikaku')).toBe(false);
+  });
+
+  it('SHIKAKU_CACHE_DIR chooses another; the core gets it in its environment, or none', () => {
+    const launch = resolveLaunchOptions([], { SHIKAKU_CACHE_DIR: '/tmp/cc' }, { dataDir: '/d', version: '1' });
+    expect(coreEnv(launch, {})).toMatchObject({ SHIKAKU_CACHE_DIR: '/tmp/cc' });
+    // Options without a cache folder: the core compiles its code (an inherited SHIKAKU_CACHE_DIR is not passed on).
+    const none = coreEnv({ demo: false, dataDir: '/d', testHooks: false, version: '1' }, { SHIKAKU_CACHE_DIR: '/x' });
+    expect(none).not.toHaveProperty('SHIKAKU_CACHE_DIR');
   });
 });
 

@@ -1,10 +1,11 @@
 // The built core's first file (dist/core/process.cjs, dist/web/core.cjs): loads the core's bundle, core-body.cjs
 // beside it, with V8's code cache. Compiling the ~0.9 MB bundle is a third of the core's start; with the cache V8
 // deserializes the code compiled by an earlier start instead (its own checks reject a cache made by another V8,
-// other flags or another source). The cache lives in <data folder>/cache (written by this app only, like the
-// journal beside it), named after the bundle's hash, V8's version and the CPU; a file whose own checksum fails
-// (cut by a power cut) is ignored and made again. A start without an accepted cache writes one a little after the
-// core said 'ready' (the code compiled by then is in it), never during the start itself.
+// other flags or another source). The cache lives in the user's own cache folder, SHIKAKU_CACHE_DIR (the host's
+// choice, store/paths.ts defaultCacheDir), not in the data folder every account of the PC may write; named after
+// the bundle's hash, V8's version and the CPU; a file whose own checksum fails (cut by a power cut) is ignored and
+// made again. A start without an accepted cache writes one a little after the core said 'ready' (the code
+// compiled by then is in it), never during the start itself. Without SHIKAKU_CACHE_DIR the code is compiled.
 // Electron's utilityProcess and Node's fork run this file the same way. The bundle must not use a dynamic
 // import() (a script from a code cache cannot serve one): the build test checks it.
 import { createHash } from 'node:crypto';
@@ -15,7 +16,6 @@ import { Script } from 'node:vm';
 import { CODE_CACHE_HOOK, CORE_ENV, type CodeCacheHook, type CodeCacheState } from './protocol.ts';
 
 const BODY = join(__dirname, 'core-body.cjs');
-const CACHE_DIR_NAME = 'cache';
 /** After 'ready', when the cache is written (the first screen is up by then). */
 const WRITE_DELAY_MS = 2000;
 
@@ -33,7 +33,7 @@ function readCache(file: string): Buffer | undefined {
 }
 
 function writeCache(dir: string, file: string, data: Buffer): void {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, Buffer.concat([sha256(data), data]));
   renameSync(temp, file);
@@ -44,8 +44,7 @@ function writeCache(dir: string, file: string, data: Buffer): void {
 }
 
 const source = readFileSync(BODY, 'utf8');
-const dataDir = process.env[CORE_ENV.dataDir];
-const cacheDir = dataDir ? join(dataDir, CACHE_DIR_NAME) : undefined;
+const cacheDir = process.env[CORE_ENV.cacheDir] || undefined;
 const cacheFile = cacheDir
   ? join(cacheDir, `core-${sha256(source).toString('hex').slice(0, 16)}-${process.versions.v8}-${process.arch}.v8`)
   : undefined;

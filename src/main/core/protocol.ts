@@ -30,7 +30,8 @@ export function isControl(msg: unknown): msg is ReadyControl | ShutdownControl |
 
 /**
  * How the built core's code was loaded (boot.ts): from V8's code cache ('used'), compiled because there was none
- * yet or V8 refused it ('none', 'rejected'), or without a cache (no data folder). The sources run without boot.ts.
+ * yet or V8 refused it ('none', 'rejected'), or without a cache (no cache folder given). The sources run without
+ * boot.ts.
  */
 export type CodeCacheState = 'used' | 'none' | 'rejected' | 'off';
 /** boot.ts and the bundle it loads are separate files: the boot leaves the cache's state and hook here. */
@@ -47,6 +48,8 @@ export const CORE_ENV = {
   demo: 'SHIKAKU_DEMO',
   testHooks: 'SHIKAKU_TEST_HOOKS',
   version: 'SHIKAKU_APP_VERSION',
+  /** The per-user folder of the core's code cache (boot.ts); unset: no cache. */
+  cacheDir: 'SHIKAKU_CACHE_DIR',
 } as const;
 
 /** 訓練モード's data folder below the clinic's: a drill never touches the real journal. */

@@ -3,7 +3,7 @@
 // switch (--demo / SHIKAKU_DEMO) remains.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveDataDir } from '../core/store/paths.ts';
+import { defaultCacheDir, resolveDataDir } from '../core/store/paths.ts';
 import { CORE_ENV, DEMO_SUBDIR } from '../core/protocol.ts';
 
 export { DEMO_SUBDIR };
@@ -18,6 +18,8 @@ export interface LaunchOptions {
   packaged?: boolean;
   /** Development switches that were set but refused because the app is installed (logged by the host). */
   refused?: string[];
+  /** The per-user folder of the core's code cache (SHIKAKU_CACHE_DIR, else the OS's); absent: no cache. */
+  cacheDir?: string;
 }
 
 /** Environment switches for tests and development only, refused by an installed app. */
@@ -42,6 +44,7 @@ export function resolveLaunchOptions(
     version: defaults.version,
     packaged,
     refused: packaged ? DEV_ONLY_SWITCHES.filter((k) => env[k] !== undefined && env[k] !== '' && env[k] !== '0') : [],
+    cacheDir: env[CORE_ENV.cacheDir] || defaultCacheDir(env),
   };
 }
 
@@ -53,6 +56,8 @@ export function coreEnv(options: LaunchOptions, base: NodeJS.ProcessEnv = proces
   env[CORE_ENV.demo] = options.demo ? '1' : '0';
   env[CORE_ENV.testHooks] = options.testHooks ? '1' : '0';
   env[CORE_ENV.version] = options.version;
+  if (options.cacheDir === undefined) delete env[CORE_ENV.cacheDir];
+  else env[CORE_ENV.cacheDir] = options.cacheDir;
   return env;
 }
 

@@ -18,6 +18,21 @@ export function defaultDataDir(
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), APP_DIR_NAME);
 }
 
+/**
+ * The per-user folder for the core's V8 code cache (boot.ts): %LOCALAPPDATA% on Windows, ~/Library/Caches on macOS,
+ * $XDG_CACHE_HOME or ~/.cache elsewhere. Never the data folder: on Windows every account of the PC may write that
+ * one, and a cache planted there would run as code in another account's app.
+ */
+export function defaultCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
+  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), APP_DIR_NAME, 'cache');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', APP_DIR_NAME);
+  return join(env.XDG_CACHE_HOME ?? join(home, '.cache'), APP_DIR_NAME);
+}
+
 export function resolveDataDir(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
   if (explicit !== undefined && explicit !== '') return explicit;
   const fromEnv = env.SHIKAKU_DATA_DIR;
