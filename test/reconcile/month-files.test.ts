@@ -204,7 +204,7 @@ describe('exportMonthFiles', () => {
   });
 
   it('a character CP932 cannot hold or a blocking visit found after pages were written: no file of the set left', async () => {
-    // More visits than one page (month-stream.ts reads and writes 200 at a time), the bad ones last in file order.
+    // More visits than one page (month-stream.ts reads and writes 50 at a time), the bad ones last in file order.
     store.db.transaction(() => {
       for (let i = 0; i < 450; i++) save('portal');
     })();
