@@ -235,28 +235,25 @@ const SHEET_CODEC: SpillCodec<InputSheetRow> = {
     r.reclaimOf,
     ...r.remarks,
   ],
-  decode: (f) => {
-    const [visitId, patientId, name, nameKana, birthDate, relationship, serviceDate, basisLabel, ...rest] = f;
-    const [insurerNumber, symbol, number, branch, copay, reclaimOf, ...remarks] = rest;
-    return {
-      visitId: visitId!,
-      patientId: patientId!,
-      name: name!,
-      nameKana: nameKana!,
-      birthDate: birthDate!,
-      relationship: relationship!,
-      serviceDate: serviceDate!,
-      basisLabel: basisLabel!,
-      insurerNumber: insurerNumber!,
-      symbol: symbol!,
-      number: number!,
-      branch: branch!,
-      copay: copay!,
-      reclaimOf: reclaimOf!,
-      remarks,
-    };
-  },
+  decode: (f) => ({
+    visitId: f[0]!,
+    patientId: f[1]!,
+    name: f[2]!,
+    nameKana: f[3]!,
+    birthDate: f[4]!,
+    relationship: f[5]!,
+    serviceDate: f[6]!,
+    basisLabel: f[7]!,
+    insurerNumber: f[8]!,
+    symbol: f[9]!,
+    number: f[10]!,
+    branch: f[11]!,
+    copay: f[12]!,
+    reclaimOf: f[13]!,
+    remarks: f.slice(14),
+  }),
 };
+
 /** The 入力票's rows, put in the sheet's order. */
 type SheetOrder = SpillSort<InputSheetRow, InputSheetOrder>;
 
@@ -338,12 +335,18 @@ async function streamMonth(store: Store, reader: MonthReader, a: StreamArgs): Pr
   let sheet: SheetOrder | null = null;
   let maxRemarks = 0;
   /** Stops writing (the files are aborted): a blocker, an unencodable character, an error. */
+  /** The files of each format being written (none once writing stops). */
+  const outputs = () => {
+    const of = (format: ExportFormat) => sinks.filter((s) => s.spec.format === format);
+    return { claims: of('csv'), unknown: of('unknown-list'), sheet: of('input-sheet').length > 0 };
+  };
+  let out = outputs();
   const stop = (f: ExportResult<never> | null = null): void => {
     if (failure === null && f !== null) failure = f;
     for (const s of sinks.splice(0)) s.abort();
+    out = outputs();
   };
   const writing = () => failure === null && blockers.length === 0 && unencodable.length === 0;
-  const csvSinks = (format: ExportFormat) => sinks.filter((s) => s.spec.format === format);
   try {
     if (total === 0) return ok({ status: 'empty' });
     try {
@@ -352,6 +355,7 @@ async function streamMonth(store: Store, reader: MonthReader, a: StreamArgs): Pr
         sinks.push(sink);
         if (spec.format !== 'input-sheet') sink.start(monthCsvHeader('japanese'));
       }
+      out = outputs();
       const file = path.join(a.scratchDir, '.input-sheet-rows');
       sheet = new SpillSort<InputSheetRow, InputSheetOrder>(file, SHEET_CODEC, inputSheetOrder, compareInputSheetOrder);
     } catch (e) {
@@ -408,9 +412,9 @@ async function streamMonth(store: Store, reader: MonthReader, a: StreamArgs): Pr
         }
         if (!writing()) continue;
         const record = csvRecord(cells);
-        for (const s of csvSinks('csv')) s.row(record);
-        if (decision.basis === 'unknown') for (const s of csvSinks('unknown-list')) s.row(record);
-        if (csvSinks('input-sheet').length > 0 && sheet) {
+        for (const s of out.claims) s.row(record);
+        if (decision.basis === 'unknown') for (const s of out.unknown) s.row(record);
+        if (out.sheet && sheet) {
           const row = inputSheetRow(item);
           maxRemarks = Math.max(maxRemarks, row.remarks.length);
           try {

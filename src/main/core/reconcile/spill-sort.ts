@@ -33,10 +33,13 @@ interface Run {
   level: number;
 }
 
-/** A record's fields as one line: tabs, newlines and backslashes escaped. */
+/** A record's fields as one line (without its newline): tabs, newlines and backslashes escaped. */
 function toLine(fields: string[]): string {
-  return fields.map((f) => (/[\t\n\\]/.test(f) ? f.replace(/[\t\n\\]/g, (c) => ESCAPE[c]!) : f)).join('\t') + '\n';
+  const plain = fields.every((f) => !SPECIAL.test(f));
+  return (plain ? fields : fields.map((f) => f.replace(SPECIALS, (c) => ESCAPE[c]!))).join('\t');
 }
+const SPECIAL = /[\t\n\\]/;
+const SPECIALS = /[\t\n\\]/g;
 const ESCAPE: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\\': '\\\\' };
 const UNESCAPE: Record<string, string> = { t: '\t', n: '\n', '\\': '\\' };
 
@@ -90,7 +93,7 @@ export class SpillSort<T, K> {
    */
   private spill(): void {
     this.buffer.sort(this.byKey);
-    const text = this.buffer.map((r) => toLine(this.codec.encode(r.value))).join('');
+    const text = this.buffer.map((r) => toLine(this.codec.encode(r.value))).join('\n') + '\n';
     const at = this.end;
     this.write(Buffer.from(text, 'utf8'));
     this.runs.push({ at, end: this.end, level: 0 });
