@@ -17,9 +17,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { ClaimSettings } from '../src/claims/settings.ts';
 import type { Visit } from '../src/claims/visit.ts';
 import { claimSettingsOf } from '../src/main/core/reconcile/claim.ts';
 import { exportMonthFiles } from '../src/main/core/reconcile/month-files.ts';
+import type { Store } from '../src/main/core/store/index.ts';
 import { makeVisit } from '../test/store/helpers.ts';
 import { BENCH_CLERK, openBenchJournal, reconcileEveryThird } from './journal.ts';
 
@@ -73,6 +75,18 @@ interface Figures {
   samples: number;
 }
 
+/** The month's Shift_JIS set into `out`, as 「今月の請求データを作成」 writes it. */
+function exportOnce(store: Store, settings: ClaimSettings, out: string, onProgress?: () => void) {
+  return exportMonthFiles(store, {
+    month: MONTH,
+    settings,
+    encoding: 'shift_jis',
+    actor: BENCH_CLERK.id,
+    dir: out,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
+
 /** One export of the filled journal, measured (this process does nothing else before it). */
 async function run(dataDir: string, n: number): Promise<Figures> {
   const store = await openBenchJournal(dataDir);
@@ -94,14 +108,7 @@ async function run(dataDir: string, n: number): Promise<Figures> {
   };
   const timer = setInterval(sample, 2);
   const t0 = performance.now();
-  const r = await exportMonthFiles(store, {
-    month: MONTH,
-    settings,
-    encoding: 'shift_jis',
-    actor: BENCH_CLERK.id,
-    dir: out,
-    onProgress: sample,
-  });
+  const r = await exportOnce(store, settings, out, sample);
   const ms = performance.now() - t0;
   sample();
   clearInterval(timer);
@@ -147,13 +154,7 @@ async function allocated(dataDir: string): Promise<number> {
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  const r = await exportMonthFiles(store, {
-    month: MONTH,
-    settings,
-    encoding: 'shift_jis',
-    actor: BENCH_CLERK.id,
-    dir: out,
-  });
+  const r = await exportOnce(store, settings, out);
   const { profile } = await session.post('HeapProfiler.stopSampling');
   session.disconnect();
   store.close();

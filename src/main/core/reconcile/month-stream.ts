@@ -216,42 +216,34 @@ const ENTRY_CODEC: SpillCodec<Entry> = {
   decode: ([id, reclaim, ...key]) => (reclaim ? { id: id!, key, reclaim: Number(reclaim) } : { id: id!, key }),
 };
 
-/** An 入力票 row as text fields: its columns, then its 摘要 lines. */
+/** An 入力票 row's text fields as they are written (its 摘要 lines follow); every field but the 摘要 (checked below). */
+const SHEET_FIELDS = [
+  'visitId',
+  'patientId',
+  'name',
+  'nameKana',
+  'birthDate',
+  'relationship',
+  'serviceDate',
+  'basisLabel',
+  'insurerNumber',
+  'symbol',
+  'number',
+  'branch',
+  'copay',
+  'reclaimOf',
+] as const;
+type SheetField = Exclude<keyof InputSheetRow, 'remarks'>;
+/** A compile error when InputSheetRow gains a field SHEET_FIELDS does not write. */
+const _sheetFieldsComplete: [Exclude<SheetField, (typeof SHEET_FIELDS)[number]>] extends [never] ? true : never = true;
+
 const SHEET_CODEC: SpillCodec<InputSheetRow> = {
-  encode: (r) => [
-    r.visitId,
-    r.patientId,
-    r.name,
-    r.nameKana,
-    r.birthDate,
-    r.relationship,
-    r.serviceDate,
-    r.basisLabel,
-    r.insurerNumber,
-    r.symbol,
-    r.number,
-    r.branch,
-    r.copay,
-    r.reclaimOf,
-    ...r.remarks,
-  ],
-  decode: (f) => ({
-    visitId: f[0]!,
-    patientId: f[1]!,
-    name: f[2]!,
-    nameKana: f[3]!,
-    birthDate: f[4]!,
-    relationship: f[5]!,
-    serviceDate: f[6]!,
-    basisLabel: f[7]!,
-    insurerNumber: f[8]!,
-    symbol: f[9]!,
-    number: f[10]!,
-    branch: f[11]!,
-    copay: f[12]!,
-    reclaimOf: f[13]!,
-    remarks: f.slice(14),
-  }),
+  encode: (r) => [...SHEET_FIELDS.map((k) => r[k]), ...r.remarks],
+  decode: (f) => {
+    const row = { remarks: f.slice(SHEET_FIELDS.length) } as InputSheetRow;
+    SHEET_FIELDS.forEach((k, i) => (row[k] = f[i]!));
+    return row;
+  },
 };
 
 /** The 入力票's rows, put in the sheet's order. */
