@@ -11,7 +11,12 @@ import { buildMonthExport, type ExportFormat } from '../../src/claims/month-expo
 import type { Visit } from '../../src/claims/visit.ts';
 import { claimSettingsOf } from '../../src/main/core/reconcile/claim.ts';
 import { collectExportItems } from '../../src/main/core/reconcile/export.ts';
-import { buildMonthFiles, exportMonthFiles, monthFileNames } from '../../src/main/core/reconcile/month-files.ts';
+import {
+  buildMonthFiles,
+  checkMonthFiles,
+  exportMonthFiles,
+  monthFileNames,
+} from '../../src/main/core/reconcile/month-files.ts';
 import { replaceDurableFs } from '../../src/main/core/store/durable.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { example, openTestStore, removeDir, tempDir, unwrap } from './helpers.ts';
@@ -83,9 +88,20 @@ describe('buildMonthFiles', () => {
         });
       }
     })();
-    const r = unwrap(await buildMonthFiles(store, '2026-11', settings(), 'shift_jis'));
-    if (r.status !== 'ready') throw new Error(r.status);
+    // Two reads of the month at once (the check while an export runs): each narrows the connection's page cache
+    // while it reads, and the cache is given back once both are done.
+    const cache = () => store.db.pragma('cache_size', { simple: true }) as number;
+    const before = cache();
+    const [streamed, checked] = await Promise.all([
+      buildMonthFiles(store, '2026-11', settings(), 'shift_jis'),
+      checkMonthFiles(store, { month: '2026-11', settings: settings(), encoding: 'shift_jis' }),
+    ]);
+    const r = unwrap(streamed);
+    const check = unwrap(checked);
+    expect(cache()).toBe(before);
+    if (r.status !== 'ready' || check.status !== 'ready') throw new Error(`${r.status} ${check.status}`);
     expect(r.counts.visits).toBe(600);
+    expect(check.files.map((f) => f.sha256)).toEqual(r.files.map((f) => f.sha256));
     const items = unwrap(collectExportItems(store, '2026-11', settings())).items;
     const built = (format: ExportFormat, encoding: 'shift_jis' | 'utf8' = 'shift_jis') => {
       const b = buildMonthExport(items, '2026-11', format, settings(), encoding, { header: 'japanese', bom: true });
