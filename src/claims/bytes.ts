@@ -5,18 +5,24 @@
 /** UKE HO/SN 記号・番号: 漢字 fields of at most 38 bytes (記録条件仕様). */
 export const UKE_SYMBOL_NUMBER_MAX_BYTES = 38;
 
-/** Bytes of one character in CP932 (characters CP932 cannot hold count 2: they are refused elsewhere). */
-function charBytes(ch: string): number {
-  const c = ch.codePointAt(0)!;
+/** CP932 bytes of one code point (characters CP932 cannot hold count 2: they are refused elsewhere). */
+function codeBytes(c: number): number {
   if (c <= 0x7f) return 1;
   if (c >= 0xff61 && c <= 0xff9f) return 1; // half-width katakana
   return 2;
 }
 
-/** Length of a string in CP932 bytes. */
+/** UTF-16 units of a code point codePointAt read: 2 for a surrogate pair, else 1 (a lone surrogate included). */
+const unitsAt = (c: number): number => (c > 0xffff ? 2 : 1);
+
+/** Length of a string in CP932 bytes (read by char codes: no string per character). */
 export function sjisByteLength(text: string): number {
   let n = 0;
-  for (const ch of text) n += charBytes(ch);
+  for (let i = 0; i < text.length;) {
+    const c = text.codePointAt(i)!;
+    n += codeBytes(c);
+    i += unitsAt(c);
+  }
   return n;
 }
 
@@ -27,18 +33,19 @@ export function sjisByteLength(text: string): number {
 export function splitByBytes(text: string, maxBytes: number): string[] {
   if (maxBytes < 2) throw new RangeError('maxBytes must be at least 2');
   const out: string[] = [];
-  let piece = '';
+  let start = 0;
   let used = 0;
-  for (const ch of text) {
-    const b = charBytes(ch);
+  for (let i = 0; i < text.length;) {
+    const c = text.codePointAt(i)!;
+    const b = codeBytes(c);
     if (used + b > maxBytes) {
-      out.push(piece);
-      piece = '';
+      out.push(text.slice(start, i));
+      start = i;
       used = 0;
     }
-    piece += ch;
     used += b;
+    i += unitsAt(c);
   }
-  out.push(piece);
+  out.push(text.slice(start));
   return out;
 }

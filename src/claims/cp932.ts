@@ -26,28 +26,46 @@ export function toCp932Forms(text: string): string {
   return text.replace(EQUIVALENT, (c) => CP932_EQUIVALENTS[c]!);
 }
 
+/** The same mapping by code point (firstUnencodable reads code points, not strings). */
+const EQUIVALENT_CODE = new Map(
+  Object.entries(CP932_EQUIVALENTS).map(([jis, win]) => [jis.codePointAt(0)!, win.codePointAt(0)!]),
+);
+
 /**
- * Whether CP932 holds each non-ASCII character seen so far: asking iconv-lite once per character instead of once
+ * Whether CP932 holds each non-ASCII code point seen so far: asking iconv-lite once per character instead of once
  * per occurrence (a month's export checks every field of every visit). Bounded: cleared when it grows large.
  */
-const encodable = new Map<string, boolean>();
+const encodable = new Map<number, boolean>();
 const ENCODABLE_CACHE_MAX = 20_000;
 
-function cp932Holds(ch: string): boolean {
-  let holds = encodable.get(ch);
+function cp932Holds(code: number): boolean {
+  let holds = encodable.get(code);
   if (holds === undefined) {
+    const ch = String.fromCodePoint(code);
     holds = iconv.decode(iconv.encode(ch, 'cp932'), 'cp932') === ch;
     if (encodable.size >= ENCODABLE_CACHE_MAX) encodable.clear();
-    encodable.set(ch, holds);
+    encodable.set(code, holds);
   }
   return holds;
 }
 
-/** The first character of `text` CP932 cannot hold (after the mapping above), or null. */
+/**
+ * The first character of `text` CP932 cannot hold (after the mapping above), or null. Reads char codes (no string
+ * per character: a month's export runs this on every field of every visit).
+ */
 export function firstUnencodable(text: string): string | null {
-  for (const ch of toCp932Forms(text)) {
-    if (ch.codePointAt(0)! < 0x80) continue;
-    if (!cp932Holds(ch)) return ch;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    code = EQUIVALENT_CODE.get(code) ?? code;
+    if (!cp932Holds(code)) return String.fromCodePoint(code);
   }
   return null;
 }

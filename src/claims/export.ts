@@ -146,7 +146,9 @@ export function parseCsv(text: string): string[][] {
 export function patientLabel(visit: Visit): string {
   const p = visit.patient;
   // Without a カルテ番号 the clerk finds the patient by name and birth date (an internal id means nothing to them).
-  return p.patientId ? `${p.name}（カルテ番号 ${p.patientId}）` : `${p.name}（生年月日 ${p.birthDate}、カルテ番号なし）`;
+  return p.patientId
+    ? `${p.name}（カルテ番号 ${p.patientId}）`
+    : `${p.name}（生年月日 ${p.birthDate}、カルテ番号なし）`;
 }
 
 /**
@@ -200,22 +202,20 @@ export function unencodableProblems(
   decision: ClaimDecision,
   row: readonly string[] = csvRow(visit, decision),
 ): ClaimError[] {
-  const fields: [string, string][] = [
-    ...CSV_COLUMNS.map((c, i): [string, string] => [CSV_COLUMN_LABELS[c], row[i]!]),
-    ...decision.comments.map((c): [string, string] => [CSV_COLUMN_LABELS.remarks, c.text]),
-  ];
   const problems: ClaimError[] = [];
   const seen = new Set<string>();
-  for (const [label, value] of fields) {
+  const check = (label: string, value: string): void => {
     const ch = firstUnencodable(value);
-    if (ch === null || seen.has(label)) continue;
+    if (ch === null || seen.has(label)) return;
     seen.add(label);
     problems.push({
       code: 'EXPORT_UNENCODABLE',
       message: m.exportUnencodable(patientLabel(visit), label, ch),
       field: visit.id,
     });
-  }
+  };
+  for (let i = 0; i < CSV_COLUMNS.length; i++) check(CSV_COLUMN_LABELS[CSV_COLUMNS[i]!], row[i]!);
+  for (const c of decision.comments) check(CSV_COLUMN_LABELS.remarks, c.text);
   return problems;
 }
 

@@ -50,8 +50,12 @@ export function hasUnrepresentableMark(name: string): boolean {
   return name.includes('●');
 }
 
+/** A character toFullWidth changes. */
+const HALF_WIDTH = /[\u0020-\u007E]/;
+
 /** Half-width ASCII and space to full-width (UKE 漢字 fields are full-width; this also keeps commas out). */
 export function toFullWidth(input: string): string {
+  if (!HALF_WIDTH.test(input)) return input;
   return input
     .replace(/[\u0021-\u007E]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
     .replace(/ /g, '\u3000');

@@ -7,9 +7,16 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/claims/export.ts';
+import { buildMonthExport, type ExportFormat } from '../../src/claims/month-export.ts';
 import type { Visit } from '../../src/claims/visit.ts';
 import { claimSettingsOf } from '../../src/main/core/reconcile/claim.ts';
-import { buildMonthFiles, exportMonthFiles, monthFileNames } from '../../src/main/core/reconcile/month-files.ts';
+import { collectExportItems } from '../../src/main/core/reconcile/export.ts';
+import {
+  buildMonthFiles,
+  checkMonthFiles,
+  exportMonthFiles,
+  monthFileNames,
+} from '../../src/main/core/reconcile/month-files.ts';
 import { replaceDurableFs } from '../../src/main/core/store/durable.ts';
 import type { Store } from '../../src/main/core/store/index.ts';
 import { example, openTestStore, removeDir, tempDir, unwrap } from './helpers.ts';
@@ -63,6 +70,49 @@ describe('buildMonthFiles', () => {
     expect(unknownRows[0]![header!.indexOf('摘要')]).toMatch(/^不詳 \/ 住所：/);
     expect(iconv.decode(sheet!, 'cp932').split('\r\n')[0]).toMatch(/^カルテ番号,氏名,/);
     for (const f of r.files) expect(f.sha256).toBe(createHash('sha256').update(f.bytes).digest('hex'));
+  });
+
+  it('a month longer than a sort run (keys and 入力票 rows spilled and merged): the bytes buildMonthExport gives', async () => {
+    // 600 visits: more than two of month-stream's sort runs (spill-sort.ts, 250 records), in several pages; カルテ番号
+    // with leading zeros, letters and none, names and days in no order, so both orders are exercised.
+    const ids = ['7', '007', '70', 'A-3', 'A-10', '', '0', '1000'];
+    const kana = ['ヤマダ タロウ', 'アベ ハナコ', 'ｲﾄｳ ｻｸﾗ', 'さとう じろう'];
+    store.db.transaction(() => {
+      for (let i = 0; i < 600; i++) {
+        const day = String(((i * 11) % 28) + 1).padStart(2, '0');
+        save(['portal', 'invalid-past', 'declaration-unknown'][i % 3]!, (v) => {
+          v.serviceDate = `2026-11-${day}`;
+          v.receivedAt = `2026-11-${day}T09:15:00+09:00`;
+          v.patient.patientId = ids[(i * 5) % ids.length]!;
+          v.patient.nameKana = kana[(i * 3) % kana.length]!;
+        });
+      }
+    })();
+    // Two reads of the month at once (the check while an export runs): each narrows the connection's page cache
+    // while it reads, and the cache is given back once both are done.
+    const cache = () => store.db.pragma('cache_size', { simple: true }) as number;
+    const before = cache();
+    const [streamed, checked] = await Promise.all([
+      buildMonthFiles(store, '2026-11', settings(), 'shift_jis'),
+      checkMonthFiles(store, { month: '2026-11', settings: settings(), encoding: 'shift_jis' }),
+    ]);
+    const r = unwrap(streamed);
+    const check = unwrap(checked);
+    expect(cache()).toBe(before);
+    if (r.status !== 'ready' || check.status !== 'ready') throw new Error(`${r.status} ${check.status}`);
+    expect(r.counts.visits).toBe(600);
+    expect(check.files.map((f) => f.sha256)).toEqual(r.files.map((f) => f.sha256));
+    const items = unwrap(collectExportItems(store, '2026-11', settings())).items;
+    const built = (format: ExportFormat, encoding: 'shift_jis' | 'utf8' = 'shift_jis') => {
+      const b = buildMonthExport(items, '2026-11', format, settings(), encoding, { header: 'japanese', bom: true });
+      if (!b.ok) throw new Error(b.errors.map((e) => e.message).join(' '));
+      return Buffer.from(b.value.bytes);
+    };
+    const [sjis, utf8, unknown, sheet] = r.files.map((f) => Buffer.from(f.bytes));
+    expect(sjis!.equals(built('csv'))).toBe(true);
+    expect(utf8!.equals(built('csv', 'utf8'))).toBe(true);
+    expect(unknown!.equals(built('unknown-list'))).toBe(true);
+    expect(sheet!.equals(built('input-sheet'))).toBe(true);
   });
 
   it('a month with nothing to export says so', async () => {
@@ -204,7 +254,7 @@ describe('exportMonthFiles', () => {
   });
 
   it('a character CP932 cannot hold or a blocking visit found after pages were written: no file of the set left', async () => {
-    // More visits than one page (month-stream.ts reads and writes 200 at a time), the bad ones last in file order.
+    // More visits than one page (month-stream.ts reads and writes 50 at a time), the bad ones last in file order.
     store.db.transaction(() => {
       for (let i = 0; i < 450; i++) save('portal');
     })();

@@ -1,12 +1,12 @@
-// A month's files streamed (issue #19): the month's visits are read as sort keys only (store.monthVisitKeys), put
-// in file order, then read again a page at a time with their latest reconciliation; each visit's claim is decided
-// once, checked (the blockers, the characters CP932 cannot hold) and its rows are encoded and handed to the
-// outputs page by page. The 入力票's rows (another order, and a header that depends on every row) wait in a
-// scratch file as JSON and are written last, in their own order. Memory holds the keys and a page, never the month
-// or a file. The bytes are those buildMonthExport gives for the same items (the same row, header and order
-// functions); a visit found blocking or unencodable midway stops the output (the caller removes what was written).
+// A month's files streamed (issue #19): the month's visits are read as sort keys only (store.monthReader, a row
+// at a time), put in file order (spill-sort.ts: sorted runs in a scratch file, merged), then read again a page at a
+// time with their latest reconciliation; each visit's claim is decided once, checked (the blockers, the characters
+// CP932 cannot hold) and its rows are encoded and handed to the outputs page by page. The 入力票's rows (another
+// order, and a header that depends on every row) are put in their own order the same way and written last. Memory
+// holds a run of keys or rows and a page, never the month or a file: it does not grow with the month. The bytes are
+// those buildMonthExport gives for the same items (the same row, header and order functions); a visit found
+// blocking or unencodable midway stops the output (the caller removes what was written).
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { ClaimDecision } from '../../../claims/decide.ts';
 import {
@@ -38,9 +38,10 @@ import {
   type ExportItem,
 } from '../../../claims/month-export.ts';
 import type { ClaimSettings } from '../../../claims/settings.ts';
-import { ok, type ClaimReturn, type Store } from '../store/index.ts';
+import { ok, type ClaimReturn, type MonthReader, type Store } from '../store/index.ts';
 import { claimFrom } from './claim.ts';
 import { parseReconciliationDetail } from './detail.ts';
+import { SpillSort, type SpillCodec } from './spill-sort.ts';
 
 /** A store result, or an export failure with its own code and Japanese message (reconcile/messages.ts). */
 export type ExportResult<T> =
@@ -123,8 +124,13 @@ export interface StreamArgs {
   ioFailure: (e: unknown) => ExportResult<never>;
 }
 
-/** Visits read (and rows encoded and written) per page. */
-const PAGE = 200;
+/**
+ * Visits read (and rows encoded and written) per page. Small: a page's visits must die young (a page of 200 outlived
+ * V8's young generation, and each export of a long month left old-generation garbage that grew with the month).
+ */
+const PAGE = 50;
+/** Visits between progress reports. */
+const PROGRESS_EVERY = 200;
 
 /** Why a visit cannot be claimed, as staff read it: the decision's own reasons rather than codes or ids. */
 function reasonsOf(item: ExportItem, settings: ClaimSettings): string[] {
@@ -142,6 +148,9 @@ function blocker(item: ExportItem, reasons: string[]): MonthBlocker {
   return { visitId: item.visit.id, name: p.name, nameKana: p.nameKana, serviceDate: item.visit.serviceDate, reasons };
 }
 
+/** A row as the files hold it: RFC 4180 quoting and its CRLF. */
+const csvRecord = (cells: readonly string[]): string => csvLine(cells) + '\r\n';
+
 /** One file being written: lines gathered for a page, then encoded at once, hashed, counted and handed on. */
 class FileSink {
   private readonly hash: Hash = createHash('sha256');
@@ -157,11 +166,12 @@ class FileSink {
   /** The BOM (UTF-8 files) and the header row. */
   start(header: readonly string[]): void {
     if (this.spec.encoding === 'utf8') this.bytes(UTF8_BOM);
-    this.lines.push(csvLine(header) + '\r\n');
+    this.lines.push(csvRecord(header));
   }
 
-  row(cells: readonly string[]): void {
-    this.lines.push(csvLine(cells) + '\r\n');
+  /** A visit's row, as csvRecord gives it (computed once for the files that share it). */
+  row(record: string): void {
+    this.lines.push(record);
     this.visits++;
   }
 
@@ -192,83 +202,97 @@ class FileSink {
   }
 }
 
-/** The 入力票's rows in claims order, as JSON lines in a scratch file, read back by offset in the sheet's order. */
-class RowSpill {
-  private readonly fd: number;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  private end = 0;
-  private buf = Buffer.alloc(4096);
-
-  constructor(readonly file: string) {
-    this.fd = openSync(file, 'w+');
-  }
-
-  put(row: InputSheetRow): { at: number; length: number } {
-    const b = Buffer.from(JSON.stringify(row), 'utf8');
-    this.pending.push(b);
-    this.pendingBytes += b.length;
-    const at = this.end;
-    this.end += b.length;
-    if (this.pendingBytes >= 256 * 1024) this.flush();
-    return { at, length: b.length };
-  }
-
-  flush(): void {
-    const all = Buffer.concat(this.pending);
-    for (let at = 0; at < all.length;) at += writeSync(this.fd, all, at, all.length - at);
-    this.pending = [];
-    this.pendingBytes = 0;
-  }
-
-  get(at: number, length: number): InputSheetRow {
-    if (this.buf.length < length) this.buf = Buffer.alloc(Math.max(length, this.buf.length * 2));
-    for (let got = 0; got < length;) {
-      const n = readSync(this.fd, this.buf, got, length - got, at + got);
-      if (n === 0) throw Object.assign(new Error(`short read ${this.file}`), { code: 'EIO' });
-      got += n;
-    }
-    return JSON.parse(this.buf.toString('utf8', 0, length)) as InputSheetRow;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
 interface Entry {
   id: string;
   key: string[];
-  reclaim?: ClaimReturn;
+  /** A re-claim: its index in the re-claims. */
+  reclaim?: number;
 }
 
-/** The month's visits and re-claims in file order (keys only), and the re-claims, as collectExportItems picks them. */
-function monthEntries(store: Store, month: string): ExportResult<{ entries: Entry[]; reclaims: ClaimReturn[] }> {
-  const keys = store.monthVisitKeys(month);
-  if (!keys.ok) return keys;
+type MonthOrder = SpillSort<Entry, string[]>;
+
+const ENTRY_CODEC: SpillCodec<Entry> = {
+  encode: (e) => [e.id, e.reclaim === undefined ? '' : String(e.reclaim), ...e.key],
+  decode: ([id, reclaim, ...key]) => (reclaim ? { id: id!, key, reclaim: Number(reclaim) } : { id: id!, key }),
+};
+
+/** An 入力票 row's text fields as they are written (its 摘要 lines follow); every field but the 摘要 (checked below). */
+const SHEET_FIELDS = [
+  'visitId',
+  'patientId',
+  'name',
+  'nameKana',
+  'birthDate',
+  'relationship',
+  'serviceDate',
+  'basisLabel',
+  'insurerNumber',
+  'symbol',
+  'number',
+  'branch',
+  'copay',
+  'reclaimOf',
+] as const;
+type SheetField = Exclude<keyof InputSheetRow, 'remarks'>;
+/** A compile error when InputSheetRow gains a field SHEET_FIELDS does not write. */
+const _sheetFieldsComplete: [Exclude<SheetField, (typeof SHEET_FIELDS)[number]>] extends [never] ? true : never = true;
+
+const SHEET_CODEC: SpillCodec<InputSheetRow> = {
+  encode: (r) => [...SHEET_FIELDS.map((k) => r[k]), ...r.remarks],
+  decode: (f) => {
+    const row = { remarks: f.slice(SHEET_FIELDS.length) } as InputSheetRow;
+    SHEET_FIELDS.forEach((k, i) => (row[k] = f[i]!));
+    return row;
+  },
+};
+
+/** The 入力票's rows, put in the sheet's order. */
+type SheetOrder = SpillSort<InputSheetRow, InputSheetOrder>;
+
+/**
+ * The month's visits and re-claims in file order (keys only, sorted with bounded memory into `file`), and the
+ * re-claims, as collectExportItems picks them. A scratch file that cannot be written keeps the keys in memory.
+ */
+function monthEntries(
+  store: Store,
+  reader: MonthReader,
+  month: string,
+  file: string,
+): ExportResult<{ order: MonthOrder; reclaims: ClaimReturn[] }> {
   const returns = store.listReturns({ reclaimMonth: month });
   if (!returns.ok) return returns;
   const wanted = new Set(returns.value.map((r) => r.visitId));
   const listed = new Set<string>();
-  const entries: Entry[] = [];
-  for (const k of keys.value) {
-    if (k.drill) continue;
+  const order: MonthOrder = new SpillSort(file, ENTRY_CODEC, (e: Entry) => e.key, compareExportOrder);
+  const keys = reader.keys((k) => {
+    if (k.drill) return;
     if (wanted.has(k.id)) listed.add(k.id);
-    if (!inMonth(k.serviceDate, month)) continue;
-    entries.push({ id: k.id, key: exportOrderKey({ id: k.id, serviceDate: k.serviceDate, patient: k }) });
-  }
+    if (!inMonth(k.serviceDate, month)) return;
+    order.add({ id: k.id, key: exportOrderKey({ id: k.id, serviceDate: k.serviceDate, patient: k }) }, 'memory');
+  });
   const reclaims: ClaimReturn[] = [];
+  const done = (r: ExportResult<never>) => (order.close(), r);
+  if (!keys.ok) return done(keys);
   for (const r of returns.value) {
     if (listed.has(r.visitId)) continue;
     const v = store.getVisit(r.visitId);
-    if (!v.ok) return v;
+    if (!v.ok) return done(v);
     if (v.value.status === 'void' || v.value.visit.drill) continue;
-    entries.push({ id: r.visitId, key: exportOrderKey(v.value.visit), reclaim: r });
+    order.add({ id: r.visitId, key: exportOrderKey(v.value.visit), reclaim: reclaims.length }, 'memory');
     listed.add(r.visitId);
     reclaims.push(r);
   }
-  entries.sort((a, b) => compareExportOrder(a.key, b.key));
-  return ok({ entries, reclaims });
+  return ok({ order, reclaims });
+}
+
+/** The next `size` records of `it` (fewer at its end). */
+function take<T>(it: Iterator<T>, size: number): T[] {
+  const out: T[] = [];
+  for (let n = it.next(); !n.done; n = it.next()) {
+    out.push(n.value);
+    if (out.length >= size) break;
+  }
+  return out;
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -279,10 +303,20 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * always did, even when an I/O failure came first.
  */
 export async function streamMonthFiles(store: Store, a: StreamArgs): Promise<ExportResult<StreamOutcome>> {
-  const listed = monthEntries(store, a.month);
+  const reader = store.monthReader(a.month);
+  if (!reader.ok) return reader;
+  try {
+    return await streamMonth(store, reader.value, a);
+  } finally {
+    reader.value.close();
+  }
+}
+
+async function streamMonth(store: Store, reader: MonthReader, a: StreamArgs): Promise<ExportResult<StreamOutcome>> {
+  const listed = monthEntries(store, reader, a.month, path.join(a.scratchDir, '.month-order'));
   if (!listed.ok) return listed;
-  const { entries, reclaims } = listed.value;
-  if (entries.length === 0) return ok({ status: 'empty' });
+  const { order, reclaims } = listed.value;
+  const total = order.size;
 
   const counts: MonthCounts = { visits: 0, current: 0, past: 0, unknown: 0, reclaims: reclaims.length };
   const blockers: MonthBlocker[] = [];
@@ -290,47 +324,68 @@ export async function streamMonthFiles(store: Store, a: StreamArgs): Promise<Exp
   const claimed = new Set<string>();
   let failure: ExportResult<never> | null = null;
   const sinks: FileSink[] = [];
-  let spill: RowSpill | null = null;
-  const sheet: { order: InputSheetOrder; at: number; length: number }[] = [];
+  let sheet: SheetOrder | null = null;
   let maxRemarks = 0;
   /** Stops writing (the files are aborted): a blocker, an unencodable character, an error. */
+  /** The files of each format being written (none once writing stops). */
+  const outputs = () => {
+    const of = (format: ExportFormat) => sinks.filter((s) => s.spec.format === format);
+    return { claims: of('csv'), unknown: of('unknown-list'), sheet: of('input-sheet').length > 0 };
+  };
+  let out = outputs();
   const stop = (f: ExportResult<never> | null = null): void => {
     if (failure === null && f !== null) failure = f;
     for (const s of sinks.splice(0)) s.abort();
+    out = outputs();
   };
   const writing = () => failure === null && blockers.length === 0 && unencodable.length === 0;
-  const csvSinks = (format: ExportFormat) => sinks.filter((s) => s.spec.format === format);
   try {
+    if (total === 0) return ok({ status: 'empty' });
     try {
       for (const spec of a.specs) {
         const sink = new FileSink(spec, a.open(spec));
         sinks.push(sink);
         if (spec.format !== 'input-sheet') sink.start(monthCsvHeader('japanese'));
       }
-      spill = new RowSpill(path.join(a.scratchDir, '.input-sheet-rows'));
+      out = outputs();
+      const file = path.join(a.scratchDir, '.input-sheet-rows');
+      sheet = new SpillSort<InputSheetRow, InputSheetOrder>(file, SHEET_CODEC, inputSheetOrder, compareInputSheetOrder);
     } catch (e) {
       stop(a.ioFailure(e));
     }
 
-    for (let at = 0; at < entries.length; at += PAGE) {
-      const page = entries.slice(at, at + PAGE);
-      const read = store.visitsWithLatest(page.map((e) => e.id));
+    const entries = order.sorted();
+    let reported = 0;
+    for (let done = 0; done < total;) {
+      let page: Entry[];
+      try {
+        page = take(entries, PAGE);
+      } catch (e) {
+        stop();
+        return a.ioFailure(e);
+      }
+      if (page.length === 0) break;
+      done += page.length;
+      const read = reader.visits(page.map((e) => e.id));
       if (!read.ok) {
         stop();
         return read;
       }
-      const byId = new Map(read.value.map((r) => [r.visit.id, r]));
+      const byId = new Map(read.value.map((r) => [r.id, r]));
       for (const e of page) {
-        const r = byId.get(e.id);
-        if (!r || r.status === 'void' || r.visit.drill) continue;
+        const row = byId.get(e.id);
+        if (!row || row.status === 'void') continue;
+        const r = row.read();
+        if (r.visit.drill) continue;
         const decision: ClaimDecision = claimFrom(r.visit, a.settings, parseReconciliationDetail(r.latest?.detail));
-        const item: ExportItem = e.reclaim
-          ? { visit: r.visit, decision, reclaimOf: { returnId: e.reclaim.id, originalMonth: e.reclaim.claimMonth } }
+        const reclaim = e.reclaim === undefined ? undefined : reclaims[e.reclaim]!;
+        const item: ExportItem = reclaim
+          ? { visit: r.visit, decision, reclaimOf: { returnId: reclaim.id, originalMonth: reclaim.claimMonth } }
           : { visit: r.visit, decision };
         counts.visits++;
         if (decision.basis === 'current' || decision.basis === 'past' || decision.basis === 'unknown')
           counts[decision.basis]++;
-        if (e.reclaim) claimed.add(e.reclaim.id);
+        if (reclaim) claimed.add(reclaim.id);
         const reasons = reasonsOf(item, a.settings);
         if (reasons.length > 0) {
           blockers.push(blocker(item, reasons));
@@ -348,12 +403,17 @@ export async function streamMonthFiles(store: Store, a: StreamArgs): Promise<Exp
           }
         }
         if (!writing()) continue;
-        for (const s of csvSinks('csv')) s.row(cells);
-        if (decision.basis === 'unknown') for (const s of csvSinks('unknown-list')) s.row(cells);
-        if (csvSinks('input-sheet').length > 0 && spill) {
+        const record = csvRecord(cells);
+        for (const s of out.claims) s.row(record);
+        if (decision.basis === 'unknown') for (const s of out.unknown) s.row(record);
+        if (out.sheet && sheet) {
           const row = inputSheetRow(item);
           maxRemarks = Math.max(maxRemarks, row.remarks.length);
-          sheet.push({ order: inputSheetOrder(row), ...putRow(spill, row, stop, a) });
+          try {
+            sheet.add(row);
+          } catch (e) {
+            stop(a.ioFailure(e));
+          }
         }
       }
       if (writing()) {
@@ -366,7 +426,10 @@ export async function streamMonthFiles(store: Store, a: StreamArgs): Promise<Exp
           stop(a.ioFailure(e));
         }
       }
-      a.onProgress?.({ done: Math.min(entries.length, at + PAGE), total: entries.length });
+      if (done >= reported + PROGRESS_EVERY || done >= total) {
+        reported = done;
+        a.onProgress?.({ done, total });
+      }
       await tick();
     }
 
@@ -378,51 +441,35 @@ export async function streamMonthFiles(store: Store, a: StreamArgs): Promise<Exp
     if (unencodable.length > 0) return ok({ status: 'unencodable', counts, blockers: unencodable });
     if (failure !== null) return failure;
 
-    const files = await finishFiles(sinks, sheet, maxRemarks, spill, a);
+    const files = await finishFiles(sinks, sheet, maxRemarks, a);
     if (!files.ok) {
       stop();
       return files;
     }
     return ok({ status: 'ready', counts, files: files.value, reclaims: reclaims.filter((r) => claimed.has(r.id)) });
   } finally {
-    spill?.close();
+    order.close();
+    sheet?.close();
   }
 }
 
-/** A sheet row into the scratch file; an I/O failure stops the output (the row's place is then unused). */
-function putRow(
-  spill: RowSpill,
-  row: InputSheetRow,
-  stop: (f: ExportResult<never>) => void,
-  a: StreamArgs,
-): { at: number; length: number } {
-  try {
-    return spill.put(row);
-  } catch (e) {
-    stop(a.ioFailure(e));
-    return { at: 0, length: 0 };
-  }
-}
-
-/** The 入力票 from the scratch file in its own order, then every file finished (fsynced by its output). */
+/** The 入力票 in its own order, then every file finished (fsynced by its output). */
 async function finishFiles(
   sinks: FileSink[],
-  sheet: { order: InputSheetOrder; at: number; length: number }[],
+  sheet: SheetOrder | null,
   maxRemarks: number,
-  spill: RowSpill | null,
   a: StreamArgs,
 ): Promise<ExportResult<MonthFileInfo[]>> {
   try {
     const sheets = sinks.filter((s) => s.spec.format === 'input-sheet');
-    if (sheets.length > 0 && spill) {
-      spill.flush();
-      sheet.sort((x, y) => compareInputSheetOrder(x.order, y.order));
+    if (sheets.length > 0 && sheet) {
       const columns = inputSheetRemarkColumns(maxRemarks);
       for (const s of sheets) s.start(inputSheetHeader(columns));
-      for (let at = 0; at < sheet.length; at += PAGE) {
-        for (const r of sheet.slice(at, at + PAGE)) {
-          const cells = inputSheetCells(spill.get(r.at, r.length), columns);
-          for (const s of sheets) s.row(cells);
+      const rows = sheet.sorted();
+      for (let page = take(rows, PAGE); page.length > 0; page = take(rows, PAGE)) {
+        for (const row of page) {
+          const record = csvRecord(inputSheetCells(row, columns));
+          for (const s of sheets) s.row(record);
         }
         for (const s of sheets) {
           const f = s.flush();

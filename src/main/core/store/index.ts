@@ -10,7 +10,7 @@ export {
 export { Store, type StoreHealth, type CheckReport } from './store.ts';
 export { VisitStatus, type SavedVisit, type StoredVisit } from './visits.ts';
 export { VisitFilter, QueueCategory, type VisitSummary, type VisitPage } from './queue.ts';
-export type { MonthVisitKey, VisitWithLatest } from './month-rows.ts';
+export type { MonthReader, MonthVisitKey, VisitWithLatest } from './month-rows.ts';
 export { ReconciliationInput, type Reconciliation } from './reconciliations.ts';
 export { ReviewInput, type ReviewOutcome, type ReviewAction } from './reviews.ts';
 export { ReturnInput, type ClaimReturn } from './returns.ts';

@@ -140,16 +140,10 @@ export class Store extends Connection {
     return f.ok ? this.read(() => queue.list(this.db, f.value)) : f;
   }
 
-  /** The month export's sort keys: each visit of a service month that is not void (month-rows.ts). */
-  monthVisitKeys(month: string): Result<monthRows.MonthVisitKey[]> {
+  /** The month export's reads (month-rows.ts): its sort keys, then its visits a page at a time; closed after. */
+  monthReader(month: string): Result<monthRows.MonthReader> {
     const m = parseInput(Month, month, 'month');
-    return m.ok ? this.read(() => ok(monthRows.monthKeys(this.db, m.value))) : m;
-  }
-
-  /** Visits by id (at most 1000), each with its latest reconciliation, in one statement; unknown ids left out. */
-  visitsWithLatest(ids: readonly string[]): Result<monthRows.VisitWithLatest[]> {
-    if (!Array.isArray(ids) || ids.length > 1000 || !ids.every(isId)) return fail('INVALID_INPUT', 'visit ids');
-    return this.read(() => ok(monthRows.withLatest(this.db, ids)));
+    return m.ok ? this.read(() => ok(monthRows.monthReader(this.db, m.value, (fn) => this.read(fn)))) : m;
   }
 
   /** Moves a visit along the 事後確認 states, with an audit entry naming who and why. */
