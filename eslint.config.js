@@ -36,7 +36,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'electron', 'better-sqlite3', '../main/core/*', '../hardware/*'], message: 'The renderer speaks only the contract.' },
+            {
+              group: ['node:*', 'electron', 'better-sqlite3', '../main/core/*', '../hardware/*'],
+              message: 'The renderer speaks only the contract.',
+            },
           ],
         },
       ],

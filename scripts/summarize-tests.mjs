@@ -9,7 +9,9 @@ let skipped = 0;
 if (file && existsSync(file)) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  failed =
+    (report.numFailedTests ?? 0) +
+    (report.testResults ?? []).filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
   skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 } else {
   failed += 1;

@@ -323,7 +323,11 @@ export class Store extends Connection {
     const prior = this.reconciliationByKey(reviews.forwardedKey(r.value.visitId, from));
     if (!prior.ok || prior.value) return prior.ok ? ok(null) : prior;
     return this.tx(SYSTEM_ACTOR, (tx) =>
-      reviews.record(tx, { ...r.value, staff: SYSTEM_ACTOR, forwarded: from }, ClaimSettings.parse(this.setting('claims'))),
+      reviews.record(
+        tx,
+        { ...r.value, staff: SYSTEM_ACTOR, forwarded: from },
+        ClaimSettings.parse(this.setting('claims')),
+      ),
     );
   }
 
