@@ -237,7 +237,6 @@ const selfContained = {
   logLevel: 'warning',
 };
 
-/** The core process in one CommonJS file: the same build for the web host and Electron's utilityProcess. */
 /**
  * The core process: its code in one CommonJS file (core-body.cjs) and `outfile`, the small file a host starts,
  * which loads it with V8's code cache (src/main/core/boot.ts). The same build for the web host and Electron's
