@@ -129,6 +129,8 @@ interface Phases {
   host: number;
   /** spawn → the core is ready (seen by a WebSocket client of the host's, like the page) */
   core: number;
+  /** spawn → the page's navigation started (Playwright's goto once the host listens) */
+  nav: number;
   /** navigation → index.html received */
   html: number;
   /** navigation → the entry chunk received */
@@ -139,7 +141,7 @@ interface Phases {
   fcp: number;
   /** navigation → 接続中 shown */
   ready: number;
-  /** spawn → 接続中 shown */
+  /** spawn → 接続中 in the page's DOM (the page's own mark, on the same clock as the spawn) */
   total: number;
   /** The core's own marks (its log), from its process start: its code evaluated, its journal opened, 'ready' sent */
   coreCode: number;
@@ -230,7 +232,6 @@ async function coldStart(
     const coreReady = coreReadyAt(url);
     await page.goto(url);
     await page.locator('[data-testid="core-state"][data-state="ready"]').waitFor();
-    const tReady = performance.now();
     const inPage = await page.evaluate(async () => {
       const performance = window.performance;
       // The paint entry can come after 接続中 is in the DOM (the core ready before the first frame): wait for it.
@@ -253,6 +254,7 @@ async function coldStart(
         PerformanceResourceTiming | undefined;
       const marks = (window as unknown as { __startMarks: Record<string, number> }).__startMarks;
       return {
+        origin: performance.timeOrigin,
         html: nav.responseEnd,
         chunk: chunk?.responseEnd ?? NaN,
         shell: marks.shell ?? NaN,
@@ -260,7 +262,17 @@ async function coldStart(
         ready: marks.ready ?? NaN,
       };
     });
-    return { host: tHost - t0, core: (await coreReady) - t0, ...inPage, total: tReady - t0, ...corePhases(dataDir) };
+    // performance.timeOrigin is wall-clock time in both Node and Chromium: the page's marks on the spawn's clock.
+    const { origin, ...pagePhases } = inPage;
+    const nav = origin - (performance.timeOrigin + t0);
+    return {
+      host: tHost - t0,
+      core: (await coreReady) - t0,
+      nav,
+      ...pagePhases,
+      total: nav + pagePhases.ready,
+      ...corePhases(dataDir),
+    };
   } finally {
     await page.close();
     await new Promise<void>((resolve) => {
@@ -296,7 +308,8 @@ for (const [name, xs] of Object.entries(runs)) {
   };
   console.log(`  ${name}:`);
   console.log(
-    `    from the spawn: host listening ${fig('host')}, core ready ${fig('core')}, 接続中 shown ${fig('total')}`,
+    `    from the spawn: host listening ${fig('host')}, navigation ${fig('nav')}, core ready ${fig('core')}, ` +
+      `接続中 shown ${fig('total')}`,
   );
   console.log(
     `    from the navigation: index.html ${fig('html')}, entry chunk ${fig('chunk')}, shell rendered ${fig('shell')}, ` +
